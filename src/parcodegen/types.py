@@ -1,0 +1,229 @@
+"""Shared records that cross module boundaries.
+
+Every record is a small frozen dataclass. Modules lower in the import order
+(llm, sandbox, tools, verify) produce them; higher ones (agent, metrics, store,
+cli) consume them. A lower module that needs a higher one's type finds it here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+
+class Status(str, Enum):
+    """The closed set of verdict statuses. Counting by status gives the failure breakdown."""
+
+    PASS = "pass"
+    NO_CODE = "no_code"
+    COMPILE_ERROR = "compile_error"
+    INTERFACE_MISMATCH = "interface_mismatch"
+    WRONG_OUTPUT = "wrong_output"
+    RACE = "race"
+    TIMEOUT = "timeout"
+    CRASH = "crash"
+    INFRA_ERROR = "infra_error"
+
+    @property
+    def is_candidate_fault(self) -> bool:
+        """True when the status blames the candidate (and is fed back to the model)."""
+        return self not in (Status.PASS, Status.INFRA_ERROR)
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True)
+class ArgSpec:
+    """One parameter of the target function, in declaration order.
+
+    `ctype` is the C++ parameter type exactly as written (e.g. ``const std::vector<double>&``).
+    `size` is a C++ expression in ``n`` giving the element count of vectors and pointers.
+    `value` is a C++ expression in ``n`` that fixes a scalar (e.g. ``n`` itself).
+    `range` holds (lo, hi) for random values; each bound a number or a C++ expression in n.
+    `hook` names a user hook (``make_<hook>`` / ``emit_<hook>`` in hooks.h) for custom types.
+    `init` is how output buffers start: "random" (default) or "zero".
+    """
+
+    name: str
+    ctype: str
+    size: str | None = None
+    value: str | None = None
+    range: tuple[Any, Any] | None = None
+    hook: str | None = None
+    init: str = "random"
+
+
+@dataclass(frozen=True)
+class CompareSpec:
+    """How one output is compared: exact for integers, tolerance for floating point."""
+
+    rtol: float = 1e-9
+    atol: float = 1e-12
+    unordered: bool = False
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem directory, loaded and validated (see docs/problem-format.md)."""
+
+    id: str  # readable id: "<category>/<name>" or the directory name
+    name: str
+    category: str
+    function: str
+    directory: Path
+    source_file: str  # relative to directory
+    reference_code: str
+    args: tuple[ArgSpec, ...]
+    returns: str  # C++ return type ("void" when none)
+    returns_hook: str | None
+    test_sizes: tuple[int, ...]
+    bench_size: int
+    compare: CompareSpec
+    compare_outputs: tuple[tuple[str, CompareSpec], ...] = ()
+    description: str = ""
+    hooks_header: str | None = None  # file name of the hooks header, relative to directory
+    patterns: tuple[str, ...] = ("random", "sorted", "constant")
+    ldflags: tuple[str, ...] = ()
+
+    def compare_for(self, output: str) -> CompareSpec:
+        for name, spec in self.compare_outputs:
+            if name == output:
+                return spec
+        return self.compare
+
+    @property
+    def signature(self) -> str:
+        params = ", ".join(f"{a.ctype} {a.name}" for a in self.args)
+        return f"{self.returns} {self.function}({params})"
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A full translation unit proposed as a replacement for the reference source."""
+
+    code: str
+    origin: str = "user"  # backend/strategy that produced it
+    parent: str | None = None  # id of the candidate it revises
+
+    @property
+    def id(self) -> str:
+        return content_hash(self.code)
+
+
+# --------------------------------------------------------------------------- verification
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one pipeline step concluded.
+
+    `message` is short and model-facing (no paths, no timings); `log` is the full record.
+    A step that did not run for a reason outside the candidate sets `skipped` with the
+    reason in `message`; it never silently passes.
+    """
+
+    step: str
+    ok: bool
+    status: Status | None = None  # the failure status when not ok
+    message: str = ""
+    log: str = ""
+    seconds: float = 0.0
+    skipped: bool = False
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "ok": self.ok,
+            "status": self.status.value if self.status else None,
+            "message": self.message,
+            "log": self.log,
+            "seconds": round(self.seconds, 4),
+            "skipped": self.skipped,
+            "data": self.data,
+        }
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Interleaved timing of reference against candidate at the benchmark size."""
+
+    reference_times: tuple[float, ...]
+    candidate_times: tuple[float, ...]
+    reference_mean: float  # trimmed mean, seconds
+    candidate_mean: float
+    reference_spread: float  # (max - min) / trimmed mean of the kept samples
+    candidate_spread: float
+    threads: int
+    size: int
+
+    @property
+    def speedup(self) -> float:
+        return self.reference_mean / self.candidate_mean if self.candidate_mean > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reference_times": list(self.reference_times),
+            "candidate_times": list(self.candidate_times),
+            "reference_mean": self.reference_mean,
+            "candidate_mean": self.candidate_mean,
+            "reference_spread": self.reference_spread,
+            "candidate_spread": self.candidate_spread,
+            "threads": self.threads,
+            "size": self.size,
+            "speedup": self.speedup,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The pipeline's conclusion on one candidate: status, every step's result, timing."""
+
+    status: Status
+    steps: tuple[StepResult, ...]
+    measurement: Measurement | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASS
+
+    @property
+    def speedup(self) -> float | None:
+        return self.measurement.speedup if self.measurement else None
+
+    @property
+    def failing_step(self) -> StepResult | None:
+        for s in self.steps:
+            if not s.ok and not s.skipped:
+                return s
+        return None
+
+    @property
+    def message(self) -> str:
+        """Model-facing feedback: the failing step's message, or a pass summary."""
+        bad = self.failing_step
+        if bad is not None:
+            return bad.message
+        if self.measurement is not None:
+            return f"passed all checks; speedup {self.measurement.speedup:.2f}x"
+        return "passed all checks"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status.value,
+            "speedup": self.speedup,
+            "message": self.message,
+            "steps": [s.to_dict() for s in self.steps],
+            "measurement": self.measurement.to_dict() if self.measurement else None,
+        }
