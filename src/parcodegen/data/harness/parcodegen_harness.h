@@ -1,0 +1,193 @@
+// parcodegen harness support: deterministic inputs, timing and output records.
+// Included by every generated harness and by problems' hooks.h. Header-only.
+#ifndef PARCODEGEN_HARNESS_H
+#define PARCODEGEN_HARNESS_H
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace pcg {
+
+enum class Pattern { Random, Sorted, Reversed, Constant, Extremes };
+
+inline Pattern parse_pattern(const char* s) {
+  if (!std::strcmp(s, "sorted")) return Pattern::Sorted;
+  if (!std::strcmp(s, "reversed")) return Pattern::Reversed;
+  if (!std::strcmp(s, "constant")) return Pattern::Constant;
+  if (!std::strcmp(s, "extremes")) return Pattern::Extremes;
+  return Pattern::Random;
+}
+
+// splitmix64-seeded xoshiro256**: identical streams on every platform.
+struct Rng {
+  std::uint64_t s[4];
+  explicit Rng(std::uint64_t seed) {
+    std::uint64_t z = seed + 0x9E3779B97F4A7C15ull;
+    for (auto& w : s) {
+      z += 0x9E3779B97F4A7C15ull;
+      std::uint64_t x = z;
+      x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+      x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+      w = x ^ (x >> 31);
+    }
+  }
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t next() {
+    const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
+    const std::uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+  }
+  // Uniform integer in [lo, hi] (inclusive); lo when hi < lo.
+  std::int64_t uniform_int(std::int64_t lo, std::int64_t hi) {
+    if (hi <= lo) return lo;
+    const std::uint64_t span = static_cast<std::uint64_t>(hi - lo) + 1;
+    if (span == 0) return static_cast<std::int64_t>(next());
+    return lo + static_cast<std::int64_t>(next() % span);
+  }
+  // Uniform real in [lo, hi).
+  double uniform_real(double lo, double hi) {
+    return lo + (hi - lo) * (static_cast<double>(next() >> 11) * 0x1.0p-53);
+  }
+};
+
+template <class T>
+T draw(Rng& rng, double lo, double hi) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return rng.uniform_int(0, 1) != 0;
+  } else if constexpr (std::is_integral_v<T>) {
+    return static_cast<T>(rng.uniform_int(static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)));
+  } else {
+    return static_cast<T>(rng.uniform_real(lo, hi));
+  }
+}
+
+// Fill `count` elements following a pattern; `data` may be any arithmetic type.
+template <class T>
+void fill(T* data, std::size_t count, Rng& rng, double lo, double hi, Pattern pattern) {
+  switch (pattern) {
+    case Pattern::Constant: {
+      const T v = draw<T>(rng, lo, hi);
+      for (std::size_t i = 0; i < count; ++i) data[i] = v;
+      return;
+    }
+    case Pattern::Extremes:
+      for (std::size_t i = 0; i < count; ++i) data[i] = static_cast<T>(rng.uniform_int(0, 1) ? hi : lo);
+      return;
+    default:
+      for (std::size_t i = 0; i < count; ++i) data[i] = draw<T>(rng, lo, hi);
+  }
+  if (pattern == Pattern::Sorted) std::sort(data, data + count);
+  if (pattern == Pattern::Reversed) std::sort(data, data + count, [](const T& a, const T& b) { return b < a; });
+}
+
+template <class T>
+void fill(std::vector<T>& v, Rng& rng, double lo, double hi, Pattern pattern) {
+  fill(v.data(), v.size(), rng, lo, hi, pattern);
+}
+
+// Output records: "PCG1" magic, then per record
+//   u32 name_len, name bytes, u8 kind ('f' float64, 'i' int64, 'u' uint64), u64 count, data.
+struct Out {
+  std::FILE* f = nullptr;
+  explicit Out(const char* path) {
+    f = std::fopen(path, "wb");
+    if (!f) {
+      std::perror("parcodegen harness: cannot open output file");
+      std::exit(97);
+    }
+    std::fwrite("PCG1", 1, 4, f);
+  }
+  ~Out() {
+    if (f) std::fclose(f);
+  }
+  Out(const Out&) = delete;
+  Out& operator=(const Out&) = delete;
+
+  void header(const char* name, char kind, std::uint64_t count) {
+    const std::uint32_t len = static_cast<std::uint32_t>(std::strlen(name));
+    std::fwrite(&len, sizeof len, 1, f);
+    std::fwrite(name, 1, len, f);
+    std::fwrite(&kind, 1, 1, f);
+    std::fwrite(&count, sizeof count, 1, f);
+  }
+  template <class W, class T>
+  void write_as(const T* data, std::size_t count) {
+    W buf[4096];
+    for (std::size_t i = 0; i < count;) {
+      std::size_t k = 0;
+      for (; k < 4096 && i < count; ++k, ++i) buf[k] = static_cast<W>(data[i]);
+      std::fwrite(buf, sizeof(W), k, f);
+    }
+  }
+  template <class T>
+  void put(const char* name, const T* data, std::size_t count) {
+    static_assert(std::is_arithmetic_v<T>, "pcg::Out::put needs an arithmetic type");
+    if constexpr (std::is_floating_point_v<T>) {
+      header(name, 'f', count);
+      write_as<double>(data, count);
+    } else if constexpr (std::is_signed_v<T> && !std::is_same_v<T, bool>) {
+      header(name, 'i', count);
+      write_as<std::int64_t>(data, count);
+    } else {
+      header(name, 'u', count);
+      write_as<std::uint64_t>(data, count);
+    }
+  }
+  template <class T>
+  void put(const char* name, const T& value) {
+    put(name, &value, 1);
+  }
+  template <class T>
+  void put(const char* name, const std::vector<T>& v) {
+    if constexpr (std::is_same_v<T, bool>) {
+      std::vector<unsigned char> tmp(v.begin(), v.end());
+      put(name, tmp.data(), tmp.size());
+    } else {
+      put(name, v.data(), v.size());
+    }
+  }
+};
+
+inline std::uint64_t now_ns() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count());
+}
+
+struct Options {
+  std::uint64_t seed = 1;
+  std::size_t n = 0;
+  Pattern pattern = Pattern::Random;
+  const char* out = "out.bin";
+};
+
+// argv: <seed> <n> <pattern> <out-path>
+inline Options parse_options(int argc, char** argv) {
+  Options o;
+  if (argc != 5) {
+    std::fprintf(stderr, "usage: %s SEED N PATTERN OUT\n", argv[0]);
+    std::exit(98);
+  }
+  o.seed = std::strtoull(argv[1], nullptr, 10);
+  o.n = static_cast<std::size_t>(std::strtoull(argv[2], nullptr, 10));
+  o.pattern = parse_pattern(argv[3]);
+  o.out = argv[4];
+  return o;
+}
+
+}  // namespace pcg
+
+#endif

@@ -1,0 +1,191 @@
+"""Load and validate a problem directory (docs/problem-format.md) into a `Problem`.
+
+Every error names the field at fault and says what is expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from parcodegen.cxxtypes import Kind, classify, is_supported_return
+from parcodegen.errors import ProblemError
+from parcodegen.types import ArgSpec, CompareSpec, Problem
+
+TOP_KEYS = {
+    "function", "source", "name", "category", "description", "returns", "returns_hook",
+    "args", "sizes", "compare", "patterns", "hooks", "ldflags",
+}  # fmt: skip
+ARG_KEYS = {"name", "type", "size", "value", "range", "hook", "init"}
+COMPARE_KEYS = {"rtol", "atol", "unordered", "outputs"}
+PATTERNS = {"random", "sorted", "reversed", "constant", "extremes"}
+IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+WHERE = "problem.toml"
+
+
+def _fail(field: str, message: str) -> ProblemError:
+    return ProblemError(f"{WHERE}: {field}", message)
+
+
+def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise _fail(f"{where}{key}", f"unknown key{hint} (allowed: {', '.join(sorted(allowed))})")
+
+
+def _number_or_expr(value: Any, field: str) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise _fail(field, "expected a number or a string holding a C++ expression in n")
+    if isinstance(value, str) and not value.strip():
+        raise _fail(field, "empty expression")
+    return value
+
+
+def _load_arg(i: int, raw: Any, directory: Path, hooks: str | None) -> ArgSpec:
+    where = f"args[{i}]."
+    if not isinstance(raw, dict):
+        raise _fail(f"args[{i}]", "expected a table with at least 'name' and 'type'")
+    _check_keys(raw, ARG_KEYS, where)
+    name, ctype = raw.get("name"), raw.get("type")
+    if not isinstance(name, str) or not IDENT.fullmatch(name):
+        raise _fail(where + "name", "required: a C++ identifier")
+    if not isinstance(ctype, str) or not ctype.strip():
+        raise _fail(where + "type", "required: the C++ parameter type, e.g. 'const std::vector<double>&'")
+    info = classify(ctype)
+    hook = raw.get("hook")
+    if hook is not None and (not isinstance(hook, str) or not IDENT.fullmatch(hook)):
+        raise _fail(where + "hook", "expected an identifier naming make_<hook>/emit_<hook> in hooks.h")
+    if info.kind is Kind.CUSTOM and hook is None:
+        raise _fail(
+            where + "hook",
+            f"required for type '{ctype}' (not a scalar, std::vector or pointer): "
+            "name a hook and define make_<hook> (and emit_<hook> for outputs) in hooks.h",
+        )
+    if hook is not None and hooks is None:
+        raise _fail(where + "hook", "a hook needs a hooks.h in the problem directory")
+    size = raw.get("size")
+    if info.container in ("vector", "pointer") and hook is None:
+        if not isinstance(size, (str, int)) or isinstance(size, bool) or str(size).strip() == "":
+            raise _fail(where + "size", f"required for '{ctype}' (a C++ expression in n, e.g. \"n\")")
+    value = raw.get("value")
+    if value is not None:
+        if info.kind is not Kind.SCALAR_IN:
+            raise _fail(where + "value", "only input scalars take a fixed value")
+        _number_or_expr(value, where + "value")
+    rng = raw.get("range")
+    if rng is not None:
+        if not isinstance(rng, list) or len(rng) != 2:
+            raise _fail(where + "range", "expected [lo, hi]")
+        rng = (_number_or_expr(rng[0], where + "range[0]"), _number_or_expr(rng[1], where + "range[1]"))
+        lo, hi = rng
+        if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
+            raise _fail(where + "range", f"lo ({lo}) is greater than hi ({hi})")
+    init = raw.get("init", "random")
+    if init not in ("random", "zero"):
+        raise _fail(where + "init", "expected 'random' or 'zero'")
+    return ArgSpec(
+        name=name, ctype=ctype.strip(), size=None if size is None else str(size),
+        value=None if value is None else str(value), range=rng, hook=hook, init=init,
+    )  # fmt: skip
+
+
+def _load_compare(raw: Any, field: str, allow_outputs: bool) -> CompareSpec:
+    if not isinstance(raw, dict):
+        raise _fail(field, "expected a table")
+    _check_keys(raw, COMPARE_KEYS if allow_outputs else COMPARE_KEYS - {"outputs"}, field + ".")
+    vals = {}
+    for key in ("rtol", "atol"):
+        v = raw.get(key, getattr(CompareSpec, key))
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
+            raise _fail(f"{field}.{key}", "expected a non-negative number")
+        vals[key] = float(v)
+    unordered = raw.get("unordered", False)
+    if not isinstance(unordered, bool):
+        raise _fail(f"{field}.unordered", "expected true or false")
+    return CompareSpec(rtol=vals["rtol"], atol=vals["atol"], unordered=unordered)
+
+
+def _load_sizes(raw: Any) -> tuple[tuple[int, ...], int]:
+    if not isinstance(raw, dict):
+        raise _fail("sizes", "required: a table with 'test' (list of sizes) and 'bench' (one size)")
+    _check_keys(raw, {"test", "bench"}, "sizes.")
+    test = raw.get("test")
+    if not isinstance(test, list) or not test:
+        raise _fail("sizes.test", "required: a non-empty list of sizes, e.g. [0, 1, 7, 1000]")
+    for j, s in enumerate(test):
+        if isinstance(s, bool) or not isinstance(s, int) or s < 0:
+            raise _fail(f"sizes.test[{j}]", f"expected a non-negative integer, got {s!r}")
+    bench = raw.get("bench")
+    if isinstance(bench, bool) or not isinstance(bench, int) or bench < 1:
+        raise _fail("sizes.bench", "required: a positive integer (the timing size)")
+    return tuple(test), bench
+
+
+def load_problem(path: str | Path) -> Problem:
+    directory = Path(path).resolve()
+    if not directory.is_dir():
+        raise ProblemError(str(path), "not a directory (a problem is a directory with problem.toml)")
+    toml_path = directory / "problem.toml"
+    if not toml_path.is_file():
+        raise ProblemError(str(path), "no problem.toml in this directory")
+    try:
+        raw = tomllib.loads(toml_path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ProblemError(WHERE, f"not valid TOML: {exc}") from None
+    _check_keys(raw, TOP_KEYS, "")
+    function = raw.get("function")
+    if not isinstance(function, str) or not IDENT.fullmatch(function):
+        raise _fail("function", "required: the name of the function to optimize (an identifier)")
+    source = raw.get("source", "reference.cpp")
+    src_path = directory / str(source)
+    if not src_path.is_file():
+        raise _fail("source", f"file '{source}' not found in the problem directory")
+    code = src_path.read_text()
+    if not re.search(rf"\b{re.escape(function)}\s*\(", code):
+        raise _fail("function", f"'{function}' is not defined in {source}")
+    hooks = raw.get("hooks", "hooks.h" if (directory / "hooks.h").is_file() else None)
+    if hooks is not None and not (directory / hooks).is_file():
+        raise _fail("hooks", f"file '{hooks}' not found in the problem directory")
+    args_raw = raw.get("args", [])
+    if not isinstance(args_raw, list):
+        raise _fail("args", "expected an array of tables ([[args]])")
+    args = tuple(_load_arg(i, a, directory, hooks) for i, a in enumerate(args_raw))
+    names = [a.name for a in args]
+    if len(set(names)) != len(names) or "n" in names:
+        dup = "n" if "n" in names else next(x for x in names if names.count(x) > 1)
+        raise _fail("args", f"argument name '{dup}' is duplicated or reserved ('n' is the size)")
+    returns = raw.get("returns", "void")
+    returns_hook = raw.get("returns_hook")
+    if not isinstance(returns, str) or not returns.strip():
+        raise _fail("returns", "expected the C++ return type, e.g. 'double' or 'void'")
+    if returns_hook is None and not is_supported_return(returns):
+        raise _fail("returns_hook", f"required for return type '{returns}' (define emit_<hook> in hooks.h)")
+    test_sizes, bench = _load_sizes(raw.get("sizes"))
+    compare_raw = raw.get("compare", {})
+    compare = _load_compare(compare_raw, "compare", True)
+    outputs = []
+    for oname, oraw in (compare_raw.get("outputs") or {}).items():
+        if oname != "return" and oname not in names:
+            raise _fail(f"compare.outputs.{oname}", "names no argument (use 'return' for the return value)")
+        outputs.append((oname, _load_compare(oraw, f"compare.outputs.{oname}", False)))
+    patterns = raw.get("patterns", ["random", "sorted", "constant"])
+    if not isinstance(patterns, list) or not patterns or any(p not in PATTERNS for p in patterns):
+        raise _fail("patterns", f"expected a non-empty list drawn from {sorted(PATTERNS)}")
+    ldflags = raw.get("ldflags", [])
+    if not isinstance(ldflags, list) or not all(isinstance(x, str) for x in ldflags):
+        raise _fail("ldflags", "expected a list of strings")
+    name = str(raw.get("name", directory.name))
+    category = str(raw.get("category", "user"))
+    return Problem(
+        id=f"{category}/{name}" if "category" in raw else name,
+        name=name, category=category, function=function, directory=directory,
+        source_file=str(source), reference_code=code, args=args, returns=returns.strip(),
+        returns_hook=returns_hook, test_sizes=test_sizes, bench_size=bench, compare=compare,
+        compare_outputs=tuple(outputs), description=str(raw.get("description", "")),
+        hooks_header=hooks, patterns=tuple(patterns), ldflags=tuple(ldflags),
+    )  # fmt: skip

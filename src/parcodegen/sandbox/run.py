@@ -1,0 +1,224 @@
+"""The only code that starts processes on generated artifacts (compilers included).
+
+Every run gets: its own work directory, its own session/process group, wall-clock and
+CPU limits, file-size/process/open-file limits, an address-space limit (off for TSan),
+stdout/stderr captured to files and capped, an environment built from scratch (no user
+secrets), and the whole group killed at the end. As root it also runs the program as a
+dedicated unprivileged uid inside a mount namespace where everything but the work
+directory is read-only (see jail.c); where that is impossible the result says so.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parcodegen.sandbox.jail_build import jail_path
+
+IS_ROOT = os.geteuid() == 0
+SANDBOX_ROOT = Path(os.environ.get("PARCODEGEN_SANDBOX_DIR", "/var/tmp/parcodegen-sandbox"))
+BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
+_uid_lock = threading.Lock()
+_uid_counter = 0
+
+
+@dataclass(frozen=True)
+class Limits:
+    wall_s: float = 10.0
+    cpu_s: float | None = None  # default: wall * cores + 1
+    memory_mb: int | None = 4096  # address space; None for sanitizers
+    file_mb: int = 512  # largest file the program may write (stdout included)
+    nproc: int = 256  # processes + threads (as the sandbox uid)
+    output_kb: int = 64  # how much of stdout/stderr is kept
+
+
+@dataclass(frozen=True)
+class RunResult:
+    argv: tuple[str, ...]
+    returncode: int  # negative: killed by that signal
+    stdout: str
+    stderr: str
+    wall_s: float
+    timed_out: bool = False
+    stdout_truncated: bool = False
+    stderr_truncated: bool = False
+    isolation: str = "full"  # "full", or why it is reduced
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+    @property
+    def signal_name(self) -> str | None:
+        if self.returncode < 0:
+            try:
+                return signal.Signals(-self.returncode).name
+            except ValueError:
+                return f"signal {-self.returncode}"
+        return None
+
+    def describe(self) -> str:
+        """One line saying how the run ended, for logs and model feedback."""
+        if self.timed_out:
+            return f"timed out after {self.wall_s:.1f}s (killed)"
+        if self.returncode == -signal.SIGXFSZ:
+            return "killed: output file size limit exceeded (the program writes too much)"
+        if self.returncode == -signal.SIGXCPU:
+            return "killed: CPU time limit exceeded"
+        if self.signal_name:
+            return f"killed by {self.signal_name}"
+        return f"exit status {self.returncode}"
+
+
+def _next_uid() -> int:
+    global _uid_counter
+    with _uid_lock:
+        _uid_counter += 1
+        return 200_000 + (os.getpid() % 4096) * 64 + _uid_counter % 64
+
+
+class Workdir:
+    """A private directory for one sandboxed job; removed on close."""
+
+    def __init__(self, prefix: str = "job"):
+        SANDBOX_ROOT.mkdir(parents=True, exist_ok=True)
+        try:
+            SANDBOX_ROOT.chmod(0o1777)
+        except PermissionError:
+            pass
+        self.path = Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=SANDBOX_ROOT))
+        self.uid = _next_uid() if IS_ROOT else None
+        if self.uid is not None:
+            os.chown(self.path, self.uid, self.uid)
+        self.path.chmod(0o700)
+
+    def add(self, name: str, data: bytes | str | Path) -> Path:
+        dest = self.path / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, Path):
+            shutil.copyfile(data, dest)
+        elif isinstance(data, str):
+            dest.write_text(data)
+        else:
+            dest.write_bytes(data)
+        if self.uid is not None:
+            os.chown(dest, self.uid, self.uid)
+        return dest
+
+    def close(self) -> None:
+        if self.uid is not None:
+            kill_uid(self.uid)
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def __enter__(self) -> "Workdir":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def kill_uid(uid: int) -> int:
+    """SIGKILL every process owned by `uid` (the sandbox uid is used by nothing else)."""
+    killed = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.stat(f"/proc/{entry}").st_uid == uid:
+                os.kill(int(entry), signal.SIGKILL)
+                killed += 1
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return killed
+
+
+def scrubbed_env(extra: dict[str, str] | None, home: Path) -> dict[str, str]:
+    """An environment built from nothing: no API keys, tokens or user variables."""
+    env = {"PATH": BASE_PATH, "HOME": str(home), "TMPDIR": str(home), "LANG": "C.UTF-8"}
+    env.update(extra or {})
+    return env
+
+
+def _read_capped(path: Path, cap: int) -> tuple[str, bool]:
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            data = fh.read(cap)
+    except FileNotFoundError:
+        return "", False
+    return data.decode("utf-8", "replace"), size > cap
+
+
+def run(
+    argv: list[str],
+    workdir: Workdir,
+    limits: Limits = Limits(),
+    env: dict[str, str] | None = None,
+    isolate_fs: bool = True,
+) -> RunResult:
+    """Run argv inside `workdir` under `limits`. Never raises for the program's behaviour."""
+    cores = os.cpu_count() or 1
+    cpu = limits.cpu_s if limits.cpu_s is not None else limits.wall_s * cores + 1
+    jail = [str(jail_path()), "--cpu", str(max(1, int(cpu + 0.999))), "--fsize", str(limits.file_mb)]
+    if limits.memory_mb:
+        jail += ["--as", str(limits.memory_mb)]
+    notes: list[str] = []
+    if workdir.uid is not None:
+        jail += ["--uid", str(workdir.uid), "--nproc", str(limits.nproc)]
+        if isolate_fs:
+            jail.append("--isolate-fs")
+    else:
+        notes.append("not root: no dedicated uid, no filesystem isolation, process limit not set")
+    out_path, err_path = workdir.path / ".stdout", workdir.path / ".stderr"
+    start = time.monotonic()
+    timed_out = False
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        proc = subprocess.Popen(
+            jail + ["--"] + argv,
+            cwd=workdir.path,
+            env=scrubbed_env(env, workdir.path),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+        try:
+            proc.wait(timeout=limits.wall_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            if workdir.uid is not None:
+                kill_uid(workdir.uid)
+            proc.wait()
+    wall = time.monotonic() - start
+    cap = limits.output_kb * 1024
+    stdout, out_trunc = _read_capped(out_path, cap)
+    stderr, err_trunc = _read_capped(err_path, cap)
+    isolation = "full" if workdir.uid is not None and isolate_fs else "reduced"
+    if "pcg-jail: isolation: unavailable" in stderr:
+        isolation = "reduced"
+        notes.append("filesystem isolation unavailable (no mount namespace)")
+        stderr = "\n".join(ln for ln in stderr.splitlines() if not ln.startswith("pcg-jail: isolation"))
+    if 120 <= proc.returncode <= 124 and "pcg-jail:" in stderr:
+        notes.append("the sandbox launcher failed")
+    return RunResult(
+        argv=tuple(argv), returncode=proc.returncode, stdout=stdout, stderr=stderr, wall_s=wall,
+        timed_out=timed_out, stdout_truncated=out_trunc, stderr_truncated=err_trunc,
+        isolation=isolation, notes=tuple(notes),
+    )  # fmt: skip
+
+
+def jail_failed(result: RunResult) -> bool:
+    return 120 <= result.returncode <= 124 and "pcg-jail:" in result.stderr

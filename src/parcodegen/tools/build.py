@@ -1,0 +1,122 @@
+"""Build a problem's harness and reference, and run a harness binary on one input.
+
+`ProblemBuild` is made once per problem (and flags) and cached; candidates link their
+object against its harness object.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from parcodegen.errors import ProblemError
+from parcodegen.paths import HARNESS_INCLUDE
+from parcodegen.sandbox.run import Limits, RunResult, Workdir, run
+from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary
+from parcodegen.tools.harness import HARNESS_HEADER, harness_source
+from parcodegen.tools.outputs import OutputFormatError, read_outputs
+from parcodegen.types import Problem
+
+HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx", ".inc", ".ipp")
+RUN_MEMORY_MB = 8192
+RUN_FILE_MB = 2048
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return os.cpu_count() or 1
+
+
+def problem_headers(problem: Problem) -> dict[str, bytes]:
+    """The harness header plus every header in the problem directory (top level)."""
+    headers = {HARNESS_HEADER: (HARNESS_INCLUDE / HARNESS_HEADER).read_bytes()}
+    for path in sorted(problem.directory.iterdir()):
+        if path.is_file() and path.suffix in HEADER_SUFFIXES:
+            headers[path.name] = path.read_bytes()
+    return headers
+
+
+@dataclass(frozen=True)
+class ProblemBuild:
+    problem: Problem
+    headers: dict[str, bytes]
+    flags: tuple[str, ...]
+    compiler: str
+    harness_obj: Path
+    reference_obj: Path
+    reference_bin: Path
+
+
+_builds: dict[tuple, ProblemBuild] = {}
+_builds_lock = threading.Lock()
+
+
+def build_problem(problem: Problem, flags: tuple[str, ...] = GCC_FLAGS, compiler: str = "g++") -> ProblemBuild:
+    """Compile harness and reference; a failure is the problem's fault (ProblemError)."""
+    headers = problem_headers(problem)
+    key = (str(problem.directory), problem.reference_code, flags, compiler, tuple(sorted(headers.items())))
+    with _builds_lock:
+        if key in _builds:
+            return _builds[key]
+    ref = compile_object(problem.reference_code, headers=headers, flags=flags, compiler=compiler,
+                         source_name=problem.source_file)  # fmt: skip
+    if not ref.ok:
+        raise ProblemError(f"{problem.source_file}", f"the reference does not compile:\n{ref.message}")
+    harness = compile_object(harness_source(problem), headers=headers, flags=flags, compiler=compiler,
+                             source_name="harness.cpp")  # fmt: skip
+    if not harness.ok:
+        raise ProblemError(
+            "problem.toml: args",
+            "the harness generated from the declared arguments does not compile "
+            f"(do the declared types match the function's signature?):\n{harness.message}",
+        )
+    link_flags = tuple(f for f in flags if f.startswith("-f") or f.startswith("-fsanitize"))
+    linked = link_binary([harness.path, ref.path], flags=link_flags, compiler=compiler, ldflags=problem.ldflags)
+    if not linked.ok:
+        raise ProblemError(f"{problem.source_file}", f"the reference does not link with the harness:\n{linked.message}")
+    build = ProblemBuild(problem, headers, flags, compiler, harness.path, ref.path, linked.path)
+    with _builds_lock:
+        _builds[key] = build
+    return build
+
+
+@dataclass(frozen=True)
+class HarnessRun:
+    result: RunResult
+    outputs: dict | None  # name -> numpy array, None when the run failed
+    error: str | None  # why there are no outputs
+
+    @property
+    def ok(self) -> bool:
+        return self.outputs is not None
+
+
+def run_harness(
+    binary: Path,
+    *,
+    seed: int,
+    n: int,
+    pattern: str,
+    threads: int,
+    wall_s: float,
+    memory_mb: int | None = RUN_MEMORY_MB,
+    env: dict[str, str] | None = None,
+) -> HarnessRun:
+    """Run a harness binary once in a fresh sandbox and read its outputs."""
+    run_env = {"OMP_NUM_THREADS": str(threads), "OMP_WAIT_POLICY": "passive", "OMP_DYNAMIC": "false"}
+    run_env.update(env or {})
+    limits = Limits(wall_s=wall_s, memory_mb=memory_mb, file_mb=RUN_FILE_MB, output_kb=32)
+    with Workdir("run") as wd:
+        wd.add("prog", binary).chmod(0o755)
+        res = run(["./prog", str(seed), str(n), pattern, "out.bin"], wd, limits, env=run_env)
+        if res.timed_out or res.returncode != 0:
+            return HarnessRun(res, None, res.describe())
+        try:
+            outputs = read_outputs(wd.path / "out.bin")
+        except OutputFormatError as exc:
+            return HarnessRun(res, None, str(exc))
+    return HarnessRun(res, outputs, None)

@@ -1,0 +1,70 @@
+"""Interface check: the candidate object must define the target function with the
+reference's exact signature (compared on demangled `nm` symbols)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from pathlib import Path
+
+from parcodegen.errors import InfraError
+from parcodegen.types import Status, StepResult
+
+DEFINED = set("TDBRVWiu")  # text, data, bss, read-only, weak, indirect, unique
+
+
+def defined_symbols(obj: Path) -> set[str]:
+    """Demangled names of the external symbols an object file defines."""
+    try:
+        proc = subprocess.run(
+            ["nm", "-C", "--defined-only", "--extern-only", str(obj)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    except FileNotFoundError:
+        raise InfraError("'nm' not found: install binutils") from None
+    if proc.returncode != 0:
+        raise InfraError(f"nm failed on {obj.name}: {proc.stderr.strip()}")
+    names = set()
+    for line in proc.stdout.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) == 3 and parts[1] in DEFINED:
+            names.add(parts[2].strip())
+    return names
+
+
+def _is_target(symbol: str, function: str) -> bool:
+    return re.match(rf"^(?:[\w:]+::)?{re.escape(function)}(?:\(|$)", symbol) is not None
+
+
+def check_interface(reference_obj: Path, candidate_obj: Path, function: str) -> StepResult:
+    start = time.monotonic()
+    ref = defined_symbols(reference_obj)
+    cand = defined_symbols(candidate_obj)
+    targets = {s for s in ref if _is_target(s, function)}
+    if not targets:
+        raise InfraError(f"the reference object defines no external symbol for '{function}'")
+    cand_targets = {s for s in cand if _is_target(s, function)}
+    added = sorted(cand - ref)
+    removed = sorted(ref - cand)
+    log = "reference: " + "; ".join(sorted(ref)) + "\ncandidate: " + "; ".join(sorted(cand))
+    data = {"added": added, "removed": removed, "target": sorted(targets)}
+    problems = []
+    for t in sorted(targets - cand):
+        if cand_targets - targets:
+            now = ", ".join(sorted(cand_targets - targets))
+            problems.append(f"signature changed: expected `{t}`, found `{now}`")
+        else:
+            problems.append(f"missing: `{t}` is not defined (is it static, inline or renamed?)")
+    if any(s == "main" or s.startswith("main(") for s in cand):
+        problems.append("the candidate defines `main`; define only the function (and helpers)")
+    seconds = time.monotonic() - start
+    if problems:
+        msg = "interface mismatch: " + "; ".join(problems)
+        if added:
+            msg += f" (other symbols added: {', '.join(added[:5])})"
+        return StepResult("interface", False, Status.INTERFACE_MISMATCH, msg, log, seconds, data=data)
+    note = "interface matches"
+    if added:
+        note += f"; extra symbols: {', '.join(added[:5])}"
+    return StepResult("interface", True, None, note, log, seconds, data=data)
