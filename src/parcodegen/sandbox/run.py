@@ -118,7 +118,7 @@ class Workdir:
             kill_uid(self.uid)
         shutil.rmtree(self.path, ignore_errors=True)
 
-    def __enter__(self) -> "Workdir":
+    def __enter__(self) -> Workdir:
         return self
 
     def __exit__(self, *exc: object) -> None:

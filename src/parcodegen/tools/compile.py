@@ -44,7 +44,7 @@ def compiler_id(compiler: str) -> str:
     exe = shutil.which(compiler)
     if exe is None:
         raise InfraError(f"compiler '{compiler}' not found on PATH")
-    out = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False).stdout
     return out.splitlines()[0] if out else compiler
 
 

@@ -19,7 +19,7 @@ def defined_symbols(obj: Path) -> set[str]:
     try:
         proc = subprocess.run(
             ["nm", "-C", "--defined-only", "--extern-only", str(obj)],
-            capture_output=True, text=True, timeout=60,
+            check=False, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
     except FileNotFoundError:
         raise InfraError("'nm' not found: install binutils") from None
