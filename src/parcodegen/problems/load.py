@@ -35,6 +35,8 @@ def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
         if key not in allowed:
             close = difflib.get_close_matches(key, sorted(allowed), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
+            if where and key in TOP_KEYS:
+                hint = "; top-level keys must come before the first [table] in TOML"
             raise _fail(f"{where}{key}", f"unknown key{hint} (allowed: {', '.join(sorted(allowed))})")
 
 
@@ -156,9 +158,9 @@ def load_problem(path: str | Path) -> Problem:
         raise _fail("args", "expected an array of tables ([[args]])")
     args = tuple(_load_arg(i, a, directory, hooks) for i, a in enumerate(args_raw))
     names = [a.name for a in args]
-    if len(set(names)) != len(names) or "n" in names:
-        dup = "n" if "n" in names else next(x for x in names if names.count(x) > 1)
-        raise _fail("args", f"argument name '{dup}' is duplicated or reserved ('n' is the size)")
+    if len(set(names)) != len(names):
+        dup = next(x for x in names if names.count(x) > 1)
+        raise _fail("args", f"argument name '{dup}' is used twice")
     returns = raw.get("returns", "void")
     returns_hook = raw.get("returns_hook")
     if not isinstance(returns, str) or not returns.strip():

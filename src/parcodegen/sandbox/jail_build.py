@@ -19,10 +19,10 @@ _built: Path | None = None
 
 def jail_path() -> Path:
     global _built
-    if _built is not None:
+    if _built is not None and _built.exists():
         return _built
     with _lock:
-        if _built is not None:
+        if _built is not None and _built.exists():
             return _built
         source = _SOURCE.read_bytes()
         digest = hashlib.sha256(source).hexdigest()[:12]

@@ -34,6 +34,7 @@ class VerifyOptions:
     seeds: int = 1  # seeds per (size, pattern)
     extract: bool = False  # the candidate's code is a raw LLM reply
     flags: tuple[str, ...] = GCC_FLAGS
+    compiler: str = "g++"
 
 
 def _compile_step(build: ProblemBuild, code: str) -> tuple[StepResult, object]:
@@ -76,7 +77,7 @@ def verify(problem: Problem, candidate: Candidate, options: VerifyOptions = Veri
             if not ex.ok:
                 return _verdict(steps)
             code = ex.data["code"]
-        build = build_problem(problem, options.flags)
+        build = build_problem(problem, options.flags, options.compiler)
         step, obj = _compile_step(build, code)
         steps.append(step)
         if obj is None:

@@ -1,0 +1,82 @@
+"""The sandbox with real processes: hangs, floods, fork bombs, escapes, secrets."""
+
+import os
+import time
+
+import pytest
+
+from parcodegen.sandbox.run import IS_ROOT, Limits, Workdir, run
+
+
+def sh(script: str, limits: Limits = Limits(wall_s=5), env=None):
+    with Workdir("test") as wd:
+        return run(["sh", "-c", script], wd, limits, env=env), wd.path
+
+
+def test_plain_run_captures_output():
+    r, _ = sh("echo hello; echo oops >&2; exit 3")
+    assert r.returncode == 3 and r.stdout == "hello\n" and "oops" in r.stderr and not r.ok
+
+
+def test_infinite_loop_is_killed_at_the_wall_limit():
+    start = time.monotonic()
+    r, _ = sh("while :; do :; done", Limits(wall_s=1))
+    assert r.timed_out and time.monotonic() - start < 5 and "timed out" in r.describe()
+
+
+def test_background_children_die_with_the_run():
+    marker = f"/proc/{os.getpid()}"  # any path; we look for the sleeper below
+    r, _ = sh("sleep 300 & echo $!", Limits(wall_s=2))
+    pid = int(r.stdout.strip())
+    time.sleep(0.2)
+    assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()
+    assert os.path.exists(marker)
+
+
+def test_output_flood_is_capped():
+    r, _ = sh("head -c 50000000 /dev/zero | tr '\\0' 'x'", Limits(wall_s=20, file_mb=8, output_kb=4))
+    assert not r.ok
+    assert len(r.stdout) <= 4096 and r.stdout_truncated
+
+
+def test_big_file_write_hits_the_file_size_limit():
+    r, _ = sh("exec dd if=/dev/zero of=big bs=1M count=100", Limits(wall_s=20, file_mb=5))
+    assert r.returncode != 0 and ("file size" in r.describe() or "SIGXFSZ" in r.describe() or r.returncode > 0)
+
+
+def test_memory_hog_is_stopped():
+    r, _ = sh("exec python3 -c 'x = bytearray(3 * 1024**3)'", Limits(wall_s=20, memory_mb=512))
+    assert r.returncode != 0 and "MemoryError" in r.stderr
+
+
+def test_environment_has_no_secrets(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-test")
+    monkeypatch.setenv("PARCODEGEN_API_KEY", "secret2")
+    r, wd = sh("env")
+    assert "sk-secret" not in r.stdout and "secret2" not in r.stdout
+    assert f"HOME={wd}" in r.stdout
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="process limits and isolation need root (CI runs as root)")
+def test_fork_bomb_is_contained():
+    start = time.monotonic()
+    r, _ = sh("bomb() { bomb | bomb & }; bomb; sleep 1", Limits(wall_s=5, nproc=64))
+    assert time.monotonic() - start < 15
+    # nothing of it survives
+    time.sleep(0.3)
+    assert r.isolation == "full"
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="filesystem isolation needs root (CI runs as root)")
+def test_writes_outside_the_work_dir_fail(tmp_path):
+    target = tmp_path / "escaped.txt"
+    r, _ = sh(f"echo x > {target}; echo y > /tmp/pcg-escape-probe; echo z > inside && cat inside")
+    assert not target.exists()
+    assert not os.path.exists("/tmp/pcg-escape-probe")  # a private tmpfs, gone with the run
+    assert "z" in r.stdout
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="dropping privileges needs root")
+def test_runs_as_an_unprivileged_uid():
+    r, _ = sh("id -u")
+    assert int(r.stdout.strip()) >= 200000
