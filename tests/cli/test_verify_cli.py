@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "parcodegen.cli.main", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "parcodegen.cli.main", *args], capture_output=True, check=False,
                           text=True, cwd=ROOT, timeout=600)  # fmt: skip
 
 
