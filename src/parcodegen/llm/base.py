@@ -87,3 +87,13 @@ class Backend(Protocol):
     def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
         """One response per request, in order. Raises BackendError on endpoint failure."""
         ...
+
+
+def resolved(backend: object, request: LLMRequest) -> LLMRequest:
+    """The request as `backend` will really send it (default model, overrides applied).
+
+    The response cache keys on this, so that a request with an empty model sent to two
+    differently configured backends never shares a cache entry.
+    """
+    resolve = getattr(backend, "resolve", None)
+    return resolve(request) if callable(resolve) else request

@@ -1,0 +1,132 @@
+"""An on-disk response cache in front of any backend (SQLite, safe under threads).
+
+Keyed by `LLMRequest.cache_key()` of the request as the inner backend will send it
+(default model filled in), so never by API key or URL. A hit comes back with
+`cached=True` and zero usage (nothing was spent; the original usage is in `raw`).
+Only successful responses are stored. Identical requests in one batch are sent once.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from parcodegen.errors import BackendError
+from parcodegen.llm.base import Backend, LLMRequest, LLMResponse, Usage, resolved
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS responses (
+    key TEXT PRIMARY KEY,
+    texts TEXT NOT NULL,
+    model TEXT NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    created REAL NOT NULL
+)
+"""
+
+
+class CachedBackend:
+    FILE_NAME = "llm_cache.sqlite"
+
+    def __init__(self, inner: Backend, directory: str | Path):
+        self.inner = inner
+        self.name = f"cached-{getattr(inner, 'name', 'backend')}"
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.path = self.directory / self.FILE_NAME
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        with self._lock, self._db:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(SCHEMA)
+        self.hits = 0
+        self.misses = 0
+
+    def resolve(self, request: LLMRequest) -> LLMRequest:
+        return resolved(self.inner, request)
+
+    def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
+        keys = [self.resolve(r).cache_key() for r in requests]
+        out: list[LLMResponse | None] = [self.get(k) for k in keys]
+        todo: dict[str, int] = {}  # key -> index of the first request that asks it
+        for i, (key, got) in enumerate(zip(keys, out, strict=True)):
+            if got is None and key not in todo:
+                todo[key] = i
+        with self._lock:
+            self.hits += sum(1 for r in out if r is not None)
+            self.misses += len(todo)
+        if todo:
+            fresh = self.inner.generate([requests[i] for i in todo.values()])
+            if len(fresh) != len(todo):
+                raise BackendError(
+                    f"backend returned {len(fresh)} responses for {len(todo)} requests"
+                )
+            by_key = dict(zip(todo, fresh, strict=True))
+            for key, response in by_key.items():
+                self.put(key, response)
+            for i, key in enumerate(keys):
+                if out[i] is None:
+                    first = todo[key] == i
+                    out[i] = by_key[key] if first else _as_hit(by_key[key])
+        return [r for r in out if r is not None]
+
+    # ------------------------------------------------------------------ storage
+    def get(self, key: str) -> LLMResponse | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT texts, model, prompt_tokens, completion_tokens, cost_usd "
+                "FROM responses WHERE key = ?",
+                (key,),
+            ).fetchone()
+        if row is None:
+            return None
+        texts, model, pt, ct, cost = row
+        original = {"prompt_tokens": pt, "completion_tokens": ct, "cost_usd": cost}
+        return LLMResponse(
+            texts=tuple(json.loads(texts)),
+            usage=Usage(),
+            model=model,
+            cached=True,
+            raw={"original_usage": original},
+        )
+
+    def put(self, key: str, response: LLMResponse) -> None:
+        u = response.usage
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    json.dumps(list(response.texts)),
+                    response.model,
+                    u.prompt_tokens,
+                    u.completion_tokens,
+                    u.cost_usd,
+                    time.time(),
+                ),
+            )
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def _as_hit(response: LLMResponse) -> LLMResponse:
+    u = response.usage
+    original = {
+        "prompt_tokens": u.prompt_tokens,
+        "completion_tokens": u.completion_tokens,
+        "cost_usd": u.cost_usd,
+    }
+    return LLMResponse(
+        texts=response.texts, model=response.model, cached=True, raw={"original_usage": original}
+    )
