@@ -80,3 +80,15 @@ def test_writes_outside_the_work_dir_fail(tmp_path):
 def test_runs_as_an_unprivileged_uid():
     r, _ = sh("id -u")
     assert int(r.stdout.strip()) >= 200000
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="dropping privileges needs root")
+def test_program_cannot_modify_a_file_handed_to_it(tmp_path):
+    original = tmp_path / "prog.sh"
+    original.write_text("#!/bin/sh\necho original\n")
+    original.chmod(0o755)
+    with Workdir("test") as wd:
+        wd.add("prog.sh", original)
+        r = run(["sh", "-c", "echo 'echo poisoned' >> prog.sh; ./prog.sh"], wd, Limits(wall_s=5))
+    assert "original" in r.stdout
+    assert "poisoned" not in original.read_text()

@@ -27,6 +27,7 @@ SANDBOX_ROOT = Path(os.environ.get("PARCODEGEN_SANDBOX_DIR", "/var/tmp/parcodege
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
 _uid_lock = threading.Lock()
 _uid_counter = 0
+ETXTBSY_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,14 @@ class Workdir:
         dest = self.path / name
         dest.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, Path):
-            shutil.copyfile(data, dest)
+            try:
+                # A hard link leaves no writable descriptor for a concurrent fork to
+                # inherit. It stays owned by us (read-only to the sandbox uid), so a
+                # program cannot modify the cached original through it.
+                os.link(data, dest)
+                return dest
+            except OSError:
+                shutil.copyfile(data, dest)
         elif isinstance(data, str):
             dest.write_text(data)
         else:
@@ -178,11 +186,38 @@ def run(
     else:
         notes.append("not root: no dedicated uid, no filesystem isolation, process limit not set")
     out_path, err_path = workdir.path / ".stdout", workdir.path / ".stderr"
-    start = time.monotonic()
+    for attempt in range(ETXTBSY_RETRIES):
+        start = time.monotonic()
+        proc, timed_out = _launch(jail + ["--"] + argv, workdir, limits, env, out_path, err_path)
+        # A file just written may still be open for writing in a child that another thread
+        # forked (fork-then-exec race): exec then fails with "Text file busy". Not the
+        # program's fault: wait a moment and launch again.
+        if proc.returncode != 124 or "Text file busy" not in _read_capped(err_path, 4096)[0]:
+            break
+        time.sleep(0.05 * (attempt + 1))
+    wall = time.monotonic() - start
+    cap = limits.output_kb * 1024
+    stdout, out_trunc = _read_capped(out_path, cap)
+    stderr, err_trunc = _read_capped(err_path, cap)
+    isolation = "full" if workdir.uid is not None and isolate_fs else "reduced"
+    if "pcg-jail: isolation: unavailable" in stderr:
+        isolation = "reduced"
+        notes.append("filesystem isolation unavailable (no mount namespace)")
+        stderr = "\n".join(ln for ln in stderr.splitlines() if not ln.startswith("pcg-jail: isolation"))
+    if 120 <= proc.returncode <= 124 and "pcg-jail:" in stderr:
+        notes.append("the sandbox launcher failed")
+    return RunResult(
+        argv=tuple(argv), returncode=proc.returncode, stdout=stdout, stderr=stderr, wall_s=wall,
+        timed_out=timed_out, stdout_truncated=out_trunc, stderr_truncated=err_trunc,
+        isolation=isolation, notes=tuple(notes),
+    )  # fmt: skip
+
+
+def _launch(argv, workdir, limits, env, out_path, err_path):
     timed_out = False
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         proc = subprocess.Popen(
-            jail + ["--"] + argv,
+            argv,
             cwd=workdir.path,
             env=scrubbed_env(env, workdir.path),
             stdin=subprocess.DEVNULL,
@@ -202,22 +237,7 @@ def run(
             if workdir.uid is not None:
                 kill_uid(workdir.uid)
             proc.wait()
-    wall = time.monotonic() - start
-    cap = limits.output_kb * 1024
-    stdout, out_trunc = _read_capped(out_path, cap)
-    stderr, err_trunc = _read_capped(err_path, cap)
-    isolation = "full" if workdir.uid is not None and isolate_fs else "reduced"
-    if "pcg-jail: isolation: unavailable" in stderr:
-        isolation = "reduced"
-        notes.append("filesystem isolation unavailable (no mount namespace)")
-        stderr = "\n".join(ln for ln in stderr.splitlines() if not ln.startswith("pcg-jail: isolation"))
-    if 120 <= proc.returncode <= 124 and "pcg-jail:" in stderr:
-        notes.append("the sandbox launcher failed")
-    return RunResult(
-        argv=tuple(argv), returncode=proc.returncode, stdout=stdout, stderr=stderr, wall_s=wall,
-        timed_out=timed_out, stdout_truncated=out_trunc, stderr_truncated=err_trunc,
-        isolation=isolation, notes=tuple(notes),
-    )  # fmt: skip
+    return proc, timed_out
 
 
 def jail_failed(result: RunResult) -> bool:

@@ -111,7 +111,7 @@ def run_harness(
     run_env.update(env or {})
     limits = Limits(wall_s=wall_s, memory_mb=memory_mb, file_mb=RUN_FILE_MB, output_kb=32)
     with Workdir("run") as wd:
-        wd.add("prog", binary).chmod(0o755)
+        wd.add("prog", binary)
         res = run(["./prog", str(seed), str(n), pattern, "out.bin"], wd, limits, env=run_env)
         if res.timed_out or res.returncode != 0:
             return HarnessRun(res, None, res.describe())
