@@ -227,3 +227,70 @@ class Verdict:
             "steps": [s.to_dict() for s in self.steps],
             "measurement": self.measurement.to_dict() if self.measurement else None,
         }
+
+
+# --------------------------------------------------------------------------- runs
+# Records of the agent loop and the run store (docs/optimize.md has the store schema).
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One turn of one episode: a model call, the candidate it gave, and its verdict.
+
+    `kind` is "edit" (generate/revise) or "self_check" (the model's equivalence review of
+    its own draft; `self_check` is True for those so their effect can be measured).
+    `action` says how the prompt was built: "initial", "feedback", "regenerate",
+    "reset", "improve", "self_check".
+    """
+
+    run_id: str
+    episode: str  # "<problem_id>#<sample>"
+    turn: int
+    problem_id: str
+    sample: int
+    strategy: str
+    stage: str
+    kind: str
+    action: str
+    status: Status
+    candidate_id: str | None = None
+    parent_id: str | None = None
+    speedup: float | None = None
+    message: str = ""
+    self_check: bool = False
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One (problem, sample) worked on by the loop, with how it ended."""
+
+    run_id: str
+    key: str
+    problem_id: str
+    sample: int
+    strategy: str
+    state: str  # "active" | "done" | "stopped"
+    stop_reason: str = ""
+    best_candidate_id: str | None = None
+    best_speedup: float | None = None
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class RunManifest:
+    """What a run was: resolved config, versions, machine and date."""
+
+    run_id: str
+    created: str  # ISO 8601 UTC
+    config: dict[str, Any]
+    versions: dict[str, str]
+    machine: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "created": self.created,
+            "config": self.config,
+            "versions": self.versions,
+            "machine": self.machine,
+        }

@@ -32,6 +32,7 @@ class VerifyOptions:
     warmup: int = 1
     difftest_threads: tuple[int, ...] | None = None  # default (1, 2, 2*cores+1)
     seeds: int = 1  # seeds per (size, pattern)
+    difftest: bool = True  # False only to time a candidate that already passed the checks
     extract: bool = False  # the candidate's code is a raw LLM reply
     flags: tuple[str, ...] = GCC_FLAGS
     compiler: str = "g++"
@@ -89,9 +90,12 @@ def verify(problem: Problem, candidate: Candidate, options: VerifyOptions = Veri
         if link_fail is not None:
             steps.append(link_fail)
             return _verdict(steps)
-        steps.append(difftest(build, binary, threads=options.difftest_threads, seeds=options.seeds))
-        if not steps[-1].ok:
-            return _verdict(steps)
+        if options.difftest:
+            steps.append(difftest(build, binary, threads=options.difftest_threads, seeds=options.seeds))
+            if not steps[-1].ok:
+                return _verdict(steps)
+        else:
+            steps.append(StepResult("difftest", True, None, "skipped: checked before", skipped=True))
         if options.race:
             ref_wall = steps[-1].data.get("max_reference_wall_s", 0.0)
             wall = max(MIN_RACE_WALL_S, RACE_WALL_FACTOR * ref_wall)

@@ -1,0 +1,74 @@
+"""The loop's configuration and budget, and the identity that names a run.
+
+A run's identity is the hash of everything that decides what the model is asked (the
+problems, strategy, backend, model, sampling, feedback policy...). Budgets are not part of
+it: re-running the same command with a larger budget continues the same run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from parcodegen.errors import ConfigError
+
+FEEDBACK_POLICIES = ("feedback", "regenerate")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Limits; None means unlimited. Exhausting one stops the loop cleanly with a reason."""
+
+    max_iters: int = 4  # attempts per episode (self-check revisions count)
+    max_tokens: int | None = None  # prompt + completion tokens over the whole run
+    max_cost: float | None = None  # USD over the whole run
+    max_wall_s: float | None = None  # seconds of this execution
+
+    def __post_init__(self) -> None:
+        if self.max_iters < 1:
+            raise ConfigError("budget: max_iters must be at least 1")
+
+
+@dataclass(frozen=True)
+class LoopConfig:
+    strategy: str = "parallel"
+    samples: int = 1  # episodes per problem
+    feedback: str = "feedback"  # "feedback" (errors shown) | "regenerate" (plain retry)
+    self_check: bool = False  # ask the model to review each draft for equivalence
+    min_speedup: float = 1.05  # a result must be at least this fast (spread considered)
+    continue_after_pass: bool = False  # keep improving after an accepted candidate
+    reset_after: int = 3  # consecutive failures before going back to original / best
+    backend: str = ""
+    model: str = ""
+    temperature: float = 0.2
+    reply_tokens: int = 4096  # max_tokens per reply
+    feedback_chars: int = 2500  # feedback details are cut to this length, with a note
+    rag_k: int = 2  # retrieved example pairs for rag strategies
+    kb: str = ""  # knowledge-base path for rag strategies ("" = default)
+    timing: bool = True
+    race: bool = True
+    timing_reps: int = 5
+    threads: int | None = None
+    workers: int = 2  # parallel correctness checks
+    budget: Budget = field(default_factory=Budget)
+
+    def __post_init__(self) -> None:
+        if self.feedback not in FEEDBACK_POLICIES:
+            raise ConfigError(
+                f"feedback policy '{self.feedback}' unknown (known: {', '.join(FEEDBACK_POLICIES)})"
+            )
+        if self.samples < 1:
+            raise ConfigError("samples must be at least 1")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def identity(self, problem_keys: list[str]) -> str:
+        """Hash naming the run: config minus budget and worker count, plus the problems."""
+        d = self.to_dict()
+        for k in ("budget", "workers"):
+            d.pop(k)
+        blob = json.dumps({"config": d, "problems": sorted(problem_keys)}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]

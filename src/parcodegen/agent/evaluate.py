@@ -1,0 +1,132 @@
+"""Evaluate candidates: correctness checks in parallel, then timing one at a time.
+
+Phase one verifies every new candidate of a round with timing off, in a thread pool
+(verification is subprocess-bound). Phase two times the candidates that passed, one after
+another, with nothing else running: `verify(..., timing=True, race=False, difftest=False)`
+re-uses the cached build and runs the interleaved timing; its timing step and
+measurement are merged into the phase-one verdict. A verdict is computed once per
+(problem, candidate): a duplicate candidate reuses it.
+
+A harness fault (InfraError, or a verdict with status infra_error) is raised as
+InfraError: it stops the run and is never stored or shown to the model as a verdict.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from parcodegen.agent.config import LoopConfig
+from parcodegen.errors import InfraError
+from parcodegen.types import Candidate, Problem, Status, StepResult, Verdict
+
+VerifyFn = Callable[..., Verdict]
+
+TIMING_LOCK = threading.Lock()  # one timing at a time in this process
+
+
+def extract(reply: str, function: str) -> tuple[str | None, StepResult]:
+    """The candidate translation unit in a reply, or None with the NO_CODE step."""
+    from parcodegen.tools.extract import extract_code
+
+    step = extract_code(reply, function)
+    code = step.data.get("code") if step.ok else None
+    return (code or None), step
+
+
+def no_code_verdict(step: StepResult) -> Verdict:
+    if step.ok:  # extract found nothing usable although it said ok
+        step = StepResult("extract", False, Status.NO_CODE, "no code found in the reply")
+    return Verdict(Status.NO_CODE, (step,))
+
+
+def default_verify() -> VerifyFn:
+    from parcodegen.verify.pipeline import verify
+
+    return verify
+
+
+class Evaluator:
+    def __init__(self, config: LoopConfig, verify_fn: VerifyFn | None = None):
+        self.config = config
+        self.verify_fn = verify_fn or default_verify()
+        self.cache: dict[tuple[str, str], Verdict] = {}
+
+    def remember(self, problem: Problem, candidate_id: str, verdict: Verdict) -> None:
+        """Seed the cache with a stored verdict (resume)."""
+        self.cache.setdefault((problem.id, candidate_id), verdict)
+
+    def _options(self, timing: bool, race: bool | None = None, difftest: bool = True) -> Any:
+        from parcodegen.verify.pipeline import VerifyOptions
+
+        c = self.config
+        return VerifyOptions(
+            threads=c.threads,
+            timing=timing,
+            race=c.race if race is None else race,
+            timing_reps=c.timing_reps,
+            difftest=difftest,
+        )
+
+    def _check(self, verdict: Verdict) -> Verdict:
+        if verdict.status is Status.INFRA_ERROR:
+            raise InfraError(f"verification harness failed: {verdict.message}")
+        return verdict
+
+    def evaluate(self, jobs: list[tuple[Problem, Candidate]]) -> list[Verdict]:
+        """Verdicts for `jobs`, in order."""
+        todo: dict[tuple[str, str], tuple[Problem, Candidate]] = {}
+        for problem, cand in jobs:
+            key = (problem.id, cand.id)
+            if key not in self.cache:
+                todo.setdefault(key, (problem, cand))
+        if todo:
+            items = list(todo.items())
+            opts = self._options(timing=False)
+            workers = max(1, min(self.config.workers, len(items)))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                verdicts = list(
+                    pool.map(lambda kv: self._check(self.verify_fn(kv[1][0], kv[1][1], options=opts)), items)
+                )
+            for i, ((_key, (problem, cand)), v) in enumerate(zip(items, verdicts, strict=True)):
+                if _harness_glitch(v):  # the sandbox failed to start a program: retry alone
+                    verdicts[i] = v = self._check(self.verify_fn(problem, cand, options=opts))
+                    if _harness_glitch(v):
+                        raise InfraError(f"the sandbox could not run a program: {v.message}")
+            if self.config.timing:
+                # difftest and race already passed; timing still checks outputs on fresh inputs
+                timed_opts = self._options(timing=True, race=False, difftest=False)
+                for i, ((_key, (problem, cand)), v) in enumerate(zip(items, verdicts, strict=True)):
+                    if v.passed:
+                        with TIMING_LOCK:
+                            timed = self._check(self.verify_fn(problem, cand, options=timed_opts))
+                        verdicts[i] = merge_timing(v, timed)
+            for (key, _), v in zip(items, verdicts, strict=True):
+                self.cache[key] = v
+        return [self.cache[(p.id, c.id)] for p, c in jobs]
+
+
+def merge_timing(checked: Verdict, timed: Verdict) -> Verdict:
+    """The correctness verdict's steps plus the timing run's timing step and measurement.
+
+    If the timing run fails (e.g. a timeout or a wrong output at the benchmark size),
+    its failing step and status win.
+    """
+    steps = tuple(s for s in checked.steps if s.step != "timing")
+    if timed.passed:
+        extra = tuple(s for s in timed.steps if s.step == "timing")
+        return Verdict(checked.status, steps + extra, timed.measurement)
+    bad = timed.failing_step
+    return Verdict(timed.status, steps + ((bad,) if bad else ()), timed.measurement)
+
+
+def _harness_glitch(verdict: Verdict) -> bool:
+    """A failure that is the sandbox launcher's, not the candidate's ("pcg-jail: ...").
+
+    Seen under concurrent verification ("cannot run ./prog: Text file busy"); the
+    candidate is re-verified on its own instead of being blamed.
+    """
+    bad = verdict.failing_step
+    return bad is not None and "pcg-jail:" in (bad.message + bad.log)

@@ -1,0 +1,261 @@
+"""The agent loop: rounds over many episodes (problem x sample) at once.
+
+Each round: every active episode says what it asks next (episode.EpisodeState); all those
+requests go to the backend as ONE batch (calls already stored by an interrupted execution
+of this run are read back instead of re-sent); every reply is stored at once; candidates
+are extracted and evaluated (correctness in parallel, timing one at a time); every
+attempt is stored with its verdict; only then do the episodes learn from the verdicts.
+
+Budgets (attempts per episode, tokens, cost, wall time) stop the loop cleanly with a
+reason. A backend failure (after retries) or a harness fault stops the run with a
+reason; it is never shown to the model, and a re-run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from parcodegen.agent.config import LoopConfig
+from parcodegen.agent.episode import EpisodeState, Turn
+from parcodegen.agent.evaluate import Evaluator, VerifyFn, extract, no_code_verdict
+from parcodegen.agent.record import Recorder
+from parcodegen.agent.select import Choice, choose
+from parcodegen.errors import BackendError, InfraError
+from parcodegen.llm.base import Backend, LLMRequest, LLMResponse, Usage
+from parcodegen.strategies import get_strategy
+from parcodegen.types import Attempt, Candidate, Problem, Verdict
+
+Progress = Callable[[str], None]
+Retriever = Callable[[str, int, bool], Sequence[Any]]
+BACKEND_RETRIES = 2
+RETRY_WAIT_S = 1.0
+
+
+@dataclass
+class ProblemResult:
+    problem: Problem
+    choice: Choice
+    code: str  # the result: the chosen candidate, or the original reference
+    attempts: list[tuple[Attempt, Verdict]] = field(default_factory=list)
+
+    @property
+    def improved(self) -> bool:
+        return self.choice.attempt is not None
+
+
+@dataclass
+class LoopResult:
+    run_id: str
+    results: list[ProblemResult]
+    stop_reason: str  # "" when every episode finished on its own
+    usage: Usage
+    rounds: int
+    calls_sent: int  # requests this execution sent to the backend (not read back)
+    verified: int  # attempts this execution verified (not read back)
+
+
+class Loop:
+    def __init__(
+        self,
+        problems: Sequence[Problem],
+        backend: Backend,
+        recorder: Recorder,
+        config: LoopConfig,
+        *,
+        run_id: str = "",
+        retriever: Retriever | None = None,
+        verify_fn: VerifyFn | None = None,
+        progress: Progress | None = None,
+    ):
+        self.problems = list(problems)
+        self.backend = backend
+        self.recorder = recorder
+        self.config = config
+        self.run_id = run_id
+        self.strategy = get_strategy(config.strategy)
+        self.evaluator = Evaluator(config, verify_fn)
+        self.progress = progress or (lambda _msg: None)
+        self.retriever = retriever
+        self.codes: dict[tuple[str, str], str] = {}  # (problem id, candidate id) -> code
+        self.usage = Usage()
+        self.calls_sent = 0
+        self.verified = 0
+        examples = {p.id: self._examples(p) for p in self.problems}  # retrieved once per problem
+        self.episodes = [
+            EpisodeState(p, s, self.strategy, config, examples=examples[p.id])
+            for p in self.problems
+            for s in range(config.samples)
+        ]
+
+    # ------------------------------------------------------------------ setup
+    def _examples(self, problem: Problem) -> tuple[Any, ...]:
+        if not self.strategy.retrieve:
+            return ()
+        if self.retriever is None:
+            raise InfraError(f"strategy '{self.strategy.name}' needs a knowledge base; none was given")
+        found = self.retriever(problem.reference_code, self.config.rag_k, self.strategy.self_match)
+        return tuple(found)
+
+    # ------------------------------------------------------------------ running
+    def run(self) -> LoopResult:
+        start = time.monotonic()
+        rounds = 0
+        stop = ""
+        for e in self.episodes:
+            self.recorder.put_episode(e.record(self.run_id))
+        while True:
+            stop = self._budget_stop(start)
+            active = [e for e in self.episodes if not e.done]
+            if stop:
+                for e in active:
+                    e.finish("stopped", stop)
+                break
+            for e in active:
+                if e.turn >= self.config.budget.max_iters:
+                    e.finish("stopped", "budget: attempts per episode")
+            active = [e for e in self.episodes if not e.done]
+            if not active:
+                break
+            rounds += 1
+            try:
+                self._round(rounds, active)
+            except BackendError as exc:
+                stop = f"backend error: {exc}"
+                break
+            except InfraError as exc:
+                stop = f"infrastructure error: {exc}"
+                break
+            finally:
+                for e in self.episodes:
+                    self.recorder.put_episode(e.record(self.run_id))
+        for e in self.episodes:
+            self.recorder.put_episode(e.record(self.run_id))
+        results = [self._result(p) for p in self.problems]
+        return LoopResult(self.run_id, results, stop, self.usage, rounds, self.calls_sent, self.verified)
+
+    def _budget_stop(self, start: float) -> str:
+        b = self.config.budget
+        if b.max_tokens is not None and self.usage.total_tokens >= b.max_tokens:
+            return f"budget: tokens ({self.usage.total_tokens} >= {b.max_tokens})"
+        if b.max_cost is not None and self.usage.cost_usd >= b.max_cost:
+            return f"budget: cost (${self.usage.cost_usd:.4f} >= ${b.max_cost:.4f})"
+        if b.max_wall_s is not None and time.monotonic() - start >= b.max_wall_s:
+            return f"budget: wall time ({b.max_wall_s:g} s)"
+        return ""
+
+    def _round(self, number: int, active: list[EpisodeState]) -> None:
+        turns = [e.next_turn() for e in active]
+        responses = self._responses(active, turns)
+        self.progress(f"round {number}: {len(active)} episode(s), {self.calls_sent} call(s) sent so far")
+        outcomes = self._evaluate(active, turns, responses)
+        for e, turn, resp, (attempt, verdict, code) in zip(active, turns, responses, outcomes, strict=True):
+            self.usage = self.usage + resp.usage
+            e.observe(turn, attempt, verdict, resp.texts[0] if resp.texts else "", code)
+            speed = f" {verdict.speedup:.2f}x" if verdict.speedup is not None else ""
+            flag = " (self-check)" if attempt.self_check else ""
+            self.progress(f"  {e.key} turn {attempt.turn}{flag}: {verdict.status.value}{speed}")
+
+    def _responses(self, active: list[EpisodeState], turns: list[Turn]) -> list[LLMResponse]:
+        out: list[LLMResponse | None] = [self.recorder.get_call(e.key, e.turn) for e in active]
+        missing = [i for i, r in enumerate(out) if r is None]
+        if missing:
+            fresh = self._generate([turns[i].request for i in missing])
+            for i, resp in zip(missing, fresh, strict=True):
+                self.recorder.put_call(active[i].key, active[i].turn, turns[i].request, resp)
+                out[i] = resp
+            self.calls_sent += len(missing)
+        return [r for r in out if r is not None]
+
+    def _generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
+        """One batch to the backend; retryable failures are retried a few times."""
+        for attempt in range(BACKEND_RETRIES + 1):
+            try:
+                responses = self.backend.generate(requests)
+            except BackendError as exc:
+                if not exc.retryable or attempt == BACKEND_RETRIES:
+                    raise
+                self.progress(f"backend error (retrying): {exc}")
+                time.sleep(RETRY_WAIT_S * (attempt + 1))
+                continue
+            if len(responses) != len(requests):
+                raise BackendError(
+                    f"backend returned {len(responses)} responses for {len(requests)} requests"
+                )
+            return responses
+        raise AssertionError("unreachable")
+
+    def _evaluate(
+        self, active: list[EpisodeState], turns: list[Turn], responses: list[LLMResponse]
+    ) -> list[tuple[Attempt, Verdict, str | None]]:
+        slots: list[Any] = [None] * len(active)
+        jobs: list[tuple[int, Problem, Candidate, str]] = []
+        for i, (e, turn, resp) in enumerate(zip(active, turns, responses, strict=True)):
+            stored = self.recorder.get_attempt(e.key, e.turn)
+            if stored is not None:
+                attempt, verdict = stored
+                code = self.codes.get((e.problem.id, attempt.candidate_id or ""))
+                if code is None and attempt.candidate_id:
+                    code, _ = extract(resp.texts[0] if resp.texts else "", e.problem.function)
+                    if code is None and turn.parent_id:  # self-check without code: the draft
+                        code = self.codes.get((e.problem.id, turn.parent_id))
+                if code is not None and attempt.candidate_id:
+                    self.codes[(e.problem.id, attempt.candidate_id)] = code
+                    self.evaluator.remember(e.problem, attempt.candidate_id, verdict)
+                slots[i] = (attempt, verdict, code)
+                continue
+            reply = resp.texts[0] if resp.texts else ""
+            code, step = extract(reply, e.problem.function)
+            if code is None and turn.kind == "self_check" and turn.parent_id:
+                code = self.codes.get((e.problem.id, turn.parent_id))  # "unchanged": keep the draft
+            if code is None:
+                slots[i] = (self._attempt(e, turn, None, no_code_verdict(step)), no_code_verdict(step), None)
+                continue
+            cand = Candidate(code, origin=f"{self.backend.name}/{self.strategy.name}", parent=turn.parent_id)
+            self.codes[(e.problem.id, cand.id)] = code
+            jobs.append((i, e.problem, cand, code))
+        if jobs:
+            verdicts = self.evaluator.evaluate([(p, c) for _, p, c, _ in jobs])
+            self.verified += len(jobs)
+            for (i, _p, cand, code), verdict in zip(jobs, verdicts, strict=True):
+                slots[i] = (self._attempt(active[i], turns[i], cand.id, verdict), verdict, code)
+        for attempt, verdict, code in slots:
+            if self.recorder.get_attempt(attempt.episode, attempt.turn) is None:
+                self.recorder.put_attempt(attempt, verdict, code)
+        return slots
+
+    def _attempt(self, e: EpisodeState, turn: Turn, cid: str | None, verdict: Verdict) -> Attempt:
+        return Attempt(
+            run_id=self.run_id,
+            episode=e.key,
+            turn=e.turn,
+            problem_id=e.problem.id,
+            sample=e.sample,
+            strategy=self.strategy.name,
+            stage=turn.stage,
+            kind=turn.kind,
+            action=turn.action,
+            status=verdict.status,
+            candidate_id=cid,
+            parent_id=turn.parent_id,
+            speedup=verdict.speedup,
+            message=verdict.message,
+            self_check=turn.kind == "self_check",
+        )
+
+    # ------------------------------------------------------------------ results
+    def _result(self, problem: Problem) -> ProblemResult:
+        tried = [t for e in self.episodes if e.problem.id == problem.id for t in e.tried]
+        choice = choose(tried, self.config.min_speedup)
+        code = problem.reference_code
+        if choice.attempt is not None and choice.attempt.candidate_id:
+            code = self.codes.get((problem.id, choice.attempt.candidate_id), code)
+        self.recorder.put_result(
+            problem.id,
+            choice.attempt.candidate_id if choice.attempt else None,
+            choice.speedup,
+            choice.explanation,
+        )
+        return ProblemResult(problem, choice, code, tried)

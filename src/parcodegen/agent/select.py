@@ -1,0 +1,72 @@
+"""The result rule: never unverified, never slower.
+
+A candidate is accepted when it passed every check, was timed, its speedup is at least
+`min_speedup`, and it stays faster than the original even after allowing for the measured
+spread (reference at the low end of its spread, candidate at the high end). The result is
+the fastest accepted candidate; with none, the original, with an explanation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from parcodegen.types import Attempt, Measurement, Verdict
+
+
+def conservative_speedup(m: Measurement) -> float:
+    ref = m.reference_mean * (1.0 - m.reference_spread / 2.0)
+    cand = m.candidate_mean * (1.0 + m.candidate_spread / 2.0)
+    return ref / cand if cand > 0 else 0.0
+
+
+def accepted(verdict: Verdict, min_speedup: float) -> bool:
+    m = verdict.measurement
+    if not verdict.passed or m is None:
+        return False
+    return m.speedup >= min_speedup and conservative_speedup(m) > 1.0
+
+
+@dataclass(frozen=True)
+class Choice:
+    attempt: Attempt | None  # None: the original is kept
+    verdict: Verdict | None
+    explanation: str
+
+    @property
+    def speedup(self) -> float | None:
+        return self.verdict.speedup if self.verdict else None
+
+
+def choose(tried: Iterable[tuple[Attempt, Verdict]], min_speedup: float) -> Choice:
+    tried = list(tried)
+    good = [(a, v) for a, v in tried if accepted(v, min_speedup)]
+    if good:
+        a, v = max(good, key=lambda av: (av[1].speedup or 0.0, -av[0].turn))
+        return Choice(a, v, f"fastest verified candidate: {v.speedup:.2f}x ({a.episode} turn {a.turn})")
+    return Choice(None, None, explain_none(tried, min_speedup))
+
+
+def explain_none(tried: list[tuple[Attempt, Verdict]], min_speedup: float) -> str:
+    if not tried:
+        return "no candidate was produced (budget or run stopped first); the original is kept"
+    passed = [v for _, v in tried if v.passed]
+    timed = [v for v in passed if v.measurement is not None]
+    counts = Counter(v.status.value for _, v in tried)
+    breakdown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    if not passed:
+        return f"no candidate passed verification ({breakdown}); the original is kept"
+    if not timed:
+        return (
+            f"{len(passed)} candidate(s) passed but none was timed (timing off), so no "
+            "speedup can be claimed; the original is kept"
+        )
+    best = max(timed, key=lambda v: v.speedup or 0.0)
+    m = best.measurement
+    assert m is not None
+    return (
+        f"{len(passed)} candidate(s) passed but none was clearly faster than the original "
+        f"(best {m.speedup:.2f}x, spread {m.candidate_spread:.0%}/{m.reference_spread:.0%}; "
+        f"required {min_speedup:.2f}x); the original is kept"
+    )

@@ -1,0 +1,64 @@
+"""Build a run's manifest: resolved config, versions, machine, date."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+import parcodegen
+from parcodegen.types import RunManifest
+
+
+@cache
+def tool_version(tool: str) -> str:
+    """First line of `<tool> --version`, or "" when the tool is missing."""
+    path = shutil.which(tool)
+    if path is None:
+        return ""
+    try:
+        out = subprocess.run([path, "--version"], check=False, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return (out.stdout or out.stderr).splitlines()[0].strip() if (out.stdout or out.stderr) else ""
+
+
+def versions() -> dict[str, str]:
+    return {
+        "parcodegen": parcodegen.__version__,
+        "python": sys.version.split()[0],
+        "g++": tool_version("g++"),
+        "clang++": tool_version("clang++"),
+    }
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            text = fh.read()
+        m = re.search(r"model name\s*:\s*(.+)", text)
+        cpu = m.group(1).strip() if m else ""
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - non-Linux
+        cores = os.cpu_count() or 1
+    return {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpu": cpu,
+        "cores": cores,
+    }
+
+
+def make_manifest(run_id: str, config: dict[str, Any]) -> RunManifest:
+    created = datetime.now(UTC).isoformat(timespec="seconds")
+    return RunManifest(run_id, created, config, versions(), machine())
