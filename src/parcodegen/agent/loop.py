@@ -69,6 +69,7 @@ class Loop:
         retriever: Retriever | None = None,
         verify_fn: VerifyFn | None = None,
         progress: Progress | None = None,
+        evaluator: Any | None = None,
     ):
         self.problems = list(problems)
         self.backend = backend
@@ -76,7 +77,8 @@ class Loop:
         self.config = config
         self.run_id = run_id
         self.strategy = get_strategy(config.strategy)
-        self.evaluator = Evaluator(config, verify_fn)
+        # anything with evaluate(jobs) and remember(problem, candidate_id, verdict)
+        self.evaluator = evaluator or Evaluator(config, verify_fn)
         self.progress = progress or (lambda _msg: None)
         self.retriever = retriever
         self.codes: dict[tuple[str, str], str] = {}  # (problem id, candidate id) -> code

@@ -1,0 +1,239 @@
+"""Where correctness checks and timings run: a local process pool or a Dask cluster.
+
+Two kinds of work, two rules:
+
+- checks (generation, compile, difftest, race): many at once, on any worker;
+- timings: one at a time per machine, and only on workers reserved for timing.
+
+`LocalExecutor` runs checks in a process pool (`workers` processes) and timings in a
+separate single-process pool, so two timings never overlap. `DaskExecutor` sends checks
+to the workers of a Dask cluster (`tcp://HOST:PORT`) that are not reserved for timing,
+and timings to workers started with the resource `timing=1`
+(`dask worker tcp://HOST:PORT --nthreads 1 --resources timing=1`), which Dask then
+gives at most one timing task at a time. With no reserved worker, timings may run on any
+worker, still one task per `timing` unit; the executor says so in `describe()`.
+
+Task functions must be importable top-level functions with picklable arguments.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
+
+from parcodegen.errors import ConfigError, InfraError
+
+TIMING_RESOURCE = "timing"
+
+
+class Executor(Protocol):
+    def submit_check(self, fn: Callable[..., Any], *args: Any) -> Any: ...
+
+    def submit_timing(self, fn: Callable[..., Any], *args: Any) -> Any: ...
+
+    def as_completed(self, futures: Iterable[Any]) -> Iterator[Any]: ...
+
+    def describe(self) -> str: ...
+
+    def close(self) -> None: ...
+
+
+class LocalExecutor:
+    """Checks in a process pool; timings in one extra process, one at a time."""
+
+    def __init__(self, workers: int = 2, *, threads: bool = False):
+        if workers < 1:
+            raise ConfigError("workers must be at least 1")
+        pool = cf.ThreadPoolExecutor if threads else cf.ProcessPoolExecutor
+        self.workers = workers
+        self._checks = pool(max_workers=workers)
+        self._timing = pool(max_workers=1)
+
+    def submit_check(self, fn: Callable[..., Any], *args: Any) -> cf.Future:
+        return self._checks.submit(fn, *args)
+
+    def submit_timing(self, fn: Callable[..., Any], *args: Any) -> cf.Future:
+        return self._timing.submit(fn, *args)
+
+    def as_completed(self, futures: Iterable[cf.Future]) -> Iterator[cf.Future]:
+        return cf.as_completed(list(futures))
+
+    def describe(self) -> str:
+        return f"local process pool: {self.workers} check worker(s), 1 timing process"
+
+    def close(self) -> None:
+        self._checks.shutdown(wait=True, cancel_futures=True)
+        self._timing.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class DaskExecutor:
+    """Checks and timings on a Dask cluster; timings only where `timing` resources are."""
+
+    def __init__(self, scheduler: str, *, timeout: float = 30.0):
+        try:
+            from distributed import Client
+        except ImportError as exc:  # pragma: no cover - distributed is a dependency
+            raise InfraError(f"Dask distributed is not installed: {exc}") from exc
+        try:
+            self.client = Client(scheduler, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise InfraError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        self.scheduler = scheduler
+        self._check_workers, self._timing_workers = self._split_workers()
+        if not self._check_workers and not self._timing_workers:
+            self.client.close()
+            raise InfraError(f"the Dask cluster at {scheduler} has no workers")
+
+    def _split_workers(self) -> tuple[list[str], list[str]]:
+        info = self.client.scheduler_info()["workers"]
+        timing = [a for a, w in info.items() if w.get("resources", {}).get(TIMING_RESOURCE)]
+        checks = [a for a in info if a not in timing]
+        return checks, timing
+
+    def submit_check(self, fn: Callable[..., Any], *args: Any) -> Any:
+        # Keep checks off the timing workers when there are others (strictly: a check on
+        # a timing worker could overlap a timing there).
+        workers = self._check_workers or None
+        return self.client.submit(fn, *args, pure=False, workers=workers)
+
+    def submit_timing(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if not self._timing_workers:
+            raise InfraError(
+                f"no worker of {self.scheduler} is reserved for timing: start one with "
+                "`dask worker SCHEDULER --nthreads 1 --resources timing=1`, or run with "
+                "--no-timing"
+            )
+        return self.client.submit(fn, *args, pure=False, resources={TIMING_RESOURCE: 1})
+
+    def as_completed(self, futures: Iterable[Any]) -> Iterator[Any]:
+        from distributed import as_completed
+
+        futures = list(futures)
+        if not futures:
+            return
+        with self.client.as_current():
+            yield from as_completed(futures)
+
+    def describe(self) -> str:
+        return (
+            f"dask cluster {self.scheduler}: {len(self._check_workers)} check worker(s), "
+            f"{len(self._timing_workers)} timing worker(s)"
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> DaskExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def make_executor(scheduler: str | None = None, workers: int = 2) -> Executor:
+    """A Dask executor for `tcp://HOST:PORT`, else a local process pool."""
+    if scheduler:
+        return DaskExecutor(scheduler)
+    return LocalExecutor(workers)
+
+
+# --------------------------------------------------------------------------- jobs
+# Top-level functions so a process pool or a Dask worker can unpickle them.
+
+
+def check_job(problem: Any, code: str, options: dict[str, Any]) -> Any:
+    """Correctness only (compile, interface, difftest, race): a Verdict without timing.
+
+    `options` are VerifyOptions fields (a dict, so any VerifyOptions pickles the same way).
+    """
+    from parcodegen.types import Candidate
+    from parcodegen.verify.pipeline import VerifyOptions, verify
+
+    opts = VerifyOptions(**{**options, "timing": False})
+    return verify(problem, Candidate(code), options=opts)
+
+
+def timing_job(problem: Any, code: str, options: dict[str, Any]) -> Any:
+    """The cheap checks again (cached compiles, no race check) and the timing: a Verdict."""
+    from parcodegen.types import Candidate
+    from parcodegen.verify.pipeline import VerifyOptions, verify
+
+    opts = VerifyOptions(**{**options, "timing": True, "race": False})
+    return verify(problem, Candidate(code), options=opts)
+
+
+def merge_timing(checked: Any, timed: Any) -> Any:
+    """The check verdict's steps plus the timing run's timing step and measurement.
+
+    When the timing run fails (e.g. a timeout at the benchmark size), its status wins.
+    """
+    from parcodegen.types import Verdict
+
+    steps = tuple(s for s in checked.steps if s.step != "timing")  # drop "timing: skipped"
+    if timed.passed:
+        extra = tuple(s for s in timed.steps if s.step == "timing")
+        return Verdict(checked.status, steps + extra, timed.measurement)
+    bad = timed.failing_step
+    return Verdict(timed.status, steps + ((bad,) if bad else ()), timed.measurement)
+
+
+class ExecutorEvaluator:
+    """The agent loop's `Evaluator.evaluate(jobs)` contract on an Executor.
+
+    Correctness checks go out in parallel; timings of the candidates that passed go to
+    the timing workers after every check of the batch has returned (on a local pool
+    nothing else runs while a timing does). Verdicts are cached per (problem, candidate).
+    """
+
+    def __init__(self, executor: Executor, options: dict[str, Any],
+                 progress: Callable[[str, int, int], None] | None = None):  # fmt: skip
+        """`progress(kind, done, total)` is called as each check / timing returns."""
+        self.executor = executor
+        self.progress = progress or (lambda _kind, _done, _total: None)
+        self.options = dict(options)  # VerifyOptions fields
+        self.timing = bool(self.options.get("timing", True))
+        self.cache: dict[tuple[str, str], Any] = {}
+
+    def remember(self, problem: Any, candidate_id: str, verdict: Any) -> None:
+        self.cache.setdefault((problem.id, candidate_id), verdict)
+
+    def evaluate(self, jobs: list[tuple[Any, Any]]) -> list[Any]:
+        from parcodegen.types import Status
+
+        todo: dict[tuple[str, str], tuple[Any, Any]] = {}
+        for problem, cand in jobs:
+            key = (problem.id, cand.id)
+            if key not in self.cache:
+                todo.setdefault(key, (problem, cand))
+        futures = {
+            self.executor.submit_check(check_job, p, c.code, self.options): key
+            for key, (p, c) in todo.items()
+        }
+        checked = {}
+        for i, f in enumerate(self.executor.as_completed(futures), 1):
+            checked[futures[f]] = f.result()
+            self.progress("check", i, len(futures))
+        for verdict in checked.values():
+            if verdict.status is Status.INFRA_ERROR:
+                raise InfraError(f"verification harness failed: {verdict.message}")
+        if self.timing:
+            timed = {
+                self.executor.submit_timing(timing_job, p, c.code, self.options): key
+                for key, (p, c) in todo.items()
+                if checked[key].passed
+            }
+            for i, f in enumerate(self.executor.as_completed(timed), 1):
+                verdict = merge_timing(checked[timed[f]], f.result())
+                self.progress("timing", i, len(timed))
+                if verdict.status is Status.INFRA_ERROR:
+                    raise InfraError(f"timing harness failed: {verdict.message}")
+                checked[timed[f]] = verdict
+        self.cache.update(checked)
+        return [self.cache[(p.id, c.id)] for p, c in jobs]

@@ -1,0 +1,217 @@
+"""A sampling campaign: problems x N samples through the agent loop, every one stored.
+
+Shared by `bench run` and `synth`. A campaign is one run of the run store: its identity
+is the loop configuration (strategy, backend, model, sampling, mode) and the problems, so
+re-running the same command resumes it (stored calls are read back, stored attempts are
+not verified again) and a larger --samples extends it.
+
+Modes: "single" asks once per sample (one attempt: the sample is that attempt);
+"agent" runs the full feedback loop per sample (up to `iters` attempts).
+Correctness checks and timings go to an Executor (local process pool or Dask).
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, UTC
+from typing import Any
+
+from parcodegen.agent.config import LoopConfig
+from parcodegen.agent.executors import Executor, ExecutorEvaluator
+from parcodegen.agent.loop import Loop, LoopResult
+from parcodegen.errors import ConfigError
+from parcodegen.llm.base import Backend, LLMRequest, LLMResponse
+from parcodegen.types import Attempt, Episode, Problem, RunManifest, Verdict, content_hash
+
+MODES = ("single", "agent")
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    mode: str = "single"
+    iters: int = 4  # attempts per sample in agent mode
+    name: str = "bench"  # run-id prefix
+    verify_seeds: int = 1  # seeds per (size, pattern) in the difftest
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"mode '{self.mode}' unknown (known: {', '.join(MODES)})")
+
+
+def loop_config(config: LoopConfig, spec: CampaignSpec) -> LoopConfig:
+    """The loop configuration a campaign mode implies (single: one attempt, no self-check)."""
+    if spec.mode == "single":
+        return replace(
+            config, self_check=False, budget=replace(config.budget, max_iters=1)
+        )
+    return replace(config, budget=replace(config.budget, max_iters=spec.iters))
+
+
+def campaign_identity(config: LoopConfig, spec: CampaignSpec, problems: Sequence[Problem]) -> str:
+    keys = [f"{p.id}:{content_hash(p.reference_code)}" for p in problems]
+    base = replace(config, samples=1)  # more samples extend the same run
+    return content_hash(f"{spec.mode}|{spec.verify_seeds}|{base.identity(keys)}")
+
+
+def _slug(text: str) -> str:
+    out = "".join(c if c.isalnum() or c in "-." else "-" for c in text)
+    return out.strip("-")[:40] or "x"
+
+
+def open_run(store: Any, config: LoopConfig, spec: CampaignSpec, problems: Sequence[Problem],
+             extra: dict[str, Any] | None = None) -> tuple[str, bool]:  # fmt: skip
+    """(run id, resumed): the stored run of this identity, or a new one."""
+    identity = campaign_identity(config, spec, problems)
+    found = store.find_run(identity)
+    if found:
+        return found, True
+    run_id = "-".join(
+        [_slug(spec.name), _slug(config.strategy), _slug(config.model or config.backend), identity[:8]]
+    )
+    manifest = RunManifest(
+        run_id=run_id,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        config={"campaign": {"mode": spec.mode, "iters": spec.iters,
+                             "verify_seeds": spec.verify_seeds},
+                "loop": config.to_dict(), **(extra or {})},  # fmt: skip
+        versions={"python": sys.version.split()[0], "parcodegen": _version()},
+        machine={"platform": platform.platform(), "processor": platform.machine()},
+    )
+    store.create_run(manifest, identity)
+    for p in problems:
+        store.add_problem(run_id, p)
+    return run_id, False
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("parcodegen")
+    except Exception:  # noqa: BLE001 - best effort
+        return "unknown"
+
+
+class ProgressRecorder:
+    """Wraps a run recorder: counts what is stored and prints progress with an ETA."""
+
+    def __init__(self, inner: Any, total_attempts: int, say: Say, every_s: float = 2.0):
+        self.inner, self.total, self.say, self.every_s = inner, total_attempts, say, every_s
+        self.done = 0
+        self.fresh = 0
+        self.start = time.monotonic()
+        self._last = 0.0
+        self._work_start: dict[str, float] = {}
+        self._reported = -1
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def get_call(self, episode: str, turn: int) -> LLMResponse | None:
+        return self.inner.get_call(episode, turn)
+
+    def put_call(self, episode: str, turn: int, request: LLMRequest, response: LLMResponse) -> None:
+        self.inner.put_call(episode, turn, request, response)
+
+    def get_attempt(self, episode: str, turn: int) -> tuple[Attempt, Verdict] | None:
+        got = self.inner.get_attempt(episode, turn)
+        return got
+
+    def put_attempt(self, attempt: Attempt, verdict: Verdict, code: str | None) -> None:
+        self.inner.put_attempt(attempt, verdict, code)
+        self.done += 1
+        self.fresh += 1
+        self.report()
+
+    def put_episode(self, episode: Episode) -> None:
+        self.inner.put_episode(episode)
+
+    def put_result(self, problem_id: str, candidate_id: str | None, speedup: float | None,
+                   explanation: str) -> None:  # fmt: skip
+        self.inner.put_result(problem_id, candidate_id, speedup, explanation)
+
+    def on_work(self, kind: str, done: int, total: int) -> None:
+        """A check or timing of the current round returned (ExecutorEvaluator progress)."""
+        now = time.monotonic()
+        if kind not in self._work_start or done == 1:
+            self._work_start[kind] = now if done == 1 else self._work_start.get(kind, now)
+        if done < total and now - self._last < self.every_s:
+            return
+        self._last = now
+        first = self._work_start.get(kind, self.start)
+        # the first completion's time is unknown: rate from completions 1..done
+        eta = ""
+        if done > 1 and now > first:
+            eta = f", ETA {(total - done) * (now - first) / (done - 1):.0f}s for this round's {kind}s"
+        self.say(f"  {kind}s {done}/{total}{eta} ({self.done}/{self.total} attempts stored, "
+                 f"{now - self.start:.0f}s elapsed)")  # fmt: skip
+
+    def eta_s(self) -> float | None:
+        elapsed = time.monotonic() - self.start
+        if self.fresh == 0 or elapsed <= 0:
+            return None
+        return max(0.0, (self.total - self.done) * elapsed / self.fresh)
+
+    def report(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if self._reported == self.done and self.done > 0:
+            return
+        if not force and now - self._last < self.every_s and self.done < self.total:
+            return
+        self._last, self._reported = now, self.done
+        u = self.inner.usage()
+        eta = self.eta_s()
+        eta_txt = f"ETA {eta:.0f}s" if eta is not None else "ETA ?"
+        self.say(
+            f"[{self.done}/{self.total} attempts] {now - self.start:.0f}s elapsed, {eta_txt}; "
+            f"{u.total_tokens} tokens, ${u.cost_usd:.4f}"
+        )
+
+
+def run_campaign(
+    store: Any,
+    problems: Sequence[Problem],
+    backend: Backend,
+    config: LoopConfig,
+    spec: CampaignSpec,
+    executor: Executor,
+    *,
+    say: Say = lambda _m: None,
+    extra_manifest: dict[str, Any] | None = None,
+    verbose: bool = False,
+    retriever: Any = None,
+) -> tuple[str, LoopResult]:
+    """Run (or resume) the campaign; returns the run id and the loop's result."""
+    config = loop_config(config, spec)
+    run_id, resumed = open_run(store, config, spec, problems, extra_manifest)
+    stored = len(store.attempts(run_id))
+    upper = len(problems) * config.samples * config.budget.max_iters
+    rec = ProgressRecorder(store.recorder(run_id), upper, say)
+    rec.done = stored
+    say(f"run {run_id} ({'resumed, ' + str(stored) + ' attempts stored' if resumed else 'new'}); "
+        f"{len(problems)} problem(s) x {config.samples} sample(s), mode {spec.mode}; "
+        f"{executor.describe()}")  # fmt: skip
+    if spec.mode == "agent":
+        say("(agent mode: the attempt total is an upper bound; episodes may stop early)")
+    store.set_run_state(run_id, "running")
+    options = {
+        "threads": config.threads,
+        "timing": config.timing,
+        "race": config.race,
+        "timing_reps": config.timing_reps,
+        "seeds": spec.verify_seeds,
+    }
+    # The loop's evaluation contract (evaluate/remember) on the chosen executor.
+    evaluator = ExecutorEvaluator(executor, options, progress=rec.on_work)
+    loop = Loop(problems, backend, rec, config, run_id=run_id, retriever=retriever,
+                progress=say if verbose else None, evaluator=evaluator)  # fmt: skip
+    result = loop.run()
+    rec.report(force=True)
+    store.set_run_state(run_id, "stopped" if result.stop_reason else "finished",
+                        result.stop_reason)  # fmt: skip
+    return run_id, result
