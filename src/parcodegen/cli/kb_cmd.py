@@ -1,0 +1,271 @@
+"""`parcodegen kb ...`: the knowledge base of slow -> fast example pairs.
+
+    kb ingest-pie FILE.jsonl [--max-tokens 1000]   the user's own copy of PIE
+    kb add-seed [NAME ...] [--record] [--force]    verify + time the packaged seeds
+    kb add-run RUN_DIR [--run ID]                  passing, faster attempts of our runs
+    kb query FILE [-L 2] [--no-self-match]         the most similar stored pairs
+    kb stats | kb reindex [--kind exact|approx]
+Every action takes `--kb PATH` (default: the user cache KB) and `--embedder NAME` (only
+used when the KB is created).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from parcodegen.errors import ConfigError
+from parcodegen.memory.embedders import EMBEDDERS
+from parcodegen.memory.entry import KBEntry
+from parcodegen.memory.kb import KnowledgeBase
+from parcodegen.memory.pie import DEFAULT_MAX_TOKENS, read_pie_file
+from parcodegen.memory.seed_kb import (
+    hardware_description,
+    load_measurements,
+    save_measurements,
+    seed_dirs,
+    seed_entry,
+)
+from parcodegen.memory.tokens import count_tokens
+
+
+def _open(args: argparse.Namespace) -> KnowledgeBase:
+    return KnowledgeBase.open(args.kb, args.embedder)
+
+
+# ------------------------------------------------------------------ ingest-pie
+def cmd_ingest_pie(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise ConfigError(f"no such file: {path}")
+    report = read_pie_file(path, args.max_tokens)
+    print(report.summary(show=args.show))
+    if args.dry_run:
+        print("dry run: nothing stored")
+        return 0 if report.kept else 1
+    with _open(args) as kb:
+        added, present = kb.add(report.kept)
+        print(f"stored {len(added)} new entries ({len(present)} already present) in {kb.path}")
+    return 0 if report.kept else 1
+
+
+# ------------------------------------------------------------------ add-seed
+def _verify_seed(directory: Path, options: Any) -> tuple[str, float | None, str]:
+    from parcodegen.problems.load import load_problem
+    from parcodegen.types import Candidate
+    from parcodegen.verify.pipeline import verify
+
+    problem = load_problem(directory)
+    fast = (directory / "fast.cpp").read_text()
+    verdict = verify(problem, Candidate(fast, origin="seed"), options)
+    return verdict.status.value, verdict.speedup, verdict.message
+
+
+def cmd_add_seed(args: argparse.Namespace) -> int:
+    from parcodegen.tools.compile import compiler_id
+    from parcodegen.verify.pipeline import VerifyOptions
+
+    root = Path(args.seeds_dir) if args.seeds_dir else None
+    dirs = seed_dirs(root, args.names or None)
+    options = VerifyOptions(timing_reps=args.reps, threads=args.threads, race=not args.no_race)
+    hardware, compiler = hardware_description(), compiler_id("g++")
+    measured = load_measurements(root) if args.record else {}
+    failed = 0
+    with _open(args) as kb:
+        for d in dirs:
+            probe = seed_entry(d, raw_speedup=1.0, hardware="", compiler="", verified=False)
+            if kb.db.has_id(probe.id) and not args.force:
+                print(f"  {d.name:28s} already in the KB (use --force to re-measure)")
+                continue
+            status, speedup, message = _verify_seed(d, options)
+            if status != "pass" or speedup is None:
+                failed += 1
+                print(f"  {d.name:28s} {status.upper()}: {message}")
+                continue
+            entry = seed_entry(d, raw_speedup=speedup, hardware=hardware, compiler=compiler,
+                               verified=True)
+            kb.replace([entry])
+            print(f"  {d.name:28s} pass  speedup {speedup:5.2f}x (normalized {entry.speedup:.2f})",
+                  flush=True)
+            measured[d.name] = {"status": "pass", "raw_speedup": round(speedup, 4),
+                                "hardware": hardware, "compiler": compiler}
+        print(f"{len(kb)} entries in {kb.path}; {failed} seed(s) failed verification")
+    if args.record:
+        known = {d.name for d in seed_dirs(root)}
+        measured = {k: v for k, v in measured.items() if k in known}
+        print(f"recorded measurements in {save_measurements(measured, root)}")
+    return 1 if failed else 0
+
+
+# ------------------------------------------------------------------ add-run
+def run_entries(run_dir: Path, run_id: str | None = None) -> tuple[list[KBEntry], list[str]]:
+    """Passing attempts with speedup > 1 from a run store -> entries (best per problem and
+    candidate). Returns (entries, notes about what was skipped)."""
+    from parcodegen.problems.load import load_problem
+    from parcodegen.store.run_store import RunStore
+    from parcodegen.types import Status, content_hash
+
+    entries: list[KBEntry] = []
+    notes: list[str] = []
+    store = RunStore(run_dir)
+    try:
+        run_ids = [run_id] if run_id else [r["run_id"] for r in store.runs()]
+        for rid in run_ids:
+            manifest = store.manifest(rid)
+            if manifest is None:
+                raise ConfigError(f"no run '{rid}' in {store.path}")
+            machine = manifest.machine or {}
+            hardware = str(machine.get("cpu") or machine.get("hardware") or "")
+            if machine.get("cores"):
+                hardware = f"{hardware} ({machine['cores']} cores)".strip()
+            compiler = str(manifest.versions.get("compiler", "") or machine.get("compiler", ""))
+            slow_by_problem: dict[str, str | None] = {}
+            for p in store.problems(rid):
+                try:
+                    ref = load_problem(Path(p["directory"])).reference_code
+                except Exception as exc:  # noqa: BLE001 - any unreadable problem is skipped
+                    notes.append(f"{rid}: problem {p['problem_id']}: cannot read ({exc})")
+                    ref = None
+                if ref is not None and content_hash(ref) != p["reference_hash"]:
+                    notes.append(f"{rid}: problem {p['problem_id']}: reference changed since run")
+                    ref = None
+                slow_by_problem[p["problem_id"]] = ref
+            best: dict[tuple[str, str], float] = {}
+            for a in store.attempts(rid):
+                if a.status is not Status.PASS or not a.speedup or a.speedup <= 1.0:
+                    continue
+                if a.candidate_id is None or slow_by_problem.get(a.problem_id) is None:
+                    continue
+                key = (a.problem_id, a.candidate_id)
+                best[key] = max(best.get(key, 0.0), a.speedup)
+            for (pid, cid), speed in sorted(best.items()):
+                code = store.candidate_code(pid, cid)
+                if code is None:
+                    notes.append(f"{rid}: candidate {cid} of {pid}: code not stored")
+                    continue
+                slow = slow_by_problem[pid] or ""
+                entries.append(KBEntry.make(
+                    family=pid, slow_code=slow, fast_code=code, raw_speedup=speed,
+                    source="run", hardware=hardware, compiler=compiler, verified=True,
+                    slow_tokens=count_tokens(slow), fast_tokens=count_tokens(code)))
+    finally:
+        store.close()
+    return entries, notes
+
+
+def cmd_add_run(args: argparse.Namespace) -> int:
+    run_dir = Path(args.run_dir)
+    if not run_dir.exists():
+        raise ConfigError(f"no such run directory: {run_dir}")
+    entries, notes = run_entries(run_dir, args.run)
+    for note in notes:
+        print(f"  skipped: {note}")
+    with _open(args) as kb:
+        added, present = kb.add(entries)
+    print(f"found {len(entries)} verified faster candidates; stored {len(added)} new "
+          f"({len(present)} already present)")
+    return 0 if entries else 1
+
+
+# ------------------------------------------------------------------ query / stats
+def cmd_query(args: argparse.Namespace) -> int:
+    code = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
+    with _open(args) as kb:
+        hits = kb.retrieve(code, k=args.L, self_match=not args.no_self_match)
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], indent=1))
+        return 0 if hits else 1
+    if not hits:
+        print("no example found")
+        return 1
+    for rank, h in enumerate(hits, 1):
+        print(f"=== {rank}. {h.id}  family={h.family}  speedup {h.speedup:.2f} "
+              f"(raw {h.raw_speedup:.2f})  source={h.source}  verified={h.verified}")
+        print("--- slow")
+        print(h.slow_code.rstrip())
+        print("--- fast")
+        print(h.fast_code.rstrip())
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _open(args) as kb:
+        stats = kb.stats()
+    if args.json:
+        print(json.dumps(stats, indent=1))
+        return 0
+    print(f"knowledge base {stats['path']}")
+    print(f"  entries   {stats['entries']} ({stats['verified']} verified, "
+          f"{stats['families']} families)")
+    for source, n in stats["by_source"].items():
+        print(f"    {source:6s} {n}")
+    print(f"  speedup   mean {stats['mean_speedup']} normalized, mean raw "
+          f"{stats['mean_raw_speedup']}, max raw {stats['max_raw_speedup']}")
+    emb = stats["embedder"]
+    print(f"  embedder  {emb['embedder']} dim {emb['dim']} {json.dumps(emb['params'])}")
+    print(f"  index     {stats['index']['kind']} ({stats['index']['vectors']} vectors)")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    with _open(args) as kb:
+        kb.reindex(args.kind)
+        print(f"rebuilt {kb.index.kind} index of {kb.index.ntotal} vectors in {kb.path}")
+    return 0
+
+
+# ------------------------------------------------------------------ parser
+def register(subparsers: argparse._SubParsersAction) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--kb", metavar="PATH", default=None,
+                        help="knowledge base directory (default: the user cache KB, "
+                             "built from the packaged seeds on first use)")
+    common.add_argument("--embedder", default=None, choices=EMBEDDERS.names(),
+                        help="embedder for a new KB (an existing KB keeps its own)")
+    kb = subparsers.add_parser("kb", help="the knowledge base of slow/fast example pairs")
+    sub = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
+
+    p = sub.add_parser("ingest-pie", parents=[common], help="ingest a PIE-format JSONL file")
+    p.add_argument("file")
+    p.add_argument("--max-tokens", type=int, default=DEFAULT_MAX_TOKENS,
+                   help="drop pairs whose slow or fast code exceeds this many o200k tokens")
+    p.add_argument("--show", type=int, default=10, help="dropped-line messages to print")
+    p.add_argument("--dry-run", action="store_true", help="report only; store nothing")
+    p.set_defaults(func=cmd_ingest_pie)
+
+    p = sub.add_parser("add-seed", parents=[common],
+                       help="verify, time and store the packaged seed pairs")
+    p.add_argument("names", nargs="*", help="seed names (default: all)")
+    p.add_argument("--seeds-dir", default=None, help="another directory of seed problems")
+    p.add_argument("--reps", type=int, default=5, help="timing repetitions")
+    p.add_argument("--threads", type=int, default=None, help="timing threads")
+    p.add_argument("--no-race", action="store_true", help="skip the race detector")
+    p.add_argument("--force", action="store_true", help="re-measure seeds already stored")
+    p.add_argument("--record", action="store_true",
+                   help="save the measurements to measured.json beside the seeds")
+    p.set_defaults(func=cmd_add_seed)
+
+    p = sub.add_parser("add-run", parents=[common],
+                       help="store the verified faster candidates of a run")
+    p.add_argument("run_dir", help="run store directory (holding runs.sqlite)")
+    p.add_argument("--run", default=None, help="only this run id")
+    p.set_defaults(func=cmd_add_run)
+
+    p = sub.add_parser("query", parents=[common], help="show the most similar stored pairs")
+    p.add_argument("file", help="C/C++ file holding the slow code ('-' for stdin)")
+    p.add_argument("-L", type=int, default=2, help="how many examples (default 2)")
+    p.add_argument("--no-self-match", action="store_true",
+                   help="keep entries whose slow code is (nearly) the query itself")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("stats", parents=[common], help="counts, sources, embedder, index")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("reindex", parents=[common], help="rebuild the FAISS index")
+    p.add_argument("--kind", choices=["exact", "approx"], default=None)
+    p.set_defaults(func=cmd_reindex)
