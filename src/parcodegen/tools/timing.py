@@ -1,8 +1,9 @@
 """Sound timing: reference and candidate interleaved at the benchmark size.
 
 Warm-up runs first, then repetitions alternating the order (ref, cand / cand, ref).
-Every repetition uses fresh inputs (a new seed) and the candidate's outputs are compared
-with the reference's, so a candidate cannot cache or skip work. Only the function call is
+Every repetition uses fresh inputs (a new seed; the problem's first input pattern) and the
+candidate's outputs are compared with the reference's, so a candidate cannot cache or skip
+work. Only the function call is
 timed (inside the harness). One timing at a time per machine: a process-wide lock and a
 file lock shared by every parcodegen process.
 """
@@ -67,6 +68,7 @@ def measure(
     problem = build.problem
     threads = threads or cores()
     n = problem.bench_size
+    pattern = problem.patterns[0]  # the problem's primary input pattern
     base = seed if seed is not None else (int(time.time() * 1000) ^ os.getpid()) % 1_000_000_007
     start = time.monotonic()
     ref_times: list[float] = []
@@ -80,15 +82,15 @@ def measure(
             runs = {}
             for who in order:
                 if who == "ref":
-                    runs[who] = run_harness(build.reference_bin, seed=s, n=n, pattern="random",
+                    runs[who] = run_harness(build.reference_bin, seed=s, n=n, pattern=pattern,
                                             threads=threads, wall_s=REFERENCE_TIMING_WALL_S)  # fmt: skip
                     last_ref_wall = runs[who].result.wall_s
                 else:
                     wall = max(MIN_TIMING_WALL_S, TIMING_WALL_FACTOR * last_ref_wall + 2.0)
-                    runs[who] = run_harness(candidate_bin, seed=s, n=n, pattern="random",
+                    runs[who] = run_harness(candidate_bin, seed=s, n=n, pattern=pattern,
                                             threads=threads, wall_s=wall)  # fmt: skip
             ref, cand = runs["ref"], runs["cand"]
-            where = f"benchmark input n={n}, seed={s}, threads={threads}"
+            where = f"benchmark input n={n}, seed={s}, pattern={pattern}, threads={threads}"
             if not ref.ok:
                 return _infra(f"the reference failed at the benchmark size: {ref.error}", log, start), None
             if cand.result.timed_out:

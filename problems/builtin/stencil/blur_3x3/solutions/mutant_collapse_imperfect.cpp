@@ -1,0 +1,20 @@
+// expect: compile_error
+// collapse(2) over loops that are not perfectly nested.
+#include <vector>
+
+void blur_3x3(const std::vector<double>& in, std::vector<double>& out, int n) {
+#pragma omp parallel for collapse(2)
+  for (int i = 0; i < n; ++i) {
+    const std::size_t base = static_cast<std::size_t>(i) * n;
+    for (int j = 0; j < n; ++j) {
+      const std::size_t c = base + j;
+      if (i == 0 || j == 0 || i == n - 1 || j == n - 1) {
+        out[c] = in[c];
+      } else {
+        const std::size_t u = c - n, d = c + n;
+        out[c] = (in[u - 1] + 2.0 * in[u] + in[u + 1] + 2.0 * in[c - 1] + 4.0 * in[c] +
+                  2.0 * in[c + 1] + in[d - 1] + 2.0 * in[d] + in[d + 1]) / 16.0;
+      }
+    }
+  }
+}
