@@ -79,7 +79,7 @@ def test_writes_outside_the_work_dir_fail(tmp_path):
 @pytest.mark.skipif(not IS_ROOT, reason="dropping privileges needs root")
 def test_runs_as_an_unprivileged_uid():
     r, _ = sh("id -u")
-    assert int(r.stdout.strip()) >= 200000
+    assert int(r.stdout.strip()) >= 100_000_000
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="dropping privileges needs root")
@@ -92,3 +92,21 @@ def test_program_cannot_modify_a_file_handed_to_it(tmp_path):
         r = run(["sh", "-c", "echo 'echo poisoned' >> prog.sh; ./prog.sh"], wd, Limits(wall_s=5))
     assert "original" in r.stdout
     assert "poisoned" not in original.read_text()
+
+
+def test_concurrent_work_dirs_never_share_a_uid_and_do_not_kill_each_other():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def job(i: int) -> str:
+        with Workdir("t") as wd:
+            return run(["sh", "-c", f"sleep 0.3; echo {i}"], wd, Limits(wall_s=10)).stdout.strip()
+
+    # many short-lived dirs closing while others still run: none may be killed by another
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outs = list(pool.map(job, range(48)))
+    assert outs == [str(i) for i in range(48)]
+    if IS_ROOT:
+        dirs = [Workdir("u") for _ in range(200)]
+        assert len({d.uid for d in dirs}) == 200
+        for d in dirs:
+            d.close()

@@ -11,6 +11,7 @@ directory is read-only (see jail.c); where that is impossible the result says so
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -26,7 +27,8 @@ IS_ROOT = os.geteuid() == 0
 SANDBOX_ROOT = Path(os.environ.get("PARCODEGEN_SANDBOX_DIR", "/var/tmp/parcodegen-sandbox"))
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
 _uid_lock = threading.Lock()
-_uid_counter = 0
+_uids_in_use: set[int] = set()
+UID_BASE, UID_SPAN = 100_000_000, 100_000_000
 ETXTBSY_RETRIES = 5
 
 
@@ -80,10 +82,21 @@ class RunResult:
 
 
 def _next_uid() -> int:
-    global _uid_counter
+    """A uid no other live sandbox uses: unique in this process, random across processes.
+
+    Cleanup kills every process of the uid, so two live work dirs must never share one.
+    """
     with _uid_lock:
-        _uid_counter += 1
-        return 200_000 + (os.getpid() % 4096) * 64 + _uid_counter % 64
+        while True:
+            uid = UID_BASE + random.randrange(UID_SPAN)
+            if uid not in _uids_in_use:
+                _uids_in_use.add(uid)
+                return uid
+
+
+def _release_uid(uid: int) -> None:
+    with _uid_lock:
+        _uids_in_use.discard(uid)
 
 
 class Workdir:
@@ -125,6 +138,9 @@ class Workdir:
         if self.uid is not None:
             kill_uid(self.uid)
         shutil.rmtree(self.path, ignore_errors=True)
+        if self.uid is not None:
+            _release_uid(self.uid)
+            self.uid = None
 
     def __enter__(self) -> Workdir:
         return self
