@@ -1,0 +1,25 @@
+// expect: wrong_output
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "hooks.h"
+
+// The running maximum is declared outside the loop and made private, so it is never
+// reset between vertices: each vertex reports the largest degree its thread saw so far.
+void neighbor_degrees(const Graph& g, std::vector<std::int64_t>& max_deg,
+                      std::vector<std::int64_t>& sum_deg) {
+  std::int64_t mx = 0;
+#pragma omp parallel for schedule(static) firstprivate(mx)
+  for (std::size_t v = 0; v < g.n; ++v) {
+    std::int64_t sum = 0;
+    for (std::int64_t k = g.offsets[v]; k < g.offsets[v + 1]; ++k) {
+      const std::int32_t u = g.adj[k];
+      const std::int64_t deg = g.offsets[u + 1] - g.offsets[u];
+      if (deg > mx) mx = deg;
+      sum += deg;
+    }
+    max_deg[v] = mx;
+    sum_deg[v] = sum;
+  }
+}

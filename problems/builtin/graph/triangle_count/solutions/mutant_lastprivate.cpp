@@ -1,0 +1,32 @@
+// expect: wrong_output
+#include <cstddef>
+#include <cstdint>
+
+#include "hooks.h"
+
+// The count is made firstprivate/lastprivate instead of a reduction: the result is the
+// partial count of the thread that ran the last iteration.
+// Vertices are independent units of work whose cost varies with their degree (hubs),
+// so they are scheduled dynamically; the count is an OpenMP reduction.
+std::int64_t triangle_count(const Graph& g) {
+  const std::int64_t* off = g.offsets.data();
+  const std::int32_t* adj = g.adj.data();
+  const std::size_t n = g.n;
+  std::int64_t count = 0;
+#pragma omp parallel for schedule(static) firstprivate(count) lastprivate(count)
+  for (std::size_t u = 0; u < n; ++u) {
+    for (std::int64_t k = off[u]; k < off[u + 1]; ++k) {
+      const std::int32_t v = adj[k];
+      if (v <= static_cast<std::int32_t>(u)) continue;
+      std::int64_t i = k + 1, j = off[v];
+      const std::int64_t iend = off[u + 1], jend = off[v + 1];
+      while (i < iend && j < jend) {
+        const std::int32_t a = adj[i], b = adj[j];
+        if (a == b) count += (a > v);
+        i += (a <= b);
+        j += (b <= a);
+      }
+    }
+  }
+  return count;
+}
