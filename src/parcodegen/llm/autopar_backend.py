@@ -1,0 +1,78 @@
+"""`autopar` as a backend: the built-in non-LLM parallelizer behind the Backend protocol.
+
+For each request it takes the source from the first ```cpp block of the last user message
+that has one (on feedback turns the last user message is the feedback, so earlier ones
+are searched) and the function name from the request tag "function". Each response text
+is one variant in a ```cpp fence with autopar's report around it; the texts are rotated
+by the number of assistant turns (plus the "sample" tag) so an agent that reads only the
+first text still tries a different variant on each turn. When no loop is safe to
+parallelize the single text explains why and holds no code. Usage and cost are zero.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from parcodegen.errors import BackendError
+from parcodegen.llm.base import LLMRequest, LLMResponse, Usage
+
+_FENCE = re.compile(r"```(?:cpp|c\+\+|cxx|cc|c)[ \t]*\n(.*?)```", re.DOTALL | re.IGNORECASE)
+
+
+def source_of(request: LLMRequest) -> str | None:
+    for message in reversed(request.messages):
+        if message.role != "user":
+            continue
+        found = _FENCE.search(message.content)
+        if found:
+            return found.group(1)
+    return None
+
+
+class AutoparBackend:
+    name = "autopar"
+
+    def __init__(self, model: str = "autopar"):
+        self.model = model
+
+    def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
+        return [self._one(r) for r in requests]
+
+    def _one(self, request: LLMRequest) -> LLMResponse:
+        from parcodegen.autopar import optimize_source  # keeps tree-sitter off startup
+
+        start = time.monotonic()
+        function = request.tag("function")
+        if not function:
+            raise BackendError("the autopar backend needs the request tag 'function'")
+        if request.tag("kind") == "self_check":
+            text = "autopar verified its own analysis already; the draft stands unchanged."
+            return self._response([text], start, {"self_check": True})
+        code = source_of(request)
+        if code is None:
+            text = ("autopar found no ```cpp block in the request, so there is nothing to "
+                    "parallelize; keep the original.")
+            return self._response([text], start, {"variants": []})
+        result = optimize_source(code, function)
+        if not result.variants:
+            text = (f"autopar could not parallelize `{function}` safely, so no code is "
+                    f"proposed; keep the original.\n\n{result.report}")
+            return self._response([text], start, {"variants": []})
+        texts = [
+            f"autopar variant `{label}`.\n\n```cpp\n{variant.rstrip()}\n```\n\n{result.report}"
+            for label, variant in result.variants
+        ]
+        turns = sum(1 for m in request.messages if m.role == "assistant")
+        try:
+            sample = int(request.tag("sample", "0"))
+        except ValueError:
+            sample = 0
+        shift = (turns + sample) % len(texts)
+        texts = texts[shift:] + texts[:shift]
+        labels = [label for label, _ in result.variants]
+        return self._response(texts, start, {"variants": labels, "first": labels[shift]})
+
+    def _response(self, texts: list[str], start: float, raw: dict) -> LLMResponse:
+        return LLMResponse(texts=tuple(texts), usage=Usage(), model=self.model,
+                           latency_s=time.monotonic() - start, raw={"autopar": raw})

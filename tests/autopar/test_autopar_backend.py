@@ -1,0 +1,64 @@
+"""The autopar backend behind the batch Backend protocol."""
+
+from autopar_cases import HEAD, NEGATIVE, POSITIVE
+
+from parcodegen.llm.autopar_backend import AutoparBackend
+from parcodegen.llm.base import Backend, LLMRequest, Message
+from parcodegen.llm.registry import make_backend
+from parcodegen.tools.extract import extract_code
+
+
+def request(code: str, function: str, *, extra: tuple[Message, ...] = (), tags=()) -> LLMRequest:
+    prompt = f"Parallelize `{function}`:\n\n```cpp\n{code}\n```\n"
+    return LLMRequest(
+        messages=(Message("system", "be fast"), Message("user", prompt)) + extra,
+        tags=(("function", function),) + tuple(tags),
+    )
+
+
+def test_registered_and_protocol():
+    backend = make_backend("autopar")
+    assert isinstance(backend, AutoparBackend)
+    assert isinstance(backend, Backend)
+    assert backend.name == "autopar"
+
+
+def test_variants_as_fenced_texts_with_zero_usage():
+    backend = AutoparBackend()
+    code = HEAD + POSITIVE["matmul"]
+    (resp,) = backend.generate([request(code, "matmul")])
+    assert len(resp.texts) == 5
+    assert resp.usage.total_tokens == 0 and resp.usage.cost_usd == 0.0
+    for text in resp.texts:
+        step = extract_code(text, "matmul")
+        assert step.ok, step.message
+        assert "#pragma omp" in step.data["code"]
+        assert "autopar report for `matmul`" in text
+    assert resp.raw["autopar"]["variants"][0] == "outer"
+
+
+def test_batch_in_order_and_feedback_turn_rotates():
+    backend = AutoparBackend()
+    first = request(HEAD + POSITIVE["sum"], "sum")
+    later = request(HEAD + POSITIVE["sum"], "sum", extra=(
+        Message("assistant", "```cpp\nold\n```"), Message("user", "that was slow; try again")))
+    other = request(HEAD + POSITIVE["saxpy"], "saxpy")
+    r1, r2, r3 = backend.generate([first, later, other])
+    assert r1.raw["autopar"]["first"] == "outer"
+    assert r2.raw["autopar"]["first"] == "schedule"  # the code came from the earlier user turn
+    assert "saxpy" in r3.texts[0] and "schedule(static)" in r3.texts[0]
+
+
+def test_no_safe_loop_gives_one_text_without_code():
+    code, _ = NEGATIVE["prefix"]
+    (resp,) = AutoparBackend().generate([request(HEAD + code, "prefix")])
+    assert len(resp.texts) == 1
+    assert "```" not in resp.texts[0]
+    assert "loop-carried dependence" in resp.texts[0]
+    assert not extract_code(resp.texts[0], "prefix").ok
+
+
+def test_self_check_turn_keeps_the_draft():
+    req = request(HEAD + POSITIVE["sum"], "sum", tags=(("kind", "self_check"),))
+    (resp,) = AutoparBackend().generate([req])
+    assert len(resp.texts) == 1 and "```" not in resp.texts[0]

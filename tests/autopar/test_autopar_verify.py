@@ -1,0 +1,96 @@
+"""autopar against the real verifier on the built-in suite.
+
+No variant autopar proposes may pass verification while being wrong: no variant of a
+mutant (wrong w.r.t. the reference) may be accepted unless the mutant itself is. Every
+variant of a reference must pass, except that a floating-point reduction may round
+differently (reassociation) and then fail the problem's tolerance as wrong_output, and a
+variant may be too slow for the verifier's time limit (a parallel region per iteration
+of a long serial loop, oversubscribed); a race, crash or compile error in a reference's
+variant is always a failure.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from parcodegen.autopar import optimize_source
+from parcodegen.types import Candidate, Status
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("g++") is None or shutil.which("clang++") is None,
+    reason="needs g++ and clang++ (race check)",
+)
+
+FAST_OPTIONS = dict(timing=False)
+
+
+def _suite():
+    from parcodegen.problems.suite import load_suite
+
+    try:
+        return {sp.id: sp for sp in load_suite()}
+    except Exception as exc:  # suite not written yet
+        pytest.skip(f"built-in suite not available: {exc}")
+
+
+def _verify(problem, code):
+    from parcodegen.verify.pipeline import VerifyOptions, verify
+
+    return verify(problem, Candidate(code, origin="autopar"), options=VerifyOptions(**FAST_OPTIONS))
+
+
+def _serial_mutant(code: str) -> str | None:
+    """A plausible wrong serial version: the first `+=` becomes `-=`."""
+    return code.replace("+=", "-=", 1) if "+=" in code else None
+
+
+def test_spmv_variant_passes_and_a_wrong_source_never_does():
+    sps = _suite()
+    if "sparse_la/spmv" not in sps:
+        pytest.skip("sparse_la/spmv not in the suite")
+    problem = sps["sparse_la/spmv"].problem
+    result = optimize_source(problem.reference_code, problem.function)
+    assert result.variants
+    verdict = _verify(problem, dict(result.variants)["outer"])
+    assert verdict.status is Status.PASS, verdict.message
+    wrong = _serial_mutant(problem.reference_code)
+    assert wrong is not None
+    mutant_variants = optimize_source(wrong, problem.function).variants
+    assert mutant_variants, "the mutant is as parallelizable as the reference"
+    verdict = _verify(problem, mutant_variants[0][1])
+    assert verdict.status is Status.WRONG_OUTPUT, verdict.message
+
+
+@pytest.mark.slow
+def test_no_wrong_variant_passes_on_the_suite():
+    sps = _suite()
+    checked_refs = checked_mutants = 0
+    failures = []
+    for pid, sp in sorted(sps.items()):
+        problem = sp.problem
+        for label, code in optimize_source(problem.reference_code, problem.function).variants:
+            checked_refs += 1
+            v = _verify(problem, code)
+            rounding = v.status is Status.WRONG_OUTPUT and "reduction(" in code
+            too_slow = v.status is Status.TIMEOUT  # a performance failure, not a wrong answer
+            if v.status is not Status.PASS and not rounding and not too_slow:
+                failures.append(f"{pid} reference variant {label}: {v.status.value} {v.message}")
+        sources = [(m.name, m.path.read_text()) for m in sp.mutants]
+        serial = _serial_mutant(problem.reference_code)
+        if serial is not None:
+            sources.append(("serial -=", serial))
+        for name, src in sources:
+            variants = optimize_source(src, problem.function).variants
+            if not variants:
+                continue
+            if _verify(problem, src).status is Status.PASS:
+                continue  # an equivalent mutant: its variants may pass too
+            for label, code in variants:
+                checked_mutants += 1
+                v = _verify(problem, code)
+                if v.status is Status.PASS:
+                    failures.append(f"{pid} mutant {name} variant {label} passed")
+    assert checked_refs >= 5 and checked_mutants >= 5, (checked_refs, checked_mutants)
+    assert not failures, "\n".join(failures)
