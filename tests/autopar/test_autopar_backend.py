@@ -62,3 +62,29 @@ def test_self_check_turn_keeps_the_draft():
     req = request(HEAD + POSITIVE["sum"], "sum", tags=(("kind", "self_check"),))
     (resp,) = AutoparBackend().generate([req])
     assert len(resp.texts) == 1 and "```" not in resp.texts[0]
+
+
+def test_later_turns_still_parallelize_the_original_and_rotate_variants():
+    """On an improve turn the last user message holds an already parallelized candidate;
+    autopar must keep working from the task's code and offer the next variant."""
+    from parcodegen.llm.autopar_backend import AutoparBackend
+    from parcodegen.llm.base import LLMRequest, Message
+
+    code = (
+        "void scale(const double* a, double* b, int n) {\n"
+        "  for (int i = 0; i < n; ++i)\n"
+        "    for (int j = 0; j < 4; ++j) b[i * 4 + j] = 2.0 * a[i * 4 + j];\n"
+        "}\n"
+    )
+    task = Message("user", f"Optimize:\n```cpp\n{code}```")
+    firsts = []
+    for turn in range(2):
+        msgs = (task,) if turn == 0 else (
+            task, Message("assistant", "```cpp\n#pragma omp parallel for\n```"),
+            Message("user", "Faster?\n```cpp\n#pragma omp parallel for\nvoid scale();\n```"),
+        )
+        req = LLMRequest(messages=msgs, tags=(("function", "scale"), ("turn", str(turn))))
+        resp = AutoparBackend().generate([req])[0]
+        assert "```cpp" in resp.texts[0] and "#pragma omp" in resp.texts[0]
+        firsts.append(resp.raw["autopar"]["first"])
+    assert len(resp.raw["autopar"]["variants"]) >= 2 and firsts[0] != firsts[1]

@@ -35,6 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--base-url", help=f"OpenAI-compatible endpoint (or ${DEFAULT_BASE_URL_ENV})")
     p.add_argument("--samples", type=int, default=1, help="independent episodes per problem")
     p.add_argument("--max-iters", type=int, default=4, help="attempts per episode")
+    p.add_argument("--keep-improving", action=argparse.BooleanOptionalAction, default=None,
+                   help="keep asking for faster versions after one is accepted, up to --max-iters "
+                   "(default: on for autopar, so each of its variants is verified and timed)")
     p.add_argument("--feedback", default="feedback", choices=["feedback", "regenerate"])
     p.add_argument("--self-check", action="store_true", help="ask the model to review each draft")
     p.add_argument("--min-speedup", type=float, default=1.05, help="required speedup (default 1.05)")
@@ -120,6 +123,8 @@ def backend_choice(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
 def loop_config(args: argparse.Namespace, backend: str) -> Any:
     from parcodegen.agent.config import Budget, LoopConfig
 
+    keep = getattr(args, "keep_improving", None)
+    keep_improving = (backend == "autopar") if keep is None else keep
     budget = Budget(max_iters=args.max_iters, max_tokens=args.max_tokens,
                     max_cost=args.max_cost, max_wall_s=args.max_wall)  # fmt: skip
     return LoopConfig(
@@ -127,6 +132,7 @@ def loop_config(args: argparse.Namespace, backend: str) -> Any:
         self_check=args.self_check, min_speedup=args.min_speedup, backend=backend,
         model=args.model or "", temperature=args.temperature, kb=args.kb or "",
         timing=not args.no_timing, race=not args.no_race, threads=args.threads, budget=budget,
+        continue_after_pass=keep_improving,
     )  # fmt: skip
 
 

@@ -1,11 +1,11 @@
 """`autopar` as a backend: the built-in non-LLM parallelizer behind the Backend protocol.
 
-For each request it takes the source from the first ```cpp block of the last user message
-that has one (on feedback turns the last user message is the feedback, so earlier ones
-are searched) and the function name from the request tag "function". Each response text
+For each request it takes the source from the first ```cpp block of the first user message
+that has one (the task prompt: later messages carry feedback or an already parallelized
+candidate) and the function name from the request tag "function". Each response text
 is one variant in a ```cpp fence with autopar's report around it; the texts are rotated
-by the number of assistant turns (plus the "sample" tag) so an agent that reads only the
-first text still tries a different variant on each turn. When no loop is safe to
+by the request's "turn" tag (plus the "sample" tag) so an agent that reads only the
+first text tries a different variant on each turn. When no loop is safe to
 parallelize the single text explains why and holds no code. Usage and cost are zero.
 """
 
@@ -21,7 +21,7 @@ _FENCE = re.compile(r"```(?:cpp|c\+\+|cxx|cc|c)[ \t]*\n(.*?)```", re.DOTALL | re
 
 
 def source_of(request: LLMRequest) -> str | None:
-    for message in reversed(request.messages):
+    for message in request.messages:
         if message.role != "user":
             continue
         found = _FENCE.search(message.content)
@@ -63,7 +63,10 @@ class AutoparBackend:
             f"autopar variant `{label}`.\n\n```cpp\n{variant.rstrip()}\n```\n\n{result.report}"
             for label, variant in result.variants
         ]
-        turns = sum(1 for m in request.messages if m.role == "assistant")
+        try:
+            turns = int(request.tag("turn", ""))
+        except ValueError:
+            turns = sum(1 for m in request.messages if m.role == "assistant")
         try:
             sample = int(request.tag("sample", "0"))
         except ValueError:
