@@ -5,11 +5,11 @@ interleaved within each repetition (the order rotates), one timing at a time on 
 machine (the pipeline's timing lock):
 
   reference  the serial reference, built with the pipeline's flags (-O3 -fopenmp)
-  autopar    the same reference built with GCC's auto-parallelizer
+  gcc-par    the same reference built with GCC's auto-parallelizer
              (-O3 -fopenmp -ftree-parallelize-loops=N -floop-parallelize-all, N = cores)
   expert     solutions/expert.cpp, built like any candidate
 
-Only the function call is timed (inside the harness). Outputs of autopar and expert are
+Only the function call is timed (inside the harness). Outputs of gcc-par and expert are
 compared with the reference's on every repetition; a mismatch is reported, not timed.
 Prints a Markdown table of trimmed-mean times and speedups over the reference, with
 geometric means; --json writes the raw samples.
@@ -34,11 +34,11 @@ from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary
 from parcodegen.tools.outputs import compare_outputs, elapsed_seconds
 from parcodegen.tools.timing import exclusive_timing, trimmed_mean
 
-VARIANTS = ("reference", "autopar", "expert")
+VARIANTS = ("reference", "gcc-par", "expert")
 RUN_WALL_S = 600.0
 
 
-def autopar_flags(threads: int, graphite: bool = True) -> tuple[str, ...]:
+def gcc_par_flags(threads: int, graphite: bool = True) -> tuple[str, ...]:
     extra = ("-floop-parallelize-all",) if graphite else ()
     return (*GCC_FLAGS, f"-ftree-parallelize-loops={threads}", *extra)
 
@@ -72,21 +72,21 @@ def _candidate_binary(build: ProblemBuild, code: str) -> Path:
     return linked.path
 
 
-def _autopar_build(sp: SuiteProblem, threads: int) -> tuple[ProblemBuild, str]:
+def _gcc_par_build(sp: SuiteProblem, threads: int) -> tuple[ProblemBuild, str]:
     try:
-        return build_problem(sp.problem, autopar_flags(threads)), "graphite"
+        return build_problem(sp.problem, gcc_par_flags(threads)), "graphite"
     except ParcodegenError:  # GCC built without Graphite (ISL): tree-level auto-par only
-        return build_problem(sp.problem, autopar_flags(threads, graphite=False)), "tree"
+        return build_problem(sp.problem, gcc_par_flags(threads, graphite=False)), "tree"
 
 
 def measure_problem(sp: SuiteProblem, threads: int, reps: int, warmup: int, seed: int) -> Row:
     p = sp.problem
     row = Row(p.id, p.category, p.bench_size)
     base = build_problem(p)
-    auto, mode = _autopar_build(sp, threads)
+    auto, mode = _gcc_par_build(sp, threads)
     if mode != "graphite":
-        row.notes.append("autopar without -floop-parallelize-all")
-    binaries = {"reference": base.reference_bin, "autopar": auto.reference_bin}
+        row.notes.append("gcc-par without -floop-parallelize-all")
+    binaries = {"reference": base.reference_bin, "gcc-par": auto.reference_bin}
     if sp.expert is not None:
         binaries["expert"] = _candidate_binary(base, sp.expert.path.read_text())
     variants = [v for v in VARIANTS if v in binaries]
@@ -132,24 +132,24 @@ def markdown(rows: list[Row], threads: int) -> str:
         f"Suite baselines, {threads} threads (trimmed-mean time of the function call; "
         "speedups over the serial reference)",
         "",
-        "| problem | n | reference ms | autopar ms | expert ms | autopar | expert | notes |",
+        "| problem | n | reference ms | gcc-par ms | expert ms | gcc-par | expert | notes |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in rows:
         lines.append(
-            f"| {r.problem} | {r.size} | {_fmt(r.mean('reference'), 'ms')} | {_fmt(r.mean('autopar'), 'ms')} "
-            f"| {_fmt(r.mean('expert'), 'ms')} | {_fmt(r.speedup('autopar'))} | {_fmt(r.speedup('expert'))} "
+            f"| {r.problem} | {r.size} | {_fmt(r.mean('reference'), 'ms')} | {_fmt(r.mean('gcc-par'), 'ms')} "
+            f"| {_fmt(r.mean('expert'), 'ms')} | {_fmt(r.speedup('gcc-par'))} | {_fmt(r.speedup('expert'))} "
             f"| {'; '.join(r.notes)[:120]} |"
         )
-    gm_auto = geomean([r.speedup("autopar") for r in rows])
+    gm_auto = geomean([r.speedup("gcc-par") for r in rows])
     gm_exp = geomean([r.speedup("expert") for r in rows])
     lines.append(f"| **geometric mean** | | | | | **{_fmt(gm_auto)}** | **{_fmt(gm_exp)}** | |")
     cats = sorted({r.category for r in rows})
     if len(cats) > 1:
-        lines += ["", "| category | autopar | expert |", "| --- | ---: | ---: |"]
+        lines += ["", "| category | gcc-par | expert |", "| --- | ---: | ---: |"]
         for c in cats:
             sub = [r for r in rows if r.category == c]
-            lines.append(f"| {c} | {_fmt(geomean([r.speedup('autopar') for r in sub]))} "
+            lines.append(f"| {c} | {_fmt(geomean([r.speedup('gcc-par') for r in sub]))} "
                          f"| {_fmt(geomean([r.speedup('expert') for r in sub]))} |")  # fmt: skip
     return "\n".join(lines)
 
@@ -174,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         except ParcodegenError as exc:
             row = Row(sp.id, sp.category, sp.problem.bench_size, notes=[f"error: {exc}"[:200]])
         rows.append(row)
-        print(f"{sp.id}: reference {_fmt(row.mean('reference'), 'ms')} ms, autopar "
-              f"{_fmt(row.speedup('autopar'))}, expert {_fmt(row.speedup('expert'))} "
+        print(f"{sp.id}: reference {_fmt(row.mean('reference'), 'ms')} ms, gcc-par "
+              f"{_fmt(row.speedup('gcc-par'))}, expert {_fmt(row.speedup('expert'))} "
               f"({time.monotonic() - t0:.0f}s)", file=sys.stderr, flush=True)  # fmt: skip
     print(markdown(rows, threads))
     if args.json:

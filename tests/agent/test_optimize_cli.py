@@ -56,6 +56,23 @@ def test_problem_dir_compile_error_then_fix(env, tmp_path, capsys):
     assert again["calls_sent"] == 0 and again["attempts"] == 2 and again["run_id"] == report["run_id"]
 
 
+def test_model_replies_are_cached_so_a_new_run_costs_nothing(env, tmp_path, capsys):
+    with FakeServer(replies=[VSCALE_GOOD]) as server:
+        assert optimize(server, tmp_path, str(VSCALE), "--json") == 1
+        assert len(server.chat_requests()) == 1
+    capsys.readouterr()
+    # a different run (another run dir: nothing to resume) asks the same question
+    with FakeServer(replies=[]) as server:
+        argv = ["optimize", str(VSCALE), "--json", "--base-url", server.url, "--model", "fake-model",
+                "--run-dir", str(tmp_path / "other-runs"), "--no-timing"]  # fmt: skip
+        assert main(argv) == 1
+        assert server.chat_requests() == []  # answered from the response cache
+        fresh = [*argv[:-2], str(tmp_path / "third-runs"), "--no-timing", "--no-cache"]
+        main(fresh)
+        assert len(server.chat_requests()) >= 1  # with --no-cache the server is asked again
+    capsys.readouterr()
+
+
 def test_plain_file_is_derived_and_assumptions_printed(env, tmp_path, capsys):
     src = tmp_path / "scale.cpp"
     src.write_text("#include <cstddef>\nvoid scale(double* y, const double* x, double a, std::size_t n) {\n"

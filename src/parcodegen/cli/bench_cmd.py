@@ -55,6 +55,8 @@ def add_campaign_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backend", help="backend name (openai, scripted, replay, autopar, vllm)")
     p.add_argument("--model", default="", help="model name")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not use the on-disk response cache for model calls")
     p.add_argument("--script", help="scripted backend: JSON file, a list of replies or {problem id: [replies]}")
     p.add_argument("--recording", help="replay backend: the JSONL recording to serve")
     p.add_argument("--record", help="append every model call to this JSONL (for --backend replay)")
@@ -145,7 +147,7 @@ def builtin_root() -> Path:
 
 
 def make_campaign_backend(args: argparse.Namespace) -> tuple[str, Any]:
-    from parcodegen.cli.optimize_cmd import backend_choice
+    from parcodegen.cli.optimize_cmd import backend_choice, response_cache_dir
     from parcodegen.llm.registry import make_backend
 
     name, opts = backend_choice(args)
@@ -157,7 +159,8 @@ def make_campaign_backend(args: argparse.Namespace) -> tuple[str, Any]:
         if not args.recording:
             raise ConfigError("the replay backend needs --recording FILE.jsonl")
         opts = {"path": args.recording}
-    return name, make_backend(name, record_path=args.record, **opts)
+    return name, make_backend(name, cache_dir=response_cache_dir(args, name), record_path=args.record,
+                              **opts)  # fmt: skip
 
 
 def campaign_config(args: argparse.Namespace, backend: str) -> Any:

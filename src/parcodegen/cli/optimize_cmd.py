@@ -33,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--backend", help="backend name (default: openai if a base URL is set, else autopar)")
     p.add_argument("--model", default=os.environ.get("PARCODEGEN_MODEL", ""), help="model name")
     p.add_argument("--base-url", help=f"OpenAI-compatible endpoint (or ${DEFAULT_BASE_URL_ENV})")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not use the on-disk response cache for model calls")
     p.add_argument("--samples", type=int, default=1, help="independent episodes per problem")
     p.add_argument("--max-iters", type=int, default=4, help="attempts per episode")
     p.add_argument("--keep-improving", action=argparse.BooleanOptionalAction, default=None,
@@ -120,6 +122,18 @@ def backend_choice(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     return name, opts
 
 
+def response_cache_dir(args: argparse.Namespace, backend: str) -> Path | None:
+    """Model replies are cached on disk (keyed by the request, never the key or URL), so a
+    re-run costs nothing; local and scripted backends need no cache."""
+    if getattr(args, "no_cache", False) or backend in ("autopar", "scripted", "replay"):
+        return None
+    if os.environ.get("PARCODEGEN_LLM_CACHE"):
+        return Path(os.environ["PARCODEGEN_LLM_CACHE"])
+    from parcodegen.paths import cache_dir
+
+    return cache_dir("llm")
+
+
 def loop_config(args: argparse.Namespace, backend: str) -> Any:
     from parcodegen.agent.config import Budget, LoopConfig
 
@@ -175,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
         _err(f"resuming run {run_id}: {done} attempt(s) already stored (store {store.path})")
     store.add_problem(run_id, problem)
     store.set_run_state(run_id, "running")
-    backend = make_backend(name, **opts)
+    backend = make_backend(name, cache_dir=response_cache_dir(args, name), **opts)
     loop = Loop([problem], backend, store.recorder(run_id), config, run_id=run_id,
                 retriever=retriever_for(config), progress=_err)  # fmt: skip
     result = loop.run()
