@@ -25,12 +25,10 @@ def test_infinite_loop_is_killed_at_the_wall_limit():
 
 
 def test_background_children_die_with_the_run():
-    marker = f"/proc/{os.getpid()}"  # any path; we look for the sleeper below
     r, _ = sh("sleep 300 & echo $!", Limits(wall_s=2))
     pid = int(r.stdout.strip())
     time.sleep(0.2)
     assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()
-    assert os.path.exists(marker)
 
 
 def test_output_flood_is_capped():
@@ -40,8 +38,9 @@ def test_output_flood_is_capped():
 
 
 def test_big_file_write_hits_the_file_size_limit():
-    r, _ = sh("exec dd if=/dev/zero of=big bs=1M count=100", Limits(wall_s=20, file_mb=5))
-    assert r.returncode != 0 and ("file size" in r.describe() or "SIGXFSZ" in r.describe() or r.returncode > 0)
+    r, wd = sh("exec dd if=/dev/zero of=big bs=1M count=100", Limits(wall_s=20, file_mb=5))
+    assert r.returncode != 0
+    assert "file size limit" in r.describe()  # dd is killed by SIGXFSZ
 
 
 def test_memory_hog_is_stopped():
@@ -62,9 +61,21 @@ def test_fork_bomb_is_contained():
     start = time.monotonic()
     r, _ = sh("bomb() { bomb | bomb & }; bomb; sleep 1", Limits(wall_s=5, nproc=64))
     assert time.monotonic() - start < 15
-    # nothing of it survives
-    time.sleep(0.3)
     assert r.isolation == "full"
+    # nothing of it survives: no process is left under a sandbox uid
+    from parcodegen.sandbox.run import UID_BASE, UID_SPAN
+
+    time.sleep(0.3)
+    left = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                uid = os.stat(f"/proc/{entry}").st_uid
+            except FileNotFoundError:
+                continue
+            if UID_BASE <= uid < UID_BASE + UID_SPAN:
+                left.append(entry)
+    assert left == []
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="filesystem isolation needs root (CI runs as root)")
