@@ -14,7 +14,7 @@ from pathlib import Path
 from parcodegen.errors import ProblemError
 from parcodegen.paths import HARNESS_INCLUDE
 from parcodegen.sandbox.run import Limits, RunResult, Workdir, run
-from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary
+from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary, link_flags
 from parcodegen.tools.harness import HARNESS_HEADER, harness_source
 from parcodegen.tools.outputs import OutputFormatError, read_outputs
 from parcodegen.types import Problem
@@ -74,8 +74,8 @@ def build_problem(problem: Problem, flags: tuple[str, ...] = GCC_FLAGS, compiler
             "the harness generated from the declared arguments does not compile "
             f"(do the declared types match the function's signature?):\n{harness.message}",
         )
-    link_flags = tuple(f for f in flags if f.startswith("-f") or f.startswith("-fsanitize"))
-    linked = link_binary([harness.path, ref.path], flags=link_flags, compiler=compiler, ldflags=problem.ldflags)
+    linked = link_binary([harness.path, ref.path], flags=link_flags(flags), compiler=compiler,
+                         ldflags=problem.ldflags)  # fmt: skip
     if not linked.ok:
         raise ProblemError(f"{problem.source_file}", f"the reference does not link with the harness:\n{linked.message}")
     build = ProblemBuild(problem, headers, flags, compiler, harness.path, ref.path, linked.path)

@@ -39,6 +39,11 @@ class CompileOutput:
     timed_out: bool = False
 
 
+def link_flags(flags: tuple[str, ...]) -> tuple[str, ...]:
+    """The compile flags a link also needs (-fopenmp, -fsanitize=..., ...)."""
+    return tuple(f for f in flags if f.startswith("-f"))
+
+
 @lru_cache(maxsize=8)
 def compiler_id(compiler: str) -> str:
     exe = shutil.which(compiler)

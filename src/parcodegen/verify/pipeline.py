@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from parcodegen.errors import InfraError
 from parcodegen.tools.build import ProblemBuild, build_problem
-from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary
+from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary, link_flags
 from parcodegen.tools.difftest import difftest
 from parcodegen.tools.extract import extract_code
 from parcodegen.tools.interface import check_interface
@@ -51,8 +51,7 @@ def _compile_step(build: ProblemBuild, code: str) -> tuple[StepResult, object]:
 
 
 def _link_step(build: ProblemBuild, obj) -> tuple[StepResult | None, object]:
-    flags = tuple(f for f in build.flags if f.startswith("-f"))
-    out = link_binary([build.harness_obj, obj], flags=flags, compiler=build.compiler,
+    out = link_binary([build.harness_obj, obj], flags=link_flags(build.flags), compiler=build.compiler,
                       ldflags=build.problem.ldflags)  # fmt: skip
     if not out.ok:
         msg = f"link error: {out.message}"
