@@ -155,3 +155,37 @@ def test_recorded_run_replays_to_the_same_statuses(tmp_path: Path) -> None:
             statuses.append({(s.problem_id, s.index): s.status.value
                              for s in load_samples(store, run["run_id"])})  # fmt: skip
     assert statuses[0] == statuses[1] == expected
+
+
+def test_single_mode_runs_every_stage_of_multi_stage(tmp_path: Path, run_dir: Path) -> None:
+    """One attempt per stage; stage two starts from stage one's verified code."""
+    from bench_replies import NO_CODE, fenced
+
+    from parcodegen.cli.bench_cmd import builtin_root
+
+    pid = "reduce/count_primes"
+    root = builtin_root() / pid
+    marker = "// serial stage: unchanged but verified"
+    serial = marker + "\n" + (root / "reference.cpp").read_text()
+    expert = (root / "solutions" / "expert.cpp").read_text()
+    # round 1: the serial stage of samples 0 and 1; round 2: their parallel stage
+    script = {pid: [fenced(serial), NO_CODE, fenced(expert), fenced(expert)]}
+    (tmp_path / "s.json").write_text(json.dumps(script))
+    calls = tmp_path / "calls.jsonl"
+    assert bench(["run", "--strategy", "multi-stage", "--backend", "scripted", "--script",
+                  str(tmp_path / "s.json"), "--record", str(calls), "--problems", pid,
+                  "--samples", "2", "--no-timing", "--no-race", "--run-dir", str(run_dir)]) == 0  # fmt: skip
+    run_id = only_run(run_dir)
+    with RunStore(run_dir) as store:
+        attempts = sorted(store.attempts(run_id), key=lambda a: (a.sample, a.turn))
+        samples = load_samples(store, run_id)
+    assert [(a.sample, a.stage, a.status.value) for a in attempts] == [
+        (0, "serial", "pass"), (0, "parallel", "pass"),
+        (1, "serial", "no_code"), (1, "parallel", "pass"),
+    ]  # fmt: skip
+    assert [s.status.value for s in samples] == ["pass", "pass"]
+    asked = [json.loads(line) for line in calls.read_text().splitlines()]
+    second = [c for c in asked if c["request"]["tags"].get("stage") == "parallel"]
+    texts = {c["request"]["tags"]["sample"]: json.dumps(c["request"]["messages"]) for c in second}
+    assert marker in texts["0"]  # from the verified serial code
+    assert marker not in texts["1"]  # serial stage failed: from the original

@@ -2,7 +2,8 @@
 
 Two kinds of work, two rules:
 
-- checks (generation, compile, difftest, race): many at once, on any worker;
+- checks (compile, difftest, race) and, on a cluster, generation: many at once, on any
+  worker not reserved for timing;
 - timings: one at a time per machine, and only on workers reserved for timing.
 
 `LocalExecutor` runs checks in a process pool (`workers` processes) and timings in a
@@ -102,6 +103,14 @@ class DaskExecutor:
         # a timing worker could overlap a timing there).
         workers = self._check_workers or None
         return self.client.submit(fn, *args, pure=False, workers=workers)
+
+    @property
+    def check_workers(self) -> int:
+        return len(self._check_workers) or len(self._timing_workers)
+
+    def submit_generation(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Model calls go where checks go: never onto a worker reserved for timing."""
+        return self.submit_check(fn, *args)
 
     def submit_timing(self, fn: Callable[..., Any], *args: Any) -> Any:
         if not self._timing_workers:

@@ -3,8 +3,8 @@
   bench run --suite builtin --strategy parallel --backend B --model M --samples N -k 1,5
       N generations per problem (single-shot, or --mode agent for the feedback loop), each
       verified and timed, all stored before scoring. Re-running resumes; a larger
-      --samples extends the run. --scheduler tcp://HOST:PORT sends the checks (and, on
-      workers with the `timing` resource, the timings) to a Dask cluster.
+      --samples extends the run. --scheduler tcp://HOST:PORT sends generation and the
+      checks to a Dask cluster, and the timings to its workers with the `timing` resource.
   bench report RUN [RUN...] [-o DIR]   Markdown + self-contained HTML, with plots
   bench rescore RUN [RUN...]           every metric again, from the store alone (JSON)
 """
@@ -146,9 +146,13 @@ def builtin_root() -> Path:
     raise ConfigError("the built-in suite (problems/builtin) was not found")
 
 
-def make_campaign_backend(args: argparse.Namespace) -> tuple[str, Any]:
+def make_campaign_backend(args: argparse.Namespace, executor: Any = None) -> tuple[str, Any, str]:
+    """(backend name, backend, where generation runs). With a Dask executor, a backend that
+    can (llm/cluster.py) generates on the cluster; the cache and the recording stay here."""
+    from parcodegen.agent.executors import DaskExecutor
     from parcodegen.cli.optimize_cmd import backend_choice, response_cache_dir
-    from parcodegen.llm.registry import make_backend
+    from parcodegen.llm.cluster import BackendSpec, ClusterBackend, cluster_mode
+    from parcodegen.llm.registry import make_backend, wrap_backend
 
     name, opts = backend_choice(args)
     if name == "scripted":
@@ -158,9 +162,18 @@ def make_campaign_backend(args: argparse.Namespace) -> tuple[str, Any]:
     elif name == "replay":
         if not args.recording:
             raise ConfigError("the replay backend needs --recording FILE.jsonl")
-        opts = {"path": args.recording}
-    return name, make_backend(name, cache_dir=response_cache_dir(args, name), record_path=args.record,
-                              **opts)  # fmt: skip
+        opts = {"path": str(Path(args.recording).resolve())}
+    backend = make_backend(name, **opts)
+    where = "generation: on this machine"
+    if isinstance(executor, DaskExecutor):
+        mode = cluster_mode(name)
+        if mode is None:
+            where += f" (the {name} backend cannot generate on a cluster; see docs/evaluation.md)"
+        else:
+            backend = ClusterBackend(BackendSpec.of(name, opts), mode, backend, executor)
+            where = backend.describe()
+    wrapped = wrap_backend(backend, cache_dir=response_cache_dir(args, name), record_path=args.record)
+    return name, wrapped, where
 
 
 def campaign_config(args: argparse.Namespace, backend: str) -> Any:
@@ -185,13 +198,14 @@ def run_campaign_from_args(args: argparse.Namespace, name: str, seeds: int = 1) 
 
     get_strategy(args.strategy)
     problems = load_problems(args.suite, args.problems)
-    bname, backend = make_campaign_backend(args)
-    config = campaign_config(args, bname)
-    spec = CampaignSpec(mode=args.mode, iters=args.max_iters, name=name, verify_seeds=seeds)
     store = _store(args)
-    extra = {"suite": args.suite, "backend": {"name": bname},
-             "problems": [{"id": p.id, "directory": str(p.directory)} for p in problems]}  # fmt: skip
     with make_executor(args.scheduler, args.workers) as executor:
+        bname, backend, where = make_campaign_backend(args, executor)
+        _err(where)
+        config = campaign_config(args, bname)
+        spec = CampaignSpec(mode=args.mode, iters=args.max_iters, name=name, verify_seeds=seeds)
+        extra = {"suite": args.suite, "backend": {"name": bname},
+                 "problems": [{"id": p.id, "directory": str(p.directory)} for p in problems]}  # fmt: skip
         run_id, result = run_campaign(
             store, problems, backend, config, spec, executor, say=_err,
             extra_manifest=extra, verbose=args.verbose,

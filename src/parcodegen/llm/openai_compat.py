@@ -57,6 +57,7 @@ class OpenAICompatBackend:
     """
 
     name = "openai"
+    cluster = "shared"  # how it generates on a Dask cluster (llm/cluster.py)
 
     def __init__(
         self,

@@ -60,10 +60,24 @@ def make_backend(
     The cache sits inside the recorder, so a recording also holds the cache hits and a
     replay of it needs neither the cache nor the model.
     """
-    factory = BACKENDS.get(name)
-    target = factory.load() if isinstance(factory, _Lazy) else factory
+    target = backend_class(name)
     _check_options(name, target, options)
-    backend = target(**options)
+    return wrap_backend(target(**options), cache_dir=cache_dir, record_path=record_path)
+
+
+def backend_class(name: str) -> BackendFactory:
+    """The factory (usually the class) registered as `name`; imports a lazy one."""
+    factory = BACKENDS.get(name)
+    return factory.load() if isinstance(factory, _Lazy) else factory
+
+
+def wrap_backend(
+    backend: Backend,
+    *,
+    cache_dir: str | Path | None = None,
+    record_path: str | Path | None = None,
+) -> Backend:
+    """`backend` behind the on-disk response cache and/or a recorder, as asked."""
     if cache_dir is not None:
         from parcodegen.llm.cache import CachedBackend
 

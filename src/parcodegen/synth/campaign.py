@@ -5,7 +5,8 @@ is the loop configuration (strategy, backend, model, sampling, mode) and the pro
 re-running the same command resumes it (stored calls are read back, stored attempts are
 not verified again) and a larger --samples extends it.
 
-Modes: "single" asks once per sample (one attempt: the sample is that attempt);
+Modes: "single" asks once per sample and stage (one attempt, or one per stage for
+multi-stage: the sample is its best verified attempt, as for the agent);
 "agent" runs the full feedback loop per sample (up to `iters` attempts).
 Correctness checks and timings go to an Executor (local process pool or Dask).
 """
@@ -25,6 +26,7 @@ from parcodegen.agent.executors import Executor, ExecutorEvaluator
 from parcodegen.agent.loop import Loop, LoopResult
 from parcodegen.errors import ConfigError
 from parcodegen.llm.base import Backend, LLMRequest, LLMResponse
+from parcodegen.strategies import get_strategy
 from parcodegen.types import Attempt, Episode, Problem, RunManifest, Verdict, content_hash
 
 MODES = ("single", "agent")
@@ -44,10 +46,15 @@ class CampaignSpec:
 
 
 def loop_config(config: LoopConfig, spec: CampaignSpec) -> LoopConfig:
-    """The loop configuration a campaign mode implies (single: one attempt, no self-check)."""
+    """The loop configuration a campaign mode implies.
+
+    single: one attempt per stage and no self-check, so a one-stage strategy asks once
+    and multi-stage asks twice (serial, then parallel from the verified serial code).
+    """
     if spec.mode == "single":
+        stages = len(get_strategy(config.strategy).stages)
         return replace(
-            config, self_check=False, budget=replace(config.budget, max_iters=1)
+            config, self_check=False, budget=replace(config.budget, max_iters=stages)
         )
     return replace(config, budget=replace(config.budget, max_iters=spec.iters))
 

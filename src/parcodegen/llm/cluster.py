@@ -1,0 +1,156 @@
+"""Generation on a Dask cluster: each batch is split into chunks, one task per chunk.
+
+`ClusterBackend` is a Backend whose `generate` sends the batch to the cluster's check
+workers (never to the workers reserved for timing) and returns the replies in order.
+Each task rebuilds the backend on the worker from a `BackendSpec` (the registry name and
+its options), so the client ships names and options, not objects.
+
+Whether a backend can go is its class's decision, the attribute `cluster`:
+
+- "shared": one instance per worker process serves every request (stateless backends
+  whose reply depends only on the request: `openai`, `autopar`);
+- "per_task": a fresh instance per task (`replay`, which consumes its recorded replies:
+  a long-lived worker must not remember an earlier run's consumption);
+- absent: generation stays on the client (`scripted` serves queues in the order asked;
+  `vllm` holds a model in this process: serve it over HTTP and use `openai` instead).
+
+Secrets are never sent: an API key is read from each worker's own environment
+(PARCODEGEN_API_KEY / OPENAI_API_KEY), like the client reads its own. The response
+cache and the `--record` recording stay on the client, around this backend, so only
+cache misses travel and the recording holds every reply.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from parcodegen.errors import BackendError, ParcodegenError
+from parcodegen.llm.base import Backend, LLMRequest, LLMResponse, resolved
+
+CLUSTER_MODES = ("shared", "per_task")
+MAX_CHUNK = 32
+_shared: dict[BackendSpec, Backend] = {}
+_shared_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    """What a worker needs to build the backend: a registry name and its options."""
+
+    name: str
+    options: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, name: str, options: dict[str, Any]) -> BackendSpec:
+        return cls(name, tuple(sorted(options.items())))
+
+    def build(self) -> Backend:
+        from parcodegen.llm.registry import make_backend
+
+        return make_backend(self.name, **dict(self.options))
+
+
+def cluster_mode(name: str) -> str | None:
+    """How backend `name` runs on a cluster ("shared", "per_task"), or None: client only."""
+    from parcodegen.llm.registry import backend_class
+
+    mode = getattr(backend_class(name), "cluster", None)
+    return mode if mode in CLUSTER_MODES else None
+
+
+def _backend_for(spec: BackendSpec, mode: str) -> Backend:
+    if mode == "per_task":
+        return spec.build()
+    with _shared_lock:
+        backend = _shared.get(spec)
+        if backend is None:
+            backend = _shared[spec] = spec.build()
+        return backend
+
+
+def _worker_name() -> str:
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return "this process"
+
+
+def generate_job(spec: BackendSpec, mode: str, requests: Sequence[LLMRequest]) -> tuple[Any, ...]:
+    """Runs on a worker: ("ok", responses) or ("error", message, retryable).
+
+    Errors come back as values, not exceptions: the client gets the message whatever
+    the exception class, and a worker-side bug is not mistaken for the worker dying.
+    """
+    try:
+        responses = _backend_for(spec, mode).generate(list(requests))
+    except BackendError as exc:
+        return ("error", f"{exc} (on Dask worker {_worker_name()})", exc.retryable)
+    except ParcodegenError as exc:
+        return ("error", f"{exc} (on Dask worker {_worker_name()})", False)
+    if len(responses) != len(requests):
+        return ("error", f"backend returned {len(responses)} responses for {len(requests)} "
+                         f"requests (on Dask worker {_worker_name()})", False)  # fmt: skip
+    return ("ok", responses)
+
+
+def chunk_sizes(total: int, workers: int) -> list[int]:
+    """Split `total` requests into even chunks: two per worker, more if one would exceed MAX_CHUNK."""
+    if total <= 0:
+        return []
+    parts = max(min(total, 2 * max(1, workers)), math.ceil(total / MAX_CHUNK))
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+class ClusterBackend:
+    """A Backend that generates on the check workers of a DaskExecutor."""
+
+    def __init__(self, spec: BackendSpec, mode: str, local: Backend, executor: Any):
+        if mode not in CLUSTER_MODES:
+            raise BackendError(f"backend '{spec.name}' cannot generate on a cluster")
+        self.spec, self.mode, self.local, self.executor = spec, mode, local, executor
+        self.name = getattr(local, "name", spec.name)
+        self.tasks_sent = 0
+
+    def resolve(self, request: LLMRequest) -> LLMRequest:
+        return resolved(self.local, request)
+
+    def describe(self) -> str:
+        return (f"generation: on the cluster's check workers ({self.spec.name}, "
+                f"{'one backend per worker process' if self.mode == 'shared' else 'one backend per task'})")  # fmt: skip
+
+    def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
+        futures, start = [], 0
+        for size in chunk_sizes(len(requests), self.executor.check_workers):
+            chunk = requests[start : start + size]
+            futures.append(self.executor.submit_generation(generate_job, self.spec, self.mode, chunk))
+            start += size
+        self.tasks_sent += len(futures)
+        out: list[LLMResponse] = []
+        try:
+            for f in futures:
+                try:
+                    result = f.result()
+                except Exception as exc:  # noqa: BLE001 - the worker or the transport failed
+                    raise BackendError(
+                        f"a Dask generation task failed ({type(exc).__name__}: {exc})", retryable=True
+                    ) from exc
+                if result[0] != "ok":
+                    raise BackendError(result[1], retryable=bool(result[2]))
+                out.extend(result[1])
+        finally:
+            for f in futures:
+                if not f.done():
+                    f.cancel()
+        return out
+
+    def close(self) -> None:
+        close = getattr(self.local, "close", None)
+        if callable(close):
+            close()

@@ -1,0 +1,103 @@
+"""Generation on a Dask cluster (llm/cluster.py): which backends go, chunking, order, errors.
+
+The end-to-end campaigns (replay and openai over HTTP on a process cluster) are in
+tests/bench/test_dask_campaign.py; here an in-process LocalCluster is enough.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parcodegen.errors import BackendError
+from parcodegen.llm.base import LLMRequest, Message
+from parcodegen.llm.cluster import (
+    MAX_CHUNK,
+    BackendSpec,
+    ClusterBackend,
+    chunk_sizes,
+    cluster_mode,
+    generate_job,
+)
+from parcodegen.llm.registry import make_backend
+
+pytest.importorskip("distributed")
+
+SRC = """void scale(float* x, int n, float a) {
+    for (int i = 0; i < n; ++i) x[i] = a * x[i];
+}"""
+
+
+def request(turn: int) -> LLMRequest:
+    text = f"Parallelize this.\n```cpp\n{SRC}\n```\n"
+    tags = (("function", "scale"), ("turn", str(turn)), ("sample", "0"))
+    return LLMRequest(messages=(Message("user", text),), seed=turn, tags=tags)
+
+
+@pytest.mark.parametrize("total,workers", [(1, 1), (7, 1), (7, 3), (100, 1), (1000, 4), (5, 8)])
+def test_chunks_cover_the_batch(total: int, workers: int) -> None:
+    sizes = chunk_sizes(total, workers)
+    assert sum(sizes) == total
+    assert all(1 <= s <= MAX_CHUNK for s in sizes)
+    assert len(sizes) >= min(total, 2 * workers)
+    assert max(sizes) - min(sizes) <= 1
+    assert chunk_sizes(0, 3) == []
+
+
+def test_which_backends_generate_on_a_cluster() -> None:
+    assert cluster_mode("openai") == cluster_mode("autopar") == "shared"
+    assert cluster_mode("replay") == "per_task"
+    assert cluster_mode("scripted") is None  # queues served in the order asked
+    assert cluster_mode("vllm") is None
+
+
+def test_worker_errors_come_back_as_values(tmp_path: Path) -> None:
+    spec = BackendSpec.of("replay", {"path": str(tmp_path / "missing.jsonl")})
+    result = generate_job(spec, "per_task", [request(0)])
+    assert result[0] == "error" and "no recording at" in result[1] and result[2] is False
+    ok = generate_job(BackendSpec.of("autopar", {}), "shared", [request(0), request(1)])
+    assert ok[0] == "ok" and len(ok[1]) == 2
+
+
+def test_cluster_backend_keeps_order_and_matches_local() -> None:
+    from distributed import LocalCluster
+
+    from parcodegen.agent.executors import DaskExecutor
+
+    requests = [request(t) for t in range(9)]
+    local = make_backend("autopar")
+    expected = [r.texts for r in local.generate(requests)]
+    assert len(set(expected)) > 1  # the turn tag rotates variants: order matters
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as lc:  # fmt: skip
+        with DaskExecutor(lc.scheduler_address) as ex:
+            backend = ClusterBackend(BackendSpec.of("autopar", {}), "shared", local, ex)
+            got = backend.generate(requests)
+            assert [r.texts for r in got] == expected
+            assert backend.tasks_sent == len(chunk_sizes(9, 2)) > 1
+            missing = BackendSpec.of("replay", {"path": "/nonexistent/calls.jsonl"})
+            broken = ClusterBackend(missing, "per_task", local, ex)
+            with pytest.raises(BackendError, match=r"no recording at .*\(on Dask worker") as info:
+                broken.generate(requests[:2])
+            assert info.value.retryable is False
+
+
+def test_a_client_only_backend_says_so_and_still_runs(tmp_path: Path, capsys) -> None:
+    """scripted on a cluster: generation stays here, checks go to the cluster."""
+    import json
+
+    from distributed import LocalCluster
+
+    from parcodegen.cli.main import main
+
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps(["no code here"]))
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as lc:  # fmt: skip
+        code = main(["bench", "run", "--backend", "scripted", "--script", str(script),
+                     "--problems", "reduce/count_primes", "--no-timing", "--no-race",
+                     "--run-dir", str(tmp_path / "runs"), "--scheduler", lc.scheduler_address])  # fmt: skip
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "generation: on this machine (the scripted backend cannot generate on a cluster" in err
