@@ -2,7 +2,7 @@
 
 Each round: every active episode says what it asks next (episode.EpisodeState); all those
 requests go to the backend as ONE batch (calls already stored by an interrupted execution
-of this run are read back instead of re-sent); every reply is stored at once; candidates
+of this run are read back instead of re-sent); each reply is stored as it arrives; candidates
 are extracted and evaluated (correctness in parallel, timing one at a time); every
 attempt is stored with its verdict; only then do the episodes learn from the verdicts.
 
@@ -24,7 +24,7 @@ from parcodegen.agent.evaluate import Evaluator, VerifyFn, extract, no_code_verd
 from parcodegen.agent.record import Recorder
 from parcodegen.agent.select import Choice, choose
 from parcodegen.errors import BackendError, InfraError
-from parcodegen.llm.base import Backend, LLMRequest, LLMResponse, Usage
+from parcodegen.llm.base import Backend, LLMResponse, Usage, stream
 from parcodegen.strategies import get_strategy
 from parcodegen.types import Attempt, Candidate, Problem, Verdict
 
@@ -161,33 +161,28 @@ class Loop:
             self.progress(f"  {e.key} turn {attempt.turn}{flag}: {verdict.status.value}{speed}")
 
     def _responses(self, active: list[EpisodeState], turns: list[Turn]) -> list[LLMResponse]:
+        """Stored replies are read back; the others are asked in one batch, and each reply
+        is stored the moment it arrives. Retryable failures retry only the unanswered."""
         out: list[LLMResponse | None] = [self.recorder.get_call(e.key, e.turn) for e in active]
         missing = [i for i, r in enumerate(out) if r is None]
-        if missing:
-            fresh = self._generate([turns[i].request for i in missing])
-            for i, resp in zip(missing, fresh, strict=True):
-                self.recorder.put_call(active[i].key, active[i].turn, turns[i].request, resp)
-                out[i] = resp
-            self.calls_sent += len(missing)
-        return [r for r in out if r is not None]
-
-    def _generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
-        """One batch to the backend; retryable failures are retried a few times."""
         for attempt in range(BACKEND_RETRIES + 1):
+            if not missing:
+                break
             try:
-                responses = self.backend.generate(requests)
+                for j, resp in stream(self.backend, [turns[i].request for i in missing]):
+                    i = missing[j]
+                    self.recorder.put_call(active[i].key, active[i].turn, turns[i].request, resp)
+                    out[i] = resp
+                    self.calls_sent += 1
             except BackendError as exc:
                 if not exc.retryable or attempt == BACKEND_RETRIES:
                     raise
-                self.progress(f"backend error (retrying): {exc}")
+                self.progress(f"backend error (retrying the unanswered): {exc}")
                 time.sleep(RETRY_WAIT_S * (attempt + 1))
-                continue
-            if len(responses) != len(requests):
-                raise BackendError(
-                    f"backend returned {len(responses)} responses for {len(requests)} requests"
-                )
-            return responses
-        raise AssertionError("unreachable")
+            missing = [i for i in missing if out[i] is None]
+        if missing:
+            raise BackendError(f"the backend left {len(missing)} request(s) unanswered")
+        return [r for r in out if r is not None]
 
     def _evaluate(
         self, active: list[EpisodeState], turns: list[Turn], responses: list[LLMResponse]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from parcodegen.llm.base import LLMRequest, LLMResponse, Usage, resolved
+from parcodegen.llm.base import LLMRequest, LLMResponse, Usage, collect, resolved, stream
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,9 @@ class MeteredBackend:
         return resolved(self.inner, request)
 
     def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
-        responses = self.inner.generate(requests)  # type: ignore[attr-defined]
-        self.ledger.add_batch(requests, responses)
-        return responses
+        return collect(self.generate_iter(requests), len(requests))
+
+    def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
+        for i, response in stream(self.inner, requests):
+            self.ledger.add_batch([requests[i]], [response])
+            yield i, response

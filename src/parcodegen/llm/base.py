@@ -4,6 +4,11 @@
 talks to an API fans the batch out concurrently; a batch engine (vLLM) takes it whole.
 Backend failures raise `parcodegen.errors.BackendError`; they are never a candidate's
 fault.
+
+A backend may also offer `generate_iter(requests)`, yielding `(index, response)` as each
+reply arrives; `stream(backend, requests)` uses it when present. The agent loop stores
+each reply as it comes, so an interrupted or failing batch loses only the replies that
+had not arrived (a 10,000-request round cut at 95% keeps its 9,500 paid replies).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol, runtime_checkable
 
 
@@ -97,3 +103,36 @@ def resolved(backend: object, request: LLMRequest) -> LLMRequest:
     """
     resolve = getattr(backend, "resolve", None)
     return resolve(request) if callable(resolve) else request
+
+
+def stream(backend: object, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
+    """(index, response) for each request as replies become ready, each index once."""
+    from parcodegen.errors import BackendError
+
+    produce = getattr(backend, "generate_iter", None)
+    if callable(produce):
+        pairs: Iterable[tuple[int, LLMResponse]] = produce(requests)
+    else:
+        responses = backend.generate(requests)  # type: ignore[attr-defined]
+        if len(responses) != len(requests):
+            raise BackendError(f"backend returned {len(responses)} responses for {len(requests)} requests")
+        pairs = enumerate(responses)
+    seen: set[int] = set()
+    for index, response in pairs:
+        if not 0 <= index < len(requests) or index in seen:
+            raise BackendError(f"backend answered request {index} of {len(requests)} twice or out of range")
+        seen.add(index)
+        yield index, response
+
+
+def collect(pairs: Iterable[tuple[int, LLMResponse]], count: int) -> list[LLMResponse]:
+    """The responses of `generate_iter` in request order; every request must be answered."""
+    from parcodegen.errors import BackendError
+
+    out: list[LLMResponse | None] = [None] * count
+    for index, response in pairs:
+        out[index] = response
+    missing = sum(1 for r in out if r is None)
+    if missing:
+        raise BackendError(f"backend left {missing} of {count} requests unanswered")
+    return [r for r in out if r is not None]

@@ -12,10 +12,10 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from parcodegen.errors import BackendError
-from parcodegen.llm.base import Backend, LLMRequest, LLMResponse, Usage, resolved
+from parcodegen.llm.base import Backend, LLMRequest, LLMResponse, Usage, collect, resolved, stream
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS responses (
@@ -51,29 +51,34 @@ class CachedBackend:
         return resolved(self.inner, request)
 
     def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
+        return collect(self.generate_iter(requests), len(requests))
+
+    def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
+        """Hits first, then each miss as the inner backend answers it (stored at once)."""
         keys = [self.resolve(r).cache_key() for r in requests]
-        out: list[LLMResponse | None] = [self.get(k) for k in keys]
-        todo: dict[str, int] = {}  # key -> index of the first request that asks it
-        for i, (key, got) in enumerate(zip(keys, out, strict=True)):
-            if got is None and key not in todo:
-                todo[key] = i
+        todo: dict[str, list[int]] = {}  # key -> indices asking it, first one is sent
+        hits: list[tuple[int, LLMResponse]] = []
+        for i, key in enumerate(keys):
+            if key in todo:
+                todo[key].append(i)
+                continue
+            got = self.get(key)
+            if got is None:
+                todo[key] = [i]
+            else:
+                hits.append((i, got))
         with self._lock:
-            self.hits += sum(1 for r in out if r is not None)
+            self.hits += len(hits)
             self.misses += len(todo)
-        if todo:
-            fresh = self.inner.generate([requests[i] for i in todo.values()])
-            if len(fresh) != len(todo):
-                raise BackendError(
-                    f"backend returned {len(fresh)} responses for {len(todo)} requests"
-                )
-            by_key = dict(zip(todo, fresh, strict=True))
-            for key, response in by_key.items():
-                self.put(key, response)
-            for i, key in enumerate(keys):
-                if out[i] is None:
-                    first = todo[key] == i
-                    out[i] = by_key[key] if first else _as_hit(by_key[key])
-        return [r for r in out if r is not None]
+        yield from hits
+        order = list(todo)
+        for j, response in stream(self.inner, [requests[todo[k][0]] for k in order]):
+            key = order[j]
+            self.put(key, response)
+            first, *again = todo[key]
+            yield first, response
+            for i in again:
+                yield i, _as_hit(response)
 
     # ------------------------------------------------------------------ storage
     def get(self, key: str) -> LLMResponse | None:

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from parcodegen.errors import BackendError, ParcodegenError
-from parcodegen.llm.base import Backend, LLMRequest, LLMResponse, resolved
+from parcodegen.llm.base import Backend, LLMRequest, LLMResponse, collect, resolved
 
 CLUSTER_MODES = ("shared", "per_task")
 MAX_CHUNK = 32
@@ -126,15 +126,20 @@ class ClusterBackend:
                 f"{'one backend per worker process' if self.mode == 'shared' else 'one backend per task'})")  # fmt: skip
 
     def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
-        futures, start = [], 0
+        return collect(self.generate_iter(requests), len(requests))
+
+    def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
+        """Each chunk's replies as its task returns; on a failure the other chunks' tasks
+        are cancelled (those already back were handed out) and the error is raised."""
+        futures: dict[Any, int] = {}  # future -> index of its first request
+        start = 0
         for size in chunk_sizes(len(requests), self.executor.check_workers):
             chunk = requests[start : start + size]
-            futures.append(self.executor.submit_generation(generate_job, self.spec, self.mode, chunk))
+            futures[self.executor.submit_generation(generate_job, self.spec, self.mode, chunk)] = start
             start += size
         self.tasks_sent += len(futures)
-        out: list[LLMResponse] = []
         try:
-            for f in futures:
+            for f in self.executor.as_completed(futures):
                 try:
                     result = f.result()
                 except Exception as exc:  # noqa: BLE001 - the worker or the transport failed
@@ -143,12 +148,12 @@ class ClusterBackend:
                     ) from exc
                 if result[0] != "ok":
                     raise BackendError(result[1], retryable=bool(result[2]))
-                out.extend(result[1])
+                for j, response in enumerate(result[1]):
+                    yield futures[f] + j, response
         finally:
             for f in futures:
                 if not f.done():
                     f.cancel()
-        return out
 
     def close(self) -> None:
         close = getattr(self.local, "close", None)

@@ -15,15 +15,15 @@ import functools
 import os
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, TypeVar
 
 import openai
 
 from parcodegen.errors import BackendError
 from parcodegen.llm.accounting import PriceTable, cost_usd
-from parcodegen.llm.base import LLMRequest, LLMResponse, Usage
+from parcodegen.llm.base import LLMRequest, LLMResponse, Usage, collect
 from parcodegen.llm.retry import RetryPolicy, retry_after_seconds
 
 DEFAULT_KEY_ENVS = ("PARCODEGEN_API_KEY", "OPENAI_API_KEY")
@@ -121,17 +121,35 @@ class OpenAICompatBackend:
         return dataclasses.replace(request, **changes) if changes else request
 
     def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
+        return collect(self.generate_iter(requests), len(requests))
+
+    def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
+        """Replies as they complete (`concurrency` requests in flight). On a failure the
+        requests not yet started are dropped, those in flight are finished and handed
+        back, then the first error is raised."""
         if len(requests) <= 1 or self.concurrency == 1:
-            return [self._complete(r) for r in requests]
+            for i, r in enumerate(requests):
+                yield i, self._complete(r)
+            return
+        error: BaseException | None = None
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(requests))) as pool:
-            futures = [pool.submit(self._complete, r) for r in requests]
-            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-            for f in pending:
-                f.cancel()
-            for f in futures:
-                if f in done and f.exception() is not None:
-                    raise f.exception()  # type: ignore[misc]
-            return [f.result() for f in futures]
+            futures = {pool.submit(self._complete, r): i for i, r in enumerate(requests)}
+            try:
+                for f in as_completed(futures):
+                    if f.cancelled():
+                        continue
+                    exc = f.exception()
+                    if exc is None:
+                        yield futures[f], f.result()
+                    elif error is None:
+                        error = exc
+                        for other in futures:
+                            other.cancel()
+            finally:
+                for other in futures:
+                    other.cancel()
+        if error is not None:
+            raise error
 
     def close(self) -> None:
         self._client.close()

@@ -13,11 +13,21 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from parcodegen.errors import BackendError
-from parcodegen.llm.base import Backend, LLMRequest, LLMResponse, Message, Usage, resolved
+from parcodegen.llm.base import (
+    Backend,
+    LLMRequest,
+    LLMResponse,
+    Message,
+    Usage,
+    collect,
+    resolved,
+    stream,
+)
 
 
 def request_to_dict(request: LLMRequest) -> dict[str, Any]:
@@ -56,13 +66,15 @@ class RecordingBackend:
         return resolved(self.inner, request)
 
     def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
-        responses = self.inner.generate(requests)
-        lines = []
-        for req, resp in zip(requests, responses, strict=True):
+        return collect(self.generate_iter(requests), len(requests))
+
+    def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
+        """Each reply is written as it arrives (a failing batch keeps what came back)."""
+        for i, resp in stream(self.inner, requests):
             u = resp.usage
             record = {
-                "key": req.cache_key(),
-                "request": request_to_dict(req),
+                "key": requests[i].cache_key(),
+                "request": request_to_dict(requests[i]),
                 "texts": list(resp.texts),
                 "usage": {
                     "prompt_tokens": u.prompt_tokens,
@@ -72,10 +84,10 @@ class RecordingBackend:
                 "model": resp.model,
                 "cached": resp.cached,
             }
-            lines.append(json.dumps(record, ensure_ascii=False) + "\n")
-        with self._lock, self.path.open("a", encoding="utf-8") as fh:
-            fh.writelines(lines)
-        return responses
+            line = json.dumps(record, ensure_ascii=False) + "\n"
+            with self._lock, self.path.open("a", encoding="utf-8") as fh:
+                fh.write(line)
+            yield i, resp
 
 
 class ReplayBackend:
