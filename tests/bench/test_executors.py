@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from parcodegen.agent.executors import DaskExecutor, LocalExecutor, merge_timing
+from parcodegen.agent.evaluate import merge_timing
+from parcodegen.agent.executors import DaskExecutor, LocalExecutor
 from parcodegen.errors import InfraError
 from parcodegen.types import Measurement, Status, StepResult, Verdict
 

@@ -178,27 +178,14 @@ def timing_job(problem: Any, code: str, options: dict[str, Any]) -> Any:
     return verify(problem, Candidate(code), options=opts)
 
 
-def merge_timing(checked: Any, timed: Any) -> Any:
-    """The check verdict's steps plus the timing run's timing step and measurement.
-
-    When the timing run fails (e.g. a timeout at the benchmark size), its status wins.
-    """
-    from parcodegen.types import Verdict
-
-    steps = tuple(s for s in checked.steps if s.step != "timing")  # drop "timing: skipped"
-    if timed.passed:
-        extra = tuple(s for s in timed.steps if s.step == "timing")
-        return Verdict(checked.status, steps + extra, timed.measurement)
-    bad = timed.failing_step
-    return Verdict(timed.status, steps + ((bad,) if bad else ()), timed.measurement)
-
-
 class ExecutorEvaluator:
     """The agent loop's `Evaluator.evaluate(jobs)` contract on an Executor.
 
-    Correctness checks go out in parallel; timings of the candidates that passed go to
-    the timing workers after every check of the batch has returned (on a local pool
-    nothing else runs while a timing does). Verdicts are cached per (problem, candidate).
+    Correctness checks go out in parallel, each as soon as its candidate is known
+    (`prefetch`, called by the loop as replies arrive); timings of the candidates that
+    passed go to the timing workers after every check of the batch has returned (on a
+    local pool nothing else runs while a timing does). Verdicts are cached per
+    (problem, candidate).
     """
 
     def __init__(self, executor: Executor, options: dict[str, Any],
@@ -209,11 +196,20 @@ class ExecutorEvaluator:
         self.options = dict(options)  # VerifyOptions fields
         self.timing = bool(self.options.get("timing", True))
         self.cache: dict[tuple[str, str], Any] = {}
+        self._checks: dict[tuple[str, str], Any] = {}  # checks started before evaluate()
+
+    def prefetch(self, problem: Any, candidate: Any) -> None:
+        """Start the correctness check of a candidate now (e.g. while the rest of the
+        round's replies are still arriving); `evaluate` then waits for it."""
+        key = (problem.id, candidate.id)
+        if key not in self.cache and key not in self._checks:
+            self._checks[key] = self.executor.submit_check(check_job, problem, candidate.code, self.options)
 
     def remember(self, problem: Any, candidate_id: str, verdict: Any) -> None:
         self.cache.setdefault((problem.id, candidate_id), verdict)
 
     def evaluate(self, jobs: list[tuple[Any, Any]]) -> list[Any]:
+        from parcodegen.agent.evaluate import merge_timing
         from parcodegen.types import Status
 
         todo: dict[tuple[str, str], tuple[Any, Any]] = {}
@@ -221,10 +217,11 @@ class ExecutorEvaluator:
             key = (problem.id, cand.id)
             if key not in self.cache:
                 todo.setdefault(key, (problem, cand))
-        futures = {
-            self.executor.submit_check(check_job, p, c.code, self.options): key
-            for key, (p, c) in todo.items()
-        }
+        for problem, cand in todo.values():
+            self.prefetch(problem, cand)
+        futures = {self._checks.pop(key): key for key in todo}
+        for key in list(self._checks):  # prefetched but not asked for: not waited on
+            self._checks.pop(key).cancel()
         checked = {}
         for i, f in enumerate(self.executor.as_completed(futures), 1):
             checked[futures[f]] = f.result()

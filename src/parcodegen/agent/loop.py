@@ -3,7 +3,8 @@
 Each round: every active episode says what it asks next (episode.EpisodeState); all those
 requests go to the backend as ONE batch (calls already stored by an interrupted execution
 of this run are read back instead of re-sent); each reply is stored as it arrives; candidates
-are extracted and evaluated (correctness in parallel, timing one at a time); every
+are extracted and evaluated (correctness in parallel, each check started as its reply
+arrives when the evaluator can; timing one at a time, after every check of the round); every
 attempt is stored with its verdict; only then do the episodes learn from the verdicts.
 
 Budgets (attempts per episode, tokens, cost, wall time) stop the loop cleanly with a
@@ -174,6 +175,7 @@ class Loop:
                     self.recorder.put_call(active[i].key, active[i].turn, turns[i].request, resp)
                     out[i] = resp
                     self.calls_sent += 1
+                    self._prefetch(active[i], resp)
             except BackendError as exc:
                 if not exc.retryable or attempt == BACKEND_RETRIES:
                     raise
@@ -183,6 +185,15 @@ class Loop:
         if missing:
             raise BackendError(f"the backend left {len(missing)} request(s) unanswered")
         return [r for r in out if r is not None]
+
+    def _prefetch(self, e: EpisodeState, resp: LLMResponse) -> None:
+        """Let an evaluator that can start checks early start this reply's check now."""
+        prefetch = getattr(self.evaluator, "prefetch", None)
+        if prefetch is None or self.recorder.get_attempt(e.key, e.turn) is not None:
+            return
+        code, _ = extract(resp.texts[0] if resp.texts else "", e.problem.function)
+        if code is not None:
+            prefetch(e.problem, Candidate(code))
 
     def _evaluate(
         self, active: list[EpisodeState], turns: list[Turn], responses: list[LLMResponse]
