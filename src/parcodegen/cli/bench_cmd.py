@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from parcodegen.cli.backend_args import HELP as BACKEND_HELP
+from parcodegen.cli.backend_args import BackendOption
 from parcodegen.errors import ConfigError
 
 
@@ -52,7 +54,7 @@ def add_campaign_args(p: argparse.ArgumentParser) -> None:
                    help="'builtin', a problem directory, or a directory of problem directories")  # fmt: skip
     p.add_argument("--problems", help="comma-separated problem ids to keep (default: all)")
     p.add_argument("--strategy", default="parallel")
-    p.add_argument("--backend", help="backend name (openai, scripted, replay, autopar, vllm)")
+    p.add_argument("--backend", action=BackendOption, help=BACKEND_HELP)  # synth: several
     p.add_argument("--model", default="", help="model name")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint")
     p.add_argument("--no-cache", action="store_true",

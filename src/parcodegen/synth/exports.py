@@ -1,9 +1,12 @@
 """Self-play outputs: knowledge-base entries, SFT chat JSONL, preference pairs JSONL.
 
 - KB entries (memory.KBEntry, source "synth", verified): slow = the problem's reference,
-  fast = a kept candidate, with its measured speedup.
+  fast = a kept candidate, with its measured speedup. A KBEntry has no field for the
+  backend that produced it; the SFT and preference records say it.
 - SFT (one JSON object per line): {"messages": [system, user (the prompt the strategy
-  asks with, serial code in), assistant (the fast code in a ```cpp block)], "meta": {...}}.
+  asks with, serial code in), assistant (the fast code in a ```cpp block)], "meta": {...}};
+  meta names the run, backend and model of the kept measurement and, in "produced_by",
+  every backend[:model] that produced the same code (duplicates are one record).
 - Preference pairs: {"prompt": [system, user], "chosen": fast reply, "rejected": a
   failed or clearly slower reply, "meta": {...}}; rejected examples are failures first
   (the candidate's fault: wrong output, race, compile error...), then verified ones at
@@ -60,7 +63,8 @@ def sft_records(kept: Sequence[Scored], problems: dict[str, Problem]) -> list[di
             "messages": msgs + [{"role": "assistant", "content": reply_text(v.code)}],
             "meta": {"problem": v.problem_id, "run": v.run_id, "candidate": v.candidate_id,
                      "speedup": v.speedup, "normalized": round(v.norm, 6),
-                     "threads": v.threads},
+                     "threads": v.threads, "backend": v.backend, "model": v.model,
+                     "produced_by": list(v.produced_by)},
         })  # fmt: skip
     return out
 
@@ -82,7 +86,9 @@ def preference_records(kept: Sequence[Scored], pool: Pool, problems: dict[str, P
                 "rejected": reply_text(r.code),
                 "meta": {"problem": v.problem_id, "chosen": v.candidate_id,
                          "chosen_speedup": v.speedup, "rejected": r.candidate_id,
-                         "rejected_status": r.status.value, "rejected_speedup": r.speedup},
+                         "rejected_status": r.status.value, "rejected_speedup": r.speedup,
+                         "chosen_backend": v.backend, "chosen_model": v.model,
+                         "rejected_backend": r.backend, "rejected_model": r.model},
             })  # fmt: skip
     return out
 

@@ -6,8 +6,9 @@ Reads only stored records (attempts, candidates, verdicts) of the given runs:
   mean of several interleaved repetitions, see tools/timing.py);
 - rejected: attempts with code that failed a check (the candidate's fault), for
   preference pairs;
-- deduplicated per problem on comment/whitespace-insensitive code (the fastest
-  measurement of a duplicate is kept);
+- deduplicated per problem on comment/whitespace-insensitive code, across runs and so
+  across backends (the fastest measurement of a duplicate is kept; `produced_by` lists
+  every backend[:model] that produced the code);
 - any candidate equal (same normalized code) to a benchmark solution (solutions/*.cpp of
   the built-in suite or of the problem itself) is dropped, so expert code never becomes
   training data;
@@ -40,6 +41,9 @@ class Scored:
     speedup: float | None = None  # trimmed-mean speedup when passed and timed
     threads: int = 0
     norm: float = 0.0  # speedup / best speedup of the problem
+    backend: str = ""  # of the run this measurement comes from (its manifest's loop config)
+    model: str = ""
+    produced_by: tuple[str, ...] = ()  # every backend[:model] label that produced this code
 
     @property
     def key(self) -> str:
@@ -66,12 +70,32 @@ def solution_keys(dirs: Iterable[Path]) -> set[str]:
     return keys
 
 
+def backend_label(backend: str, model: str) -> str:
+    """`backend:model` (what `synth --backend` accepts), or `backend` with no model."""
+    return f"{backend}:{model}" if model else backend
+
+
+def run_backend(store: Any, run_id: str) -> tuple[str, str]:
+    """(backend, model) of a stored run, from the loop config in its manifest."""
+    manifest = store.manifest(run_id)
+    loop = manifest.config.get("loop", {}) if manifest else {}
+    return str(loop.get("backend") or ""), str(loop.get("model") or "")
+
+
+def _merged(keep: Scored, other: Scored | None) -> Scored:
+    """`keep`, also credited to the producers of `other` (a duplicate of its code)."""
+    found = set(keep.produced_by) | set(other.produced_by if other else ())
+    return replace(keep, produced_by=tuple(sorted(found)))
+
+
 def collect(store: Any, run_ids: Sequence[str], excluded_keys: set[str]) -> Pool:
     pool = Pool()
     verified: dict[str, dict[str, Scored]] = defaultdict(dict)
     rejected: dict[str, dict[str, Scored]] = defaultdict(dict)
     counts: dict[str, int] = defaultdict(int)
     for run_id in run_ids:
+        backend, model = run_backend(store, run_id)
+        made = (backend_label(backend, model),) if backend else ()
         for row in store.problems(run_id):
             pool.directories.setdefault(row["problem_id"], row["directory"])
         for a in store.attempts(run_id):
@@ -82,7 +106,7 @@ def collect(store: Any, run_ids: Sequence[str], excluded_keys: set[str]) -> Pool
             if code is None:
                 continue
             item = Scored(a.problem_id, run_id, a.strategy, a.candidate_id, code, a.status,
-                          a.speedup)  # fmt: skip
+                          a.speedup, backend=backend, model=model, produced_by=made)  # fmt: skip
             if item.key in excluded_keys:
                 counts["excluded_solution"] += 1
                 continue
@@ -91,16 +115,16 @@ def collect(store: Any, run_ids: Sequence[str], excluded_keys: set[str]) -> Pool
                 threads = verdict.measurement.threads if verdict and verdict.measurement else 0
                 item = replace(item, threads=threads)
                 best = verified[a.problem_id].get(item.key)
-                if best is None or (item.speedup or 0) > (best.speedup or 0):
-                    if best is not None:
-                        counts["duplicates"] += 1
-                    verified[a.problem_id][item.key] = item
-                else:
+                if best is not None:
                     counts["duplicates"] += 1
+                faster = best is None or (item.speedup or 0) > (best.speedup or 0)
+                keep, other = (item, best) if faster else (best, item)
+                verified[a.problem_id][item.key] = _merged(keep, other)
             elif a.status.is_candidate_fault:
-                if item.key in rejected[a.problem_id]:
+                first = rejected[a.problem_id].get(item.key)
+                if first is not None:
                     counts["duplicates"] += 1
-                rejected[a.problem_id].setdefault(item.key, item)
+                rejected[a.problem_id][item.key] = _merged(first, item) if first else item
             elif a.status is Status.PASS:
                 counts["untimed"] += 1
     for pid, items in verified.items():
