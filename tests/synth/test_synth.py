@@ -149,3 +149,18 @@ def test_keep_must_be_a_fraction() -> None:
     with pytest.raises(ValueError):
         select_top(Pool(), 0.0)
     assert select_top(Pool(), 0.5) == []
+
+
+def test_budgets_cover_the_whole_command(tmp_path: Path, capsys) -> None:
+    """Two campaigns, one token budget: the second gets what the first left (nothing)."""
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps({PID: ["no code, sorry"] * 4}))
+    args = ["synth", "--backend", "scripted", "--script", str(script), "--problems", PID,
+            "--strategies", "parallel,any", "--samples", "2", "--no-timing", "--no-race",
+            "--max-tokens", "1", "--run-dir", str(tmp_path / "runs"), "--out", str(tmp_path / "out")]  # fmt: skip
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    campaigns = {c["strategy"]: c for c in json.loads(captured.out)["campaigns"]}
+    assert campaigns["parallel"]["state"] == "finished"  # ran, and spent more than 1 token
+    assert campaigns["any"]["state"] == "stopped"
+    assert campaigns["any"]["stop_reason"].startswith("budget: tokens (0 >= 0)")

@@ -110,17 +110,16 @@ class Loop:
         for e in self.episodes:
             self.recorder.put_episode(e.record(self.run_id))
         while True:
-            stop = self._budget_stop(start)
+            for e in self.episodes:
+                if not e.done and e.turn >= self.config.budget.max_iters:
+                    e.finish("stopped", "budget: attempts per episode")
             active = [e for e in self.episodes if not e.done]
+            if not active:  # all work done: a budget spent by the last round stops nothing
+                break
+            stop = self._budget_stop(start)
             if stop:
                 for e in active:
                     e.finish("stopped", stop)
-                break
-            for e in active:
-                if e.turn >= self.config.budget.max_iters:
-                    e.finish("stopped", "budget: attempts per episode")
-            active = [e for e in self.episodes if not e.done]
-            if not active:
                 break
             rounds += 1
             try:

@@ -21,12 +21,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from parcodegen.cli.backend_args import resolve
 from parcodegen.cli.bench_cmd import add_campaign_args, builtin_root, run_campaign_from_args
 from parcodegen.errors import ConfigError
+from parcodegen.llm.base import Usage
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -99,8 +101,18 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--include-run: no stored run {missing} in {store.path}")
     run_ids = list(args.include_run)
     stopped = []
+    spent = Usage()
+    start = time.monotonic()
     for one in todo:
+        # budgets cover the whole command: each campaign gets what the earlier ones left
+        if args.max_tokens is not None:
+            one.max_tokens = max(0, args.max_tokens - spent.total_tokens)
+        if args.max_cost is not None:
+            one.max_cost = max(0.0, args.max_cost - spent.cost_usd)
+        if args.max_wall is not None:
+            one.max_wall = max(0.0, args.max_wall - (time.monotonic() - start))
         run_id, result, _ = run_campaign_from_args(one, "synth", seeds=args.verify_seeds)
+        spent = spent + result.usage
         if run_id not in run_ids:
             run_ids.append(run_id)
         if result.stop_reason:
