@@ -82,6 +82,17 @@ def test_bench_run_report_rescore(tmp_path: Path, run_dir: Path, capsys, monkeyp
     assert bench(["rescore", run_id, "-k", "1,2,4,8", "--run-dir", str(run_dir)]) == 0
     assert json.loads(capsys.readouterr().out) == metrics
 
+    # list: the run, what it is and how far it got (from the store alone)
+    assert bench(["list", "--json", "--run-dir", str(run_dir)]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["run"], row["strategy"], row["backend"], row["mode"]) == (run_id, "parallel", "scripted", "single")
+    assert (row["problems"], row["samples"], row["attempts"], row["state"]) == (len(PROBLEMS), n, len(PROBLEMS) * n, "finished")
+    assert row["tokens"] > 0
+    assert bench(["list", "--run-dir", str(run_dir)]) == 0
+    assert f"| {run_id} |" in capsys.readouterr().out
+    assert bench(["list", "--run-dir", str(tmp_path / "none")]) == 0
+    assert "no runs in" in capsys.readouterr().out
+
 
 def test_bench_run_extends_with_more_samples(tmp_path: Path, run_dir: Path, capsys) -> None:
     script, expected, _ = write_script(["reduce/count_primes"], tmp_path / "s.json")

@@ -5,6 +5,7 @@
       verified and timed, all stored before scoring. Re-running resumes; a larger
       --samples extends the run. --scheduler tcp://HOST:PORT sends generation and the
       checks to a Dask cluster, and the timings to its workers with the `timing` resource.
+  bench list                           the stored runs (ids for report / rescore / synth)
   bench report RUN [RUN...] [-o DIR]   Markdown + self-contained HTML, with plots
   bench rescore RUN [RUN...]           every metric again, from the store alone (JSON)
 """
@@ -39,6 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     rep.add_argument("-o", "--output", help="report directory (default: <run dir>/report)")
     rep.add_argument("--run-dir", help="run store directory (default: $PARCODEGEN_RUN_DIR or the cache)")
     rep.set_defaults(func=cmd_report)
+
+    ls = bsub.add_parser("list", help="the stored runs: configuration, progress, state, spend")
+    ls.add_argument("--json", action="store_true", help="one JSON list")
+    ls.add_argument("--run-dir", help="run store directory")
+    ls.set_defaults(func=cmd_list)
 
     rs = bsub.add_parser("rescore", help="recompute every metric from the store (JSON)")
     rs.add_argument("runs", nargs="+", metavar="RUN")
@@ -267,4 +273,43 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 
     ks = parse_ks(args.ks)
     print(dumps(score_runs(_store(args), args.runs, ks), ks))
+    return 0
+
+
+def run_rows(store: Any) -> list[dict[str, Any]]:
+    """One row per stored run: what it is, how far it got, what it spent."""
+    rows = []
+    for r in store.runs():
+        manifest = store.manifest(r["run_id"])
+        cfg = manifest.config if manifest else {}
+        loop, camp = cfg.get("loop", {}), cfg.get("campaign", {})
+        usage = store.usage(r["run_id"])
+        rows.append({
+            "run": r["run_id"], "created": r["created"], "strategy": loop.get("strategy", ""),
+            "backend": loop.get("backend", ""), "model": loop.get("model", ""),
+            "mode": camp.get("mode", "agent"), "problems": len(store.problems(r["run_id"])),
+            "samples": loop.get("samples", 1), "attempts": len(store.attempts(r["run_id"])),
+            "state": r["state"], "stop_reason": r["stop_reason"] or "",
+            "tokens": usage.total_tokens, "cost_usd": round(usage.cost_usd, 6),
+        })  # fmt: skip
+    return rows
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    rows = run_rows(store)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not rows:
+        print(f"no runs in {store.path}")
+        return 0
+    print("| run | created | strategy | backend / model | mode | problems x samples | attempts | state | tokens | cost |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        who = r["backend"] + (f" / {r['model']}" if r["model"] else "")
+        state = r["state"] + (f" ({r['stop_reason']})" if r["stop_reason"] else "")
+        print(f"| {r['run']} | {r['created']} | {r['strategy']} | {who} | {r['mode']} | "
+              f"{r['problems']} x {r['samples']} | {r['attempts']} | {state} | {r['tokens']} | "
+              f"${r['cost_usd']:.4f} |")  # fmt: skip
     return 0
