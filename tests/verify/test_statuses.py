@@ -133,3 +133,16 @@ def test_custom_hook_type(fixtures_dir):
     bad = p.reference_code.replace("pts.y[i] -= cy;", "pts.y[i] -= cx;")
     v = verify(p, Candidate(bad), FAST)
     assert v.status is Status.WRONG_OUTPUT and "'pts'" in v.message
+
+
+def test_changed_return_type_is_an_interface_mismatch(fixtures_dir):
+    # `scale_count(const float*, float*, int, float, float&)` keeps its symbol (a C++ name
+    # carries no return type) and the counts fit in an int, so only the interface step's
+    # return-type check can tell that the harness would call it through the wrong type
+    p = load_problem(fixtures_dir / "problems" / "pointer_scale")
+    wide = p.reference_code.replace("int scale_count(", "long long scale_count(")
+    assert wide != p.reference_code
+    v = verify(p, Candidate(wide), FAST)
+    assert v.status is Status.INTERFACE_MISMATCH
+    assert v.message == "interface mismatch: `scale_count` returns `long long int`, the original returns `int`"
+    assert [s.step for s in v.steps] == ["compile", "interface"]

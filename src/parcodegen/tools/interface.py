@@ -1,5 +1,11 @@
 """Interface check: the candidate object must define the target function with the
-reference's exact signature (compared on demangled `nm` symbols)."""
+reference's exact signature.
+
+Two parts, cheap first: the demangled external symbols (`nm -C`) of the candidate object
+against the reference's, then, only when those agree, a compile-only check that the
+function has the declared C++ type (`signature.py`): demangled names carry no return type
+and `extern "C"` names no parameters.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,8 @@ import time
 from pathlib import Path
 
 from parcodegen.errors import InfraError
+from parcodegen.tools.build import ProblemBuild
+from parcodegen.tools.signature import check_signature
 from parcodegen.types import Status, StepResult
 
 DEFINED = set("TDBRVWiu")  # text, data, bss, read-only, weak, indirect, unique
@@ -37,7 +45,8 @@ def _is_target(symbol: str, function: str) -> bool:
     return re.match(rf"^(?:[\w:]+::)?{re.escape(function)}(?:\(|$)", symbol) is not None
 
 
-def check_interface(reference_obj: Path, candidate_obj: Path, function: str) -> StepResult:
+def check_symbols(reference_obj: Path, candidate_obj: Path, function: str) -> StepResult:
+    """Compare the external symbols of the two objects (names and parameter types)."""
     start = time.monotonic()
     ref = defined_symbols(reference_obj)
     cand = defined_symbols(candidate_obj)
@@ -68,3 +77,27 @@ def check_interface(reference_obj: Path, candidate_obj: Path, function: str) -> 
     if added:
         note += f"; extra symbols: {', '.join(added[:5])}"
     return StepResult("interface", True, None, note, log, seconds, data=data)
+
+
+def check_interface(build: ProblemBuild, candidate_obj: Path, code: str) -> StepResult:
+    """The symbol comparison, then (when it passed) the return-type check on `code`."""
+    problem = build.problem
+    symbols = check_symbols(build.reference_obj, candidate_obj, problem.function)
+    if not symbols.ok:
+        return symbols
+    opts = {"headers": build.headers, "flags": build.flags, "compiler": build.compiler}
+    sig = check_signature(problem, code, **opts)
+    seconds = symbols.seconds + sig.seconds
+    log = f"{symbols.log}\nsignature check ({sig.verdict}): {sig.message}\n{sig.log}".rstrip()
+    data = dict(symbols.data, signature=sig.verdict, signature_cached=sig.cached)
+    if sig.verdict == "mismatch":
+        # confirm the problem's declared signature against the reference, so a problem
+        # whose problem.toml disagrees with its reference never blames a candidate
+        ref = check_signature(problem, problem.reference_code, **opts)
+        seconds += ref.seconds
+        if ref.verdict == "match":
+            msg = f"interface mismatch: {sig.message}"
+            return StepResult("interface", False, Status.INTERFACE_MISMATCH, msg, log, seconds, data=data)
+        data["signature"] = "unchecked"
+        log += f"\nthe reference fails the same check ({ref.verdict}): {ref.message}\n{ref.log}".rstrip()
+    return StepResult("interface", True, None, symbols.message, log, seconds, data=data)

@@ -82,7 +82,7 @@ def verify(problem: Problem, candidate: Candidate, options: VerifyOptions = Veri
         steps.append(step)
         if obj is None:
             return _verdict(steps)
-        steps.append(check_interface(build.reference_obj, obj, problem.function))
+        steps.append(check_interface(build, obj, code))
         if not steps[-1].ok:
             return _verdict(steps)
         link_fail, binary = _link_step(build, obj)
