@@ -87,7 +87,7 @@ def build_problem(problem: Problem, flags: tuple[str, ...] = GCC_FLAGS, compiler
 @dataclass(frozen=True)
 class HarnessRun:
     result: RunResult
-    outputs: dict | None  # name -> numpy array, None when the run failed
+    outputs: dict | None  # name -> numpy array (or SampledArray), None when the run failed
     error: str | None  # why there are no outputs
 
     @property
@@ -105,14 +105,21 @@ def run_harness(
     wall_s: float,
     memory_mb: int | None = RUN_MEMORY_MB,
     env: dict[str, str] | None = None,
+    samples: int = 0,
 ) -> HarnessRun:
-    """Run a harness binary once in a fresh sandbox and read its outputs."""
+    """Run a harness binary once in a fresh sandbox and read its outputs.
+
+    `samples` > 0 asks the harness to write a seeded sample of that many elements of each
+    longer output array (outputs.SampledArray) instead of the whole array; 0 keeps the
+    4-argument call and full outputs.
+    """
     run_env = {"OMP_NUM_THREADS": str(threads), "OMP_WAIT_POLICY": "passive", "OMP_DYNAMIC": "false"}
     run_env.update(env or {})
     limits = Limits(wall_s=wall_s, memory_mb=memory_mb, file_mb=RUN_FILE_MB, output_kb=32)
     with Workdir("run") as wd:
         wd.add("prog", binary)
-        res = run(["./prog", str(seed), str(n), pattern, "out.bin"], wd, limits, env=run_env)
+        argv = ["./prog", str(seed), str(n), pattern, "out.bin"] + ([str(samples)] if samples > 0 else [])
+        res = run(argv, wd, limits, env=run_env)
         if res.timed_out or res.returncode != 0:
             return HarnessRun(res, None, res.describe())
         try:

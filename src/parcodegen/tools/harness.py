@@ -1,8 +1,9 @@
 """Generate the C++ harness `main` for a problem from its argument descriptions.
 
 The harness makes the inputs for (seed, n, pattern), calls the target once, times the
-call, and writes every output with pcg::Out. The same harness object links against the
-reference and against each candidate.
+call, and writes every output with pcg::Out: in full, or with an optional 5th argument K
+a seeded sample of K elements of each longer array (outputs compared order-insensitively
+stay in full). The same harness object links against the reference and each candidate.
 """
 
 from __future__ import annotations
@@ -97,7 +98,12 @@ def harness_source(problem: Problem) -> str:
     else:
         lines.append(f"  auto result = {call};")
     lines.append("  const std::uint64_t t1 = pcg::now_ns();")
-    lines.append("  pcg::Out out(opt.out);")
+    # Sampled outputs (timing repetitions) only where comparison is by position.
+    samples = "0" if problem.compare.unordered else "opt.samples"
+    lines.append(f"  pcg::Out out(opt.out, {samples}, opt.seed);")
+    for name, spec in problem.compare_outputs:
+        if spec.unordered:
+            lines.append(f'  out.keep_full("{name}");')
     lines.append('  out.put("__time_ns", static_cast<std::uint64_t>(t1 - t0));')
     if problem.returns != "void":
         if problem.returns_hook:

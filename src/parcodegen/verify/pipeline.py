@@ -16,7 +16,7 @@ from parcodegen.tools.difftest import difftest
 from parcodegen.tools.extract import extract_code
 from parcodegen.tools.interface import check_interface
 from parcodegen.tools.race import race_check
-from parcodegen.tools.timing import measure
+from parcodegen.tools.timing import TIMING_SAMPLES, measure
 from parcodegen.types import Candidate, Problem, Status, StepResult, Verdict
 
 RACE_WALL_FACTOR = 60.0
@@ -30,6 +30,7 @@ class VerifyOptions:
     race: bool = True
     timing_reps: int = 5
     warmup: int = 1
+    timing_samples: int = TIMING_SAMPLES  # elements compared per output after the first timed run; 0: all
     difftest_threads: tuple[int, ...] | None = None  # default (1, 2, 2*cores+1)
     seeds: int = 1  # seeds per (size, pattern)
     difftest: bool = True  # False only to time a candidate that already passed the checks
@@ -107,7 +108,7 @@ def verify(problem: Problem, candidate: Candidate, options: VerifyOptions = Veri
             steps.append(StepResult("timing", True, None, "skipped: disabled by the caller", skipped=True))
             return _verdict(steps)
         step, measurement = measure(build, binary, threads=options.threads, reps=options.timing_reps,
-                                    warmup=options.warmup)  # fmt: skip
+                                    warmup=options.warmup, samples=options.timing_samples)  # fmt: skip
         steps.append(step)
         return _verdict(steps, measurement)
     except InfraError as exc:

@@ -99,10 +99,21 @@ void fill(std::vector<T>& v, Rng& rng, double lo, double hi, Pattern pattern) {
 }
 
 // Output records: "PCG1" magic, then per record
-//   u32 name_len, name bytes, u8 kind ('f' float64, 'i' int64, 'u' uint64), u64 count, data.
+//   u32 name_len, name bytes, u8 kind, u64 count (the array's full length), then
+//   kind 'f' float64 / 'i' int64 / 'u' uint64: count values;
+//   kind 'F' / 'I' / 'U' (a sample): u64 k, k positions (u64, ascending), k values.
+// With `samples` in [2, 2^30] (anything else means 0: all) an array longer than `samples`
+// is written as a sample of that many elements: the first, the last, and one seeded random
+// position in each of samples - 2 equal strata between them; same (seed, name, length) ->
+// same positions. Scalars, shorter arrays and names passed to keep_full() stay in full.
 struct Out {
   std::FILE* f = nullptr;
-  explicit Out(const char* path) {
+  std::size_t samples = 0;  // 0: every element
+  std::uint64_t seed = 0;
+  std::vector<std::string> full;  // outputs never sampled (compared order-insensitively)
+
+  explicit Out(const char* path, std::size_t samples_ = 0, std::uint64_t seed_ = 0)
+      : samples(samples_ >= 2 && samples_ <= (1u << 30) ? samples_ : 0), seed(seed_) {
     f = std::fopen(path, "wb");
     if (!f) {
       std::perror("parcodegen harness: cannot open output file");
@@ -115,6 +126,8 @@ struct Out {
   }
   Out(const Out&) = delete;
   Out& operator=(const Out&) = delete;
+
+  void keep_full(const char* name) { full.emplace_back(name); }
 
   void header(const char* name, char kind, std::uint64_t count) {
     const std::uint32_t len = static_cast<std::uint32_t>(std::strlen(name));
@@ -132,18 +145,60 @@ struct Out {
       std::fwrite(buf, sizeof(W), k, f);
     }
   }
+  // The sampled positions of an array of `count` > samples elements, ascending.
+  std::vector<std::uint64_t> positions(const char* name, std::uint64_t count) const {
+    std::uint64_t h = 0xCBF29CE484222325ull;  // FNV-1a of the name: each output its own walk
+    for (const char* c = name; *c; ++c) h = (h ^ static_cast<unsigned char>(*c)) * 0x100000001B3ull;
+    Rng rng(seed ^ h ^ 0x243F6A8885A308D3ull);
+    const std::uint64_t strata = samples - 2, inner = count - 2;  // elements 1 .. count-2
+    const std::uint64_t q = strata ? inner / strata : 0, r = strata ? inner % strata : 0;
+    // stratum j starts at floor(j * inner / strata), without overflow
+    auto start = [&](std::uint64_t j) { return j * q + (j * r) / strata; };
+    std::vector<std::uint64_t> pos;
+    pos.reserve(samples);
+    pos.push_back(0);
+    for (std::uint64_t j = 0; j < strata; ++j) {
+      const std::uint64_t lo = start(j), width = start(j + 1) - lo;  // >= 1: inner >= strata
+      pos.push_back(1 + lo + rng.next() % width);
+    }
+    pos.push_back(count - 1);
+    return pos;
+  }
+  bool sampled(const char* name, std::size_t count) const {
+    if (samples == 0 || count <= samples) return false;
+    for (const auto& s : full)
+      if (s == name) return false;
+    return true;
+  }
+  template <class W, class T>
+  void write_sample(const char* name, char kind, const T* data, std::size_t count) {
+    const std::vector<std::uint64_t> pos = positions(name, count);
+    header(name, kind, count);
+    const std::uint64_t k = pos.size();
+    std::fwrite(&k, sizeof k, 1, f);
+    std::fwrite(pos.data(), sizeof(std::uint64_t), pos.size(), f);
+    std::vector<W> vals(pos.size());
+    for (std::size_t i = 0; i < pos.size(); ++i) vals[i] = static_cast<W>(data[pos[i]]);
+    std::fwrite(vals.data(), sizeof(W), vals.size(), f);
+  }
+  template <class W, class T>
+  void put_as(const char* name, char kind, const T* data, std::size_t count) {
+    if (sampled(name, count)) {
+      write_sample<W>(name, static_cast<char>(kind - 'a' + 'A'), data, count);
+    } else {
+      header(name, kind, count);
+      write_as<W>(data, count);
+    }
+  }
   template <class T>
   void put(const char* name, const T* data, std::size_t count) {
     static_assert(std::is_arithmetic_v<T>, "pcg::Out::put needs an arithmetic type");
     if constexpr (std::is_floating_point_v<T>) {
-      header(name, 'f', count);
-      write_as<double>(data, count);
+      put_as<double>(name, 'f', data, count);
     } else if constexpr (std::is_signed_v<T> && !std::is_same_v<T, bool>) {
-      header(name, 'i', count);
-      write_as<std::int64_t>(data, count);
+      put_as<std::int64_t>(name, 'i', data, count);
     } else {
-      header(name, 'u', count);
-      write_as<std::uint64_t>(data, count);
+      put_as<std::uint64_t>(name, 'u', data, count);
     }
   }
   template <class T>
@@ -172,19 +227,21 @@ struct Options {
   std::size_t n = 0;
   Pattern pattern = Pattern::Random;
   const char* out = "out.bin";
+  std::size_t samples = 0;  // 0: write every output in full (see Out)
 };
 
-// argv: <seed> <n> <pattern> <out-path>
+// argv: <seed> <n> <pattern> <out-path> [<samples>]
 inline Options parse_options(int argc, char** argv) {
   Options o;
-  if (argc != 5) {
-    std::fprintf(stderr, "usage: %s SEED N PATTERN OUT\n", argv[0]);
+  if (argc != 5 && argc != 6) {
+    std::fprintf(stderr, "usage: %s SEED N PATTERN OUT [SAMPLES]\n", argv[0]);
     std::exit(98);
   }
   o.seed = std::strtoull(argv[1], nullptr, 10);
   o.n = static_cast<std::size_t>(std::strtoull(argv[2], nullptr, 10));
   o.pattern = parse_pattern(argv[3]);
   o.out = argv[4];
+  if (argc == 6) o.samples = static_cast<std::size_t>(std::strtoull(argv[5], nullptr, 10));
   return o;
 }
 
