@@ -32,7 +32,9 @@ def test_a_failing_batch_keeps_the_replies_that_arrived(tmp_path: Path, capsys) 
         args = ["bench", "run", "--backend", "openai", "--model", "fake-model", "--base-url",
                 server.url, "--problems", "reduce/count_primes", "--samples", str(SAMPLES),
                 "--no-timing", "--no-race", "--run-dir", str(runs), "--record", str(record)]  # fmt: skip
-        server.fail_next("unauthorized")  # one of the six concurrent requests: not retryable
+        # one of the six concurrent requests fails (not retryable), late enough that the
+        # other five are in flight: they are answered, and must all be kept
+        server.fail_next("unauthorized", seconds=2.0)
         assert main(args) == 2
         out = capsys.readouterr().out
         assert "stopped: backend error" in out and "401" in out

@@ -173,7 +173,8 @@ def test_synth_two_backends_one_command(tmp_path: Path, capsys, monkeypatch) -> 
     listed = {c["backend"]: c for c in json.loads(stopped.out)["campaigns"]}
     assert listed["autopar"]["state"] == "finished" and "stop_reason" not in listed["autopar"]
     assert listed["scripted"]["state"] == "stopped"
-    assert "not found on PATH" in listed["scripted"]["stop_reason"]
+    # g++ missing, or nm when the object is already in the (machine-wide) compile cache
+    assert "not found" in listed["scripted"]["stop_reason"]
     assert f"stopped: {scripted_run}: " in stopped.err and "re-run the same command" in stopped.err
 
 

@@ -13,7 +13,8 @@ text derived from the prompt. Failures are injected per request with `fail_next`
         backend = OpenAICompatBackend(model="fake-model", base_url=server.url)
 
 Failure kinds: rate_limit (429 + Retry-After), server_error (500), unauthorized (401),
-unknown_model (404), bad_request (400), slow (sleep `seconds`, then answer normally),
+unknown_model (404), bad_request (400), slow (sleep `seconds`, then answer normally;
+`seconds` given to another kind delays that failure),
 malformed (200 with a body that is not JSON), drop (close the connection unanswered).
 
 Run `python -m parcodegen.llm.fake_server --port 8011` to serve one for a demo.
@@ -53,7 +54,7 @@ ReplyFn = Callable[[dict[str, Any]], "str | list[str]"]
 class Failure:
     kind: str
     retry_after: float | None = None  # rate_limit: the Retry-After header (seconds)
-    seconds: float = 0.0  # slow: how long to sleep before answering
+    seconds: float = 0.0  # how long to wait before answering (slow) or failing (the others)
     paths: tuple[str, ...] = ("/v1/chat/completions",)  # which endpoints it applies to
 
 
@@ -309,8 +310,8 @@ def _make_handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
         def _fail(self, failure: Failure) -> bool:
             """Act out a failure; False when the request should then be answered normally."""
             kind = failure.kind
+            time.sleep(failure.seconds)  # slow: then answer; any other kind: a late failure
             if kind == "slow":
-                time.sleep(failure.seconds)
                 return False
             if kind == "drop":
                 self.close_connection = True

@@ -150,16 +150,48 @@ class Workdir:
 
 
 def kill_uid(uid: int) -> int:
-    """SIGKILL every process owned by `uid` (the sandbox uid is used by nothing else)."""
-    killed = 0
+    """SIGKILL every process owned by `uid` (the sandbox uid is used by nothing else).
+
+    A /proc scan first (cheap; finds nothing after a well-behaved run). A process that
+    forks faster than a scan can see it (a fork bomb) can outrun one, so when the scan
+    found anything, the uid itself sends SIGKILL to -1: the kernel signals every process
+    of the uid in one sweep that new forks cannot slip past. Then scan again to check.
+    """
+    killed = _scan_kill(uid)
+    if killed and IS_ROOT:
+        for _ in range(5):
+            subprocess.run(["/bin/sh", "-c", "kill -s KILL -- -1"], user=uid, group=uid,
+                           extra_groups=[], capture_output=True, check=False, timeout=10)  # fmt: skip
+            if _scan_kill(uid) == 0:
+                break
+    return killed
+
+
+def live_pids(uid: int) -> list[int]:
+    """Processes of `uid` that still run (zombies, dead and waiting to be reaped, are not)."""
+    pids = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            if os.stat(f"/proc/{entry}").st_uid == uid:
-                os.kill(int(entry), signal.SIGKILL)
-                killed += 1
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            if os.stat(f"/proc/{entry}").st_uid != uid:
+                continue
+            with open(f"/proc/{entry}/stat") as fh:
+                state = fh.read().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if state not in ("Z", "X"):
+            pids.append(int(entry))
+    return pids
+
+
+def _scan_kill(uid: int) -> int:
+    killed = 0
+    for pid in live_pids(uid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+            killed += 1
+        except (ProcessLookupError, PermissionError):
             continue
     return killed
 
