@@ -54,10 +54,22 @@ def test_which_backends_generate_on_a_cluster() -> None:
 
 def test_worker_errors_come_back_as_values(tmp_path: Path) -> None:
     spec = BackendSpec.of("replay", {"path": str(tmp_path / "missing.jsonl")})
-    result = generate_job(spec, "per_task", [request(0)])
-    assert result[0] == "error" and "no recording at" in result[1] and result[2] is False
-    ok = generate_job(BackendSpec.of("autopar", {}), "shared", [request(0), request(1)])
-    assert ok[0] == "ok" and len(ok[1]) == 2
+    replies, error = generate_job(spec, "per_task", [request(0)])
+    assert replies == [] and "no recording at" in error[0] and error[1] is False
+    replies, error = generate_job(BackendSpec.of("autopar", {}), "shared", [request(0), request(1)])
+    assert error is None and [i for i, _ in replies] == [0, 1]
+
+
+def test_a_failing_chunk_hands_back_what_arrived(tmp_path: Path) -> None:
+    """A replay recording that holds the first request only: one reply, then the error."""
+    from parcodegen.llm.replay import RecordingBackend
+
+    calls = tmp_path / "calls.jsonl"
+    RecordingBackend(make_backend("autopar"), calls).generate([request(0)])
+    spec = BackendSpec.of("replay", {"path": str(calls)})
+    replies, error = generate_job(spec, "per_task", [request(0), request(1)])
+    assert [i for i, _ in replies] == [0]
+    assert "no recorded reply" in error[0] and "(on Dask worker" in error[0]
 
 
 def test_cluster_backend_keeps_order_and_matches_local() -> None:

@@ -12,6 +12,7 @@ parallelize the single text explains why and holds no code. Usage and cost are z
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 import time
 
 from parcodegen.errors import BackendError
@@ -39,6 +40,10 @@ class AutoparBackend:
 
     def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
         return [self._one(r) for r in requests]
+
+    def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
+        for i, r in enumerate(requests):
+            yield i, self._one(r)
 
     def _one(self, request: LLMRequest) -> LLMResponse:
         from parcodegen.autopar import optimize_source  # keeps tree-sitter off startup

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parcodegen.errors import BackendError, ParcodegenError
-from parcodegen.llm.base import Backend, LLMRequest, LLMResponse, collect, resolved
+from parcodegen.llm.base import Backend, LLMRequest, LLMResponse, collect, resolved, stream
 
 CLUSTER_MODES = ("shared", "per_task")
 MAX_CHUNK = 32
@@ -82,21 +82,22 @@ def _worker_name() -> str:
 
 
 def generate_job(spec: BackendSpec, mode: str, requests: Sequence[LLMRequest]) -> tuple[Any, ...]:
-    """Runs on a worker: ("ok", responses) or ("error", message, retryable).
-
-    Errors come back as values, not exceptions: the client gets the message whatever
-    the exception class, and a worker-side bug is not mistaken for the worker dying.
+    """Runs on a worker: (replies, error). `replies` holds the (index, response) pairs
+    that arrived, also when a later request failed; `error` is None or (message,
+    retryable). Errors come back as values, not exceptions: the client gets the message
+    whatever the exception class, and a worker-side bug is not taken for a lost worker.
     """
+    replies: list[tuple[int, LLMResponse]] = []
     try:
-        responses = _backend_for(spec, mode).generate(list(requests))
+        replies.extend(stream(_backend_for(spec, mode), list(requests)))
     except BackendError as exc:
-        return ("error", f"{exc} (on Dask worker {_worker_name()})", exc.retryable)
+        return replies, (f"{exc} (on Dask worker {_worker_name()})", exc.retryable)
     except ParcodegenError as exc:
-        return ("error", f"{exc} (on Dask worker {_worker_name()})", False)
-    if len(responses) != len(requests):
-        return ("error", f"backend returned {len(responses)} responses for {len(requests)} "
-                         f"requests (on Dask worker {_worker_name()})", False)  # fmt: skip
-    return ("ok", responses)
+        return replies, (f"{exc} (on Dask worker {_worker_name()})", False)
+    if len(replies) != len(requests):
+        return replies, (f"backend answered {len(replies)} of {len(requests)} requests "
+                         f"(on Dask worker {_worker_name()})", False)  # fmt: skip
+    return replies, None
 
 
 def chunk_sizes(total: int, workers: int) -> list[int]:
@@ -129,8 +130,9 @@ class ClusterBackend:
         return collect(self.generate_iter(requests), len(requests))
 
     def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
-        """Each chunk's replies as its task returns; on a failure the other chunks' tasks
-        are cancelled (those already back were handed out) and the error is raised."""
+        """Each chunk's replies as its task returns; on a failure the chunk's replies that
+        did arrive are handed out, the other chunks' tasks are cancelled (those already
+        back were handed out too) and the error is raised."""
         futures: dict[Any, int] = {}  # future -> index of its first request
         start = 0
         for size in chunk_sizes(len(requests), self.executor.check_workers):
@@ -146,10 +148,11 @@ class ClusterBackend:
                     raise BackendError(
                         f"a Dask generation task failed ({type(exc).__name__}: {exc})", retryable=True
                     ) from exc
-                if result[0] != "ok":
-                    raise BackendError(result[1], retryable=bool(result[2]))
-                for j, response in enumerate(result[1]):
+                replies, error = result
+                for j, response in replies:
                     yield futures[f] + j, response
+                if error is not None:
+                    raise BackendError(error[0], retryable=bool(error[1]))
         finally:
             for f in futures:
                 if not f.done():

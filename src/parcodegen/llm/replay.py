@@ -120,6 +120,10 @@ class ReplayBackend:
     def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
         return [self._one(r) for r in requests]
 
+    def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
+        for i, r in enumerate(requests):
+            yield i, self._one(r)
+
     def _one(self, request: LLMRequest) -> LLMResponse:
         key = request.cache_key()
         with self._lock:
