@@ -53,3 +53,34 @@ def test_a_failing_batch_keeps_the_replies_that_arrived(tmp_path: Path, capsys) 
     assert stored_calls(runs) == SAMPLES
     recorded = [json.loads(line) for line in record.read_text().splitlines()]
     assert len(recorded) == SAMPLES and all(r["texts"] == [NO_CODE] for r in recorded)
+
+
+def test_a_failing_round_counts_its_spend_and_drops_its_early_checks(tmp_path: Path) -> None:
+    """One reply (with usage and code) arrives, then the endpoint fails for good: the run's
+    usage holds that reply's spend (budgets see it) and its prefetched check is dropped."""
+    from parcodegen.agent.config import Budget, LoopConfig
+    from parcodegen.agent.executors import ExecutorEvaluator, LocalExecutor
+    from parcodegen.agent.loop import Loop
+    from parcodegen.errors import BackendError
+    from parcodegen.llm.base import LLMResponse, Usage
+    from parcodegen.problems.load import load_problem
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "reduction"
+    good = (example / "candidates" / "good.cpp").read_text()
+
+    class OneThenDown:
+        name = "one-then-down"
+
+        def generate_iter(self, requests):
+            yield 0, LLMResponse(texts=(f"```cpp\n{good}\n```",), usage=Usage(1500, 500, 5.0))
+            raise BackendError("HTTP 400: prompt too long")
+
+    config = LoopConfig(samples=3, timing=False, race=False, budget=Budget(max_iters=1))
+    with LocalExecutor(1, threads=True) as ex, RunStore(tmp_path / "runs") as store:
+        evaluator = ExecutorEvaluator(ex, {"timing": False, "race": False})
+        result = Loop([load_problem(example)], OneThenDown(), store.recorder("r"), config,
+                      run_id="r", evaluator=evaluator).run()  # fmt: skip
+        assert len(store.calls("r")) == 1
+    assert result.stop_reason == "backend error: HTTP 400: prompt too long"
+    assert (result.usage.total_tokens, result.usage.cost_usd) == (2000, 5.0)
+    assert evaluator._checks == {}

@@ -113,3 +113,51 @@ def test_a_client_only_backend_says_so_and_still_runs(tmp_path: Path, capsys) ->
     assert code == 0
     err = capsys.readouterr().err
     assert "generation: on this machine (the scripted backend cannot generate on a cluster" in err
+
+
+def test_after_a_failing_chunk_every_arrived_reply_is_handed_out(tmp_path: Path) -> None:
+    """Four one-request chunks; the recording lacks request 1: 0, 2 and 3 still come back."""
+    from distributed import LocalCluster
+
+    from parcodegen.agent.executors import DaskExecutor
+    from parcodegen.llm.replay import RecordingBackend
+
+    requests = [request(t) for t in range(4)]
+    calls = tmp_path / "calls.jsonl"
+    RecordingBackend(make_backend("autopar"), calls).generate([requests[i] for i in (0, 2, 3)])
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as lc:  # fmt: skip
+        with DaskExecutor(lc.scheduler_address) as ex:
+            backend = ClusterBackend(BackendSpec.of("replay", {"path": str(calls)}), "per_task",
+                                     make_backend("autopar"), ex)  # fmt: skip
+            got = []
+            with pytest.raises(BackendError, match="no recorded reply"):
+                for i, _resp in backend.generate_iter(requests):
+                    got.append(i)
+    assert sorted(got) == [0, 2, 3]
+
+
+class Flaky:
+    """Answers the first request, then fails like a bug would."""
+
+    name = "flaky-test-backend"
+
+    def generate(self, requests):
+        raise AssertionError("generate_iter is used")
+
+    def generate_iter(self, requests):
+        from parcodegen.llm.base import LLMResponse
+
+        yield 0, LLMResponse(texts=("first",))
+        raise RuntimeError("index out of range in the backend")
+
+
+def test_a_backend_bug_keeps_the_replies_and_is_not_retried() -> None:
+    from parcodegen.llm.registry import BACKENDS
+
+    if "flaky-test-backend" not in BACKENDS:
+        BACKENDS.add("flaky-test-backend", Flaky)
+    replies, error = generate_job(BackendSpec.of("flaky-test-backend", {}), "per_task",
+                                  [request(0), request(1)])  # fmt: skip
+    assert [(i, r.texts) for i, r in replies] == [(0, ("first",))]
+    assert error[0].startswith("RuntimeError: index out of range") and error[1] is False

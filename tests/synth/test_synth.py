@@ -164,3 +164,4 @@ def test_budgets_cover_the_whole_command(tmp_path: Path, capsys) -> None:
     assert campaigns["parallel"]["state"] == "finished"  # ran, and spent more than 1 token
     assert campaigns["any"]["state"] == "stopped"
     assert campaigns["any"]["stop_reason"].startswith("budget: tokens (0 >= 0)")
+    assert "raise the budget and re-run" in captured.err

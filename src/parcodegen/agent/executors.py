@@ -112,6 +112,14 @@ class DaskExecutor:
         """Model calls go where checks go: never onto a worker reserved for timing."""
         return self.submit_check(fn, *args)
 
+    def task_states(self, futures: Iterable[Any]) -> dict[Any, str]:
+        """'processing' for tasks a worker holds, 'queued' for the others not done."""
+        try:
+            held = {str(k) for keys in self.client.processing().values() for k in keys}
+        except Exception:  # noqa: BLE001 - unknown: treat everything as running
+            return {}
+        return {f.key: ("processing" if str(f.key) in held else "queued") for f in futures}
+
     def submit_timing(self, fn: Callable[..., Any], *args: Any) -> Any:
         if not self._timing_workers:
             raise InfraError(
@@ -205,6 +213,11 @@ class ExecutorEvaluator:
         if key not in self.cache and key not in self._checks:
             self._checks[key] = self.executor.submit_check(check_job, problem, candidate.code, self.options)
 
+    def discard_prefetched(self) -> None:
+        """Cancel the early checks nobody will wait for (the round stopped)."""
+        for key in list(self._checks):
+            self._checks.pop(key).cancel()
+
     def remember(self, problem: Any, candidate_id: str, verdict: Any) -> None:
         self.cache.setdefault((problem.id, candidate_id), verdict)
 
@@ -220,8 +233,7 @@ class ExecutorEvaluator:
         for problem, cand in todo.values():
             self.prefetch(problem, cand)
         futures = {self._checks.pop(key): key for key in todo}
-        for key in list(self._checks):  # prefetched but not asked for: not waited on
-            self._checks.pop(key).cancel()
+        self.discard_prefetched()  # prefetched but not asked for: not waited on
         checked = {}
         for i, f in enumerate(self.executor.as_completed(futures), 1):
             checked[futures[f]] = f.result()

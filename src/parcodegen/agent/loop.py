@@ -150,11 +150,16 @@ class Loop:
 
     def _round(self, number: int, active: list[EpisodeState]) -> None:
         turns = [e.next_turn() for e in active]
-        responses = self._responses(active, turns)
+        try:
+            responses = self._responses(active, turns)
+        except BaseException:
+            discard = getattr(self.evaluator, "discard_prefetched", None)
+            if discard is not None:  # the round is over: its early checks are not waited for
+                discard()
+            raise
         self.progress(f"round {number}: {len(active)} episode(s), {self.calls_sent} call(s) sent so far")
         outcomes = self._evaluate(active, turns, responses)
         for e, turn, resp, (attempt, verdict, code) in zip(active, turns, responses, outcomes, strict=True):
-            self.usage = self.usage + resp.usage
             e.observe(turn, attempt, verdict, resp.texts[0] if resp.texts else "", code)
             speed = f" {verdict.speedup:.2f}x" if verdict.speedup is not None else ""
             flag = " (self-check)" if attempt.self_check else ""
@@ -164,6 +169,9 @@ class Loop:
         """Stored replies are read back; the others are asked in one batch, and each reply
         is stored the moment it arrives. Retryable failures retry only the unanswered."""
         out: list[LLMResponse | None] = [self.recorder.get_call(e.key, e.turn) for e in active]
+        for r in out:  # spend counts as replies are stored, so a failing round still counts
+            if r is not None:
+                self.usage = self.usage + r.usage
         missing = [i for i, r in enumerate(out) if r is None]
         for attempt in range(BACKEND_RETRIES + 1):
             if not missing:
@@ -173,6 +181,7 @@ class Loop:
                     i = missing[j]
                     self.recorder.put_call(active[i].key, active[i].turn, turns[i].request, resp)
                     out[i] = resp
+                    self.usage = self.usage + resp.usage
                     self.calls_sent += 1
                     self._prefetch(active[i], resp)
             except BackendError as exc:

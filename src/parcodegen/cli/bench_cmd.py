@@ -91,6 +91,13 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def resume_hint(reason: str) -> str:
+    """What to do after a stop: a spent budget needs a larger one; anything else, a re-run."""
+    if "budget: tokens" in reason or "budget: cost" in reason:
+        return "raise the budget and re-run the same command to continue"
+    return "re-run the same command to resume"
+
+
 def parse_ks(text: str) -> list[int]:
     try:
         ks = sorted({int(x) for x in text.split(",") if x.strip()})
@@ -201,6 +208,7 @@ def run_campaign_from_args(args: argparse.Namespace, name: str, seeds: int = 1) 
     """Run (or resume) the campaign the arguments describe: (run id, loop result, store)."""
     from parcodegen.agent.executors import make_executor
     from parcodegen.cli.optimize_cmd import retriever_for
+    from parcodegen.llm.base import close_backend
     from parcodegen.strategies import get_strategy
     from parcodegen.synth.campaign import CampaignSpec, run_campaign
 
@@ -214,11 +222,14 @@ def run_campaign_from_args(args: argparse.Namespace, name: str, seeds: int = 1) 
         spec = CampaignSpec(mode=args.mode, iters=args.max_iters, name=name, verify_seeds=seeds)
         extra = {"suite": args.suite, "backend": {"name": bname},
                  "problems": [{"id": p.id, "directory": str(p.directory)} for p in problems]}  # fmt: skip
-        run_id, result = run_campaign(
-            store, problems, backend, config, spec, executor, say=_err,
-            extra_manifest=extra, verbose=args.verbose,
-            retriever=retriever_for(config),
-        )  # fmt: skip
+        try:
+            run_id, result = run_campaign(
+                store, problems, backend, config, spec, executor, say=_err,
+                extra_manifest=extra, verbose=args.verbose,
+                retriever=retriever_for(config),
+            )  # fmt: skip
+        finally:
+            close_backend(backend)
     return run_id, result, store
 
 
@@ -237,7 +248,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"best speedup@{k} (user view): {best:.2f}")
     print(f"run: {run_id} (store {store.path}); report: parcodegen bench report {run_id}")
     if result.stop_reason:
-        print(f"stopped: {result.stop_reason}; re-run the same command to resume")
+        print(f"stopped: {result.stop_reason}; {resume_hint(result.stop_reason)}")
         return 2
     return 0
 

@@ -26,7 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from parcodegen.cli.backend_args import resolve
-from parcodegen.cli.bench_cmd import add_campaign_args, builtin_root, run_campaign_from_args
+from parcodegen.cli.bench_cmd import (
+    add_campaign_args,
+    builtin_root,
+    resume_hint,
+    run_campaign_from_args,
+)
 from parcodegen.errors import ConfigError
 from parcodegen.llm.base import Usage
 
@@ -127,5 +132,5 @@ def run(args: argparse.Namespace) -> int:
     summary_path.write_text(json.dumps(summary, indent=2, sort_keys=True))
     print(json.dumps({**outputs.to_dict(), "runs": run_ids, "campaigns": details}, indent=2))
     for s in stopped:
-        print(f"stopped: {s}; re-run the same command to resume", file=sys.stderr)
+        print(f"stopped: {s}; {resume_hint(s)}", file=sys.stderr)
     return 2 if stopped else 0

@@ -136,3 +136,18 @@ def collect(pairs: Iterable[tuple[int, LLMResponse]], count: int) -> list[LLMRes
     if missing:
         raise BackendError(f"backend left {missing} of {count} requests unanswered")
     return [r for r in out if r is not None]
+
+
+def close_backend(backend: object) -> None:
+    """Close a backend and everything it wraps (`inner`, `local`): HTTP clients, caches."""
+    seen: set[int] = set()
+    todo = [backend]
+    while todo:
+        b = todo.pop()
+        if b is None or id(b) in seen:
+            continue
+        seen.add(id(b))
+        close = getattr(b, "close", None)
+        if callable(close):
+            close()
+        todo += [getattr(b, "inner", None), getattr(b, "local", None)]

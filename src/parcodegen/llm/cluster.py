@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from parcodegen.errors import BackendError, ParcodegenError
+from parcodegen.errors import BackendError
 from parcodegen.llm.base import Backend, LLMRequest, LLMResponse, collect, resolved, stream
 
 CLUSTER_MODES = ("shared", "per_task")
@@ -92,8 +92,8 @@ def generate_job(spec: BackendSpec, mode: str, requests: Sequence[LLMRequest]) -
         replies.extend(stream(_backend_for(spec, mode), list(requests)))
     except BackendError as exc:
         return replies, (f"{exc} (on Dask worker {_worker_name()})", exc.retryable)
-    except ParcodegenError as exc:
-        return replies, (f"{exc} (on Dask worker {_worker_name()})", False)
+    except Exception as exc:  # noqa: BLE001 - a backend bug: said as one, never retried
+        return replies, (f"{type(exc).__name__}: {exc} (on Dask worker {_worker_name()})", False)
     if len(replies) != len(requests):
         return replies, (f"backend answered {len(replies)} of {len(requests)} requests "
                          f"(on Dask worker {_worker_name()})", False)  # fmt: skip
@@ -130,9 +130,10 @@ class ClusterBackend:
         return collect(self.generate_iter(requests), len(requests))
 
     def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
-        """Each chunk's replies as its task returns; on a failure the chunk's replies that
-        did arrive are handed out, the other chunks' tasks are cancelled (those already
-        back were handed out too) and the error is raised."""
+        """Each chunk's replies as its task returns. After a failure, the tasks not yet
+        running are cancelled, every reply that comes back (from the failing chunk and
+        from the others, already done or still running) is still handed out, and then the
+        first error is raised: nothing paid for is dropped."""
         futures: dict[Any, int] = {}  # future -> index of its first request
         start = 0
         for size in chunk_sizes(len(requests), self.executor.check_workers):
@@ -140,25 +141,31 @@ class ClusterBackend:
             futures[self.executor.submit_generation(generate_job, self.spec, self.mode, chunk)] = start
             start += size
         self.tasks_sent += len(futures)
+        error: BackendError | None = None
         try:
             for f in self.executor.as_completed(futures):
+                if f.cancelled():
+                    continue
                 try:
-                    result = f.result()
+                    replies, failed = f.result()
                 except Exception as exc:  # noqa: BLE001 - the worker or the transport failed
-                    raise BackendError(
-                        f"a Dask generation task failed ({type(exc).__name__}: {exc})", retryable=True
-                    ) from exc
-                replies, error = result
+                    replies, failed = [], (f"a Dask generation task failed ({type(exc).__name__}: {exc})", True)
                 for j, response in replies:
                     yield futures[f] + j, response
-                if error is not None:
-                    raise BackendError(error[0], retryable=bool(error[1]))
+                if failed is not None and error is None:
+                    error = BackendError(failed[0], retryable=bool(failed[1]))
+                    self._cancel_queued(futures)
         finally:
             for f in futures:
                 if not f.done():
                     f.cancel()
+        if error is not None:
+            raise error
 
-    def close(self) -> None:
-        close = getattr(self.local, "close", None)
-        if callable(close):
-            close()
+    def _cancel_queued(self, futures: dict[Any, int]) -> None:
+        """Cancel the tasks no worker has started (a running one finishes: it is paid)."""
+        status = getattr(self.executor, "task_states", None)
+        states = status(list(futures)) if callable(status) else {}
+        for f in futures:
+            if not f.done() and states.get(f.key, "processing") != "processing":
+                f.cancel()

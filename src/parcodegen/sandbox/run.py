@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parcodegen.errors import InfraError
 from parcodegen.sandbox.jail_build import jail_path
 
 IS_ROOT = os.geteuid() == 0
@@ -135,12 +136,14 @@ class Workdir:
         return dest
 
     def close(self) -> None:
-        if self.uid is not None:
-            kill_uid(self.uid)
-        shutil.rmtree(self.path, ignore_errors=True)
-        if self.uid is not None:
-            _release_uid(self.uid)
-            self.uid = None
+        try:
+            if self.uid is not None:
+                kill_uid(self.uid)
+        finally:
+            shutil.rmtree(self.path, ignore_errors=True)
+            if self.uid is not None:
+                _release_uid(self.uid)
+                self.uid = None
 
     def __enter__(self) -> Workdir:
         return self
@@ -160,8 +163,12 @@ def kill_uid(uid: int) -> int:
     killed = _scan_kill(uid)
     if killed and IS_ROOT:
         for _ in range(5):
-            subprocess.run(["/bin/sh", "-c", "kill -s KILL -- -1"], user=uid, group=uid,
-                           extra_groups=[], capture_output=True, check=False, timeout=10)  # fmt: skip
+            try:  # an empty environment: a surviving sandbox process could read this one's
+                subprocess.run(["/bin/sh", "-c", "kill -s KILL -- -1"], user=uid, group=uid,
+                               extra_groups=[], env={"PATH": "/usr/bin:/bin"},
+                               capture_output=True, check=False, timeout=10)  # fmt: skip
+            except (OSError, subprocess.SubprocessError) as exc:
+                raise InfraError(f"cannot clean up sandbox uid {uid}: {exc}") from exc
             if _scan_kill(uid) == 0:
                 break
     return killed
