@@ -115,26 +115,44 @@ def test_a_client_only_backend_says_so_and_still_runs(tmp_path: Path, capsys) ->
     assert "generation: on this machine (the scripted backend cannot generate on a cluster" in err
 
 
-def test_after_a_failing_chunk_every_arrived_reply_is_handed_out(tmp_path: Path) -> None:
-    """Four one-request chunks; the recording lacks request 1: 0, 2 and 3 still come back."""
+class FailFast:
+    """Request with seed 0 fails at once; the others answer after a while."""
+
+    name = "fail-fast-test-backend"
+    cluster = "shared"
+
+    def generate(self, requests):
+        import time
+
+        from parcodegen.llm.base import LLMResponse
+
+        if any(r.seed == 0 for r in requests):
+            raise BackendError("HTTP 400: prompt too long")
+        time.sleep(1.0)
+        return [LLMResponse(texts=(f"reply {r.seed}",)) for r in requests]
+
+
+def test_after_a_failing_chunk_every_running_chunk_is_handed_out() -> None:
+    """Four one-request chunks all running at once; the first fails immediately, the other
+    three are still running (paid for): their replies come back before the error."""
     from distributed import LocalCluster
 
     from parcodegen.agent.executors import DaskExecutor
-    from parcodegen.llm.replay import RecordingBackend
+    from parcodegen.llm.registry import BACKENDS
 
+    if "fail-fast-test-backend" not in BACKENDS:
+        BACKENDS.add("fail-fast-test-backend", FailFast)
     requests = [request(t) for t in range(4)]
-    calls = tmp_path / "calls.jsonl"
-    RecordingBackend(make_backend("autopar"), calls).generate([requests[i] for i in (0, 2, 3)])
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+    with LocalCluster(n_workers=2, threads_per_worker=2, processes=False,
                       dashboard_address=None) as lc:  # fmt: skip
         with DaskExecutor(lc.scheduler_address) as ex:
-            backend = ClusterBackend(BackendSpec.of("replay", {"path": str(calls)}), "per_task",
-                                     make_backend("autopar"), ex)  # fmt: skip
+            backend = ClusterBackend(BackendSpec.of("fail-fast-test-backend", {}), "shared",
+                                     FailFast(), ex)  # fmt: skip
             got = []
-            with pytest.raises(BackendError, match="no recorded reply"):
+            with pytest.raises(BackendError, match="prompt too long"):
                 for i, _resp in backend.generate_iter(requests):
                     got.append(i)
-    assert sorted(got) == [0, 2, 3]
+    assert sorted(got) == [1, 2, 3]
 
 
 class Flaky:
