@@ -77,11 +77,7 @@ class Evaluator:
 
     def evaluate(self, jobs: list[tuple[Problem, Candidate]]) -> list[Verdict]:
         """Verdicts for `jobs`, in order."""
-        todo: dict[tuple[str, str], tuple[Problem, Candidate]] = {}
-        for problem, cand in jobs:
-            key = (problem.id, cand.id)
-            if key not in self.cache:
-                todo.setdefault(key, (problem, cand))
+        todo = pending(jobs, self.cache)
         if todo:
             items = list(todo.items())
             opts = self._options(timing=False)
@@ -106,6 +102,17 @@ class Evaluator:
             for (key, _), v in zip(items, verdicts, strict=True):
                 self.cache[key] = v
         return [self.cache[(p.id, c.id)] for p, c in jobs]
+
+
+def pending(jobs: list[tuple[Problem, Candidate]], cache: dict[tuple[str, str], Verdict]
+            ) -> dict[tuple[str, str], tuple[Problem, Candidate]]:  # fmt: skip
+    """The jobs without a verdict yet, once each, keyed by (problem id, candidate id)."""
+    todo: dict[tuple[str, str], tuple[Problem, Candidate]] = {}
+    for problem, cand in jobs:
+        key = (problem.id, cand.id)
+        if key not in cache:
+            todo.setdefault(key, (problem, cand))
+    return todo
 
 
 def merge_timing(checked: Verdict, timed: Verdict) -> Verdict:

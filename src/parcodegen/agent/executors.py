@@ -222,14 +222,10 @@ class ExecutorEvaluator:
         self.cache.setdefault((problem.id, candidate_id), verdict)
 
     def evaluate(self, jobs: list[tuple[Any, Any]]) -> list[Any]:
-        from parcodegen.agent.evaluate import merge_timing
+        from parcodegen.agent.evaluate import merge_timing, pending
         from parcodegen.types import Status
 
-        todo: dict[tuple[str, str], tuple[Any, Any]] = {}
-        for problem, cand in jobs:
-            key = (problem.id, cand.id)
-            if key not in self.cache:
-                todo.setdefault(key, (problem, cand))
+        todo = pending(jobs, self.cache)
         for problem, cand in todo.values():
             self.prefetch(problem, cand)
         futures = {self._checks.pop(key): key for key in todo}

@@ -161,13 +161,9 @@ def builtin_root() -> Path:
     raise ConfigError("the built-in suite (problems/builtin) was not found")
 
 
-def make_campaign_backend(args: argparse.Namespace, executor: Any = None) -> tuple[str, Any, str]:
-    """(backend name, backend, where generation runs). With a Dask executor, a backend that
-    can (llm/cluster.py) generates on the cluster; the cache and the recording stay here."""
-    from parcodegen.agent.executors import DaskExecutor
-    from parcodegen.cli.optimize_cmd import backend_choice, response_cache_dir
-    from parcodegen.llm.cluster import BackendSpec, ClusterBackend, cluster_mode
-    from parcodegen.llm.registry import make_backend, wrap_backend
+def campaign_backend_options(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    """(backend name, its options) from the arguments; a ConfigError when one is missing."""
+    from parcodegen.cli.optimize_cmd import backend_choice
 
     name, opts = backend_choice(args)
     if name == "scripted":
@@ -178,6 +174,18 @@ def make_campaign_backend(args: argparse.Namespace, executor: Any = None) -> tup
         if not args.recording:
             raise ConfigError("the replay backend needs --recording FILE.jsonl")
         opts = {"path": str(Path(args.recording).resolve())}
+    return name, opts
+
+
+def make_campaign_backend(args: argparse.Namespace, executor: Any = None) -> tuple[str, Any, str]:
+    """(backend name, backend, where generation runs). With a Dask executor, a backend that
+    can (llm/cluster.py) generates on the cluster; the cache and the recording stay here."""
+    from parcodegen.agent.executors import DaskExecutor
+    from parcodegen.cli.optimize_cmd import response_cache_dir
+    from parcodegen.llm.cluster import BackendSpec, ClusterBackend, cluster_mode
+    from parcodegen.llm.registry import make_backend, wrap_backend
+
+    name, opts = campaign_backend_options(args)
     backend = make_backend(name, **opts)
     where = "generation: on this machine"
     if isinstance(executor, DaskExecutor):

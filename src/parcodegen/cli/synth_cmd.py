@@ -29,6 +29,7 @@ from parcodegen.cli.backend_args import resolve
 from parcodegen.cli.bench_cmd import (
     add_campaign_args,
     builtin_root,
+    campaign_backend_options,
     resume_hint,
     run_campaign_from_args,
 )
@@ -57,7 +58,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def campaigns(args: argparse.Namespace) -> list[argparse.Namespace]:
     """One argument set per strategy x backend, every entry checked before any generation:
     an unknown strategy or backend (with a did-you-mean), a backend missing what it needs."""
-    from parcodegen.cli.optimize_cmd import backend_choice
     from parcodegen.llm.registry import BACKENDS
     from parcodegen.strategies import get_strategy
 
@@ -74,11 +74,7 @@ def campaigns(args: argparse.Namespace) -> list[argparse.Namespace]:
         if name is not None:
             BACKENDS.get(name)
         one = argparse.Namespace(**{**vars(args), "backend": name, "model": model})
-        bname, _opts = backend_choice(one)
-        if bname == "scripted" and not args.script:
-            raise ConfigError("the scripted backend needs --script FILE.json")
-        if bname == "replay" and not args.recording:
-            raise ConfigError("the replay backend needs --recording FILE.jsonl")
+        campaign_backend_options(one)  # what the backend needs is there
         out += [argparse.Namespace(**{**vars(one), "strategy": s}) for s in strategies]
     return out
 

@@ -12,11 +12,10 @@ parallelize the single text explains why and holds no code. Usage and cost are z
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 import time
 
 from parcodegen.errors import BackendError
-from parcodegen.llm.base import LLMRequest, LLMResponse, Usage
+from parcodegen.llm.base import LLMRequest, LLMResponse, OneAtATime, Usage
 
 _FENCE = re.compile(r"```(?:cpp|c\+\+|cxx|cc|c)[ \t]*\n(.*?)```", re.DOTALL | re.IGNORECASE)
 
@@ -31,19 +30,12 @@ def source_of(request: LLMRequest) -> str | None:
     return None
 
 
-class AutoparBackend:
+class AutoparBackend(OneAtATime):
     name = "autopar"
     cluster = "shared"  # how it generates on a Dask cluster (llm/cluster.py)
 
     def __init__(self, model: str = "autopar"):
         self.model = model
-
-    def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
-        return [self._one(r) for r in requests]
-
-    def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
-        for i, r in enumerate(requests):
-            yield i, self._one(r)
 
     def _one(self, request: LLMRequest) -> LLMResponse:
         from parcodegen.autopar import optimize_source  # keeps tree-sitter off startup

@@ -105,6 +105,20 @@ def resolved(backend: object, request: LLMRequest) -> LLMRequest:
     return resolve(request) if callable(resolve) else request
 
 
+class OneAtATime:
+    """Both interfaces for a backend that answers each request on its own (`_one`)."""
+
+    def _one(self, request: LLMRequest) -> LLMResponse:
+        raise NotImplementedError
+
+    def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
+        return [self._one(r) for r in requests]
+
+    def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
+        for i, r in enumerate(requests):
+            yield i, self._one(r)
+
+
 def stream(backend: object, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
     """(index, response) for each request as replies become ready, each index once."""
     from parcodegen.errors import BackendError

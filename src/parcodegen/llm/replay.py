@@ -23,6 +23,7 @@ from parcodegen.llm.base import (
     LLMRequest,
     LLMResponse,
     Message,
+    OneAtATime,
     Usage,
     collect,
     resolved,
@@ -90,7 +91,7 @@ class RecordingBackend:
             yield i, resp
 
 
-class ReplayBackend:
+class ReplayBackend(OneAtATime):
     """Serves recorded replies (marked `cached=True`, with the recorded usage)."""
 
     name = "replay"
@@ -116,13 +117,6 @@ class ReplayBackend:
 
     def __len__(self) -> int:
         return sum(len(q) for q in self._entries.values())
-
-    def generate(self, requests: list[LLMRequest]) -> list[LLMResponse]:
-        return [self._one(r) for r in requests]
-
-    def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
-        for i, r in enumerate(requests):
-            yield i, self._one(r)
 
     def _one(self, request: LLMRequest) -> LLMResponse:
         key = request.cache_key()
