@@ -82,13 +82,7 @@ def _label(loop: Node) -> str:
 
 
 def plan_function(fn_name: str, fn: Node, scope: Scope, out: FilePlan) -> list[NestPlan]:
-    body = fn.child_by_field_name("body")
-    plans: list[NestPlan] = []
-    if body is None:
-        return plans
-    for root in _loops_directly_in(body):
-        plans.extend(_plan_nest(root, fn_name, scope, out))
-    return plans
+    return _inside(fn, fn_name, scope, out)
 
 
 def _plan_nest(loop: Node, fn_name: str, scope: Scope, out: FilePlan) -> list[NestPlan]:
@@ -140,8 +134,9 @@ def _plan_nest(loop: Node, fn_name: str, scope: Scope, out: FilePlan) -> list[Ne
     return [plan]
 
 
-def _inside(loop: Node, fn_name: str, scope: Scope, out: FilePlan) -> list[NestPlan]:
-    body = loop.child_by_field_name("body")
+def _inside(node: Node, fn_name: str, scope: Scope, out: FilePlan) -> list[NestPlan]:
+    """Plans for the loop nests directly in the body of `node` (a function or a loop)."""
+    body = node.child_by_field_name("body")
     plans: list[NestPlan] = []
     if body is None:
         return plans
