@@ -54,12 +54,17 @@ def run_autopar(problem, options: VerifyOptions) -> dict:
 def run_gcc(problem, threads: int, reps: int) -> dict:
     build = build_problem(problem)
     flag = f"-ftree-parallelize-loops={threads}"
-    obj = compile_object(problem.reference_code, headers=build.headers, flags=GCC_FLAGS + (flag,),
-                         source_name=problem.source_file)
+    obj = compile_object(
+        problem.reference_code,
+        headers=build.headers,
+        flags=GCC_FLAGS + (flag,),
+        source_name=problem.source_file,
+    )
     if not obj.ok:
         return {"status": "compile_error", "speedup": None}
-    linked = link_binary([build.harness_obj, obj.path], flags=("-fopenmp", flag),
-                         ldflags=problem.ldflags)
+    linked = link_binary(
+        [build.harness_obj, obj.path], flags=("-fopenmp", flag), ldflags=problem.ldflags
+    )
     if not linked.ok:
         return {"status": "link_error", "speedup": None}
     check = difftest(build, linked.path)
@@ -87,15 +92,20 @@ def fmt(x: float | None) -> str:
 
 
 def table(rows: list[dict], threshold: float) -> str:
-    out = ["| problem | autopar (best variant) | gcc -ftree-parallelize-loops | expert |",
-           "| --- | --- | --- | --- |"]
+    out = [
+        "| problem | autopar (best variant) | gcc -ftree-parallelize-loops | expert |",
+        "| --- | --- | --- | --- |",
+    ]
     for r in rows:
         best = r["autopar"]["best"]
         if best:
             ap = f"{fmt(best['speedup'])} ({best['label']})"
         else:
-            ap = "1.00x (kept original)" if not r["autopar"]["parallelized"] else \
-                "1.00x (no variant passed)"
+            ap = (
+                "1.00x (kept original)"
+                if not r["autopar"]["parallelized"]
+                else "1.00x (no variant passed)"
+            )
         gcc = fmt(r["gcc"]["speedup"]) if r["gcc"]["speedup"] else r["gcc"]["status"]
         exp = fmt(r["expert"]["speedup"]) if r["expert"]["speedup"] else r["expert"]["status"]
         out.append(f"| {r['id']} | {ap} | {gcc} | {exp} |")
@@ -110,10 +120,13 @@ def table(rows: list[dict], threshold: float) -> str:
     }
     sped = {k: sum(1 for v in vals if v >= threshold) for k, vals in cols.items()}
     gm = {k: geomean(vals) for k, vals in cols.items()}
-    out.append(f"| **sped up (>= {threshold:.2f}x)** | {sped['autopar']}/{len(rows)} | "
-               f"{sped['gcc']}/{len(rows)} | {sped['expert']}/{len(rows)} |")
-    out.append(f"| **geometric mean** | {gm['autopar']:.2f}x | {gm['gcc']:.2f}x | "
-               f"{gm['expert']:.2f}x |")
+    out.append(
+        f"| **sped up (>= {threshold:.2f}x)** | {sped['autopar']}/{len(rows)} | "
+        f"{sped['gcc']}/{len(rows)} | {sped['expert']}/{len(rows)} |"
+    )
+    out.append(
+        f"| **geometric mean** | {gm['autopar']:.2f}x | {gm['gcc']:.2f}x | {gm['expert']:.2f}x |"
+    )
     return "\n".join(out)
 
 
@@ -128,8 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="also write the raw results here")
     args = ap.parse_args(argv)
     if args.category and "," in args.category:
-        suite = [sp for c in args.category.split(",")
-                 for sp in load_suite(args.suite, category=c.strip())]
+        suite = [
+            sp
+            for c in args.category.split(",")
+            for sp in load_suite(args.suite, category=c.strip())
+        ]
     else:
         suite = load_suite(args.suite, category=args.category, problem=args.problem)
     options = VerifyOptions(threads=args.threads, timing=True, timing_reps=args.reps)
@@ -138,17 +154,21 @@ def main(argv: list[str] | None = None) -> int:
     for sp in suite:
         p = sp.problem
         print(f"[{time.monotonic() - start:6.0f}s] {p.id}", file=sys.stderr, flush=True)
-        rows.append({
-            "id": p.id,
-            "autopar": run_autopar(p, options),
-            "gcc": run_gcc(p, args.threads, args.reps),
-            "expert": run_expert(sp, options),
-        })
+        rows.append(
+            {
+                "id": p.id,
+                "autopar": run_autopar(p, options),
+                "gcc": run_gcc(p, args.threads, args.reps),
+                "expert": run_expert(sp, options),
+            }
+        )
         print(table(rows[-1:], args.threshold).splitlines()[2], file=sys.stderr, flush=True)
         if args.json:  # after every problem, so an interrupted run keeps what it measured
             Path(args.json).write_text(json.dumps(rows, indent=2))
-    print(f"autopar vs GCC auto-parallelization vs expert: {len(rows)} problems, "
-          f"{args.threads} threads, {args.reps} timing reps\n")
+    print(
+        f"autopar vs GCC auto-parallelization vs expert: {len(rows)} problems, "
+        f"{args.threads} threads, {args.reps} timing reps\n"
+    )
     print(table(rows, args.threshold))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))

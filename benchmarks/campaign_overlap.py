@@ -80,7 +80,9 @@ def one_round(mode: str, samples: int, stagger: float, workers: int, store_dir: 
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--samples", type=int, default=8)
     ap.add_argument("--stagger", type=float, default=0.5, help="seconds between replies")
     ap.add_argument("--workers", type=int, default=2)
@@ -91,7 +93,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.rounds):
             for mode in modes if r % 2 == 0 else modes[::-1]:
-                times[mode].append(one_round(mode, args.samples, args.stagger, args.workers, Path(tmp)))
+                times[mode].append(
+                    one_round(mode, args.samples, args.stagger, args.workers, Path(tmp))
+                )
     print(f"one round of {args.samples} samples, replies {args.stagger:g} s apart, "
           f"{args.workers} check workers, {args.rounds} round(s) per mode (mean, min-max):")  # fmt: skip
     print("| checks start | wall (s) | min | max |\n|---|---:|---:|---:|")

@@ -65,7 +65,9 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("problems", nargs="*", default=PROBLEMS)
     args = ap.parse_args()
-    print("| problem | compile s | check s | check cached s | verify s | check/compile | check/verify |")
+    print(
+        "| problem | compile s | check s | check cached s | verify s | check/compile | check/verify |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for pid in args.problems:
         m = measure(ROOT / "problems" / "builtin" / pid, args.reps)

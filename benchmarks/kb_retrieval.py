@@ -40,15 +40,40 @@ TEMPLATES = [
     "    for (std::size_t j = i + 1; j < {a}.size(); ++j)\n"
     "      if ({a}[i] + {a}[j] == {k}) ++best;\n  return best;\n}}\n",
 ]
-WORDS = ["data", "values", "grid", "row", "col", "weights", "signal", "image", "count", "acc",
-         "src", "dst", "input", "output", "table", "bins", "matrix", "vec", "temp", "buffer"]
+WORDS = [
+    "data",
+    "values",
+    "grid",
+    "row",
+    "col",
+    "weights",
+    "signal",
+    "image",
+    "count",
+    "acc",
+    "src",
+    "dst",
+    "input",
+    "output",
+    "table",
+    "bins",
+    "matrix",
+    "vec",
+    "temp",
+    "buffer",
+]
 
 
 def synthetic_code(rng: random.Random) -> str:
     pick = lambda: rng.choice(WORDS) + rng.choice(["", "_v", "2", "Buf", "_in"])  # noqa: E731
     return rng.choice(TEMPLATES).format(
-        f=f"{pick()}_{rng.randrange(10**6)}", a=pick(), b=pick() + "_out",
-        c=f"{rng.uniform(0.1, 9):.3f}", d=f"{rng.uniform(-1, 1):.2f}", k=rng.randrange(2, 999))
+        f=f"{pick()}_{rng.randrange(10**6)}",
+        a=pick(),
+        b=pick() + "_out",
+        c=f"{rng.uniform(0.1, 9):.3f}",
+        d=f"{rng.uniform(-1, 1):.2f}",
+        k=rng.randrange(2, 999),
+    )
 
 
 def make_entries(n: int, seed: int = 0) -> list[KBEntry]:
@@ -56,8 +81,15 @@ def make_entries(n: int, seed: int = 0) -> list[KBEntry]:
     out = []
     for i in range(n):
         slow = synthetic_code(rng)
-        out.append(KBEntry.make(family=f"syn{i}", slow_code=slow, fast_code="// fast\n" + slow,
-                                raw_speedup=rng.uniform(1.1, 20), source="synth"))
+        out.append(
+            KBEntry.make(
+                family=f"syn{i}",
+                slow_code=slow,
+                fast_code="// fast\n" + slow,
+                raw_speedup=rng.uniform(1.1, 20),
+                source="synth",
+            )
+        )
     return out
 
 
@@ -90,16 +122,25 @@ def bench_size(n: int, queries: int, workdir: Path) -> list[dict]:
             exact_ids = found
             recall = 1.0
         else:
-            recall = float(np.mean([len(set(e) & set(a)) / 10
-                                    for e, a in zip(exact_ids, found, strict=True)]))
+            recall = float(
+                np.mean([len(set(e) & set(a)) / 10 for e, a in zip(exact_ids, found, strict=True)])
+            )
         lat = []
         for code in qcodes:
             t = time.perf_counter()
             kb.retrieve(code, k=2)
             lat.append(time.perf_counter() - t)
-        rows.append({"n": n, "kind": kind, "add_per_s": n / add_s, "build_per_s": n / build_s,
-                     "p50_ms": 1000 * statistics.median(lat),
-                     "p99_ms": 1000 * percentile(lat, 0.99), "recall": recall})
+        rows.append(
+            {
+                "n": n,
+                "kind": kind,
+                "add_per_s": n / add_s,
+                "build_per_s": n / build_s,
+                "p50_ms": 1000 * statistics.median(lat),
+                "p99_ms": 1000 * percentile(lat, 0.99),
+                "recall": recall,
+            }
+        )
     kb.close()
     return rows
 
@@ -110,16 +151,23 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"{'entries':>8} {'index':>7} {'add/s':>9} {'build/s':>11} {'p50 ms':>8} "
-          f"{'p99 ms':>8} {'recall@10':>9}")
+    print(
+        f"{'entries':>8} {'index':>7} {'add/s':>9} {'build/s':>11} {'p50 ms':>8} "
+        f"{'p99 ms':>8} {'recall@10':>9}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             for r in bench_size(n, args.queries, Path(tmp)):
-                print(f"{r['n']:>8} {r['kind']:>7} {r['add_per_s']:>9.0f} "
-                      f"{r['build_per_s']:>11.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
-                      f"{r['recall']:>9.3f}", flush=True)
-    print("add/s: embed + SQLite + exact index per entry (ngram, dim 1024); build/s: FAISS "
-          "index from stored vectors; p50/p99: full retrieve(k=2) incl. query embedding")
+                print(
+                    f"{r['n']:>8} {r['kind']:>7} {r['add_per_s']:>9.0f} "
+                    f"{r['build_per_s']:>11.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
+                    f"{r['recall']:>9.3f}",
+                    flush=True,
+                )
+    print(
+        "add/s: embed + SQLite + exact index per entry (ngram, dim 1024); build/s: FAISS "
+        "index from stored vectors; p50/p99: full retrieve(k=2) incl. query embedding"
+    )
 
 
 if __name__ == "__main__":

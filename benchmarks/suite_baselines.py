@@ -93,7 +93,7 @@ def measure_problem(sp: SuiteProblem, threads: int, reps: int, warmup: int, seed
     with exclusive_timing():
         for i in range(warmup + reps):
             s = seed + 7919 * i
-            order = variants[i % len(variants):] + variants[: i % len(variants)]
+            order = variants[i % len(variants) :] + variants[: i % len(variants)]
             outs = {}
             for v in order:
                 run = run_harness(binaries[v], seed=s, n=p.bench_size, pattern="random",
@@ -158,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--suite", default="builtin")
     ap.add_argument("--category", default=None)
-    ap.add_argument("--problem", action="append", default=None, help="problem id or name (repeatable)")
+    ap.add_argument(
+        "--problem", action="append", default=None, help="problem id or name (repeatable)"
+    )
     ap.add_argument("--threads", type=int, default=None, help="threads (default: cores)")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=1)

@@ -85,8 +85,10 @@ PROBE = ('  std::fflush(out.f);\n  const std::uint64_t t_end = pcg::now_ns();\n'
 def probed_harness(build) -> Path:
     """The problem's harness with clocks around input generation and writing (stderr)."""
     src = harness_source(build.problem)
-    src = src.replace("int main(int argc, char** argv) {\n",
-                      "int main(int argc, char** argv) {\n  const std::uint64_t t_start = pcg::now_ns();\n")
+    src = src.replace(
+        "int main(int argc, char** argv) {\n",
+        "int main(int argc, char** argv) {\n  const std::uint64_t t_start = pcg::now_ns();\n",
+    )
     src = src.replace("  return 0;\n}", PROBE)  # fmt: skip
     obj = compile_object(src, headers=build.headers, flags=build.flags, compiler=build.compiler,
                          source_name="harness.cpp")  # fmt: skip
@@ -100,7 +102,9 @@ def phases(pid: str, seed: int) -> None:
     ref_bin = expert_binary(build, harness)  # expert on both sides: same work, same outputs
     n = build.problem.bench_size
     print(f"\n{pid} (n={n:,}): one run of the expert, seconds")
-    print("| mode | input gen | call | write | process wall | read + cleanup | compare (2 runs) | run_harness |")
+    print(
+        "| mode | input gen | call | write | process wall | read + cleanup | compare (2 runs) | run_harness |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for mode, k in MODES.items():
         runs = []
@@ -125,7 +129,9 @@ def main() -> None:
     ap.add_argument("--problems", default=",".join(DEFAULT_PROBLEMS))
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--phases", action="store_true", help="first print one run's breakdown per problem")
+    ap.add_argument(
+        "--phases", action="store_true", help="first print one run's breakdown per problem"
+    )
     ap.add_argument("--one", nargs=3, metavar=("PROBLEM", "MODE", "SEED"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:

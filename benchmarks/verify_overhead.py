@@ -72,7 +72,9 @@ def pipeline(problem, code: str) -> float:
     start = time.monotonic()
     verdict = verify(problem, Candidate(code), VerifyOptions(timing=False))
     if not verdict.passed:
-        raise SystemExit(f"{problem.id}: expected pass, got {verdict.status.value}: {verdict.message}")
+        raise SystemExit(
+            f"{problem.id}: expected pass, got {verdict.status.value}: {verdict.message}"
+        )
     return time.monotonic() - start
 
 
@@ -90,7 +92,9 @@ def main() -> None:
             warm = pipeline(problem, code)
         rows.append((name, b, cold, warm))
     print(f"verify overhead, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
-    print("| example | bare compile+run (s) | pipeline cold (s) | cold / bare | pipeline warm (s) | warm / bare |")
+    print(
+        "| example | bare compile+run (s) | pipeline cold (s) | cold / bare | pipeline warm (s) | warm / bare |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     for name, b, cold, warm in rows:
         print(f"| {name} | {b:.2f} | {cold:.2f} | {cold / b:.2f} | {warm:.2f} | {warm / b:.2f} |")

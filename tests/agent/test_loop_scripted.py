@@ -163,7 +163,11 @@ def test_self_check_is_stored_as_its_own_flagged_attempts(store):
     result, backend = run_loop(store, [load_problem(VSCALE)], script, self_check=True)
     draft, revision = store.attempts("r")
     assert (draft.kind, draft.self_check, draft.status) == ("edit", False, Status.RACE)
-    assert (revision.kind, revision.self_check, revision.status) == ("self_check", True, Status.PASS)
+    assert (revision.kind, revision.self_check, revision.status) == (
+        "self_check",
+        True,
+        Status.PASS,
+    )
     assert revision.parent_id == draft.candidate_id
     ask = backend.requests[1].messages[-1].content
     assert "functionally equivalent" in ask and "example inputs" in ask
@@ -199,7 +203,9 @@ def test_slower_candidate_keeps_the_original(store):
 
 def test_scripted_backend_error_class_is_backend_error():
     with pytest.raises(BackendError):
-        ScriptedBackend([]).generate([__import__("parcodegen.llm.base", fromlist=["x"]).LLMRequest(())])
+        ScriptedBackend([]).generate(
+            [__import__("parcodegen.llm.base", fromlist=["x"]).LLMRequest(())]
+        )
 
 
 def test_reset_after_consecutive_failures_goes_back_to_the_original_prompt(store):
@@ -220,6 +226,9 @@ def test_harness_failure_stops_the_run_and_is_never_an_attempt(store):
     backend = ScriptedBackend([VSCALE_GOOD, VSCALE_GOOD])
     result = Loop([load_problem(VSCALE)], backend, store.recorder("i"), config, run_id="i",
                   verify_fn=broken_harness).run()  # fmt: skip
-    assert result.stop_reason.startswith("infrastructure error") and "compiler not found" in result.stop_reason
+    assert (
+        result.stop_reason.startswith("infrastructure error")
+        and "compiler not found" in result.stop_reason
+    )
     assert store.attempts("i") == [] and len(store.calls("i")) == 1  # the reply is kept for resume
     assert len(backend.requests) == 1

@@ -53,7 +53,9 @@ def test_problem_dir_compile_error_then_fix(env, tmp_path, capsys):
         assert optimize(server, tmp_path, str(VSCALE), "--json", "-o", str(out)) == 1
         assert server.chat_requests() == []
     again = json.loads(capsys.readouterr().out)
-    assert again["calls_sent"] == 0 and again["attempts"] == 2 and again["run_id"] == report["run_id"]
+    assert (
+        again["calls_sent"] == 0 and again["attempts"] == 2 and again["run_id"] == report["run_id"]
+    )
 
 
 def test_model_replies_are_cached_so_a_new_run_costs_nothing(env, tmp_path, capsys):
@@ -133,7 +135,9 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path):
         deadline = time.time() + 120
         while len(server.chat_requests()) < 4 and time.time() < deadline:
             time.sleep(0.1)
-        assert len(server.chat_requests()) >= 4, first.stderr.read().decode() if first.poll() else ""
+        assert len(server.chat_requests()) >= 4, (
+            first.stderr.read().decode() if first.poll() else ""
+        )
         os.kill(first.pid, signal.SIGKILL)
         first.wait(30)
         db = sqlite3.connect(str(runs / "runs.sqlite"))
@@ -142,7 +146,9 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path):
         assert (before_calls, before_attempts) == (3, 3)  # round one, stored before the kill
         release.set()
         sent_before = len(server.chat_requests())
-        second = subprocess.run(argv, check=False, env=env, capture_output=True, text=True, timeout=300)
+        second = subprocess.run(
+            argv, check=False, env=env, capture_output=True, text=True, timeout=300
+        )
         sent_after = len(server.chat_requests()) - sent_before
     assert second.returncode == 1, second.stderr
     assert "resuming run" in second.stderr and "3 attempt(s) already stored" in second.stderr

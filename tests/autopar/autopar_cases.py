@@ -164,113 +164,179 @@ void rows(const double* a, double* out, int n, int m) {
 }
 
 NEGATIVE = {
-    "prefix": ("""
+    "prefix": (
+        """
 void prefix(std::vector<double>& a) {
   for (std::size_t i = 1; i < a.size(); ++i) a[i] = a[i - 1] + a[i];
-}""", "loop-carried dependence"),
-    "alias": ("""
+}""",
+        "loop-carried dependence",
+    ),
+    "alias": (
+        """
 void alias(double* a, const double* b, int n) {
   for (int i = 0; i < n - 1; ++i) a[i] = b[i + 1] * 2.0;
-}""", "may alias"),
-    "printf": ("""
+}""",
+        "may alias",
+    ),
+    "printf": (
+        """
 void print_loop(std::vector<double>& a) {
   for (std::size_t i = 0; i < a.size(); ++i) { a[i] = 1.0; printf("%f\\n", a[i]); }
-}""", "I/O"),
-    "rand": ("""
+}""",
+        "I/O",
+    ),
+    "rand": (
+        """
 void fill_rand(std::vector<int>& a) {
   for (std::size_t i = 0; i < a.size(); ++i) a[i] = rand();
-}""", "side effects"),
-    "impure_user": ("""
+}""",
+        "side effects",
+    ),
+    "impure_user": (
+        """
 static int calls = 0;
 static double bump(double v) { calls++; return v + 1; }
 void impure_user(std::vector<double>& a) {
   for (std::size_t i = 0; i < a.size(); ++i) a[i] = bump(a[i]);
-}""", "bump writes non-local 'calls'"),
-    "unknown_call": ("""
+}""",
+        "bump writes non-local 'calls'",
+    ),
+    "unknown_call": (
+        """
 double ext(double);
 void unknown_call(std::vector<double>& a) {
   for (std::size_t i = 0; i < a.size(); ++i) a[i] = ext(a[i]);
-}""", "unknown function ext"),
-    "break": ("""
+}""",
+        "unknown function ext",
+    ),
+    "break": (
+        """
 int find_zero(const std::vector<int>& a) {
   int at = -1;
   for (std::size_t i = 0; i < a.size(); ++i) { if (a[i] == 0) { at = (int)i; break; } }
   return at;
-}""", "early exit: break"),
-    "return": ("""
+}""",
+        "early exit: break",
+    ),
+    "return": (
+        """
 bool has_neg(const std::vector<int>& a) {
   for (std::size_t i = 0; i < a.size(); ++i) if (a[i] < 0) return true;
   return false;
-}""", "early exit: return"),
-    "cout": ("""
+}""",
+        "early exit: return",
+    ),
+    "cout": (
+        """
 #include <iostream>
 void cout_loop(std::vector<int>& a) {
   for (std::size_t i = 0; i < a.size(); ++i) { a[i] = 0; std::cout << i; }
-}""", "I/O"),
-    "carried_scalar": ("""
+}""",
+        "I/O",
+    ),
+    "carried_scalar": (
+        """
 double recur(const std::vector<double>& x, std::vector<double>& y) {
   double prev = 0;
   for (std::size_t i = 0; i < x.size(); ++i) { y[i] = x[i] + prev; prev = x[i]; }
   return prev;
-}""", "scalar 'prev'"),
-    "indirect": ("""
+}""",
+        "scalar 'prev'",
+    ),
+    "indirect": (
+        """
 void histogram(const std::vector<int>& idx, std::vector<int>& h) {
   for (std::size_t i = 0; i < idx.size(); ++i) h[idx[i]] += 1;
-}""", "indirect"),
-    "argmax": ("""
+}""",
+        "indirect",
+    ),
+    "argmax": (
+        """
 int argmax(const std::vector<double>& x) {
   double m = x[0]; int at = 0;
   for (int i = 1; i < (int)x.size(); ++i) if (x[i] > m) { m = x[i]; at = i; }
   return at;
-}""", "scalar"),
-    "bound_changes": ("""
+}""",
+        "scalar",
+    ),
+    "bound_changes": (
+        """
 void shrink(std::vector<double>& a, int n) {
   for (int i = 0; i < n; ++i) { a[i] = 0; if (a[i] > 1) n--; }
-}""", "modifies"),
-    "var_changes": ("""
+}""",
+        "modifies",
+    ),
+    "var_changes": (
+        """
 void skip(std::vector<double>& a, int n) {
   for (int i = 0; i < n; ++i) { a[i] = 0; i += 1; }
-}""", "loop variable 'i' is modified"),
-    "same_cell": ("""
+}""",
+        "loop variable 'i' is modified",
+    ),
+    "same_cell": (
+        """
 void same_cell(std::vector<double>& a, const std::vector<double>& x) {
   for (std::size_t i = 0; i < x.size(); ++i) a[0] = x[i];
-}""", "not owned"),
-    "push_back": ("""
+}""",
+        "not owned",
+    ),
+    "push_back": (
+        """
 void collect(const std::vector<int>& x, std::vector<int>& out) {
   for (std::size_t i = 0; i < x.size(); ++i) if (x[i] > 0) out.push_back(x[i]);
-}""", "out"),
-    "while_only": ("""
+}""",
+        "out",
+    ),
+    "while_only": (
+        """
 void halve(std::vector<int>& a) {
   std::size_t i = 0;
   while (i < a.size()) { a[i] /= 2; ++i; }
-}""", "while loop"),
-    "pointer_rows": ("""
+}""",
+        "while loop",
+    ),
+    "pointer_rows": (
+        """
 void ptr_rows(double** m, int n) {
   for (int i = 0; i < n; ++i) m[i][0] = 1.0;
-}""", "rows may alias"),
-    "in_place_sweep": ("""
+}""",
+        "rows may alias",
+    ),
+    "in_place_sweep": (
+        """
 void sweep(std::vector<double>& u, int n) {
   for (int i = 1; i < n - 1; ++i)
     for (int j = 1; j < n - 1; ++j) {
       const int c = i * n + j;
       u[c] = 0.25 * (u[c - 1] + u[c + 1] + u[c - n] + u[c + n]);
     }
-}""", "u[c - n]"),
-    "derived_pointer": ("""
+}""",
+        "u[c - n]",
+    ),
+    "derived_pointer": (
+        """
 void derived(std::vector<double>& y, int n) {
   double* p = y.data() + 1;
   for (int i = 0; i < n; ++i) p[i] = y[i] * 2.0;
-}""", "'p' may point into 'y'"),
-    "row_reference": ("""
+}""",
+        "'p' may point into 'y'",
+    ),
+    "row_reference": (
+        """
 void rowref(std::vector<std::vector<double>>& m, int n) {
   std::vector<double>& r = m[0];
   for (int i = 0; i < n; ++i) r[i] = m[0][i + 1];
-}""", "'r' may point into 'm'"),
-    "struct_field": ("""
+}""",
+        "'r' may point into 'm'",
+    ),
+    "struct_field": (
+        """
 struct Acc { double total; };
 void fields(const std::vector<double>& x, Acc& acc) {
   for (std::size_t i = 0; i < x.size(); ++i) acc.total += x[i];
-}""", "unknown layout"),
+}""",
+        "unknown layout",
+    ),
 }
 
 # sources used by single tests in test_autopar_analysis.py (compiled too)

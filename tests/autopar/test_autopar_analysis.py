@@ -71,11 +71,14 @@ def test_value_used_after_loop_is_lastprivate():
     assert "lastprivate(t)" in first_pragma(variant(run("last_value"), "outer"))
 
 
-@pytest.mark.parametrize("name, why", [
-    ("triangle", "varies with 'i'"),
-    ("csr", "varies with 'r'"),
-    ("collatz", "data-dependent while loop"),
-])
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("triangle", "varies with 'i'"),
+        ("csr", "varies with 'r'"),
+        ("collatz", "data-dependent while loop"),
+    ],
+)
 def test_dynamic_schedule_when_work_varies(name, why):
     result = run(name)
     assert "schedule(dynamic)" in first_pragma(variant(result, "outer"))
@@ -106,7 +109,11 @@ def test_inner_loops_of_a_serial_time_loop():
 
 
 def test_other_functions_are_reported_not_touched():
-    code = HEAD + POSITIVE["saxpy"] + "\nvoid other(double* a) { for (int i = 0; i < 3; ++i) a[i] = 0; }\n"
+    code = (
+        HEAD
+        + POSITIVE["saxpy"]
+        + "\nvoid other(double* a) { for (int i = 0; i < 3; ++i) a[i] = 0; }\n"
+    )
     result = optimize_source(code, "saxpy")
     assert "not touched: outside the target function" in result.report
     assert all(c.count("#pragma omp") == 1 for _, c in result.variants)
@@ -147,23 +154,34 @@ def test_negative_cases_are_refused_with_reason(name):
 
 
 def _function_name(code: str) -> str:
-    defs = [line for line in code.splitlines()
-            if "(" in line and line[:1].isalpha() and not line.startswith(("static", "double ext"))]
+    defs = [
+        line
+        for line in code.splitlines()
+        if "(" in line and line[:1].isalpha() and not line.startswith(("static", "double ext"))
+    ]
     return defs[0].split("(")[0].split()[-1]
 
 
 def test_vectors_assumed_distinct_but_pointers_not():
-    vec = HEAD + """
+    vec = (
+        HEAD
+        + """
 void shift(const std::vector<double>& x, std::vector<double>& y) {
   for (std::size_t i = 0; i + 1 < x.size(); ++i) y[i] = x[i + 1];
 }"""
+    )
     assert "loop condition does not compare" in optimize_source(vec, "shift").report
     vec = vec.replace("i + 1 < x.size()", "i < x.size() - 1")
     assert optimize_source(vec, "shift").parallelized
-    ptr = vec.replace("const std::vector<double>& x, std::vector<double>& y", "const double* x, double* y, std::size_t n").replace("x.size()", "n")
+    ptr = vec.replace(
+        "const std::vector<double>& x, std::vector<double>& y",
+        "const double* x, double* y, std::size_t n",
+    ).replace("x.size()", "n")
     result = optimize_source(ptr, "shift")
     assert not result.parallelized and "'y' and 'x' may alias" in result.report
-    restrict = ptr.replace("const double* x, double* y", "const double* __restrict__ x, double* __restrict__ y")
+    restrict = ptr.replace(
+        "const double* x, double* y", "const double* __restrict__ x, double* __restrict__ y"
+    )
     assert optimize_source(restrict, "shift").parallelized
 
 
@@ -211,7 +229,9 @@ def test_column_writes_of_a_transpose_are_owned():
 
 
 def test_inner_index_read_after_its_loop_is_not_owned():
-    code = HEAD + """
+    code = (
+        HEAD
+        + """
 void stale(std::vector<double>& a, int n) {
   int j;
   for (int i = 0; i < n; ++i) {
@@ -219,6 +239,9 @@ void stale(std::vector<double>& a, int n) {
     a[i * n + j] = 2.0;
   }
 }"""
+    )
     result = optimize_source(code, "stale")
-    assert "line 9: `for (int i = 0; i < n; ++i)` -> not parallelized: 'a[i * n + j]'" in result.report
+    assert (
+        "line 9: `for (int i = 0; i < n; ++i)` -> not parallelized: 'a[i * n + j]'" in result.report
+    )
     assert "lastprivate(j)" in variant(result, "outer")  # the inner loop alone is fine

@@ -40,8 +40,14 @@ def test_variants_as_fenced_texts_with_zero_usage():
 def test_batch_in_order_and_feedback_turn_rotates():
     backend = AutoparBackend()
     first = request(HEAD + POSITIVE["sum"], "sum")
-    later = request(HEAD + POSITIVE["sum"], "sum", extra=(
-        Message("assistant", "```cpp\nold\n```"), Message("user", "that was slow; try again")))
+    later = request(
+        HEAD + POSITIVE["sum"],
+        "sum",
+        extra=(
+            Message("assistant", "```cpp\nold\n```"),
+            Message("user", "that was slow; try again"),
+        ),
+    )
     other = request(HEAD + POSITIVE["saxpy"], "saxpy")
     r1, r2, r3 = backend.generate([first, later, other])
     assert r1.raw["autopar"]["first"] == "outer"
@@ -79,9 +85,14 @@ def test_later_turns_still_parallelize_the_original_and_rotate_variants():
     task = Message("user", f"Optimize:\n```cpp\n{code}```")
     firsts = []
     for turn in range(2):
-        msgs = (task,) if turn == 0 else (
-            task, Message("assistant", "```cpp\n#pragma omp parallel for\n```"),
-            Message("user", "Faster?\n```cpp\n#pragma omp parallel for\nvoid scale();\n```"),
+        msgs = (
+            (task,)
+            if turn == 0
+            else (
+                task,
+                Message("assistant", "```cpp\n#pragma omp parallel for\n```"),
+                Message("user", "Faster?\n```cpp\n#pragma omp parallel for\nvoid scale();\n```"),
+            )
         )
         req = LLMRequest(messages=msgs, tags=(("function", "scale"), ("turn", str(turn))))
         resp = AutoparBackend().generate([req])[0]

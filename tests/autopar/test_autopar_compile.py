@@ -16,9 +16,20 @@ def _compile(code: str, tmp_path, tag: str) -> subprocess.CompletedProcess:
     src = tmp_path / f"{tag}.cpp"
     src.write_text(code)
     return subprocess.run(
-        ["g++", "-std=c++17", "-fopenmp", "-Werror=unknown-pragmas", "-c", str(src),
-         "-o", str(tmp_path / f"{tag}.o")],
-        check=False, capture_output=True, text=True, timeout=120,
+        [
+            "g++",
+            "-std=c++17",
+            "-fopenmp",
+            "-Werror=unknown-pragmas",
+            "-c",
+            str(src),
+            "-o",
+            str(tmp_path / f"{tag}.o"),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -42,5 +53,7 @@ def test_every_variant_compiles(tmp_path):
 def test_a_broken_pragma_would_be_caught(tmp_path):
     """The check above can fail: a wrong clause does not compile."""
     code = HEAD + POSITIVE["sum"]
-    bad = optimize_source(code, "sum").variants[0][1].replace("reduction(+:s)", "reduction(+:nosuch)")
+    bad = (
+        optimize_source(code, "sum").variants[0][1].replace("reduction(+:s)", "reduction(+:nosuch)")
+    )
     assert _compile(bad, tmp_path, "bad").returncode != 0

@@ -27,7 +27,13 @@ def pick_mutant(directory: Path) -> tuple[str, str] | None:
             continue
         text = f.read_text()
         m = EXPECT.search(text.splitlines()[0] if text else "")
-        if m and m.group(1) in ("wrong_output", "race", "compile_error", "interface_mismatch", "crash"):
+        if m and m.group(1) in (
+            "wrong_output",
+            "race",
+            "compile_error",
+            "interface_mismatch",
+            "crash",
+        ):
             return text, m.group(1)
     return None
 

@@ -37,8 +37,19 @@ def only_run(run_dir: Path) -> str:
 def test_bench_run_report_rescore(tmp_path: Path, run_dir: Path, capsys, monkeypatch) -> None:
     script, expected, per = write_script(PROBLEMS, tmp_path / "script.json")
     n = 4
-    common = ["--backend", "scripted", "--script", str(script), "--problems", ",".join(PROBLEMS),
-              "--no-timing", "--run-dir", str(run_dir), "-k", "1,2,4,8"]
+    common = [
+        "--backend",
+        "scripted",
+        "--script",
+        str(script),
+        "--problems",
+        ",".join(PROBLEMS),
+        "--no-timing",
+        "--run-dir",
+        str(run_dir),
+        "-k",
+        "1,2,4,8",
+    ]
     assert bench(["run", "--samples", str(n), *common]) == 0
     run_id = only_run(run_dir)
     with RunStore(run_dir) as store:
@@ -56,7 +67,9 @@ def test_bench_run_report_rescore(tmp_path: Path, run_dir: Path, capsys, monkeyp
     assert only_run(run_dir) == run_id
 
     out = tmp_path / "report"
-    assert bench(["report", run_id, "-k", "1,2,4,8", "--run-dir", str(run_dir), "-o", str(out)]) == 0
+    assert (
+        bench(["report", run_id, "-k", "1,2,4,8", "--run-dir", str(run_dir), "-o", str(out)]) == 0
+    )
     metrics = json.loads((out / "metrics.json").read_text())
     md = (out / "report.md").read_text()
     html = (out / "report.html").read_text()
@@ -85,8 +98,18 @@ def test_bench_run_report_rescore(tmp_path: Path, run_dir: Path, capsys, monkeyp
     # list: the run, what it is and how far it got (from the store alone)
     assert bench(["list", "--json", "--run-dir", str(run_dir)]) == 0
     (row,) = json.loads(capsys.readouterr().out)
-    assert (row["run"], row["strategy"], row["backend"], row["mode"]) == (run_id, "parallel", "scripted", "single")
-    assert (row["problems"], row["samples"], row["attempts"], row["state"]) == (len(PROBLEMS), n, len(PROBLEMS) * n, "finished")
+    assert (row["run"], row["strategy"], row["backend"], row["mode"]) == (
+        run_id,
+        "parallel",
+        "scripted",
+        "single",
+    )
+    assert (row["problems"], row["samples"], row["attempts"], row["state"]) == (
+        len(PROBLEMS),
+        n,
+        len(PROBLEMS) * n,
+        "finished",
+    )
     assert row["tokens"] > 0
     assert bench(["list", "--run-dir", str(run_dir)]) == 0
     assert f"| {run_id} |" in capsys.readouterr().out
@@ -96,8 +119,18 @@ def test_bench_run_report_rescore(tmp_path: Path, run_dir: Path, capsys, monkeyp
 
 def test_bench_run_extends_with_more_samples(tmp_path: Path, run_dir: Path, capsys) -> None:
     script, expected, _ = write_script(["reduce/count_primes"], tmp_path / "s.json")
-    common = ["--backend", "scripted", "--script", str(script), "--problems",
-              "reduce/count_primes", "--no-timing", "--no-race", "--run-dir", str(run_dir)]
+    common = [
+        "--backend",
+        "scripted",
+        "--script",
+        str(script),
+        "--problems",
+        "reduce/count_primes",
+        "--no-timing",
+        "--no-race",
+        "--run-dir",
+        str(run_dir),
+    ]
     assert bench(["run", "--samples", "2", *common]) == 0
     run_id = only_run(run_dir)
     # The scripted backend restarts its queue per command: the stored replies of samples

@@ -15,10 +15,20 @@ from parcodegen.types import Attempt, Measurement, RunManifest, Status, StepResu
 
 # problem -> per-sample (status, speedup); one run, "single" mode
 SPEC = {
-    "reduce/a": [(Status.PASS, 3.0), (Status.WRONG_OUTPUT, None), (Status.PASS, 1.5),
-                 (Status.RACE, None), (Status.PASS, 0.8)],
-    "reduce/b": [(Status.COMPILE_ERROR, None), (Status.PASS, 2.0), (Status.NO_CODE, None),
-                 (Status.PASS, 5.0), (Status.TIMEOUT, None)],
+    "reduce/a": [
+        (Status.PASS, 3.0),
+        (Status.WRONG_OUTPUT, None),
+        (Status.PASS, 1.5),
+        (Status.RACE, None),
+        (Status.PASS, 0.8),
+    ],
+    "reduce/b": [
+        (Status.COMPILE_ERROR, None),
+        (Status.PASS, 2.0),
+        (Status.NO_CODE, None),
+        (Status.PASS, 5.0),
+        (Status.TIMEOUT, None),
+    ],
     "scan/c": [(Status.WRONG_OUTPUT, None)] * 4 + [(Status.PASS, 1.2)],
 }
 

@@ -19,17 +19,31 @@ def test_pass_json_has_status_speedup_and_steps():
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["status"] == "pass" and out["speedup"] > 0
-    assert [s["step"] for s in out["steps"]] == ["compile", "interface", "difftest", "race", "timing"]
+    assert [s["step"] for s in out["steps"]] == [
+        "compile",
+        "interface",
+        "difftest",
+        "race",
+        "timing",
+    ]
 
 
 def test_rejected_candidate_exits_1_with_readable_summary():
-    r = cli("verify", "examples/reduction", "examples/reduction/candidates/bad_wrong.cpp", "--no-timing")
+    r = cli(
+        "verify", "examples/reduction", "examples/reduction/candidates/bad_wrong.cpp", "--no-timing"
+    )
     assert r.returncode == 1
     assert "verdict: WRONG_OUTPUT" in r.stdout and "expected" in r.stdout
 
 
 def test_no_timing_json_speedup_is_null():
-    r = cli("verify", "examples/reduction", "examples/reduction/candidates/good.cpp", "--json", "--no-timing")
+    r = cli(
+        "verify",
+        "examples/reduction",
+        "examples/reduction/candidates/good.cpp",
+        "--json",
+        "--no-timing",
+    )
     assert r.returncode == 0 and json.loads(r.stdout)["speedup"] is None
 
 

@@ -11,18 +11,27 @@ from parcodegen.cli.main import main
 from parcodegen.memory.kb import KnowledgeBase
 from parcodegen.memory.seed_kb import recorded_seed_entries, seed_dirs
 
-SLOW = ("long count_even(const std::vector<int>& v) {\n  long c = 0;\n"
-        "  for (std::size_t i = 0; i < v.size(); ++i) if (v[i] % 2 == 0) c++;\n  return c;\n}\n")
-FAST = ("long count_even(const std::vector<int>& v) {\n  long c = 0;\n"
-        "  #pragma omp parallel for reduction(+:c)\n"
-        "  for (long i = 0; i < (long)v.size(); ++i) c += v[i] % 2 == 0;\n  return c;\n}\n")
+SLOW = (
+    "long count_even(const std::vector<int>& v) {\n  long c = 0;\n"
+    "  for (std::size_t i = 0; i < v.size(); ++i) if (v[i] % 2 == 0) c++;\n  return c;\n}\n"
+)
+FAST = (
+    "long count_even(const std::vector<int>& v) {\n  long c = 0;\n"
+    "  #pragma omp parallel for reduction(+:c)\n"
+    "  for (long i = 0; i < (long)v.size(); ++i) c += v[i] % 2 == 0;\n  return c;\n}\n"
+)
 OTHER = "void fill(double* a, long n) {\n  for (long i = 0; i < n; ++i) a[i] = 0.5 * i;\n}\n"
 
 
 def _pie_file(tmp_path: Path) -> Path:
     rows = [
-        {"problem_id": "p1", "src_code": SLOW, "tgt_code": FAST, "src_agg_runtime": 3.0,
-         "tgt_agg_runtime": 1.0},
+        {
+            "problem_id": "p1",
+            "src_code": SLOW,
+            "tgt_code": FAST,
+            "src_agg_runtime": 3.0,
+            "tgt_agg_runtime": 1.0,
+        },
         {"problem_id": "p2", "input": OTHER, "target": OTHER + "// same", "speedup": 1.5},
         {"problem_id": "p3", "input": OTHER},
     ]
@@ -76,21 +85,48 @@ def test_cli_errors(tmp_path, capsys):
 def test_add_run_reads_passing_faster_attempts(tmp_path, capsys):
     from parcodegen.store.run_store import RunStore
     from parcodegen.types import (
-        Attempt, Measurement, RunManifest, Status, Verdict, content_hash,
+        Attempt,
+        Measurement,
+        RunManifest,
+        Status,
+        Verdict,
+        content_hash,
     )
     from parcodegen.problems.load import load_problem
 
     problem = load_problem(seed_dirs(names=["count_in_circle"])[0])
     store = RunStore(tmp_path / "run")
-    store.create_run(RunManifest("r1", "2026-01-01T00:00:00+00:00", {}, {"compiler": "g++ 12"},
-                                 {"cpu": "Test CPU", "cores": 2}), "ident")
+    store.create_run(
+        RunManifest(
+            "r1",
+            "2026-01-01T00:00:00+00:00",
+            {},
+            {"compiler": "g++ 12"},
+            {"cpu": "Test CPU", "cores": 2},
+        ),
+        "ident",
+    )
     store.add_problem("r1", problem)
     good, slow_pass, bad = "// good\n" + FAST, "// slower\n" + FAST, "// bad\n" + FAST
     meas = Measurement((1.0,), (0.5,), 1.0, 0.5, 0, 0, 2, 10)
     for turn, (code, status, speed) in enumerate(
-            [(good, Status.PASS, 2.0), (slow_pass, Status.PASS, 0.9), (bad, Status.RACE, None)]):
-        att = Attempt("r1", f"{problem.id}#0", turn, problem.id, 0, "parallel", "parallel",
-                      "edit", "initial", status, content_hash(code), None, speed)
+        [(good, Status.PASS, 2.0), (slow_pass, Status.PASS, 0.9), (bad, Status.RACE, None)]
+    ):
+        att = Attempt(
+            "r1",
+            f"{problem.id}#0",
+            turn,
+            problem.id,
+            0,
+            "parallel",
+            "parallel",
+            "edit",
+            "initial",
+            status,
+            content_hash(code),
+            None,
+            speed,
+        )
         store.put_attempt(att, Verdict(status, (), meas if speed else None), code)
     store.close()
     kb = str(tmp_path / "kb")
@@ -156,8 +192,19 @@ def test_add_seed_reports_a_wrong_fast_version(tmp_path, capsys):
     for f in ("problem.toml", "reference.cpp"):
         (bad / f).write_text((seed / f).read_text())
     (bad / "fast.cpp").write_text((seed / "fast.cpp").read_text().replace("<= 1.0", "< 0.5"))
-    code = main(["kb", "add-seed", "--seeds-dir", str(tmp_path / "seeds"), "--kb",
-                 str(tmp_path / "kb"), "--no-race", "--reps", "1"])
+    code = main(
+        [
+            "kb",
+            "add-seed",
+            "--seeds-dir",
+            str(tmp_path / "seeds"),
+            "--kb",
+            str(tmp_path / "kb"),
+            "--no-race",
+            "--reps",
+            "1",
+        ]
+    )
     assert code == 1
     assert "WRONG_OUTPUT" in capsys.readouterr().out
 

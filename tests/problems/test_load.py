@@ -51,10 +51,22 @@ GOOD = 'function = "f"\nreturns = "double"\n[[args]]\nname = "x"\ntype = "double
     [
         (GOOD.replace('function = "f"', ""), "function", "required"),
         (GOOD.replace('function = "f"', 'function = "g"'), "function", "not defined"),
-        (GOOD.replace('returns = "double"', 'retruns = "double"'), "retruns", "did you mean 'returns'"),
-        (GOOD.replace('type = "double"', 'type = "const std::vector<double>&"'), "args[0].size", "required"),
+        (
+            GOOD.replace('returns = "double"', 'retruns = "double"'),
+            "retruns",
+            "did you mean 'returns'",
+        ),
+        (
+            GOOD.replace('type = "double"', 'type = "const std::vector<double>&"'),
+            "args[0].size",
+            "required",
+        ),
         (GOOD.replace('type = "double"', 'type = "const Graph&"'), "args[0].hook", "required"),
-        (GOOD.replace('type = "double"', 'type = "double"\nrange = [3, 1]'), "args[0].range", "greater"),
+        (
+            GOOD.replace('type = "double"', 'type = "double"\nrange = [3, 1]'),
+            "args[0].range",
+            "greater",
+        ),
         (GOOD.replace("test = [1]", "test = [-1]"), "sizes.test[0]", "non-negative"),
         (GOOD.replace("bench = 10", ""), "sizes.bench", "positive integer"),
         (GOOD + 'patterns = ["random"]\n', "sizes.patterns", "before the first [table]"),
@@ -88,7 +100,11 @@ def test_reference_that_does_not_compile_is_a_problem_error(tmp_path):
 
     d = _problem(tmp_path, GOOD, "double f(double x) { return x }\n")
     with pytest.raises(ProblemError, match="reference does not compile"):
-        verify(load_problem(d), Candidate("double f(double x) { return x; }\n"), VerifyOptions(timing=False))
+        verify(
+            load_problem(d),
+            Candidate("double f(double x) { return x; }\n"),
+            VerifyOptions(timing=False),
+        )
 
 
 def test_declared_types_that_do_not_match_the_harness(tmp_path):
@@ -99,7 +115,11 @@ def test_declared_types_that_do_not_match_the_harness(tmp_path):
     d = _problem(tmp_path, toml)
     (d / "hooks.h").write_text("struct Foo {};\n")  # no make_foo: the harness cannot compile
     with pytest.raises(ProblemError, match="harness"):
-        verify(load_problem(d), Candidate("double f(double x) { return x; }\n"), VerifyOptions(timing=False))
+        verify(
+            load_problem(d),
+            Candidate("double f(double x) { return x; }\n"),
+            VerifyOptions(timing=False),
+        )
 
 
 def test_copy_of_example_is_independent(tmp_path, examples_dir):

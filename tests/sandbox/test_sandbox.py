@@ -28,11 +28,15 @@ def test_background_children_die_with_the_run():
     r, _ = sh("sleep 300 & echo $!", Limits(wall_s=2))
     pid = int(r.stdout.strip())
     time.sleep(0.2)
-    assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()
+    assert (
+        not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()
+    )
 
 
 def test_output_flood_is_capped():
-    r, _ = sh("head -c 50000000 /dev/zero | tr '\\0' 'x'", Limits(wall_s=20, file_mb=8, output_kb=4))
+    r, _ = sh(
+        "head -c 50000000 /dev/zero | tr '\\0' 'x'", Limits(wall_s=20, file_mb=8, output_kb=4)
+    )
     assert not r.ok
     assert len(r.stdout) <= 4096 and r.stdout_truncated
 
@@ -61,7 +65,9 @@ def test_fork_bomb_is_contained():
     start = time.monotonic()
     with Workdir("test") as wd:
         uid = wd.uid
-        r = run(["sh", "-c", "bomb() { bomb | bomb & }; bomb; sleep 1"], wd, Limits(wall_s=5, nproc=64))
+        r = run(
+            ["sh", "-c", "bomb() { bomb | bomb & }; bomb; sleep 1"], wd, Limits(wall_s=5, nproc=64)
+        )
     assert time.monotonic() - start < 15
     assert r.isolation == "full"
     # nothing of it survives: no live process is left under this run's sandbox uid (other

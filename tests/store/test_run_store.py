@@ -57,7 +57,9 @@ def test_call_round_trip_is_idempotent_and_counts_usage(store):
     assert store.get_call("r", "p/one#0", 1) is None
     assert store.usage("r") == Usage(10, 5, 0.01)
     (row,) = store.calls("r")
-    assert row["request"]["tags"] == [["problem", "p/one"]] and row["request_key"] == req.cache_key()
+    assert (
+        row["request"]["tags"] == [["problem", "p/one"]] and row["request_key"] == req.cache_key()
+    )
 
 
 def test_attempt_round_trip_keeps_the_full_verdict_and_measurement(store):
@@ -72,10 +74,17 @@ def test_attempt_round_trip_keeps_the_full_verdict_and_measurement(store):
 def test_no_duplicates_and_filters(store):
     store.put_attempt(attempt(0, Status.COMPILE_ERROR), verdict(Status.COMPILE_ERROR), "x")
     store.put_attempt(attempt(0, Status.PASS), verdict(), "x")  # a re-write is ignored
-    store.put_attempt(attempt(1, Status.PASS, cid="c2", kind="self_check", self_check=True), verdict(), "y")
+    store.put_attempt(
+        attempt(1, Status.PASS, cid="c2", kind="self_check", self_check=True), verdict(), "y"
+    )
     store.put_attempt(attempt(0, Status.RACE, sample=1, cid="c3"), verdict(Status.RACE), "z")
-    store.put_attempt(attempt(0, Status.NO_CODE, problem="p/two", cid=None), verdict(Status.NO_CODE), None)
-    assert [a.status for a in store.attempts("r", "p/one", 0)] == [Status.COMPILE_ERROR, Status.PASS]
+    store.put_attempt(
+        attempt(0, Status.NO_CODE, problem="p/two", cid=None), verdict(Status.NO_CODE), None
+    )
+    assert [a.status for a in store.attempts("r", "p/one", 0)] == [
+        Status.COMPILE_ERROR,
+        Status.PASS,
+    ]
     assert [a.sample for a in store.attempts("r", "p/one")] == [0, 0, 1]
     assert len(store.attempts("r")) == 4
     assert [a.turn for a in store.attempts("r", kind="self_check")] == [1]
@@ -87,7 +96,9 @@ def test_no_duplicates_and_filters(store):
 def test_episodes_and_results(store):
     e = Episode("r", "p/one#0", "p/one", 0, "parallel", "active")
     store.put_episode(e)
-    store.put_episode(Episode("r", "p/one#0", "p/one", 0, "parallel", "done", "accepted 2.00x", "c1", 2.0, 3))
+    store.put_episode(
+        Episode("r", "p/one#0", "p/one", 0, "parallel", "done", "accepted 2.00x", "c1", 2.0, 3)
+    )
     (back,) = store.episodes("r")
     assert back.state == "done" and back.attempts == 3 and back.best_speedup == 2.0
     store.put_result("r", "p/one", None, None, "no candidate passed")

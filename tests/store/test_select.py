@@ -31,6 +31,10 @@ def test_choose_fastest_or_explain():
     c = choose([(a(0), v(cand=0.5)), (a(1), v(cand=0.25)), (a(2), v(Status.RACE, cand=0.1))], 1.05)
     assert c.attempt.turn == 1 and c.speedup == 4.0
     none = choose([(a(0), v(cand=2.0)), (a(1), v(Status.RACE))], 1.05)
-    assert none.attempt is None and "original is kept" in none.explanation and "0.50x" in none.explanation
+    assert (
+        none.attempt is None
+        and "original is kept" in none.explanation
+        and "0.50x" in none.explanation
+    )
     failed = choose([(a(0), v(Status.COMPILE_ERROR, cand=None))], 1.05)
     assert "1 compile_error" in failed.explanation

@@ -54,7 +54,9 @@ def kb(tmp_path):
 def run(strategy, kb, tmp_path):
     store = RunStore(tmp_path / strategy)
     backend = ScriptedBackend([REPLY])
-    config = LoopConfig(strategy=strategy, timing=False, race=False, rag_k=2, budget=Budget(max_iters=1))
+    config = LoopConfig(
+        strategy=strategy, timing=False, race=False, rag_k=2, budget=Budget(max_iters=1)
+    )
     Loop([load_problem(VSUM)], backend, store.recorder("r"), config, run_id="r",
          retriever=lambda code, k, sm: kb.retrieve(code, k=k, self_match=sm)).run()  # fmt: skip
     (request,) = backend.requests

@@ -32,7 +32,9 @@ def problem():
 
 
 def user_text(name, problem, **ctx):
-    messages = get_strategy(name).messages(problem, StrategyContext(code=ctx.pop("code", problem.reference_code), **ctx))
+    messages = get_strategy(name).messages(
+        problem, StrategyContext(code=ctx.pop("code", problem.reference_code), **ctx)
+    )
     assert [m.role for m in messages] == ["system", "user"]
     return messages[1].content
 
@@ -45,7 +47,9 @@ def test_registry_has_every_strategy_and_suggests_on_typo():
         get_strategy("multistage")
 
 
-@pytest.mark.parametrize("name", ["parallel", "serial", "any", "multi-stage", "rag", "rag+self-match"])
+@pytest.mark.parametrize(
+    "name", ["parallel", "serial", "any", "multi-stage", "rag", "rag+self-match"]
+)
 def test_prompt_carries_code_signature_description(name, problem):
     text = user_text(name, problem)
     assert f"```cpp\n{problem.reference_code.rstrip()}\n```" in text
@@ -65,7 +69,9 @@ def test_multi_stage_second_stage_starts_from_verified_code(problem):
     s = get_strategy("multi-stage")
     assert [st.name for st in s.stages] == ["serial", "parallel"]
     assert "without parallelism" in user_text("multi-stage", problem)
-    text = user_text("multi-stage", problem, code="// stage one result\n", stage=1, from_previous_stage=True)
+    text = user_text(
+        "multi-stage", problem, code="// stage one result\n", stage=1, from_previous_stage=True
+    )
     assert "// stage one result" in text and "already been verified" in text
     assert "using OpenMP" in text
     plain = user_text("multi-stage", problem, stage=1)  # stage one gave nothing verified
@@ -73,12 +79,17 @@ def test_multi_stage_second_stage_starts_from_verified_code(problem):
 
 
 def test_rag_prompts_carry_the_example_pairs(problem):
-    ex = (Pair("seed:a:1", "// SLOW ONE\n", "// FAST ONE\n", 3.0), Pair("seed:b:2", "// SLOW TWO\n", "// FAST TWO\n", 1.5))
+    ex = (
+        Pair("seed:a:1", "// SLOW ONE\n", "// FAST ONE\n", 3.0),
+        Pair("seed:b:2", "// SLOW TWO\n", "// FAST TWO\n", 1.5),
+    )
     for name in ("rag", "rag+self-match"):
         text = user_text(name, problem, examples=ex)
         for marker in ("// SLOW ONE", "// FAST ONE", "// SLOW TWO", "// FAST TWO", "3.0x"):
             assert marker in text
-        assert text.index("// FAST TWO") > text.index(problem.reference_code.strip())  # task code first
+        assert text.index("// FAST TWO") > text.index(
+            problem.reference_code.strip()
+        )  # task code first
         # the first ```cpp block is the task's code (what the autopar backend reads)
         assert text.split("```cpp\n", 1)[1].startswith(problem.reference_code.rstrip())
     assert get_strategy("rag+self-match").self_match and not get_strategy("rag").self_match
@@ -86,7 +97,9 @@ def test_rag_prompts_carry_the_example_pairs(problem):
 
 
 def test_templates_are_strict_about_missing_variables():
-    assert {"parallel", "serial", "any", "feedback", "improve", "self_check", "system"} <= set(template_names())
+    assert {"parallel", "serial", "any", "feedback", "improve", "self_check", "system"} <= set(
+        template_names()
+    )
     with pytest.raises(jinja2.UndefinedError):
         render("feedback", headline="x")
 
@@ -96,7 +109,9 @@ def test_feedback_strips_paths_and_cuts_with_a_note(problem):
     text, truncated = cut("line\n" * 1000, 100)
     assert truncated and len(text) <= 100
     long_log = "/tmp/pcg-9/work/candidate.cpp:1:1: error: nope\n" * 200
-    v = Verdict(Status.COMPILE_ERROR, (StepResult("compile", False, Status.COMPILE_ERROR, long_log),))
+    v = Verdict(
+        Status.COMPILE_ERROR, (StepResult("compile", False, Status.COMPILE_ERROR, long_log),)
+    )
     msg = feedback_message(problem, v, limit=500)
     assert "does not compile" in msg and "candidate.cpp:1:1: error: nope" in msg
     assert "/tmp/" not in msg and "cut to fit" in msg

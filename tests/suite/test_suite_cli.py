@@ -47,8 +47,12 @@ def test_suite_list_text_filters_by_category(capsys):
 def test_suite_check_reports_a_wrong_declaration(capsys, tmp_path):
     bad = "// expect: race\nvoid scale(const std::vector<double>& x, std::vector<double>& y) { nope }\n"
     good = "// expect: compile_error\n" + bad.split("\n", 1)[1]
-    make_problem(tmp_path, solutions={"expert.cpp": REFERENCE, "mutant_bad.cpp": bad, "mutant_ok.cpp": good})
-    code, report = run_json(capsys, ["suite", "check", "--suite", str(tmp_path), "--no-timing", "--json"])
+    make_problem(
+        tmp_path, solutions={"expert.cpp": REFERENCE, "mutant_bad.cpp": bad, "mutant_ok.cpp": good}
+    )
+    code, report = run_json(
+        capsys, ["suite", "check", "--suite", str(tmp_path), "--no-timing", "--json"]
+    )
     assert code == 1
     s = report["summary"]
     assert (s["problems"], s["experts"], s["expert_pass"]) == (1, 1, 1)

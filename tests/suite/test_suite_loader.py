@@ -31,7 +31,9 @@ def test_parse_expect_only_reads_the_first_line():
 
 
 def test_parse_expect_unknown_status_suggests_close_name():
-    with pytest.raises(ProblemError, match="unknown status 'wrong_ouput'.*did you mean 'wrong_output'"):
+    with pytest.raises(
+        ProblemError, match="unknown status 'wrong_ouput'.*did you mean 'wrong_output'"
+    ):
         parse_expect("// expect: wrong_ouput\n", "p/solutions/m.cpp")
 
 
@@ -104,7 +106,10 @@ def test_selection_by_name_id_and_typos(tmp_path):
     make_problem(tmp_path, "shift")
     root = str(tmp_path)
     assert [p.id for p in load_suite(root, problem="shift")] == ["toy/shift"]
-    assert [p.id for p in load_suite(root, problem=["toy/shift", "scale"])] == ["toy/scale", "toy/shift"]
+    assert [p.id for p in load_suite(root, problem=["toy/shift", "scale"])] == [
+        "toy/scale",
+        "toy/shift",
+    ]
     with pytest.raises(UnknownNameError, match="did you mean 'toy/scale'"):
         load_suite(root, problem="scael")
     with pytest.raises(UnknownNameError, match="did you mean 'toy'"):

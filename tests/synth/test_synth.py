@@ -26,7 +26,9 @@ PRIME = """static bool is_prime(long v) {
 
 
 def body(pragma: str, start: int = 2) -> str:
-    return PRIME + f"""
+    return (
+        PRIME
+        + f"""
 long count_primes(long limit) {{
   long count = 0;
 {pragma}
@@ -36,6 +38,7 @@ long count_primes(long limit) {{
   return count;
 }}
 """
+    )
 
 
 def fenced(code: str) -> str:
@@ -76,8 +79,16 @@ def test_synth_scripted_end_to_end(tmp_path: Path, capsys, monkeypatch) -> None:
     # A private cache: its timing lock is not shared with other parcodegen processes
     # on the machine (timings here are tiny and nothing asserts on speed).
     monkeypatch.setenv("PARCODEGEN_CACHE_DIR", str(tmp_path / "cache"))
-    replies = [fenced(SERIAL), fenced(DYNAMIC), fenced(RACY), fenced(expert()),
-               fenced(SERIAL_RELAID), fenced(STATIC), fenced(WRONG), "no code, sorry"]
+    replies = [
+        fenced(SERIAL),
+        fenced(DYNAMIC),
+        fenced(RACY),
+        fenced(expert()),
+        fenced(SERIAL_RELAID),
+        fenced(STATIC),
+        fenced(WRONG),
+        "no code, sorry",
+    ]
     script = tmp_path / "script.json"
     script.write_text(json.dumps({PID: replies}))
     out = tmp_path / "out"
@@ -86,7 +97,10 @@ def test_synth_scripted_end_to_end(tmp_path: Path, capsys, monkeypatch) -> None:
             "--min-speedup", "0", "--run-dir", str(tmp_path / "runs")]  # fmt: skip
     # A first campaign (strategy "parallel", 8 samples), then a second one with another
     # strategy that also selects from the first run.
-    assert main([*base, "--strategies", "parallel", "--samples", "8", "--out", str(tmp_path / "out1")]) == 0
+    assert (
+        main([*base, "--strategies", "parallel", "--samples", "8", "--out", str(tmp_path / "out1")])
+        == 0
+    )
     first = json.loads(capsys.readouterr().out)
     assert first["counts"]["attempts"] == 8
     assert main([*base, "--strategies", "any", "--samples", "3", "--out", str(out),

@@ -56,7 +56,11 @@ def build(tmp: Path) -> tuple[Path, Path, dict[str, dict[str, str]]]:
         assert code_key(shared) == code_key(outer)
         script[pid] = [fenced(shared), fenced("// scripted\n" + reference),
                        fenced(reference + "\nthis line is not C++;\n")]  # fmt: skip
-        codes[pid] = {"shared": outer, "autopar_only": variants["schedule"], "scripted_only": reference}
+        codes[pid] = {
+            "shared": outer,
+            "autopar_only": variants["schedule"],
+            "scripted_only": reference,
+        }
     path = tmp / "script.json"
     path.write_text(json.dumps(script))
     return suite, path, codes
@@ -96,7 +100,10 @@ def test_synth_two_backends_one_command(tmp_path: Path, capsys, monkeypatch) -> 
     # The summary lists each run with its strategy, backend, model and state.
     want = sorted([("parallel", "scripted", "tiny-coder:7b", "finished"),
                    ("parallel", "autopar", "", "finished")])  # fmt: skip
-    for listed in (result["campaigns"], json.loads((out / "summary.json").read_text())["campaigns"]):
+    for listed in (
+        result["campaigns"],
+        json.loads((out / "summary.json").read_text())["campaigns"],
+    ):
         assert sorted((c["strategy"], c["backend"], c["model"], c["state"]) for c in listed) == want
         assert all("stop_reason" not in c for c in listed)
 
@@ -121,9 +128,16 @@ def test_synth_two_backends_one_command(tmp_path: Path, capsys, monkeypatch) -> 
     for pid in PIDS:
         shared = seen[(pid, code_key(codes[pid]["shared"]))]
         assert shared["produced_by"] == ["autopar", SCRIPTED]
-        assert (shared["backend"], shared["run"]) in {("autopar", autopar_run), ("scripted", scripted_run)}
+        assert (shared["backend"], shared["run"]) in {
+            ("autopar", autopar_run),
+            ("scripted", scripted_run),
+        }
         mine = seen[(pid, code_key(codes[pid]["scripted_only"]))]
-        assert (mine["backend"], mine["model"], mine["run"]) == ("scripted", "tiny-coder:7b", scripted_run)
+        assert (mine["backend"], mine["model"], mine["run"]) == (
+            "scripted",
+            "tiny-coder:7b",
+            scripted_run,
+        )
         assert mine["produced_by"] == [SCRIPTED]
         theirs = seen[(pid, code_key(codes[pid]["autopar_only"]))]
         assert (theirs["backend"], theirs["model"], theirs["run"]) == ("autopar", "", autopar_run)
@@ -144,7 +158,9 @@ def test_synth_two_backends_one_command(tmp_path: Path, capsys, monkeypatch) -> 
     # Resume: the identical command sends no call and verifies nothing. Proof: the call
     # recording and the store do not grow, and with no compiler on PATH it still passes.
     calls_before = {rid: len(store.calls(rid)) for rid in stored}
-    rows_before = {rid: [(a.episode, a.turn, a.status) for a in store.attempts(rid)] for rid in stored}
+    rows_before = {
+        rid: [(a.episode, a.turn, a.status) for a in store.attempts(rid)] for rid in stored
+    }
     recorded = record.read_text()
     assert len(recorded.splitlines()) == 2 * len(PIDS) * SAMPLES
     empty = tmp_path / "empty-path"
@@ -157,7 +173,9 @@ def test_synth_two_backends_one_command(tmp_path: Path, capsys, monkeypatch) -> 
     assert record.read_text() == recorded
     assert {r["run_id"] for r in store.runs()} == set(stored)
     assert {rid: len(store.calls(rid)) for rid in stored} == calls_before
-    assert {rid: [(a.episode, a.turn, a.status) for a in store.attempts(rid)] for rid in stored} == rows_before
+    assert {
+        rid: [(a.episode, a.turn, a.status) for a in store.attempts(rid)] for rid in stored
+    } == rows_before
     assert read_jsonl(out / "sft.jsonl") == sft
 
     # That proof holds: one more sample per problem, where the script now answers code
@@ -214,7 +232,9 @@ def test_bad_backend_stops_before_any_generation(tmp_path: Path, capsys, backend
         (["openai:"], "empty model after 'openai:'"),
     ],
 )
-def test_malformed_backend_entry_is_a_usage_error(tmp_path: Path, capsys, backends, message) -> None:
+def test_malformed_backend_entry_is_a_usage_error(
+    tmp_path: Path, capsys, backends, message
+) -> None:
     with pytest.raises(SystemExit) as exc:
         main(synth_args(tmp_path, *backends))
     assert exc.value.code == 2
@@ -254,7 +274,9 @@ def test_entries_split_on_the_first_colon_and_override_model(tmp_path: Path, mon
     got = [(c.backend, c.model, c.strategy) for c in campaigns(args)]
     models = ["qwen2.5-coder:7b", "M", "hf.co/Qwen/Qwen2.5-Coder-7B-Instruct-GGUF:Q4_K_M", "M"]
     names = ["openai", "autopar", "openai", "openai"]
-    assert got == [(n, m, s) for n, m in zip(names, models, strict=True) for s in ("parallel", "any")]
+    assert got == [
+        (n, m, s) for n, m in zip(names, models, strict=True) for s in ("parallel", "any")
+    ]
     # without --backend: one default entry (autopar with no endpoint configured)
     plain = build_parser().parse_args(["synth", "--out", str(tmp_path)])
     assert plain.backends is None and [c.backend for c in campaigns(plain)] == [None]

@@ -76,7 +76,9 @@ def run(build, binary: Path, seed: int, samples: int = 0, n: int = N):
 
 @pytest.fixture(scope="module")
 def prefix(tmp_path_factory):
-    return build_problem(load_problem(copy_problem("scan/prefix_sum", tmp_path_factory.mktemp("timing"))))
+    return build_problem(
+        load_problem(copy_problem("scan/prefix_sum", tmp_path_factory.mktemp("timing")))
+    )
 
 
 def first_input_is_odd(build, seed: int) -> bool:
@@ -92,7 +94,9 @@ def test_sampled_positions_cover_the_array_and_change_with_the_seed(prefix):
     assert isinstance(s, SampledArray) and len(s) == N and len(s.index) == K
     assert s.index[0] == 0 and s.index[-1] == N - 1
     assert np.all(np.diff(s.index.astype(np.int64)) > 0)
-    assert np.diff(s.index.astype(np.int64)).max() <= 2 * -(-(N - 2) // (K - 2)) + 1  # one per stratum
+    assert (
+        np.diff(s.index.astype(np.int64)).max() <= 2 * -(-(N - 2) // (K - 2)) + 1
+    )  # one per stratum
     assert np.array_equal(s.values, full["out"][s.index])  # the values at those positions
     assert np.array_equal(again["out"].index, s.index)  # same seed, same positions
     assert len(np.intersect1d(other["out"].index, s.index)) < K // 4  # another seed, others
@@ -152,7 +156,10 @@ def test_a_candidate_right_on_the_warmup_input_is_caught_on_a_sampled_repetition
     # the full comparison on every run stays available: same repetition, first wrong element
     step, _ = measure(prefix, binary, threads=2, reps=2, warmup=1, seed=base, samples=0)
     assert step.status is Status.WRONG_OUTPUT and f"seed={base + SEED_STEP}," in step.message
-    assert f"output 'out'[{REGION[0]}]" in step.message and "200 of 100000 elements differ" in step.message
+    assert (
+        f"output 'out'[{REGION[0]}]" in step.message
+        and "200 of 100000 elements differ" in step.message
+    )
 
 
 def test_the_warmup_compares_every_element_at_the_benchmark_size(prefix):
@@ -164,9 +171,14 @@ def test_the_warmup_compares_every_element_at_the_benchmark_size(prefix):
 
 
 def test_a_correct_candidate_passes_with_sampled_repetitions(prefix):
-    step, m = measure(prefix, candidate_binary(prefix, CORRECT), threads=2, reps=3, warmup=1, seed=5, samples=K)
+    step, m = measure(
+        prefix, candidate_binary(prefix, CORRECT), threads=2, reps=3, warmup=1, seed=5, samples=K
+    )
     assert step.ok, step.message
-    assert len(m.reference_times) == 3 and step.log.count(f"(compared: {K} sampled elements per output)") == 3
+    assert (
+        len(m.reference_times) == 3
+        and step.log.count(f"(compared: {K} sampled elements per output)") == 3
+    )
 
 
 def test_compare_names_the_real_index_of_a_sampled_element(prefix):
@@ -177,12 +189,15 @@ def test_compare_names_the_real_index_of_a_sampled_element(prefix):
     assert msg == "output 'out'[977]: expected 3, got 7 (1 of 4 sampled elements differ)"
     full = np.zeros(N, dtype=np.int64)
     full[idx] = [1, 2, 3, 4]
-    assert compare_outputs(prefix.problem, {"out": full}, ref) is None  # a full record against a sample
-    moved = {"out": SampledArray(N, np.array([0, 41, 977, 99_999], dtype=np.uint64), ref["out"].values)}
+    assert (
+        compare_outputs(prefix.problem, {"out": full}, ref) is None
+    )  # a full record against a sample
+    moved = {
+        "out": SampledArray(N, np.array([0, 41, 977, 99_999], dtype=np.uint64), ref["out"].values)
+    }
     assert "sampled positions differ" in compare_outputs(prefix.problem, ref, moved).message
     short = {"out": SampledArray(5, idx[:1], ref["out"].values[:1])}
     assert "has 5 elements, expected 100000" in compare_outputs(prefix.problem, ref, short).message
-
 
 
 def raw_output(binary: Path, *args: str) -> tuple[int, bytes]:

@@ -63,7 +63,11 @@ def test_wrong_output_message_names_input_and_values(examples_dir):
 
 def test_compile_error_feedback_is_short_and_pathless(examples_dir):
     v = check(examples_dir / "reduction", "bad_compile.cpp")
-    assert "error" in v.message and "/var/tmp" not in v.message and "parcodegen-sandbox" not in v.message
+    assert (
+        "error" in v.message
+        and "/var/tmp" not in v.message
+        and "parcodegen-sandbox" not in v.message
+    )
     assert len(v.message) < 3000
 
 
@@ -76,7 +80,11 @@ def test_no_code_reply():
 def test_reply_with_code_is_extracted_and_verified(examples_dir):
     good = (examples_dir / "reduction" / "candidates" / "good.cpp").read_text()
     p = load_problem(examples_dir / "reduction")
-    v = verify(p, Candidate(f"Here:\n```cpp\n{good}```"), VerifyOptions(timing=False, race=False, extract=True))
+    v = verify(
+        p,
+        Candidate(f"Here:\n```cpp\n{good}```"),
+        VerifyOptions(timing=False, race=False, extract=True),
+    )
     assert v.status is Status.PASS
 
 
@@ -144,5 +152,8 @@ def test_changed_return_type_is_an_interface_mismatch(fixtures_dir):
     assert wide != p.reference_code
     v = verify(p, Candidate(wide), FAST)
     assert v.status is Status.INTERFACE_MISMATCH
-    assert v.message == "interface mismatch: `scale_count` returns `long long int`, the original returns `int`"
+    assert (
+        v.message
+        == "interface mismatch: `scale_count` returns `long long int`, the original returns `int`"
+    )
     assert [s.step for s in v.steps] == ["compile", "interface"]

@@ -114,7 +114,10 @@ class EpisodeState:
         if self.draft is not None:
             reply, parent = self.draft
             kind, action = "self_check", "self_check"
-            messages += [Message("assistant", reply), Message("user", self_check_message(self.problem))]
+            messages += [
+                Message("assistant", reply),
+                Message("user", self_check_message(self.problem)),
+            ]
         else:
             kind, action = "edit", self.action
             messages += self.history
@@ -141,7 +144,9 @@ class EpisodeState:
         return Turn(request, kind, action, stage, parent)
 
     # ------------------------------------------------------------------ learning
-    def observe(self, turn: Turn, attempt: Attempt, verdict: Verdict, reply: str, code: str | None) -> None:
+    def observe(
+        self, turn: Turn, attempt: Attempt, verdict: Verdict, reply: str, code: str | None
+    ) -> None:
         """Update the state from one evaluated turn."""
         cfg = self.config
         self.tried.append((attempt, verdict))
@@ -177,7 +182,10 @@ class EpisodeState:
             self.finish("done", "passed (not timed)")
             return
         self.action = "improve"
-        self.history = [Message("assistant", reply), Message("user", improve_message(self.problem, code, speed))]
+        self.history = [
+            Message("assistant", reply),
+            Message("user", improve_message(self.problem, code, speed)),
+        ]
 
     def _on_fail(self, verdict: Verdict, reply: str) -> None:
         cfg = self.config

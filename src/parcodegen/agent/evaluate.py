@@ -84,7 +84,10 @@ class Evaluator:
             workers = max(1, min(self.config.workers, len(items)))
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 verdicts = list(
-                    pool.map(lambda kv: self._check(self.verify_fn(kv[1][0], kv[1][1], options=opts)), items)
+                    pool.map(
+                        lambda kv: self._check(self.verify_fn(kv[1][0], kv[1][1], options=opts)),
+                        items,
+                    )
                 )
             for i, ((_key, (problem, cand)), v) in enumerate(zip(items, verdicts, strict=True)):
                 if _harness_glitch(v):  # the sandbox failed to start a program: retry alone

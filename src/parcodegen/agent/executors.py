@@ -211,7 +211,9 @@ class ExecutorEvaluator:
         round's replies are still arriving); `evaluate` then waits for it."""
         key = (problem.id, candidate.id)
         if key not in self.cache and key not in self._checks:
-            self._checks[key] = self.executor.submit_check(check_job, problem, candidate.code, self.options)
+            self._checks[key] = self.executor.submit_check(
+                check_job, problem, candidate.code, self.options
+            )
 
     def discard_prefetched(self) -> None:
         """Cancel the early checks nobody will wait for (the round stopped)."""

@@ -98,7 +98,9 @@ class Loop:
         if not self.strategy.retrieve:
             return ()
         if self.retriever is None:
-            raise InfraError(f"strategy '{self.strategy.name}' needs a knowledge base; none was given")
+            raise InfraError(
+                f"strategy '{self.strategy.name}' needs a knowledge base; none was given"
+            )
         found = self.retriever(problem.reference_code, self.config.rag_k, self.strategy.self_match)
         return tuple(found)
 
@@ -136,7 +138,9 @@ class Loop:
         for e in self.episodes:
             self.recorder.put_episode(e.record(self.run_id))
         results = [self._result(p) for p in self.problems]
-        return LoopResult(self.run_id, results, stop, self.usage, rounds, self.calls_sent, self.verified)
+        return LoopResult(
+            self.run_id, results, stop, self.usage, rounds, self.calls_sent, self.verified
+        )
 
     def _budget_stop(self, start: float) -> str:
         b = self.config.budget
@@ -157,9 +161,13 @@ class Loop:
             if discard is not None:  # the round is over: its early checks are not waited for
                 discard()
             raise
-        self.progress(f"round {number}: {len(active)} episode(s), {self.calls_sent} call(s) sent so far")
+        self.progress(
+            f"round {number}: {len(active)} episode(s), {self.calls_sent} call(s) sent so far"
+        )
         outcomes = self._evaluate(active, turns, responses)
-        for e, turn, resp, (attempt, verdict, code) in zip(active, turns, responses, outcomes, strict=True):
+        for e, turn, resp, (attempt, verdict, code) in zip(
+            active, turns, responses, outcomes, strict=True
+        ):
             e.observe(turn, attempt, verdict, resp.texts[0] if resp.texts else "", code)
             speed = f" {verdict.speedup:.2f}x" if verdict.speedup is not None else ""
             flag = " (self-check)" if attempt.self_check else ""
@@ -227,9 +235,15 @@ class Loop:
             if code is None and turn.kind == "self_check" and turn.parent_id:
                 code = self.codes.get((e.problem.id, turn.parent_id))  # "unchanged": keep the draft
             if code is None:
-                slots[i] = (self._attempt(e, turn, None, no_code_verdict(step)), no_code_verdict(step), None)
+                slots[i] = (
+                    self._attempt(e, turn, None, no_code_verdict(step)),
+                    no_code_verdict(step),
+                    None,
+                )
                 continue
-            cand = Candidate(code, origin=f"{self.backend.name}/{self.strategy.name}", parent=turn.parent_id)
+            cand = Candidate(
+                code, origin=f"{self.backend.name}/{self.strategy.name}", parent=turn.parent_id
+            )
             self.codes[(e.problem.id, cand.id)] = code
             jobs.append((i, e.problem, cand, code))
         if jobs:

@@ -44,7 +44,9 @@ def choose(tried: Iterable[tuple[Attempt, Verdict]], min_speedup: float) -> Choi
     good = [(a, v) for a, v in tried if accepted(v, min_speedup)]
     if good:
         a, v = max(good, key=lambda av: (av[1].speedup or 0.0, -av[0].turn))
-        return Choice(a, v, f"fastest verified candidate: {v.speedup:.2f}x ({a.episode} turn {a.turn})")
+        return Choice(
+            a, v, f"fastest verified candidate: {v.speedup:.2f}x ({a.episode} turn {a.turn})"
+        )
     return Choice(None, None, explain_none(tried, min_speedup))
 
 

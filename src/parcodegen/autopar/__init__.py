@@ -66,9 +66,14 @@ def _plan(code: str, function: str) -> tuple[list[NestPlan], FilePlan, list[str]
             continue
         for n in walk(fn):
             if n.type in LOOPS:
-                plan.notes.append(LoopNote(name, line_of(n), _first_line(n),
-                                           "not touched: outside the target function and "
-                                           "the functions it calls"))
+                plan.notes.append(
+                    LoopNote(
+                        name,
+                        line_of(n),
+                        _first_line(n),
+                        "not touched: outside the target function and the functions it calls",
+                    )
+                )
     return [n for name in targets for n in nests[name]], plan, targets
 
 
@@ -110,8 +115,9 @@ def optimize_source(code: str, function: str) -> AutoparResult:
         lines += [f"- {label}: {desc}" for label, desc, _ in built]
     else:
         lines.append("no loop could be parallelized safely; the original is kept")
-    return AutoparResult(function, [(label, c) for label, _, c in built], "\n".join(lines),
-                         tuple(notes))
+    return AutoparResult(
+        function, [(label, c) for label, _, c in built], "\n".join(lines), tuple(notes)
+    )
 
 
 def _first_line(node) -> str:
@@ -119,8 +125,9 @@ def _first_line(node) -> str:
     return " ".join(first.split()).rstrip(" {")
 
 
-def _drop_nested(target: str, nests: dict[str, list[NestPlan]], functions: dict,
-                 plan: FilePlan) -> None:
+def _drop_nested(
+    target: str, nests: dict[str, list[NestPlan]], functions: dict, plan: FilePlan
+) -> None:
     """Callees invoked inside a parallel loop keep their loops serial (no nested teams)."""
     inside: dict[str, int] = {}
     for plans in nests.values():
@@ -133,8 +140,10 @@ def _drop_nested(target: str, nests: dict[str, list[NestPlan]], functions: dict,
         for p in nests[name]:
             for note in plan.notes:
                 if note.function == name and note.line == line_of(p.root):
-                    note.decision = (f"left serial: {name} is called inside the parallel loop "
-                                     f"at line {inside[name]}")
+                    note.decision = (
+                        f"left serial: {name} is called inside the parallel loop "
+                        f"at line {inside[name]}"
+                    )
         nests[name] = []
 
 

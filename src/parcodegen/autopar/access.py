@@ -36,8 +36,11 @@ class Access:
 def _is_declarator_name(n: Node) -> bool:
     parent = n.parent
     while parent is not None and parent.type in (
-        "pointer_declarator", "reference_declarator", "array_declarator",
-        "function_declarator", "parenthesized_declarator",
+        "pointer_declarator",
+        "reference_declarator",
+        "array_declarator",
+        "function_declarator",
+        "parenthesized_declarator",
     ):
         n, parent = parent, parent.parent
     if parent is None:
@@ -86,8 +89,10 @@ def climb(ident: Node) -> Access:
             grand = parent.parent
             if text(parent.child_by_field_name("operator")) == "->":
                 dims.append({})
-            if grand is not None and grand.type == "call_expression" and (
-                grand.child_by_field_name("function") == parent
+            if (
+                grand is not None
+                and grand.type == "call_expression"
+                and (grand.child_by_field_name("function") == parent)
             ):
                 name = text(parent.child_by_field_name("field"))
                 args = grand.child_by_field_name("arguments")
@@ -134,8 +139,11 @@ def collect(body: Node) -> list[Access]:
         if n.type != "identifier" or is_callee(n) or _is_declarator_name(n):
             continue
         parent = n.parent
-        if parent is not None and parent.type in ("qualified_identifier", "goto_statement",
-                                                  "labeled_statement"):
+        if parent is not None and parent.type in (
+            "qualified_identifier",
+            "goto_statement",
+            "labeled_statement",
+        ):
             continue
         out.append(climb(n))
     return out
@@ -149,15 +157,18 @@ def lvalue_root(target: Node) -> Node | None:
             return target
         if target.type in ("subscript_expression", "field_expression"):
             target = strip_parens(target.child_by_field_name("argument"))
-        elif target.type == "pointer_expression" and text(
-            target.child_by_field_name("operator")
-        ) == "*":
+        elif (
+            target.type == "pointer_expression"
+            and text(target.child_by_field_name("operator")) == "*"
+        ):
             target = strip_parens(target.child_by_field_name("argument"))
         elif target.type == "call_expression":
             fn = target.child_by_field_name("function")
-            if fn is not None and fn.type == "field_expression" and text(
-                fn.child_by_field_name("field")
-            ) == "at":
+            if (
+                fn is not None
+                and fn.type == "field_expression"
+                and text(fn.child_by_field_name("field")) == "at"
+            ):
                 target = strip_parens(fn.child_by_field_name("argument"))
             else:
                 return None

@@ -48,8 +48,11 @@ class Scope:
         """The declaration `name` refers to from inside `loop` (declared outside it)."""
         best = None
         for v in self.locals:
-            if v.name == name and v.node is not None and not _inside(v.node, loop) and (
-                v.node.start_byte < loop.start_byte
+            if (
+                v.name == name
+                and v.node is not None
+                and not _inside(v.node, loop)
+                and (v.node.start_byte < loop.start_byte)
             ):
                 best = v
         if best is not None:
@@ -120,8 +123,7 @@ def analyze_loop(loop: Node, scope: Scope) -> LoopAnalysis:
     varying = set(locals_) | written | {header.var}
     for name, info in locals_.items():
         if scope.outer(name, loop) is not None and any(
-            a.name == name and a.node.start_byte < info.node.start_byte
-            for a in accesses
+            a.name == name and a.node.start_byte < info.node.start_byte for a in accesses
         ):
             result.reasons.append(f"local '{name}' shadows an outer variable; not analysed")
     _check_header(header, loop, written, accesses, result)
@@ -173,9 +175,15 @@ def _check_structure(loop: Node, body: Node, scope: Scope, result: LoopAnalysis)
         if t == "break_statement" and _targets_loop(n, loop, LOOP_TYPES + ("switch_statement",)):
             result.reasons.append(f"early exit: break at line {n.start_point[0] + 1}")
         elif t in ("return_statement", "goto_statement", "throw_statement", "co_return_statement"):
-            result.reasons.append(f"early exit: {text(n).split()[0].rstrip(';')} at line "
-                                  f"{n.start_point[0] + 1}")
-        elif t in ("lambda_expression", "new_expression", "delete_expression", "gnu_asm_expression"):
+            result.reasons.append(
+                f"early exit: {text(n).split()[0].rstrip(';')} at line {n.start_point[0] + 1}"
+            )
+        elif t in (
+            "lambda_expression",
+            "new_expression",
+            "delete_expression",
+            "gnu_asm_expression",
+        ):
             result.reasons.append(f"contains a {t.replace('_', ' ')}; not analysed")
         elif t == "preproc_call" and "omp" in text(n):
             result.reasons.append("already contains an OpenMP directive")
@@ -186,8 +194,9 @@ def _check_structure(loop: Node, body: Node, scope: Scope, result: LoopAnalysis)
             if why:
                 result.reasons.append(why)
         elif t == "assignment_expression" and lvalue_root(n.child_by_field_name("left")) is None:
-            result.reasons.append(f"writes through '{text(n.child_by_field_name('left'))}'"
-                                  ": cannot tell which element")
+            result.reasons.append(
+                f"writes through '{text(n.child_by_field_name('left'))}': cannot tell which element"
+            )
     result.reasons[:] = list(dict.fromkeys(result.reasons))
 
 
@@ -210,27 +219,31 @@ def _call_problem(call: Node, scope: Scope) -> str:
     return f"call to unknown function {name} at line {line} (may have side effects)"
 
 
-def _check_header(header: LoopHeader, loop: Node, written: set[str],
-                  accesses: list[Access], result: LoopAnalysis) -> None:
+def _check_header(
+    header: LoopHeader, loop: Node, written: set[str], accesses: list[Access], result: LoopAnalysis
+) -> None:
     # element writes (a[i] = ...) leave a container's size alone; whole writes and
     # mutating methods (push_back, resize...) do not
-    resized = {a.name for a in accesses if (a.writes or a.role in ("call", "addr"))
-               and not a.dims}
+    resized = {a.name for a in accesses if (a.writes or a.role in ("call", "addr")) and not a.dims}
     changed = set()
     for n in walk(header.bound):
         if n.type != "identifier":
             continue
         parent = n.parent
-        size_of = parent is not None and parent.type == "field_expression" and text(
-            parent.child_by_field_name("field")) in ("size", "empty")
+        size_of = (
+            parent is not None
+            and parent.type == "field_expression"
+            and text(parent.child_by_field_name("field")) in ("size", "empty")
+        )
         if n.text.decode() in (resized if size_of else written):
             changed.add(text(n))
     for extra in (header.lower, header.step_node):
         if extra is not None:
             changed |= identifiers(extra) & written
     if changed:
-        result.reasons.append(f"loop bound uses {', '.join(sorted(changed))}, "
-                              "which the body modifies")
+        result.reasons.append(
+            f"loop bound uses {', '.join(sorted(changed))}, which the body modifies"
+        )
     for n in walk(header.bound):
         if n.type == "call_expression":
             name = callee_name(n)
@@ -249,15 +262,24 @@ def _check_local(info: VarInfo, uses: list[Access], result: LoopAnalysis) -> Non
         result.reasons.append(f"writes through local '{info.name}' (type {info.type_text})")
 
 
-def _scalar(name: str, info: VarInfo, uses: list[Access], loop: Node, body: Node,
-            scope: Scope, result: LoopAnalysis) -> None:
+def _scalar(
+    name: str,
+    info: VarInfo,
+    uses: list[Access],
+    loop: Node,
+    body: Node,
+    scope: Scope,
+    result: LoopAnalysis,
+) -> None:
     op = reduction_op(uses)
     if op is not None and info.kind in ("scalar", "auto"):
         result.reductions[name] = op
         return
     if op is not None:
-        result.reasons.append(f"'{name}' (type {info.type_text}) is reduced, but OpenMP "
-                              "reductions need an arithmetic type")
+        result.reasons.append(
+            f"'{name}' (type {info.type_text}) is reduced, but OpenMP "
+            "reductions need an arithmetic type"
+        )
         return
     if assigned_first(uses, body):
         after = info.reference or _used_after(name, loop, scope)
@@ -301,8 +323,13 @@ def _inner_headers(body: Node) -> Inner:
     return out
 
 
-def _index_defs(locals_: dict[str, VarInfo], by_name: dict[str, list[Access]],
-                header: LoopHeader, varying: set[str], inner: Inner) -> dict[str, Poly]:
+def _index_defs(
+    locals_: dict[str, VarInfo],
+    by_name: dict[str, list[Access]],
+    header: LoopHeader,
+    varying: set[str],
+    inner: Inner,
+) -> dict[str, Poly]:
     """Body locals that name an index (`const int c = i * n + j;`), never assigned again,
     whose definition uses only the loop variable, invariants and variables of inner
     loops (declared in their header) that enclose the declaration: substituting them
@@ -314,8 +341,11 @@ def _index_defs(locals_: dict[str, VarInfo], by_name: dict[str, list[Access]],
             continue
         if any(u.writes or u.role in ("addr", "call") for u in by_name.get(name, [])):
             continue
-        decls = [d for d in info.node.children_by_field_name("declarator")
-                 if d.type == "init_declarator" and text(d.child_by_field_name("declarator")) == name]
+        decls = [
+            d
+            for d in info.node.children_by_field_name("declarator")
+            if d.type == "init_declarator" and text(d.child_by_field_name("declarator")) == name
+        ]
         if len(decls) != 1 or decls[0].child_by_field_name("value") is None:
             continue
         poly = linear(decls[0].child_by_field_name("value"))
@@ -329,8 +359,11 @@ def _index_defs(locals_: dict[str, VarInfo], by_name: dict[str, list[Access]],
         for used in poly_names(poly):
             if used == header.var or used not in varying:
                 continue
-            enclosing = [loop for h, loop in inner.get(used, [])
-                         if h.declared_in_init and _inside(nodes[name], loop)]
+            enclosing = [
+                loop
+                for h, loop in inner.get(used, [])
+                if h.declared_in_init and _inside(nodes[name], loop)
+            ]
             if not enclosing or used in raw:
                 ok = False
         if ok:
@@ -356,8 +389,12 @@ def _imbalance(body: Node, var: str, varying: set[str], scope: Scope) -> str:
     return ""
 
 
-def make_scope(function: Node, functions: dict[str, Node], globals_: dict[str, VarInfo],
-               purity: PurityChecker | None = None) -> Scope:
+def make_scope(
+    function: Node,
+    functions: dict[str, Node],
+    globals_: dict[str, VarInfo],
+    purity: PurityChecker | None = None,
+) -> Scope:
     from parcodegen.autopar.syntax import function_params
 
     body = function.child_by_field_name("body")

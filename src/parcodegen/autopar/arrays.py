@@ -31,15 +31,22 @@ def substitute(poly: Poly | None, defs: dict[str, Poly]) -> Poly | None:
         term: Poly = {(): coef}
         for name in mono:
             factor = defs.get(name, {(name,): 1})
-            term = {tuple(sorted(a + b)): ca * cb for a, ca in term.items()
-                    for b, cb in factor.items()}
+            term = {
+                tuple(sorted(a + b)): ca * cb for a, ca in term.items() for b, cb in factor.items()
+            }
         for m, c in term.items():
             out[m] = out.get(m, 0) + c
     return {m: c for m, c in out.items() if c}
 
 
-def owned_key(acc: Access, var: str, varying: set[str], inner: Inner,
-              header: LoopHeader | None = None, defs: dict[str, Poly] | None = None):
+def owned_key(
+    acc: Access,
+    var: str,
+    varying: set[str],
+    inner: Inner,
+    header: LoopHeader | None = None,
+    defs: dict[str, Poly] | None = None,
+):
     """Which slice of the array this access touches, as owned by one iteration of `var`:
     (('exact', dim, c, rest), offset) for index c*var + rest + offset (offset a constant),
     (('block', dim, S), 0) for var*S + j with 0 <= j < S (j an enclosing inner loop's
@@ -60,9 +67,12 @@ def owned_key(acc: Access, var: str, varying: set[str], inner: Inner,
             offset = rest.get((), 0)
             symbolic = {m: c for m, c in rest.items() if m != ()}
             return ("exact", k, stride[()], freeze(symbolic)), offset
-        if len(stride) == 1 and list(stride.values()) == [1] and not (
-            poly_names(stride) & varying
-        ) and _in_block(rest, stride, inner, acc.node):
+        if (
+            len(stride) == 1
+            and list(stride.values()) == [1]
+            and not (poly_names(stride) & varying)
+            and _in_block(rest, stride, inner, acc.node)
+        ):
             return ("block", k, freeze(stride)), 0
         if stride == {(): 1} and header is not None and _in_column(rest, header, varying):
             size = {m: c for m, c in (linear(header.bound) or {}).items() if m != ()}
@@ -124,9 +134,15 @@ def _in_column(rest: Poly, header: LoopHeader, varying: set[str]) -> bool:
     return bool(rest)
 
 
-def array_keys(arrays: dict[str, VarInfo], by_name: dict[str, list[Access]],
-               header: LoopHeader, varying: set[str], inner: Inner, defs: dict[str, Poly],
-               result: LoopAnalysis) -> tuple[dict[str, set], dict[str, set]]:
+def array_keys(
+    arrays: dict[str, VarInfo],
+    by_name: dict[str, list[Access]],
+    header: LoopHeader,
+    varying: set[str],
+    inner: Inner,
+    defs: dict[str, Poly],
+    result: LoopAnalysis,
+) -> tuple[dict[str, set], dict[str, set]]:
     """(written array -> the (key, offset) set it uses, read-only array -> its keys)."""
     var, step = header.var, header.step
     keys: dict[str, set] = {}
@@ -142,8 +158,10 @@ def array_keys(arrays: dict[str, VarInfo], by_name: dict[str, list[Access]],
         if info.const:
             continue  # the compiler rejects the write anyway
         if info.kind == "pointer" and info.depth > 1:
-            result.reasons.append(f"writes through '{name}' ({info.type_text} with "
-                                  f"{info.depth} levels): rows may alias")
+            result.reasons.append(
+                f"writes through '{name}' ({info.type_text} with "
+                f"{info.depth} levels): rows may alias"
+            )
             continue
         found: dict[object, Access] = {}
         offsets: set[int] = set()
@@ -156,14 +174,18 @@ def array_keys(arrays: dict[str, VarInfo], by_name: dict[str, list[Access]],
         if None in found:
             bad = found[None]
             if any(d is None for d in bad.dims):
-                result.reasons.append(f"indirect or non-affine index in '{text(bad.top)}' "
-                                      "(line %d)" % (bad.node.start_point[0] + 1))
+                result.reasons.append(
+                    f"indirect or non-affine index in '{text(bad.top)}' "
+                    "(line %d)" % (bad.node.start_point[0] + 1)
+                )
             elif not bad.dims:
                 result.reasons.append(f"'{name}' is written and also used as a whole")
             else:
-                result.reasons.append(f"'{text(bad.top)}' (line {bad.node.start_point[0] + 1})"
-                                      f" is not owned by one iteration of '{var}': "
-                                      "possible cross-iteration conflict")
+                result.reasons.append(
+                    f"'{text(bad.top)}' (line {bad.node.start_point[0] + 1})"
+                    f" is not owned by one iteration of '{var}': "
+                    "possible cross-iteration conflict"
+                )
             continue
         key = next(iter(found))
         window = abs(key[2] * (step or 1)) if key[0] == "exact" else 1
@@ -175,8 +197,9 @@ def array_keys(arrays: dict[str, VarInfo], by_name: dict[str, list[Access]],
     return keys, reads
 
 
-def check_aliasing(arrays: dict[str, VarInfo], keys: dict[str, set],
-                    reads: dict[str, set], result: LoopAnalysis) -> None:
+def check_aliasing(
+    arrays: dict[str, VarInfo], keys: dict[str, set], reads: dict[str, set], result: LoopAnalysis
+) -> None:
     """A written array and another array, either of them a (non-restrict) pointer, may
     overlap: the other must then be used only at the very elements the writer owns."""
     for w, mine in keys.items():
@@ -188,8 +211,10 @@ def check_aliasing(arrays: dict[str, VarInfo], keys: dict[str, set],
                 continue
             theirs = keys.get(other, reads.get(other, {None}))
             if not theirs <= mine:
-                result.reasons.append(f"'{w}' and '{other}' may alias (a pointer is involved)"
-                                      f" and '{other}' is used at other elements than '{w}'")
+                result.reasons.append(
+                    f"'{w}' and '{other}' may alias (a pointer is involved)"
+                    f" and '{other}' is used at other elements than '{w}'"
+                )
 
 
 def _bases(info: VarInfo, scope: Scope) -> set[str] | None:
@@ -198,8 +223,9 @@ def _bases(info: VarInfo, scope: Scope) -> set[str] | None:
     decl = info.node
     init = None
     for d in decl.children_by_field_name("declarator") if decl is not None else []:
-        if d.type == "init_declarator" and info.name in identifiers(d.child_by_field_name(
-                "declarator") or d):
+        if d.type == "init_declarator" and info.name in identifiers(
+            d.child_by_field_name("declarator") or d
+        ):
             init = d.child_by_field_name("value")
     if init is None:
         return None
@@ -210,8 +236,13 @@ def _bases(info: VarInfo, scope: Scope) -> set[str] | None:
     return identifiers(init)
 
 
-def check_derived(arrays: dict[str, VarInfo], by_name: dict[str, list[Access]],
-                   scope: Scope, loop: Node, result: LoopAnalysis) -> None:
+def check_derived(
+    arrays: dict[str, VarInfo],
+    by_name: dict[str, list[Access]],
+    scope: Scope,
+    loop: Node,
+    result: LoopAnalysis,
+) -> None:
     """A local pointer or reference into another array may overlap it at any offset: when
     either is written, the other must not be used in the loop at all."""
     written = {n for n in arrays if any(u.writes for u in by_name[n])}
@@ -225,5 +256,4 @@ def check_derived(arrays: dict[str, VarInfo], by_name: dict[str, list[Access]],
         suspects = others if bases is None else (bases & others)
         for other in sorted(suspects):
             if name in written or other in written:
-                result.reasons.append(f"'{name}' may point into '{other}' (both used, one "
-                                      "written)")
+                result.reasons.append(f"'{name}' may point into '{other}' (both used, one written)")

@@ -77,7 +77,9 @@ def parse_header(loop: Node) -> tuple[LoopHeader | None, str]:
         return None, f"loop increment '{text(update)}' is not ++, --, += c or -= c"
     if op == "!=" and step not in (1, -1):
         return None, "a != condition needs a unit step"
-    if step is not None and ((op in ("<", "<=") and step <= 0) or (op in (">", ">=") and step >= 0)):
+    if step is not None and (
+        (op in ("<", "<=") and step <= 0) or (op in (">", ">=") and step >= 0)
+    ):
         return None, "loop step goes away from the bound"
     header = LoopHeader(var, declared, vtype, lower, op, bound, step, step_node, htext)
     return header, ""
@@ -175,13 +177,21 @@ def linear(node: Node) -> Poly | None:
     if t == "call_expression":
         fn = node.child_by_field_name("function")
         args = node.child_by_field_name("arguments")
-        if fn is not None and fn.type == "field_expression" and text(
-            fn.child_by_field_name("field")
-        ) == "size" and args is not None and args.named_child_count == 0:
+        if (
+            fn is not None
+            and fn.type == "field_expression"
+            and text(fn.child_by_field_name("field")) == "size"
+            and args is not None
+            and args.named_child_count == 0
+        ):
             return {(text(node).replace(" ", ""),): 1}
-        if fn is not None and fn.type == "template_function" and text(
-            fn.child_by_field_name("name")
-        ) == "static_cast" and args is not None and args.named_child_count == 1:
+        if (
+            fn is not None
+            and fn.type == "template_function"
+            and text(fn.child_by_field_name("name")) == "static_cast"
+            and args is not None
+            and args.named_child_count == 1
+        ):
             return linear(args.named_children[0])
         return None
     if t == "unary_expression":

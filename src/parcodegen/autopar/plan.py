@@ -95,8 +95,11 @@ def _plan_nest(loop: Node, fn_name: str, scope: Scope, out: FilePlan) -> list[Ne
         note.decision = "left alone: inside an existing OpenMP region"
         return []
     if loop.type != "for_statement":
-        kind = {"while_statement": "while loop", "do_statement": "do-while loop",
-                "for_range_loop": "range-based for loop"}[loop.type]
+        kind = {
+            "while_statement": "while loop",
+            "do_statement": "do-while loop",
+            "for_range_loop": "range-based for loop",
+        }[loop.type]
         note.decision = f"not parallelized: {kind} (only canonical for loops are handled)"
         return _inside(loop, fn_name, scope, out)
     analysis = analyze_loop(loop, scope)
@@ -191,9 +194,10 @@ def _innermost_safe(loop: Node, scope: Scope) -> LoopAnalysis | None:
 
 def _has_calls(loop: Node) -> bool:
     return any(
-        n.type == "call_expression" and not callee_name(n).startswith(".")
-        and callee_name(n).split("::")[-1] not in ("min", "max", "sqrt", "fabs", "abs",
-                                                   "static_cast")
+        n.type == "call_expression"
+        and not callee_name(n).startswith(".")
+        and callee_name(n).split("::")[-1]
+        not in ("min", "max", "sqrt", "fabs", "abs", "static_cast")
         for n in walk(loop)
     )
 

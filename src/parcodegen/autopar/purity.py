@@ -19,28 +19,142 @@ from parcodegen.autopar.syntax import (
 )
 
 PURE_MATH = {
-    "sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "pow",
-    "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh",
-    "asinh", "acosh", "atanh", "fabs", "abs", "labs", "llabs", "floor", "ceil", "round",
-    "lround", "llround", "trunc", "fmod", "remainder", "fmin", "fmax", "fma", "hypot",
-    "erf", "erfc", "tgamma", "copysign", "isnan", "isinf", "isfinite", "signbit",
-    "min", "max", "clamp", "sqrtf", "expf", "logf", "powf", "sinf", "cosf", "fabsf",
-    "floorf", "ceilf", "fminf", "fmaxf", "static_cast", "size_t", "double", "float",
-    "int", "long", "unsigned", "bool",
+    "sqrt",
+    "cbrt",
+    "exp",
+    "exp2",
+    "expm1",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "pow",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "fabs",
+    "abs",
+    "labs",
+    "llabs",
+    "floor",
+    "ceil",
+    "round",
+    "lround",
+    "llround",
+    "trunc",
+    "fmod",
+    "remainder",
+    "fmin",
+    "fmax",
+    "fma",
+    "hypot",
+    "erf",
+    "erfc",
+    "tgamma",
+    "copysign",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "signbit",
+    "min",
+    "max",
+    "clamp",
+    "sqrtf",
+    "expf",
+    "logf",
+    "powf",
+    "sinf",
+    "cosf",
+    "fabsf",
+    "floorf",
+    "ceilf",
+    "fminf",
+    "fmaxf",
+    "static_cast",
+    "size_t",
+    "double",
+    "float",
+    "int",
+    "long",
+    "unsigned",
+    "bool",
 }
 IO_NAMES = {
-    "printf", "fprintf", "sprintf", "snprintf", "puts", "putchar", "fputs", "fputc",
-    "scanf", "fscanf", "sscanf", "getchar", "fgets", "fread", "fwrite", "fopen",
-    "fclose", "fflush", "perror", "cout", "cerr", "clog", "cin", "ofstream", "ifstream",
-    "write", "read", "open", "close",
+    "printf",
+    "fprintf",
+    "sprintf",
+    "snprintf",
+    "puts",
+    "putchar",
+    "fputs",
+    "fputc",
+    "scanf",
+    "fscanf",
+    "sscanf",
+    "getchar",
+    "fgets",
+    "fread",
+    "fwrite",
+    "fopen",
+    "fclose",
+    "fflush",
+    "perror",
+    "cout",
+    "cerr",
+    "clog",
+    "cin",
+    "ofstream",
+    "ifstream",
+    "write",
+    "read",
+    "open",
+    "close",
 }
-HIDDEN_STATE = {"rand", "srand", "random", "srandom", "drand48", "time", "clock",
-                "malloc", "free", "realloc", "calloc", "exit", "abort", "lgamma",
-                "strtok", "getenv", "system", "gettimeofday", "omp_get_thread_num"}
-READ_METHODS = {"size", "empty", "at", "front", "back", "data", "begin", "end",
-                "cbegin", "cend"}
-CONTAINER_MUTATORS = {"push_back", "emplace_back", "pop_back", "clear", "resize",
-                      "reserve", "assign", "insert", "erase", "swap", "fill"}
+HIDDEN_STATE = {
+    "rand",
+    "srand",
+    "random",
+    "srandom",
+    "drand48",
+    "time",
+    "clock",
+    "malloc",
+    "free",
+    "realloc",
+    "calloc",
+    "exit",
+    "abort",
+    "lgamma",
+    "strtok",
+    "getenv",
+    "system",
+    "gettimeofday",
+    "omp_get_thread_num",
+}
+READ_METHODS = {"size", "empty", "at", "front", "back", "data", "begin", "end", "cbegin", "cend"}
+CONTAINER_MUTATORS = {
+    "push_back",
+    "emplace_back",
+    "pop_back",
+    "clear",
+    "resize",
+    "reserve",
+    "assign",
+    "insert",
+    "erase",
+    "swap",
+    "fill",
+}
 
 
 def base_name(name: str) -> str:
@@ -99,9 +213,10 @@ class PurityChecker:
                 field = "left" if n.type == "assignment_expression" else "argument"
                 target = strip_parens(n.child_by_field_name(field))
                 while target.type in ("subscript_expression", "field_expression"):
-                    if target.type == "field_expression" and text(
-                        target.child_by_field_name("operator")
-                    ) == "->":
+                    if (
+                        target.type == "field_expression"
+                        and text(target.child_by_field_name("operator")) == "->"
+                    ):
                         return f"{name} writes through a pointer"
                     target = strip_parens(target.child_by_field_name("argument"))
                 root = text(target)
@@ -133,8 +248,13 @@ class PurityChecker:
                         return inner
                     continue
                 return f"{name} calls unknown function {callee}"
-            if n.type in ("new_expression", "delete_expression", "throw_statement",
-                          "lambda_expression", "goto_statement"):
+            if n.type in (
+                "new_expression",
+                "delete_expression",
+                "throw_statement",
+                "lambda_expression",
+                "goto_statement",
+            ):
                 return f"{name} uses {n.type.split('_')[0]}"
             if n.type == "identifier" and text(n) in IO_NAMES:
                 return f"{name} does I/O ({text(n)})"

@@ -24,8 +24,11 @@ from parcodegen.autopar.syntax import (
 
 def _container(name: str, fn: Node) -> VarInfo | None:
     body = fn.child_by_field_name("body")
-    found = [v for v in function_params(fn) + (local_declarations(body) if body else [])
-             if v.name == name]
+    found = [
+        v
+        for v in function_params(fn) + (local_declarations(body) if body else [])
+        if v.name == name
+    ]
     if len(found) != 1:
         return None
     info = found[0]
@@ -34,8 +37,9 @@ def _container(name: str, fn: Node) -> VarInfo | None:
     return info
 
 
-def rewrite_range_loops(code: str, functions: set[str],
-                        only_lines: set[int] | None = None) -> tuple[str, dict[int, str]]:
+def rewrite_range_loops(
+    code: str, functions: set[str], only_lines: set[int] | None = None
+) -> tuple[str, dict[int, str]]:
     """(new code, line -> original loop header) for the range loops rewritten in the named
     functions; `only_lines` limits the rewrite to loops starting on those lines."""
     tree = parse(code)
@@ -59,7 +63,7 @@ def rewrite_range_loops(code: str, functions: set[str],
                 edits.append(edit)
                 body = loop.child_by_field_name("body")
                 headers[line] = " ".join(
-                    data[loop.start_byte:body.start_byte].decode("utf-8").split()
+                    data[loop.start_byte : body.start_byte].decode("utf-8").split()
                 ).rstrip(" {")
     # nested rewrites overlap: keep outer ones only when they contain no other edit
     edits.sort(key=lambda e: e[0])
@@ -95,13 +99,15 @@ def _rewrite(loop: Node, fn: Node, data: bytes) -> tuple[int, int, bytes] | None
     open_paren = next((k for k in kids if k.type == "("), None)
     if open_paren is None:
         return None
-    declaration = data[open_paren.end_byte:decl.end_byte].decode("utf-8").strip()
+    declaration = data[open_paren.end_byte : decl.end_byte].decode("utf-8").strip()
     idx = f"ap_i{line_of(loop)}"
     if idx.encode() in data:
         return None
-    head = (f"for (std::size_t {idx} = 0; {idx} < {rng}.size(); ++{idx}) "
-            f"{{ {declaration} = {rng}[{idx}];")
-    body_text = data[body.start_byte:body.end_byte].decode("utf-8")
+    head = (
+        f"for (std::size_t {idx} = 0; {idx} < {rng}.size(); ++{idx}) "
+        f"{{ {declaration} = {rng}[{idx}];"
+    )
+    body_text = data[body.start_byte : body.end_byte].decode("utf-8")
     if body.type == "compound_statement":
         rest = body_text[1:]
         new = head + (rest if rest[:1].isspace() else " " + rest)

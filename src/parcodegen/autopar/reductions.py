@@ -14,11 +14,9 @@ from parcodegen.autopar.access import Access
 from parcodegen.autopar.syntax import Node, callee_name, identifiers, strip_parens, text
 
 _COMPOUND = {"+=": "+", "-=": "+", "*=": "*", "&=": "&", "|=": "|", "^=": "^"}
-_BINARY = {"+": "+", "-": "+", "*": "*", "&": "&", "|": "|", "^": "^", "&&": "&&",
-           "||": "||"}
+_BINARY = {"+": "+", "-": "+", "*": "*", "&": "&", "|": "|", "^": "^", "&&": "&&", "||": "||"}
 _COMMUTATIVE = {"+", "*", "&", "|", "^", "&&", "||"}
-_MINMAX = {"max": "max", "fmax": "max", "fmaxf": "max", "min": "min", "fmin": "min",
-           "fminf": "min"}
+_MINMAX = {"max": "max", "fmax": "max", "fmaxf": "max", "min": "min", "fmin": "min", "fminf": "min"}
 
 
 def _norm(node: Node | None) -> str:
@@ -51,8 +49,11 @@ def _pattern(acc: Access) -> tuple[str, list[Node]] | None:
         if bop in _BINARY:
             if text(strip_parens(left_e)) == s and s not in identifiers(right_e):
                 return _BINARY[bop], [acc.node, strip_parens(left_e)]
-            if (bop in _COMMUTATIVE and text(strip_parens(right_e)) == s
-                    and s not in identifiers(left_e)):
+            if (
+                bop in _COMMUTATIVE
+                and text(strip_parens(right_e)) == s
+                and s not in identifiers(left_e)
+            ):
                 return _BINARY[bop], [acc.node, strip_parens(right_e)]
         return None
     if r.type == "call_expression":
@@ -79,9 +80,10 @@ def _if_form(acc: Access, value: Node) -> tuple[str, list[Node]] | None:
         stmt, holder = holder, holder.parent
     if holder is None or holder.type != "if_statement":
         return None
-    if holder.child_by_field_name("consequence") != stmt or holder.child_by_field_name(
-        "alternative"
-    ) is not None:
+    if (
+        holder.child_by_field_name("consequence") != stmt
+        or holder.child_by_field_name("alternative") is not None
+    ):
         return None
     cond = holder.child_by_field_name("condition")
     if cond is not None and cond.type == "condition_clause":
@@ -90,8 +92,9 @@ def _if_form(acc: Access, value: Node) -> tuple[str, list[Node]] | None:
     if cond is None or cond.type != "binary_expression":
         return None
     op = text(cond.child_by_field_name("operator"))
-    left, right = strip_parens(cond.child_by_field_name("left")), strip_parens(
-        cond.child_by_field_name("right")
+    left, right = (
+        strip_parens(cond.child_by_field_name("left")),
+        strip_parens(cond.child_by_field_name("right")),
     )
     s, e = acc.name, _norm(value)
     if text(right) == s and _norm(left) == e:

@@ -17,10 +17,32 @@ import tree_sitter_cpp
 Node = tree_sitter.Node
 
 SCALAR_TYPES = {
-    "bool", "char", "short", "int", "long", "unsigned", "signed", "float", "double",
-    "size_t", "std::size_t", "ptrdiff_t", "std::ptrdiff_t", "int8_t", "int16_t",
-    "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
-    "std::int32_t", "std::int64_t", "std::uint32_t", "std::uint64_t", "ssize_t",
+    "bool",
+    "char",
+    "short",
+    "int",
+    "long",
+    "unsigned",
+    "signed",
+    "float",
+    "double",
+    "size_t",
+    "std::size_t",
+    "ptrdiff_t",
+    "std::ptrdiff_t",
+    "int8_t",
+    "int16_t",
+    "int32_t",
+    "int64_t",
+    "uint8_t",
+    "uint16_t",
+    "uint32_t",
+    "uint64_t",
+    "std::int32_t",
+    "std::int64_t",
+    "std::uint32_t",
+    "std::uint64_t",
+    "ssize_t",
 }
 INTEGER_WORDS = SCALAR_TYPES - {"float", "double", "bool"}
 CONTAINERS = ("vector", "array", "valarray", "deque")
@@ -67,8 +89,10 @@ def is_callee(n: Node) -> bool:
     parent = n.parent
     while parent is not None and parent.type in ("qualified_identifier", "template_function"):
         n, parent = parent, parent.parent
-    return parent is not None and parent.type == "call_expression" and (
-        parent.child_by_field_name("function") == n
+    return (
+        parent is not None
+        and parent.type == "call_expression"
+        and (parent.child_by_field_name("function") == n)
     )
 
 
@@ -174,9 +198,7 @@ def declared_vars(decl: Node) -> list[VarInfo]:
         depth = pointers + arrays + (1 if kind == "container" else 0)
         if kind == "container":
             depth += type_text.count("vector<") - 1
-        out.append(
-            VarInfo(text(d), kind, type_text, reference, const, restrict, depth, decl)
-        )
+        out.append(VarInfo(text(d), kind, type_text, reference, const, restrict, depth, decl))
     return out
 
 

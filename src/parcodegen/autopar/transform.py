@@ -11,8 +11,14 @@ from parcodegen.autopar.plan import NestPlan
 from parcodegen.autopar.syntax import Node
 
 
-def pragma(analysis: LoopAnalysis, *, schedule: str | None, collapse: int = 1,
-           simd: bool = False, parallel: bool = True) -> str:
+def pragma(
+    analysis: LoopAnalysis,
+    *,
+    schedule: str | None,
+    collapse: int = 1,
+    simd: bool = False,
+    parallel: bool = True,
+) -> str:
     head = "#pragma omp parallel for" if parallel else "#pragma omp"
     if simd:
         head += " simd"
@@ -74,13 +80,15 @@ def _edits(nests: list[NestPlan], choice: str) -> tuple[list[tuple[Node, str]], 
             edits.append((a.loop, pragma(a, schedule=other_schedule(a))))
             applied = True
         elif choice == "inner" and nest.inner is not None:
-            edits.append((nest.inner.loop, pragma(nest.inner, schedule=default_schedule(
-                nest.inner))))
+            edits.append(
+                (nest.inner.loop, pragma(nest.inner, schedule=default_schedule(nest.inner)))
+            )
             applied = True
         elif choice == "simd" and nest.simd is not None and nest.simd.loop != a.loop:
             edits.append((a.loop, pragma(a, schedule=sched)))
-            edits.append((nest.simd.loop, pragma(nest.simd, schedule=None, simd=True,
-                                                 parallel=False)))
+            edits.append(
+                (nest.simd.loop, pragma(nest.simd, schedule=None, simd=True, parallel=False))
+            )
             applied = True
         elif choice == "simd" and a.innermost and nest.simd is not None:
             edits.append((a.loop, pragma(a, schedule=sched, simd=True)))

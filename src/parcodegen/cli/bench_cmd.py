@@ -1,13 +1,13 @@
 """`parcodegen bench run|report|rescore`: evaluate a strategy x model over a suite.
 
-  bench run --suite builtin --strategy parallel --backend B --model M --samples N -k 1,5
-      N generations per problem (single-shot, or --mode agent for the feedback loop), each
-      verified and timed, all stored before scoring. Re-running resumes; a larger
-      --samples extends the run. --scheduler tcp://HOST:PORT sends generation and the
-      checks to a Dask cluster, and the timings to its workers with the `timing` resource.
-  bench list                           the stored runs (ids for report / rescore / synth)
-  bench report RUN [RUN...] [-o DIR]   Markdown + self-contained HTML, with plots
-  bench rescore RUN [RUN...]           every metric again, from the store alone (JSON)
+bench run --suite builtin --strategy parallel --backend B --model M --samples N -k 1,5
+    N generations per problem (single-shot, or --mode agent for the feedback loop), each
+    verified and timed, all stored before scoring. Re-running resumes; a larger
+    --samples extends the run. --scheduler tcp://HOST:PORT sends generation and the
+    checks to a Dask cluster, and the timings to its workers with the `timing` resource.
+bench list                           the stored runs (ids for report / rescore / synth)
+bench report RUN [RUN...] [-o DIR]   Markdown + self-contained HTML, with plots
+bench rescore RUN [RUN...]           every metric again, from the store alone (JSON)
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     rep.add_argument("runs", nargs="+", metavar="RUN")
     rep.add_argument("-k", "--ks", default="1,5,10")
     rep.add_argument("-o", "--output", help="report directory (default: <run dir>/report)")
-    rep.add_argument("--run-dir", help="run store directory (default: $PARCODEGEN_RUN_DIR or the cache)")
+    rep.add_argument(
+        "--run-dir", help="run store directory (default: $PARCODEGEN_RUN_DIR or the cache)"
+    )
     rep.set_defaults(func=cmd_report)
 
     ls = bsub.add_parser("list", help="the stored runs: configuration, progress, state, spend")
@@ -63,9 +65,14 @@ def add_campaign_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backend", action=BackendOption, help=BACKEND_HELP)  # synth: several
     p.add_argument("--model", default="", help="model name")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint")
-    p.add_argument("--no-cache", action="store_true",
-                   help="do not use the on-disk response cache for model calls")
-    p.add_argument("--script", help="scripted backend: JSON file, a list of replies or {problem id: [replies]}")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not use the on-disk response cache for model calls",
+    )
+    p.add_argument(
+        "--script", help="scripted backend: JSON file, a list of replies or {problem id: [replies]}"
+    )
     p.add_argument("--recording", help="replay backend: the JSONL recording to serve")
     p.add_argument("--record", help="append every model call to this JSONL (for --backend replay)")
     p.add_argument("--samples", type=int, default=1, help="generations per problem (N)")
@@ -83,7 +90,9 @@ def add_campaign_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=2, help="local check processes")
     p.add_argument("--scheduler", help="Dask scheduler tcp://HOST:PORT (default: local pool)")
     p.add_argument("--kb", help="knowledge base for rag strategies")
-    p.add_argument("--run-dir", help="run store directory (default: $PARCODEGEN_RUN_DIR or the cache)")
+    p.add_argument(
+        "--run-dir", help="run store directory (default: $PARCODEGEN_RUN_DIR or the cache)"
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="print every attempt")
 
 
@@ -195,7 +204,9 @@ def make_campaign_backend(args: argparse.Namespace, executor: Any = None) -> tup
         else:
             backend = ClusterBackend(BackendSpec.of(name, opts), mode, backend, executor)
             where = backend.describe()
-    wrapped = wrap_backend(backend, cache_dir=response_cache_dir(args, name), record_path=args.record)
+    wrapped = wrap_backend(
+        backend, cache_dir=response_cache_dir(args, name), record_path=args.record
+    )
     return name, wrapped, where
 
 
@@ -212,7 +223,9 @@ def campaign_config(args: argparse.Namespace, backend: str) -> Any:
     )  # fmt: skip
 
 
-def run_campaign_from_args(args: argparse.Namespace, name: str, seeds: int = 1) -> tuple[str, Any, Any]:
+def run_campaign_from_args(
+    args: argparse.Namespace, name: str, seeds: int = 1
+) -> tuple[str, Any, Any]:
     """Run (or resume) the campaign the arguments describe: (run id, loop result, store)."""
     from parcodegen.agent.executors import make_executor
     from parcodegen.cli.optimize_cmd import retriever_for
@@ -270,7 +283,11 @@ def write_report(store: Any, run_ids: list[str], ks: list[int], out: Path) -> di
     plots = all_plots(scores, ks)
     for name, png in plots.items():
         (out / f"{name}.png").write_bytes(png)
-    paths = {"markdown": out / "report.md", "html": out / "report.html", "json": out / "metrics.json"}
+    paths = {
+        "markdown": out / "report.md",
+        "html": out / "report.html",
+        "json": out / "metrics.json",
+    }
     paths["markdown"].write_text(render_markdown(scores, ks, {n: f"{n}.png" for n in plots}))
     paths["html"].write_text(render_html(scores, ks, {n: b64(p) for n, p in plots.items()}))
     paths["json"].write_text(dumps(scores, ks))
@@ -323,7 +340,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not rows:
         print(f"no runs in {store.path}")
         return 0
-    print("| run | created | strategy | backend / model | mode | problems x samples | attempts | state | tokens | cost |")
+    print(
+        "| run | created | strategy | backend / model | mode | problems x samples | attempts | state | tokens | cost |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         who = r["backend"] + (f" / {r['model']}" if r["model"] else "")

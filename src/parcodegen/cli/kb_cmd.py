@@ -85,13 +85,20 @@ def cmd_add_seed(args: argparse.Namespace) -> int:
                 failed += 1
                 print(f"  {d.name:28s} {status.upper()}: {message}")
                 continue
-            entry = seed_entry(d, raw_speedup=speedup, hardware=hardware, compiler=compiler,
-                               verified=True)
+            entry = seed_entry(
+                d, raw_speedup=speedup, hardware=hardware, compiler=compiler, verified=True
+            )
             kb.replace([entry])
-            print(f"  {d.name:28s} pass  speedup {speedup:5.2f}x (normalized {entry.speedup:.2f})",
-                  flush=True)
-            measured[d.name] = {"status": "pass", "raw_speedup": round(speedup, 4),
-                                "hardware": hardware, "compiler": compiler}
+            print(
+                f"  {d.name:28s} pass  speedup {speedup:5.2f}x (normalized {entry.speedup:.2f})",
+                flush=True,
+            )
+            measured[d.name] = {
+                "status": "pass",
+                "raw_speedup": round(speedup, 4),
+                "hardware": hardware,
+                "compiler": compiler,
+            }
         print(f"{len(kb)} entries in {kb.path}; {failed} seed(s) failed verification")
     if args.record:
         known = {d.name for d in seed_dirs(root)}
@@ -147,10 +154,20 @@ def run_entries(run_dir: Path, run_id: str | None = None) -> tuple[list[KBEntry]
                     notes.append(f"{rid}: candidate {cid} of {pid}: code not stored")
                     continue
                 slow = slow_by_problem[pid] or ""
-                entries.append(KBEntry.make(
-                    family=pid, slow_code=slow, fast_code=code, raw_speedup=speed,
-                    source="run", hardware=hardware, compiler=compiler, verified=True,
-                    slow_tokens=count_tokens(slow), fast_tokens=count_tokens(code)))
+                entries.append(
+                    KBEntry.make(
+                        family=pid,
+                        slow_code=slow,
+                        fast_code=code,
+                        raw_speedup=speed,
+                        source="run",
+                        hardware=hardware,
+                        compiler=compiler,
+                        verified=True,
+                        slow_tokens=count_tokens(slow),
+                        fast_tokens=count_tokens(code),
+                    )
+                )
     finally:
         store.close()
     return entries, notes
@@ -165,8 +182,10 @@ def cmd_add_run(args: argparse.Namespace) -> int:
         print(f"  skipped: {note}")
     with _open(args) as kb:
         added, present = kb.add(entries)
-    print(f"found {len(entries)} verified faster candidates; stored {len(added)} new "
-          f"({len(present)} already present)")
+    print(
+        f"found {len(entries)} verified faster candidates; stored {len(added)} new "
+        f"({len(present)} already present)"
+    )
     return 0 if entries else 1
 
 
@@ -182,8 +201,10 @@ def cmd_query(args: argparse.Namespace) -> int:
         print("no example found")
         return 1
     for rank, h in enumerate(hits, 1):
-        print(f"=== {rank}. {h.id}  family={h.family}  speedup {h.speedup:.2f} "
-              f"(raw {h.raw_speedup:.2f})  source={h.source}  verified={h.verified}")
+        print(
+            f"=== {rank}. {h.id}  family={h.family}  speedup {h.speedup:.2f} "
+            f"(raw {h.raw_speedup:.2f})  source={h.source}  verified={h.verified}"
+        )
         print("--- slow")
         print(h.slow_code.rstrip())
         print("--- fast")
@@ -198,12 +219,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats, indent=1))
         return 0
     print(f"knowledge base {stats['path']}")
-    print(f"  entries   {stats['entries']} ({stats['verified']} verified, "
-          f"{stats['families']} families)")
+    print(
+        f"  entries   {stats['entries']} ({stats['verified']} verified, "
+        f"{stats['families']} families)"
+    )
     for source, n in stats["by_source"].items():
         print(f"    {source:6s} {n}")
-    print(f"  speedup   mean {stats['mean_speedup']} normalized, mean raw "
-          f"{stats['mean_raw_speedup']}, max raw {stats['max_raw_speedup']}")
+    print(
+        f"  speedup   mean {stats['mean_speedup']} normalized, mean raw "
+        f"{stats['mean_raw_speedup']}, max raw {stats['max_raw_speedup']}"
+    )
     emb = stats["embedder"]
     print(f"  embedder  {emb['embedder']} dim {emb['dim']} {json.dumps(emb['params'])}")
     print(f"  index     {stats['index']['kind']} ({stats['index']['vectors']} vectors)")
@@ -220,36 +245,53 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ parser
 def register(subparsers: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--kb", metavar="PATH", default=None,
-                        help="knowledge base directory (default: the user cache KB, "
-                             "built from the packaged seeds on first use)")
-    common.add_argument("--embedder", default=None, choices=EMBEDDERS.names(),
-                        help="embedder for a new KB (an existing KB keeps its own)")
+    common.add_argument(
+        "--kb",
+        metavar="PATH",
+        default=None,
+        help="knowledge base directory (default: the user cache KB, "
+        "built from the packaged seeds on first use)",
+    )
+    common.add_argument(
+        "--embedder",
+        default=None,
+        choices=EMBEDDERS.names(),
+        help="embedder for a new KB (an existing KB keeps its own)",
+    )
     kb = subparsers.add_parser("kb", help="the knowledge base of slow/fast example pairs")
     sub = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
 
     p = sub.add_parser("ingest-pie", parents=[common], help="ingest a PIE-format JSONL file")
     p.add_argument("file")
-    p.add_argument("--max-tokens", type=int, default=DEFAULT_MAX_TOKENS,
-                   help="drop pairs whose slow or fast code exceeds this many o200k tokens")
+    p.add_argument(
+        "--max-tokens",
+        type=int,
+        default=DEFAULT_MAX_TOKENS,
+        help="drop pairs whose slow or fast code exceeds this many o200k tokens",
+    )
     p.add_argument("--show", type=int, default=10, help="dropped-line messages to print")
     p.add_argument("--dry-run", action="store_true", help="report only; store nothing")
     p.set_defaults(func=cmd_ingest_pie)
 
-    p = sub.add_parser("add-seed", parents=[common],
-                       help="verify, time and store the packaged seed pairs")
+    p = sub.add_parser(
+        "add-seed", parents=[common], help="verify, time and store the packaged seed pairs"
+    )
     p.add_argument("names", nargs="*", help="seed names (default: all)")
     p.add_argument("--seeds-dir", default=None, help="another directory of seed problems")
     p.add_argument("--reps", type=int, default=5, help="timing repetitions")
     p.add_argument("--threads", type=int, default=None, help="timing threads")
     p.add_argument("--no-race", action="store_true", help="skip the race detector")
     p.add_argument("--force", action="store_true", help="re-measure seeds already stored")
-    p.add_argument("--record", action="store_true",
-                   help="save the measurements to measured.json beside the seeds")
+    p.add_argument(
+        "--record",
+        action="store_true",
+        help="save the measurements to measured.json beside the seeds",
+    )
     p.set_defaults(func=cmd_add_seed)
 
-    p = sub.add_parser("add-run", parents=[common],
-                       help="store the verified faster candidates of a run")
+    p = sub.add_parser(
+        "add-run", parents=[common], help="store the verified faster candidates of a run"
+    )
     p.add_argument("run_dir", help="run store directory (holding runs.sqlite)")
     p.add_argument("--run", default=None, help="only this run id")
     p.set_defaults(func=cmd_add_run)
@@ -257,8 +299,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("query", parents=[common], help="show the most similar stored pairs")
     p.add_argument("file", help="C/C++ file holding the slow code ('-' for stdin)")
     p.add_argument("-L", type=int, default=2, help="how many examples (default 2)")
-    p.add_argument("--no-self-match", action="store_true",
-                   help="keep entries whose slow code is (nearly) the query itself")
+    p.add_argument(
+        "--no-self-match",
+        action="store_true",
+        help="keep entries whose slow code is (nearly) the query itself",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_query)
 

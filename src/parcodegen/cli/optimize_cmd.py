@@ -27,34 +27,55 @@ DEFAULT_BASE_URL_ENV = "PARCODEGEN_BASE_URL"
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("optimize", help="optimize a function with verified candidates",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    p.add_argument("target", metavar="TARGET", help="problem directory, or a C/C++ file (+ --function)")
+    p.add_argument(
+        "target", metavar="TARGET", help="problem directory, or a C/C++ file (+ --function)"
+    )
     p.add_argument("--function", help="the function to optimize (for a plain source file)")
-    p.add_argument("--strategy", default="parallel", help="parallel | serial | any | multi-stage | rag | rag+self-match")
-    p.add_argument("--backend", help="backend name (default: openai if a base URL is set, else autopar)")
+    p.add_argument(
+        "--strategy",
+        default="parallel",
+        help="parallel | serial | any | multi-stage | rag | rag+self-match",
+    )
+    p.add_argument(
+        "--backend", help="backend name (default: openai if a base URL is set, else autopar)"
+    )
     p.add_argument("--model", default=os.environ.get("PARCODEGEN_MODEL", ""), help="model name")
     p.add_argument("--base-url", help=f"OpenAI-compatible endpoint (or ${DEFAULT_BASE_URL_ENV})")
-    p.add_argument("--no-cache", action="store_true",
-                   help="do not use the on-disk response cache for model calls")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not use the on-disk response cache for model calls",
+    )
     p.add_argument("--samples", type=int, default=1, help="independent episodes per problem")
     p.add_argument("--max-iters", type=int, default=4, help="attempts per episode")
-    p.add_argument("--keep-improving", action=argparse.BooleanOptionalAction, default=None,
-                   help="keep asking for faster versions after one is accepted, up to --max-iters "
-                   "(default: on for autopar, so each of its variants is verified and timed)")
+    p.add_argument(
+        "--keep-improving",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep asking for faster versions after one is accepted, up to --max-iters "
+        "(default: on for autopar, so each of its variants is verified and timed)",
+    )
     p.add_argument("--feedback", default="feedback", choices=["feedback", "regenerate"])
     p.add_argument("--self-check", action="store_true", help="ask the model to review each draft")
-    p.add_argument("--min-speedup", type=float, default=1.05, help="required speedup (default 1.05)")
+    p.add_argument(
+        "--min-speedup", type=float, default=1.05, help="required speedup (default 1.05)"
+    )
     p.add_argument("--temperature", type=float, default=0.2)
     p.add_argument("--max-tokens", type=int, help="token budget for the whole run")
     p.add_argument("--max-cost", type=float, help="cost budget (USD) for the whole run")
     p.add_argument("--max-wall", type=float, help="wall-time budget (seconds) for this execution")
     p.add_argument("--kb", help="knowledge base for rag strategies (default: the seed KB)")
     p.add_argument("--threads", type=int, help="threads for timing (default: all cores)")
-    p.add_argument("--no-timing", action="store_true", help="skip timing (nothing can be claimed faster)")
+    p.add_argument(
+        "--no-timing", action="store_true", help="skip timing (nothing can be claimed faster)"
+    )
     p.add_argument("--no-race", action="store_true", help="skip the race detector")
     p.add_argument("--bench-size", type=int, help="timing size n for a derived problem")
     p.add_argument("-o", "--output", help="where to write the optimized file")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--run-dir", help="run store directory (default: $PARCODEGEN_RUN_DIR or the cache)")
+    p.add_argument(
+        "--run-dir", help="run store directory (default: $PARCODEGEN_RUN_DIR or the cache)"
+    )
     p.set_defaults(func=run)
 
 

@@ -32,15 +32,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     for name, helptext in (("list", "list problems with category and sizes"),
                            ("check", "verify every expert and mutant solution")):  # fmt: skip
         q = ssub.add_parser(name, help=helptext)
-        q.add_argument("--suite", default="builtin", help="'builtin' (default) or a suite directory")
+        q.add_argument(
+            "--suite", default="builtin", help="'builtin' (default) or a suite directory"
+        )
         q.add_argument("--category", default=None, help="only this category")
         q.add_argument("--problem", action="append", default=None,
                        help="only this problem (id or name); repeat for several")  # fmt: skip
         q.add_argument("--json", action="store_true", help="print one JSON object")
         if name == "check":
             q.add_argument("--no-timing", action="store_true", help="do not time the experts")
-            q.add_argument("--jobs", type=int, default=2, help="parallel correctness checks (default 2)")
-            q.add_argument("--reps", type=int, default=5, help="timed repetitions per expert (default 5)")
+            q.add_argument(
+                "--jobs", type=int, default=2, help="parallel correctness checks (default 2)"
+            )
+            q.add_argument(
+                "--reps", type=int, default=5, help="timed repetitions per expert (default 5)"
+            )
             q.add_argument("--repeat", type=int, default=1,
                            help="verify every mutant this many times (all must match)")  # fmt: skip
             q.add_argument("--no-experts", action="store_true", help="check the mutants only")
@@ -194,9 +200,12 @@ def _report(problems: list[SuiteProblem], results: dict, timing: bool) -> dict:
         "mutants_rejected": sum(m["status"] != Status.PASS.value for m in mutants),
         "mutants_wrong_status": sum(not m["ok"] for m in mutants),
         "geomean_expert_speedup": round(gm, 3) if gm is not None and timing else None,
-        "failures": [f"{r['id']}/{x['name']}: got {x['status']}, expected {'|'.join(x['expected'])}"
-                     for r in rows for x in ([r["expert"]] if r["expert"] else []) + r["mutants"]
-                     if not x["ok"]],  # fmt: skip
+        "failures": [
+            f"{r['id']}/{x['name']}: got {x['status']}, expected {'|'.join(x['expected'])}"
+            for r in rows
+            for x in ([r["expert"]] if r["expert"] else []) + r["mutants"]
+            if not x["ok"]
+        ],  # fmt: skip
     }
     return {"problems": rows, "summary": summary}
 

@@ -23,7 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-timing", action="store_true", help="skip the timing step")
     p.add_argument("--no-race", action="store_true", help="skip race detection")
     p.add_argument("--reps", type=int, default=5, help="timed repetitions (default 5)")
-    p.add_argument("--reply", action="store_true", help="the file is an LLM reply: extract the code first")
+    p.add_argument(
+        "--reply", action="store_true", help="the file is an LLM reply: extract the code first"
+    )
     p.set_defaults(func=run)
 
 

@@ -49,13 +49,17 @@ class AutoparBackend(OneAtATime):
             return self._response([text], start, {"self_check": True})
         code = source_of(request)
         if code is None:
-            text = ("autopar found no ```cpp block in the request, so there is nothing to "
-                    "parallelize; keep the original.")
+            text = (
+                "autopar found no ```cpp block in the request, so there is nothing to "
+                "parallelize; keep the original."
+            )
             return self._response([text], start, {"variants": []})
         result = optimize_source(code, function)
         if not result.variants:
-            text = (f"autopar could not parallelize `{function}` safely, so no code is "
-                    f"proposed; keep the original.\n\n{result.report}")
+            text = (
+                f"autopar could not parallelize `{function}` safely, so no code is "
+                f"proposed; keep the original.\n\n{result.report}"
+            )
             return self._response([text], start, {"variants": []})
         texts = [
             f"autopar variant `{label}`.\n\n```cpp\n{variant.rstrip()}\n```\n\n{result.report}"
@@ -75,5 +79,10 @@ class AutoparBackend(OneAtATime):
         return self._response(texts, start, {"variants": labels, "first": labels[shift]})
 
     def _response(self, texts: list[str], start: float, raw: dict) -> LLMResponse:
-        return LLMResponse(texts=tuple(texts), usage=Usage(), model=self.model,
-                           latency_s=time.monotonic() - start, raw={"autopar": raw})
+        return LLMResponse(
+            texts=tuple(texts),
+            usage=Usage(),
+            model=self.model,
+            latency_s=time.monotonic() - start,
+            raw={"autopar": raw},
+        )

@@ -129,12 +129,16 @@ def stream(backend: object, requests: list[LLMRequest]) -> Iterator[tuple[int, L
     else:
         responses = backend.generate(requests)  # type: ignore[attr-defined]
         if len(responses) != len(requests):
-            raise BackendError(f"backend returned {len(responses)} responses for {len(requests)} requests")
+            raise BackendError(
+                f"backend returned {len(responses)} responses for {len(requests)} requests"
+            )
         pairs = enumerate(responses)
     seen: set[int] = set()
     for index, response in pairs:
         if not 0 <= index < len(requests) or index in seen:
-            raise BackendError(f"backend answered request {index} of {len(requests)} twice or out of range")
+            raise BackendError(
+                f"backend answered request {index} of {len(requests)} twice or out of range"
+            )
         seen.add(index)
         yield index, response
 

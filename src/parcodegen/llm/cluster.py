@@ -138,7 +138,9 @@ class ClusterBackend:
         start = 0
         for size in chunk_sizes(len(requests), self.executor.check_workers):
             chunk = requests[start : start + size]
-            futures[self.executor.submit_generation(generate_job, self.spec, self.mode, chunk)] = start
+            futures[self.executor.submit_generation(generate_job, self.spec, self.mode, chunk)] = (
+                start
+            )
             start += size
         self.tasks_sent += len(futures)
         error: BackendError | None = None
@@ -149,7 +151,10 @@ class ClusterBackend:
                 try:
                     replies, failed = f.result()
                 except Exception as exc:  # noqa: BLE001 - the worker or the transport failed
-                    replies, failed = [], (f"a Dask generation task failed ({type(exc).__name__}: {exc})", True)
+                    replies, failed = (
+                        [],
+                        (f"a Dask generation task failed ({type(exc).__name__}: {exc})", True),
+                    )
                 for j, response in replies:
                     yield futures[f] + j, response
                 if failed is not None and error is None:

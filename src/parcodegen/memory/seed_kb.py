@@ -29,8 +29,9 @@ def seeds_root() -> Path:
 def seed_dirs(root: Path | None = None, names: list[str] | None = None) -> list[Path]:
     """Seed problem directories (those holding problem.toml and fast.cpp), sorted by name."""
     root = root or seeds_root()
-    dirs = sorted(d for d in root.iterdir()
-                  if (d / "problem.toml").is_file() and (d / "fast.cpp").is_file())
+    dirs = sorted(
+        d for d in root.iterdir() if (d / "problem.toml").is_file() and (d / "fast.cpp").is_file()
+    )
     if names:
         by_name = {d.name: d for d in dirs}
         missing = [n for n in names if n not in by_name]
@@ -54,14 +55,29 @@ def hardware_description() -> str:
     return f"{model} ({os.cpu_count()} cores)"
 
 
-def seed_entry(directory: Path, *, raw_speedup: float, hardware: str, compiler: str,
-               verified: bool, reference_file: str = "reference.cpp") -> KBEntry:
+def seed_entry(
+    directory: Path,
+    *,
+    raw_speedup: float,
+    hardware: str,
+    compiler: str,
+    verified: bool,
+    reference_file: str = "reference.cpp",
+) -> KBEntry:
     slow = (directory / reference_file).read_text()
     fast = (directory / "fast.cpp").read_text()
     return KBEntry.make(
-        family=f"seed/{directory.name}", slow_code=slow, fast_code=fast,
-        raw_speedup=raw_speedup, source="seed", hardware=hardware, compiler=compiler,
-        verified=verified, slow_tokens=count_tokens(slow), fast_tokens=count_tokens(fast))
+        family=f"seed/{directory.name}",
+        slow_code=slow,
+        fast_code=fast,
+        raw_speedup=raw_speedup,
+        source="seed",
+        hardware=hardware,
+        compiler=compiler,
+        verified=verified,
+        slow_tokens=count_tokens(slow),
+        fast_tokens=count_tokens(fast),
+    )
 
 
 def load_measurements(root: Path | None = None) -> dict[str, dict[str, Any]]:
@@ -85,12 +101,17 @@ def recorded_seed_entries(root: Path | None = None) -> list[KBEntry]:
     for d in seed_dirs(root):
         m = measured.get(d.name)
         if m and m.get("status") == "pass":
-            entries.append(seed_entry(d, raw_speedup=float(m["raw_speedup"]),
-                                      hardware=m.get("hardware", ""),
-                                      compiler=m.get("compiler", ""), verified=True))
+            entries.append(
+                seed_entry(
+                    d,
+                    raw_speedup=float(m["raw_speedup"]),
+                    hardware=m.get("hardware", ""),
+                    compiler=m.get("compiler", ""),
+                    verified=True,
+                )
+            )
         else:
-            entries.append(seed_entry(d, raw_speedup=1.0, hardware="", compiler="",
-                                      verified=False))
+            entries.append(seed_entry(d, raw_speedup=1.0, hardware="", compiler="", verified=False))
     return entries
 
 

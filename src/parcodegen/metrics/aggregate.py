@@ -102,9 +102,7 @@ def problem_metrics(samples: Sequence[Sample], ks: Sequence[int]) -> ProblemMetr
             best = best_speedup_at_k(values, k) if values else None
             at_k[f"avg_speedup_{view}"][k] = avg
             at_k[f"best_speedup_{view}"][k] = best
-            at_k[f"best_efficiency_{view}"][k] = (
-                efficiency(best, threads) if threads > 0 else None
-            )
+            at_k[f"best_efficiency_{view}"][k] = efficiency(best, threads) if threads > 0 else None
     return ProblemMetrics(
         problem_id=samples[0].problem_id,
         category=samples[0].category,

@@ -84,7 +84,9 @@ def parse_signature(source: str, function: str) -> tuple[str, list[Param]]:
         raise ProblemError(function, "no definition of this function found in the file")
     words = m.group(1).split()
     if "static" in words:
-        raise ProblemError(function, "is declared static (internal linkage): remove `static` so it can be tested")
+        raise ProblemError(
+            function, "is declared static (internal linkage): remove `static` so it can be tested"
+        )
     words = [w for w in words if w not in ("inline", "extern", "constexpr")]
     returns = re.sub(r"\s*([*&])", r"\1", " ".join(words)).strip()
     params_text = m.group(2).strip()
@@ -134,7 +136,8 @@ def derive_problem(
     returns, params = parse_signature(source, function)
     if not is_supported_return(returns):
         raise ProblemError(
-            function, f"return type '{returns}' needs a hook: write a problem.toml (see docs/problem-format.md)"
+            function,
+            f"return type '{returns}' needs a hook: write a problem.toml (see docs/problem-format.md)",
         )
     infos = [classify(p.ctype) for p in params]
     has_arrays = any(i.container in ("vector", "pointer") for i in infos)
@@ -175,7 +178,9 @@ def derive_problem(
     ]
     notes.append(f"correctness sizes n = {list(TEST_SIZES)}, timing size n = {bench_size}")
     if float_out:
-        notes.append("floating-point outputs compared with rtol 1e-6, atol 1e-9 (reductions may reorder)")
+        notes.append(
+            "floating-point outputs compared with rtol 1e-6, atol 1e-9 (reductions may reorder)"
+        )
     toml = "\n".join(header + body).rstrip() + "\n"
     digest = hashlib.sha256((toml + source).encode()).hexdigest()[:8]
     directory = Path(out_dir) / f"{src.stem}-{function}-{digest}"

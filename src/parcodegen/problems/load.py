@@ -37,7 +37,9 @@ def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
             hint = f"; did you mean '{close[0]}'?" if close else ""
             if where and key in TOP_KEYS:
                 hint = "; top-level keys must come before the first [table] in TOML"
-            raise _fail(f"{where}{key}", f"unknown key{hint} (allowed: {', '.join(sorted(allowed))})")
+            raise _fail(
+                f"{where}{key}", f"unknown key{hint} (allowed: {', '.join(sorted(allowed))})"
+            )
 
 
 def _number_or_expr(value: Any, field: str) -> Any:
@@ -57,11 +59,15 @@ def _load_arg(i: int, raw: Any, directory: Path, hooks: str | None) -> ArgSpec:
     if not isinstance(name, str) or not IDENT.fullmatch(name):
         raise _fail(where + "name", "required: a C++ identifier")
     if not isinstance(ctype, str) or not ctype.strip():
-        raise _fail(where + "type", "required: the C++ parameter type, e.g. 'const std::vector<double>&'")
+        raise _fail(
+            where + "type", "required: the C++ parameter type, e.g. 'const std::vector<double>&'"
+        )
     info = classify(ctype)
     hook = raw.get("hook")
     if hook is not None and (not isinstance(hook, str) or not IDENT.fullmatch(hook)):
-        raise _fail(where + "hook", "expected an identifier naming make_<hook>/emit_<hook> in hooks.h")
+        raise _fail(
+            where + "hook", "expected an identifier naming make_<hook>/emit_<hook> in hooks.h"
+        )
     if info.kind is Kind.CUSTOM and hook is None:
         raise _fail(
             where + "hook",
@@ -73,7 +79,9 @@ def _load_arg(i: int, raw: Any, directory: Path, hooks: str | None) -> ArgSpec:
     size = raw.get("size")
     if info.container in ("vector", "pointer") and hook is None:
         if not isinstance(size, (str, int)) or isinstance(size, bool) or str(size).strip() == "":
-            raise _fail(where + "size", f"required for '{ctype}' (a C++ expression in n, e.g. \"n\")")
+            raise _fail(
+                where + "size", f"required for '{ctype}' (a C++ expression in n, e.g. \"n\")"
+            )
     value = raw.get("value")
     if value is not None:
         if info.kind is not Kind.SCALAR_IN:
@@ -83,7 +91,10 @@ def _load_arg(i: int, raw: Any, directory: Path, hooks: str | None) -> ArgSpec:
     if rng is not None:
         if not isinstance(rng, list) or len(rng) != 2:
             raise _fail(where + "range", "expected [lo, hi]")
-        rng = (_number_or_expr(rng[0], where + "range[0]"), _number_or_expr(rng[1], where + "range[1]"))
+        rng = (
+            _number_or_expr(rng[0], where + "range[0]"),
+            _number_or_expr(rng[1], where + "range[1]"),
+        )
         lo, hi = rng
         if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
             raise _fail(where + "range", f"lo ({lo}) is greater than hi ({hi})")
@@ -131,7 +142,9 @@ def _load_sizes(raw: Any) -> tuple[tuple[int, ...], int]:
 def load_problem(path: str | Path) -> Problem:
     directory = Path(path).resolve()
     if not directory.is_dir():
-        raise ProblemError(str(path), "not a directory (a problem is a directory with problem.toml)")
+        raise ProblemError(
+            str(path), "not a directory (a problem is a directory with problem.toml)"
+        )
     toml_path = directory / "problem.toml"
     if not toml_path.is_file():
         raise ProblemError(str(path), "no problem.toml in this directory")
@@ -166,14 +179,18 @@ def load_problem(path: str | Path) -> Problem:
     if not isinstance(returns, str) or not returns.strip():
         raise _fail("returns", "expected the C++ return type, e.g. 'double' or 'void'")
     if returns_hook is None and not is_supported_return(returns):
-        raise _fail("returns_hook", f"required for return type '{returns}' (define emit_<hook> in hooks.h)")
+        raise _fail(
+            "returns_hook", f"required for return type '{returns}' (define emit_<hook> in hooks.h)"
+        )
     test_sizes, bench = _load_sizes(raw.get("sizes"))
     compare_raw = raw.get("compare", {})
     compare = _load_compare(compare_raw, "compare", True)
     outputs = []
     for oname, oraw in (compare_raw.get("outputs") or {}).items():
         if oname != "return" and oname not in names:
-            raise _fail(f"compare.outputs.{oname}", "names no argument (use 'return' for the return value)")
+            raise _fail(
+                f"compare.outputs.{oname}", "names no argument (use 'return' for the return value)"
+            )
         outputs.append((oname, _load_compare(oraw, f"compare.outputs.{oname}", False)))
     patterns = raw.get("patterns", ["random", "sorted", "constant"])
     if not isinstance(patterns, list) or not patterns or any(p not in PATTERNS for p in patterns):

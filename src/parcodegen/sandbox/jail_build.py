@@ -33,7 +33,10 @@ def jail_path() -> Path:
                 raise InfraError("no C compiler (gcc) found: install gcc/g++ to verify candidates")
             tmp = target.with_suffix(f".tmp{os.getpid()}")
             proc = subprocess.run(
-                [cc, "-O2", "-o", str(tmp), str(_SOURCE)], capture_output=True, text=True, check=False
+                [cc, "-O2", "-o", str(tmp), str(_SOURCE)],
+                capture_output=True,
+                text=True,
+                check=False,
             )
             if proc.returncode != 0:
                 raise InfraError(f"cannot build the sandbox launcher: {proc.stderr.strip()}")

@@ -230,7 +230,13 @@ def run(
     """Run argv inside `workdir` under `limits`. Never raises for the program's behaviour."""
     cores = os.cpu_count() or 1
     cpu = limits.cpu_s if limits.cpu_s is not None else limits.wall_s * cores + 1
-    jail = [str(jail_path()), "--cpu", str(max(1, int(cpu + 0.999))), "--fsize", str(limits.file_mb)]
+    jail = [
+        str(jail_path()),
+        "--cpu",
+        str(max(1, int(cpu + 0.999))),
+        "--fsize",
+        str(limits.file_mb),
+    ]
     if limits.memory_mb:
         jail += ["--as", str(limits.memory_mb)]
     notes: list[str] = []
@@ -258,7 +264,9 @@ def run(
     if "pcg-jail: isolation: unavailable" in stderr:
         isolation = "reduced"
         notes.append("filesystem isolation unavailable (no mount namespace)")
-        stderr = "\n".join(ln for ln in stderr.splitlines() if not ln.startswith("pcg-jail: isolation"))
+        stderr = "\n".join(
+            ln for ln in stderr.splitlines() if not ln.startswith("pcg-jail: isolation")
+        )
     if 120 <= proc.returncode <= 124 and "pcg-jail:" in stderr:
         notes.append("the sandbox launcher failed")
     return RunResult(

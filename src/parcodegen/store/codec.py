@@ -72,7 +72,9 @@ def request_from_dict(d: dict[str, Any]) -> LLMRequest:
     )
 
 
-def response_from_row(texts: str, model: str, pt: int, ct: int, cost: float, latency: float) -> LLMResponse:
+def response_from_row(
+    texts: str, model: str, pt: int, ct: int, cost: float, latency: float
+) -> LLMResponse:
     return LLMResponse(
         texts=tuple(json.loads(texts)),
         usage=Usage(int(pt), int(ct), float(cost)),

@@ -23,7 +23,9 @@ def tool_version(tool: str) -> str:
     if path is None:
         return ""
     try:
-        out = subprocess.run([path, "--version"], check=False, capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            [path, "--version"], check=False, capture_output=True, text=True, timeout=10
+        )
     except (OSError, subprocess.SubprocessError):
         return ""
     return (out.stdout or out.stderr).splitlines()[0].strip() if (out.stdout or out.stderr) else ""

@@ -113,26 +113,41 @@ def to_json(scores: Sequence[RunScore], ks: Sequence[int]) -> dict[str, Any]:
             "problems": s.problems,
             "samples": s.samples,
             "statuses": dict(sorted(s.statuses.items())),
-            "metrics": {m: {str(k): {"mean": v[0], "problems": v[1]} for k, v in by_k.items()}
-                        for m, by_k in sorted(s.at_k.items())},  # fmt: skip
-            "geomean": {m: {str(k): v for k, v in by_k.items()}
-                        for m, by_k in sorted(s.geomean.items())},  # fmt: skip
+            "metrics": {
+                m: {str(k): {"mean": v[0], "problems": v[1]} for k, v in by_k.items()}
+                for m, by_k in sorted(s.at_k.items())
+            },  # fmt: skip
+            "geomean": {
+                m: {str(k): v for k, v in by_k.items()} for m, by_k in sorted(s.geomean.items())
+            },  # fmt: skip
         }
 
     return {
         "ks": list(ks),
         "runs": [
             {
-                "run_id": r.run_id, **r.label, "expected_samples": r.expected,
-                "stored_samples": len(r.samples), "tokens": r.tokens,
-                "cost_usd": round(r.cost_usd, 6), "state": r.state,
-                "stop_reason": r.stop_reason, "summary": summ(r.summary),
+                "run_id": r.run_id,
+                **r.label,
+                "expected_samples": r.expected,
+                "stored_samples": len(r.samples),
+                "tokens": r.tokens,
+                "cost_usd": round(r.cost_usd, 6),
+                "state": r.state,
+                "stop_reason": r.stop_reason,
+                "summary": summ(r.summary),
                 "categories": {c: summ(s) for c, s in r.categories.items()},
                 "problems": [
-                    {"problem_id": pm.problem_id, "n": pm.n, "built": pm.built,
-                     "correct": pm.correct, "statuses": pm.statuses,
-                     "metrics": {m: {str(k): v for k, v in by_k.items()}
-                                 for m, by_k in sorted(pm.at_k.items())}}
+                    {
+                        "problem_id": pm.problem_id,
+                        "n": pm.n,
+                        "built": pm.built,
+                        "correct": pm.correct,
+                        "statuses": pm.statuses,
+                        "metrics": {
+                            m: {str(k): v for k, v in by_k.items()}
+                            for m, by_k in sorted(pm.at_k.items())
+                        },
+                    }
                     for pm in r.per_problem
                 ],
             }  # fmt: skip

@@ -53,9 +53,7 @@ def loop_config(config: LoopConfig, spec: CampaignSpec) -> LoopConfig:
     """
     if spec.mode == "single":
         stages = len(get_strategy(config.strategy).stages)
-        return replace(
-            config, self_check=False, budget=replace(config.budget, max_iters=stages)
-        )
+        return replace(config, self_check=False, budget=replace(config.budget, max_iters=stages))
     return replace(config, budget=replace(config.budget, max_iters=spec.iters))
 
 
@@ -78,14 +76,21 @@ def open_run(store: Any, config: LoopConfig, spec: CampaignSpec, problems: Seque
     if found:
         return found, True
     run_id = "-".join(
-        [_slug(spec.name), _slug(config.strategy), _slug(config.model or config.backend), identity[:8]]
+        [
+            _slug(spec.name),
+            _slug(config.strategy),
+            _slug(config.model or config.backend),
+            identity[:8],
+        ]
     )
     manifest = RunManifest(
         run_id=run_id,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
-        config={"campaign": {"mode": spec.mode, "iters": spec.iters,
-                             "verify_seeds": spec.verify_seeds},
-                "loop": config.to_dict(), **(extra or {})},  # fmt: skip
+        config={
+            "campaign": {"mode": spec.mode, "iters": spec.iters, "verify_seeds": spec.verify_seeds},
+            "loop": config.to_dict(),
+            **(extra or {}),
+        },  # fmt: skip
         versions={"python": sys.version.split()[0], "parcodegen": _version()},
         machine={"platform": platform.platform(), "processor": platform.machine()},
     )
@@ -154,7 +159,9 @@ class ProgressRecorder:
         # the first completion's time is unknown: rate from completions 1..done
         eta = ""
         if done > 1 and now > first:
-            eta = f", ETA {(total - done) * (now - first) / (done - 1):.0f}s for this round's {kind}s"
+            eta = (
+                f", ETA {(total - done) * (now - first) / (done - 1):.0f}s for this round's {kind}s"
+            )
         self.say(f"  {kind}s {done}/{total}{eta} ({self.done}/{self.total} attempts stored, "
                  f"{now - self.start:.0f}s elapsed)")  # fmt: skip
 

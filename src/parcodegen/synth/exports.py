@@ -46,8 +46,11 @@ def kb_entries(kept: Sequence[Scored], problems: dict[str, Problem]) -> list[KBE
     hardware = f"{platform.machine()} {platform.node()}".strip()
     return [
         KBEntry.make(
-            family=v.problem_id, slow_code=problems[v.problem_id].reference_code,
-            fast_code=v.code, raw_speedup=float(v.speedup or 1.0), source="synth",
+            family=v.problem_id,
+            slow_code=problems[v.problem_id].reference_code,
+            fast_code=v.code,
+            raw_speedup=float(v.speedup or 1.0),
+            source="synth",
             hardware=f"{hardware}, {v.threads} threads" if v.threads else hardware,
             verified=True,
         )  # fmt: skip

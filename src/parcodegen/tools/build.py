@@ -55,17 +55,27 @@ _builds: dict[tuple, ProblemBuild] = {}
 _builds_lock = threading.Lock()
 
 
-def build_problem(problem: Problem, flags: tuple[str, ...] = GCC_FLAGS, compiler: str = "g++") -> ProblemBuild:
+def build_problem(
+    problem: Problem, flags: tuple[str, ...] = GCC_FLAGS, compiler: str = "g++"
+) -> ProblemBuild:
     """Compile harness and reference; a failure is the problem's fault (ProblemError)."""
     headers = problem_headers(problem)
-    key = (str(problem.directory), problem.reference_code, flags, compiler, tuple(sorted(headers.items())))
+    key = (
+        str(problem.directory),
+        problem.reference_code,
+        flags,
+        compiler,
+        tuple(sorted(headers.items())),
+    )
     with _builds_lock:
         if key in _builds:
             return _builds[key]
     ref = compile_object(problem.reference_code, headers=headers, flags=flags, compiler=compiler,
                          source_name=problem.source_file)  # fmt: skip
     if not ref.ok:
-        raise ProblemError(f"{problem.source_file}", f"the reference does not compile:\n{ref.message}")
+        raise ProblemError(
+            f"{problem.source_file}", f"the reference does not compile:\n{ref.message}"
+        )
     harness = compile_object(harness_source(problem), headers=headers, flags=flags, compiler=compiler,
                              source_name="harness.cpp")  # fmt: skip
     if not harness.ok:
@@ -77,7 +87,10 @@ def build_problem(problem: Problem, flags: tuple[str, ...] = GCC_FLAGS, compiler
     linked = link_binary([harness.path, ref.path], flags=link_flags(flags), compiler=compiler,
                          ldflags=problem.ldflags)  # fmt: skip
     if not linked.ok:
-        raise ProblemError(f"{problem.source_file}", f"the reference does not link with the harness:\n{linked.message}")
+        raise ProblemError(
+            f"{problem.source_file}",
+            f"the reference does not link with the harness:\n{linked.message}",
+        )
     build = ProblemBuild(problem, headers, flags, compiler, harness.path, ref.path, linked.path)
     with _builds_lock:
         _builds[key] = build
@@ -113,12 +126,18 @@ def run_harness(
     longer output array (outputs.SampledArray) instead of the whole array; 0 keeps the
     4-argument call and full outputs.
     """
-    run_env = {"OMP_NUM_THREADS": str(threads), "OMP_WAIT_POLICY": "passive", "OMP_DYNAMIC": "false"}
+    run_env = {
+        "OMP_NUM_THREADS": str(threads),
+        "OMP_WAIT_POLICY": "passive",
+        "OMP_DYNAMIC": "false",
+    }
     run_env.update(env or {})
     limits = Limits(wall_s=wall_s, memory_mb=memory_mb, file_mb=RUN_FILE_MB, output_kb=32)
     with Workdir("run") as wd:
         wd.add("prog", binary)
-        argv = ["./prog", str(seed), str(n), pattern, "out.bin"] + ([str(samples)] if samples > 0 else [])
+        argv = ["./prog", str(seed), str(n), pattern, "out.bin"] + (
+            [str(samples)] if samples > 0 else []
+        )
         res = run(argv, wd, limits, env=run_env)
         if res.timed_out or res.returncode != 0:
             return HarnessRun(res, None, res.describe())

@@ -23,7 +23,9 @@ from parcodegen.sandbox.run import Limits, Workdir, jail_failed, run
 GCC_FLAGS = ("-std=c++17", "-O3", "-fopenmp")
 TSAN_FLAGS = ("-std=c++17", "-O1", "-g", "-fopenmp", "-fsanitize=thread", "-fno-omit-frame-pointer")
 COMPILE_LIMITS = Limits(wall_s=120, memory_mb=4096, file_mb=256, output_kb=256)
-DIAG = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:(?P<col>\d+):)? (?P<kind>fatal error|error|warning|note): (?P<msg>.*)$")
+DIAG = re.compile(
+    r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:(?P<col>\d+):)? (?P<kind>fatal error|error|warning|note): (?P<msg>.*)$"
+)
 MAX_ERRORS = 5
 MAX_MESSAGE = 2500
 
@@ -70,7 +72,9 @@ def summarize_diagnostics(text: str, source_name: str = "candidate.cpp") -> str:
         m = DIAG.match(ln)
         if m and m.group("kind") in ("error", "fatal error"):
             blocks.append([ln])
-        elif blocks and not m and (ln.startswith(" ") or ln.startswith("\t")) and len(blocks[-1]) < 4:
+        elif (
+            blocks and not m and (ln.startswith(" ") or ln.startswith("\t")) and len(blocks[-1]) < 4
+        ):
             blocks[-1].append(ln)
     if not blocks:
         kept = [ln for ln in lines if ln.strip()][:15]

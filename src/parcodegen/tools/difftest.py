@@ -38,7 +38,9 @@ class Case:
         return f"n={self.n}, seed={self.seed}, pattern={self.pattern}, threads={threads}"
 
 
-def cases(sizes: tuple[int, ...], patterns: tuple[str, ...], seeds: int, base_seed: int = 1) -> list[Case]:
+def cases(
+    sizes: tuple[int, ...], patterns: tuple[str, ...], seeds: int, base_seed: int = 1
+) -> list[Case]:
     out = []
     for n in sizes:
         for j, pattern in enumerate(patterns):
@@ -126,7 +128,9 @@ def difftest(
                       data={"runs": runs, "max_reference_wall_s": max_ref})  # fmt: skip
 
 
-def _fail(status: Status, msg: str, log: list[str], start: float, runs: int, where: str) -> StepResult:
+def _fail(
+    status: Status, msg: str, log: list[str], start: float, runs: int, where: str
+) -> StepResult:
     log.append(msg)
     return StepResult("difftest", False, status, msg, "\n".join(log), time.monotonic() - start,
                       data={"runs": runs, "input": where})  # fmt: skip

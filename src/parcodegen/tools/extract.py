@@ -14,12 +14,16 @@ from parcodegen.types import Status, StepResult
 
 FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+#-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 JSON_FIELDS = ("code", "optimized_code", "solution", "program", "source", "cpp", "answer")
-CODE_HINT = re.compile(r"(#include|#pragma|\b(void|int|double|float|long|bool|auto|template)\b[^;]*\()")
+CODE_HINT = re.compile(
+    r"(#include|#pragma|\b(void|int|double|float|long|bool|auto|template)\b[^;]*\()"
+)
 
 
 def _defines(code: str, function: str) -> bool:
     """True when `code` holds a definition (not just a call or declaration) of `function`."""
-    pattern = re.compile(rf"\b{re.escape(function)}\s*\(([^;{{}}]*)\)\s*(?:const\s*)?(?:noexcept\s*)?\{{", re.DOTALL)
+    pattern = re.compile(
+        rf"\b{re.escape(function)}\s*\(([^;{{}}]*)\)\s*(?:const\s*)?(?:noexcept\s*)?\{{", re.DOTALL
+    )
     return pattern.search(code) is not None
 
 

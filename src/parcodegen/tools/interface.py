@@ -72,7 +72,9 @@ def check_symbols(reference_obj: Path, candidate_obj: Path, function: str) -> St
         msg = "interface mismatch: " + "; ".join(problems)
         if added:
             msg += f" (other symbols added: {', '.join(added[:5])})"
-        return StepResult("interface", False, Status.INTERFACE_MISMATCH, msg, log, seconds, data=data)
+        return StepResult(
+            "interface", False, Status.INTERFACE_MISMATCH, msg, log, seconds, data=data
+        )
     note = "interface matches"
     if added:
         note += f"; extra symbols: {', '.join(added[:5])}"
@@ -97,7 +99,9 @@ def check_interface(build: ProblemBuild, candidate_obj: Path, code: str) -> Step
         seconds += ref.seconds
         if ref.verdict == "match":
             msg = f"interface mismatch: {sig.message}"
-            return StepResult("interface", False, Status.INTERFACE_MISMATCH, msg, log, seconds, data=data)
+            return StepResult(
+                "interface", False, Status.INTERFACE_MISMATCH, msg, log, seconds, data=data
+            )
         data["signature"] = "unchecked"
         log += f"\nthe reference fails the same check ({ref.verdict}): {ref.message}\n{ref.log}".rstrip()
     return StepResult("interface", True, None, symbols.message, log, seconds, data=data)

@@ -78,7 +78,11 @@ def read_outputs(path: Path) -> dict[str, Output]:
         elif kind in SAMPLED:
             index, pos = _array(data, np.uint64, k, pos, name)
             values, pos = _array(data, SAMPLED[kind], k, pos, name)
-            if k > count or (k and int(index[-1]) >= count) or np.any(np.diff(index.astype(np.int64)) <= 0):
+            if (
+                k > count
+                or (k and int(index[-1]) >= count)
+                or np.any(np.diff(index.astype(np.int64)) <= 0)
+            ):
                 raise OutputFormatError(f"corrupt sample positions in output '{name}'")
             out[name] = SampledArray(count, index, values)
         else:
@@ -133,7 +137,9 @@ def _differences(e: np.ndarray, a: np.ndarray, rtol: float, atol: float) -> tupl
     return first, bad
 
 
-def compare_outputs(problem: Problem, expected: dict[str, Output], actual: dict[str, Output]) -> Mismatch | None:
+def compare_outputs(
+    problem: Problem, expected: dict[str, Output], actual: dict[str, Output]
+) -> Mismatch | None:
     """None when every output matches under the problem's comparison rules.
 
     Sampled records are compared at their positions (the reference's and the candidate's

@@ -21,7 +21,9 @@ from parcodegen.types import Problem, Status, StepResult
 TSAN_EXIT = 66
 RACE_THREADS = (2, 4)
 RACE_MAX_N = 4096
-ACCESS = re.compile(r"(?P<kind>(?:Previous )?(?:atomic )?(?:[Ww]rite|[Rr]ead) of size \d+) at \S+ by (?P<who>[^:\n]+):")
+ACCESS = re.compile(
+    r"(?P<kind>(?:Previous )?(?:atomic )?(?:[Ww]rite|[Rr]ead) of size \d+) at \S+ by (?P<who>[^:\n]+):"
+)
 FRAME = re.compile(r"#\d+ (?P<func>.+?) (?P<file>[^\s:]+\.(?:cpp|cc|h|hpp)):(?P<line>\d+)(?::\d+)?")
 
 
@@ -54,13 +56,15 @@ def summarize_races(stderr: str, code: str) -> tuple[str, list[int]]:
     for rep in reports[:3]:
         accesses = []
         for m in ACCESS.finditer(rep):
-            body = rep[m.end():].split("\n\n", 1)[0]
+            body = rep[m.end() :].split("\n\n", 1)[0]
             frame = next((f for f in FRAME.finditer(body) if "candidate" in f.group("file")), None)
             if frame:
                 ln = int(frame.group("line"))
                 lines.append(ln)
                 text = src[ln - 1].strip() if 0 < ln <= len(src) else ""
-                accesses.append(f"{m.group('kind').lower()} at line {ln} `{text}` ({m.group('who')})")
+                accesses.append(
+                    f"{m.group('kind').lower()} at line {ln} `{text}` ({m.group('who')})"
+                )
         if accesses:
             parts.append(" conflicts with ".join(accesses))
     if not parts:
@@ -80,7 +84,9 @@ def race_check(build: ProblemBuild, code: str, wall_s: float) -> StepResult:
     harness = compile_object(harness_source(problem), headers=headers, flags=TSAN_FLAGS,
                              compiler="clang++", source_name="harness.cpp")  # fmt: skip
     if not harness.ok:
-        raise ProblemError("problem.toml: args", f"the harness does not compile with clang:\n{harness.message}")
+        raise ProblemError(
+            "problem.toml: args", f"the harness does not compile with clang:\n{harness.message}"
+        )
     cand = compile_object(code, headers=headers, flags=TSAN_FLAGS, compiler="clang++")
     if not cand.ok:
         return StepResult("race", True, None,

@@ -106,14 +106,23 @@ def measure(
             ref, cand = runs["ref"], runs["cand"]
             where = f"benchmark input n={n}, seed={s}, pattern={pattern}, threads={threads}"
             if not ref.ok:
-                return _infra(f"the reference failed at the benchmark size: {ref.error}", log, start), None
+                return _infra(
+                    f"the reference failed at the benchmark size: {ref.error}", log, start
+                ), None
             if cand.result.timed_out:
-                return _fail(Status.TIMEOUT, f"timeout on {where} (reference: {ref.result.wall_s:.2f}s)", log, start), None
+                return _fail(
+                    Status.TIMEOUT,
+                    f"timeout on {where} (reference: {ref.result.wall_s:.2f}s)",
+                    log,
+                    start,
+                ), None
             if not cand.ok:
                 return _fail(Status.CRASH, f"crash on {where}: {cand.error}", log, start), None
             mismatch = compare_outputs(problem, ref.outputs, cand.outputs)
             if mismatch is not None:
-                return _fail(Status.WRONG_OUTPUT, f"wrong output on {where}: {mismatch.message}", log, start), None
+                return _fail(
+                    Status.WRONG_OUTPUT, f"wrong output on {where}: {mismatch.message}", log, start
+                ), None
             rt, ct = elapsed_seconds(ref.outputs), elapsed_seconds(cand.outputs)
             check = "all elements" if k == 0 else f"{k} sampled elements per output"
             log.append(f"rep {i}{' (warm-up)' if i < warmup else ''}: reference {rt:.6f}s candidate {ct:.6f}s "
@@ -140,4 +149,6 @@ def _fail(status: Status, msg: str, log: list[str], start: float) -> StepResult:
 
 def _infra(msg: str, log: list[str], start: float) -> StepResult:
     log.append(msg)
-    return StepResult("timing", False, Status.INFRA_ERROR, msg, "\n".join(log), time.monotonic() - start)
+    return StepResult(
+        "timing", False, Status.INFRA_ERROR, msg, "\n".join(log), time.monotonic() - start
+    )

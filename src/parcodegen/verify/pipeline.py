@@ -30,7 +30,9 @@ class VerifyOptions:
     race: bool = True
     timing_reps: int = 5
     warmup: int = 1
-    timing_samples: int = TIMING_SAMPLES  # elements compared per output after the first timed run; 0: all
+    timing_samples: int = (
+        TIMING_SAMPLES  # elements compared per output after the first timed run; 0: all
+    )
     difftest_threads: tuple[int, ...] | None = None  # default (1, 2, 2*cores+1)
     seeds: int = 1  # seeds per (size, pattern)
     difftest: bool = True  # False only to time a candidate that already passed the checks
@@ -46,9 +48,13 @@ def _compile_step(build: ProblemBuild, code: str) -> tuple[StepResult, object]:
                           out.log, out.seconds)  # fmt: skip
         return step, None
     if not out.ok:
-        return StepResult("compile", False, Status.COMPILE_ERROR, out.message, out.log, out.seconds), None
+        return StepResult(
+            "compile", False, Status.COMPILE_ERROR, out.message, out.log, out.seconds
+        ), None
     note = "compiled (cached)" if out.cached else "compiled"
-    return StepResult("compile", True, None, note, out.log, out.seconds, data={"cached": out.cached}), out.path
+    return StepResult(
+        "compile", True, None, note, out.log, out.seconds, data={"cached": out.cached}
+    ), out.path
 
 
 def _link_step(build: ProblemBuild, obj) -> tuple[StepResult | None, object]:
@@ -67,7 +73,9 @@ def _verdict(steps: list[StepResult], measurement=None) -> Verdict:
     return Verdict(Status.PASS, tuple(steps), measurement)
 
 
-def verify(problem: Problem, candidate: Candidate, options: VerifyOptions = VerifyOptions()) -> Verdict:
+def verify(
+    problem: Problem, candidate: Candidate, options: VerifyOptions = VerifyOptions()
+) -> Verdict:
     """Decide whether `candidate` is a correct (and how much faster) replacement."""
     steps: list[StepResult] = []
     try:
@@ -91,11 +99,15 @@ def verify(problem: Problem, candidate: Candidate, options: VerifyOptions = Veri
             steps.append(link_fail)
             return _verdict(steps)
         if options.difftest:
-            steps.append(difftest(build, binary, threads=options.difftest_threads, seeds=options.seeds))
+            steps.append(
+                difftest(build, binary, threads=options.difftest_threads, seeds=options.seeds)
+            )
             if not steps[-1].ok:
                 return _verdict(steps)
         else:
-            steps.append(StepResult("difftest", True, None, "skipped: checked before", skipped=True))
+            steps.append(
+                StepResult("difftest", True, None, "skipped: checked before", skipped=True)
+            )
         if options.race:
             ref_wall = steps[-1].data.get("max_reference_wall_s", 0.0)
             wall = max(MIN_RACE_WALL_S, RACE_WALL_FACTOR * ref_wall)
@@ -103,9 +115,13 @@ def verify(problem: Problem, candidate: Candidate, options: VerifyOptions = Veri
             if not steps[-1].ok:
                 return _verdict(steps)
         else:
-            steps.append(StepResult("race", True, None, "skipped: disabled by the caller", skipped=True))
+            steps.append(
+                StepResult("race", True, None, "skipped: disabled by the caller", skipped=True)
+            )
         if not options.timing:
-            steps.append(StepResult("timing", True, None, "skipped: disabled by the caller", skipped=True))
+            steps.append(
+                StepResult("timing", True, None, "skipped: disabled by the caller", skipped=True)
+            )
             return _verdict(steps)
         step, measurement = measure(build, binary, threads=options.threads, reps=options.timing_reps,
                                     warmup=options.warmup, samples=options.timing_samples)  # fmt: skip
@@ -115,5 +131,3 @@ def verify(problem: Problem, candidate: Candidate, options: VerifyOptions = Veri
         steps.append(StepResult("harness", False, Status.INFRA_ERROR, f"infrastructure error: {exc}",
                                 str(exc), 0.0))  # fmt: skip
         return _verdict(steps)
-
-
