@@ -28,6 +28,10 @@ class Registry(Generic[T]):
             raise ValueError(f"{self.kind} '{name}' registered twice")
         self._items[name] = obj
 
+    def remove(self, name: str) -> None:
+        self.get(name)  # the close-name error for a typo
+        del self._items[name]
+
     def get(self, name: str) -> T:
         try:
             return self._items[name]

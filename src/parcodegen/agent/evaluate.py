@@ -2,9 +2,9 @@
 
 Phase one verifies every new candidate of a round with timing off, in a thread pool
 (verification is subprocess-bound). Phase two times the candidates that passed, one after
-another, with nothing else running: `verify(..., timing=True, race=False, difftest=False)`
-re-uses the cached build and runs the interleaved timing; its timing step and
-measurement are merged into the phase-one verdict. A verdict is computed once per
+another, with nothing else running: `time_candidate` (the build phase, cached, and the
+timing phase) runs the interleaved timing; its timing step and measurement are merged
+into the phase-one verdict. A verdict is computed once per
 (problem, candidate): a duplicate candidate reuses it.
 
 A harness fault (InfraError, or a verdict with status infra_error) is raised as
@@ -43,15 +43,24 @@ def no_code_verdict(step: StepResult) -> Verdict:
 
 
 def default_verify() -> VerifyFn:
-    from parcodegen.verify.pipeline import verify
+    from parcodegen.verify.pipeline import check_candidate
 
-    return verify
+    return check_candidate
+
+
+def default_timing() -> VerifyFn:
+    from parcodegen.verify.pipeline import time_candidate
+
+    return time_candidate
 
 
 class Evaluator:
-    def __init__(self, config: LoopConfig, verify_fn: VerifyFn | None = None):
+    def __init__(self, config: LoopConfig, verify_fn: VerifyFn | None = None,
+                 timing_fn: VerifyFn | None = None):  # fmt: skip
+        """`verify_fn` runs the correctness checks, `timing_fn` the timing phase."""
         self.config = config
         self.verify_fn = verify_fn or default_verify()
+        self.timing_fn = timing_fn or default_timing()
         self.cache: dict[tuple[str, str], Verdict] = {}
 
     def remember(self, problem: Problem, candidate_id: str, verdict: Verdict) -> None:
@@ -100,7 +109,7 @@ class Evaluator:
                 for i, ((_key, (problem, cand)), v) in enumerate(zip(items, verdicts, strict=True)):
                     if v.passed:
                         with TIMING_LOCK:
-                            timed = self._check(self.verify_fn(problem, cand, options=timed_opts))
+                            timed = self._check(self.timing_fn(problem, cand, options=timed_opts))
                         verdicts[i] = merge_timing(v, timed)
             for (key, _), v in zip(items, verdicts, strict=True):
                 self.cache[key] = v

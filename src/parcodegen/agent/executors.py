@@ -171,19 +171,19 @@ def check_job(problem: Any, code: str, options: dict[str, Any]) -> Any:
     `options` are VerifyOptions fields (a dict, so any VerifyOptions pickles the same way).
     """
     from parcodegen.types import Candidate
-    from parcodegen.verify.pipeline import VerifyOptions, verify
+    from parcodegen.verify.pipeline import VerifyOptions, check_candidate
 
-    opts = VerifyOptions(**{**options, "timing": False})
-    return verify(problem, Candidate(code), options=opts)
+    return check_candidate(problem, Candidate(code), options=VerifyOptions(**options))
 
 
 def timing_job(problem: Any, code: str, options: dict[str, Any]) -> Any:
-    """The cheap checks again (cached compiles, no race check) and the timing: a Verdict."""
+    """The build (cached) and the timing phase of a checked candidate: a Verdict."""
     from parcodegen.types import Candidate
-    from parcodegen.verify.pipeline import VerifyOptions, verify
+    from parcodegen.verify.pipeline import VerifyOptions, time_candidate
 
-    opts = VerifyOptions(**{**options, "timing": True, "race": False})
-    return verify(problem, Candidate(code), options=opts)
+    return time_candidate(
+        problem, Candidate(code), options=VerifyOptions(**{**options, "timing": True})
+    )
 
 
 class ExecutorEvaluator:

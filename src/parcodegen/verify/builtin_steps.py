@@ -1,0 +1,133 @@
+"""The built-in verification steps: extract > compile > interface > link > difftest >
+race (phase check) and timing (phase timing). Each wraps one tool from `tools/`."""
+
+from __future__ import annotations
+
+from parcodegen.tools.build import build_problem
+from parcodegen.tools.compile import compile_object, link_binary, link_flags
+from parcodegen.tools.difftest import difftest
+from parcodegen.tools.extract import extract_code
+from parcodegen.tools.interface import check_interface
+from parcodegen.tools.race import race_check
+from parcodegen.tools.timing import measure
+from parcodegen.types import Status, StepResult
+from parcodegen.verify.context import VerifyContext
+from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
+
+RACE_WALL_FACTOR = 60.0
+MIN_RACE_WALL_S = 30.0
+
+
+class ExtractStep(BaseStep):
+    """Pull the candidate's code out of a raw LLM reply (only with `options.extract`)."""
+
+    name, phase, cost, order = "extract", Phase.BUILD, Cost.CHEAP, 10.0
+
+    def applies(self, ctx: VerifyContext) -> bool:
+        return ctx.options.extract
+
+    def run(self, ctx: VerifyContext) -> StepResult:
+        step = extract_code(ctx.code, ctx.problem.function)
+        if step.ok:
+            ctx.code = step.data["code"]
+        return step
+
+
+class CompileStep(BaseStep):
+    name, phase, cost, order = "compile", Phase.BUILD, Cost.COMPILE, 20.0
+
+    def run(self, ctx: VerifyContext) -> StepResult:
+        build = build_problem(ctx.problem, ctx.options.flags, ctx.options.compiler)
+        ctx.build = build
+        out = compile_object(
+            ctx.code, headers=build.headers, flags=build.flags, compiler=build.compiler
+        )
+        if out.timed_out:
+            msg = "compilation timed out (template explosion?)"
+            return StepResult("compile", False, Status.TIMEOUT, msg, out.log, out.seconds)
+        if not out.ok:
+            return StepResult(
+                "compile", False, Status.COMPILE_ERROR, out.message, out.log, out.seconds
+            )
+        ctx.object_path = out.path
+        note = "compiled (cached)" if out.cached else "compiled"
+        return StepResult(
+            "compile", True, None, note, out.log, out.seconds, data={"cached": out.cached}
+        )
+
+
+class InterfaceStep(BaseStep):
+    name, phase, cost, order = "interface", Phase.BUILD, Cost.CHEAP, 30.0
+
+    def run(self, ctx: VerifyContext) -> StepResult:
+        return check_interface(ctx.need_build(), ctx.need_object(), ctx.code)
+
+
+class LinkStep(BaseStep):
+    """Link the candidate into the harness. Reported only when it fails."""
+
+    name, phase, cost, order = "link", Phase.BUILD, Cost.COMPILE, 40.0
+    silent_on_success = True
+
+    def run(self, ctx: VerifyContext) -> StepResult:
+        build = ctx.need_build()
+        out = link_binary([build.harness_obj, ctx.need_object()], flags=link_flags(build.flags),
+                          compiler=build.compiler, ldflags=build.problem.ldflags)  # fmt: skip
+        if not out.ok:
+            msg = f"link error: {out.message}"
+            return StepResult("link", False, Status.COMPILE_ERROR, msg, out.log, out.seconds)
+        ctx.binary = out.path
+        return StepResult("link", True, None, "linked", out.log, out.seconds)
+
+
+class DifftestStep(BaseStep):
+    name, phase, cost, order = "difftest", Phase.CHECK, Cost.RUN, 50.0
+
+    def skip_reason(self, ctx: VerifyContext) -> str | None:
+        if not ctx.options.difftest:
+            return "checked before"
+        return super().skip_reason(ctx)
+
+    def run(self, ctx: VerifyContext) -> StepResult:
+        o = ctx.options
+        step = difftest(
+            ctx.need_build(), ctx.need_binary(), threads=o.difftest_threads, seeds=o.seeds
+        )
+        ctx.reference_wall_s = max(
+            ctx.reference_wall_s, float(step.data.get("max_reference_wall_s", 0.0))
+        )
+        return step
+
+
+class RaceStep(BaseStep):
+    name, phase, cost, order = "race", Phase.CHECK, Cost.EXPENSIVE, 60.0
+
+    def skip_reason(self, ctx: VerifyContext) -> str | None:
+        if not ctx.options.race:
+            return "disabled by the caller"
+        return super().skip_reason(ctx)
+
+    def run(self, ctx: VerifyContext) -> StepResult:
+        wall = max(MIN_RACE_WALL_S, RACE_WALL_FACTOR * ctx.reference_wall_s)
+        return race_check(ctx.need_build(), ctx.code, wall)
+
+
+class TimingStep(BaseStep):
+    name, phase, cost, order = "timing", Phase.TIMING, Cost.TIMING, 100.0
+
+    def skip_reason(self, ctx: VerifyContext) -> str | None:
+        if not ctx.options.timing:
+            return "disabled by the caller"
+        return super().skip_reason(ctx)
+
+    def run(self, ctx: VerifyContext) -> StepResult:
+        o = ctx.options
+        step, measurement = measure(ctx.need_build(), ctx.need_binary(), threads=o.threads,
+                                    reps=o.timing_reps, warmup=o.warmup, samples=o.timing_samples)  # fmt: skip
+        ctx.measurement = measurement
+        return step
+
+
+for _step in (ExtractStep(), CompileStep(), InterfaceStep(), LinkStep(), DifftestStep(), RaceStep(),
+              TimingStep()):  # fmt: skip
+    register_step(_step)

@@ -1,0 +1,71 @@
+"""What verification steps share: one options object and a typed context.
+
+`VerifyOptions` is the one options object every step reads (steps added from outside the
+package read their own settings from `step_options`). `VerifyContext` is what steps hand
+each other: the code under test, the problem's build, the compiled object and binary,
+the reference's wall time, the measurement, and every step's result so far.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parcodegen.tools.build import ProblemBuild
+from parcodegen.tools.compile import GCC_FLAGS
+from parcodegen.tools.timing import TIMING_SAMPLES
+from parcodegen.types import Candidate, Measurement, Problem, StepResult
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    threads: int | None = None  # timing threads; default: the machine's cores
+    timing: bool = True
+    race: bool = True
+    timing_reps: int = 5
+    warmup: int = 1
+    timing_samples: int = (
+        TIMING_SAMPLES  # elements compared per output after the first timed run; 0: all
+    )
+    difftest_threads: tuple[int, ...] | None = None  # default (1, 2, 2*cores+1)
+    seeds: int = 1  # seeds per (size, pattern)
+    difftest: bool = True  # False only to time a candidate that already passed the checks
+    extract: bool = False  # the candidate's code is a raw LLM reply
+    flags: tuple[str, ...] = GCC_FLAGS
+    compiler: str = "g++"
+    skip: tuple[str, ...] = ()  # step names not to run (each reported as skipped)
+    step_options: Mapping[str, Any] = field(default_factory=dict)  # for registered extra steps
+
+
+@dataclass
+class VerifyContext:
+    """Mutable while one candidate is verified; steps read and fill the typed fields."""
+
+    problem: Problem
+    candidate: Candidate
+    options: VerifyOptions
+    code: str
+    steps: list[StepResult] = field(default_factory=list)
+    build: ProblemBuild | None = None
+    object_path: Path | None = None
+    binary: Path | None = None
+    reference_wall_s: float = 0.0  # the slowest reference run seen by difftest
+    measurement: Measurement | None = None
+    facts: dict[str, Any] = field(default_factory=dict)  # anything else steps hand on
+
+    def need_build(self) -> ProblemBuild:
+        if self.build is None:
+            raise RuntimeError("verification step ran before the problem was built")
+        return self.build
+
+    def need_binary(self) -> Path:
+        if self.binary is None:
+            raise RuntimeError("verification step ran before the candidate was linked")
+        return self.binary
+
+    def need_object(self) -> Path:
+        if self.object_path is None:
+            raise RuntimeError("verification step ran before the candidate was compiled")
+        return self.object_path
