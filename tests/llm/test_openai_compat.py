@@ -95,10 +95,14 @@ def test_always_slow_is_a_timeout_error(server):
         backend_for(server, timeout_s=0.3, max_retries=1).generate([request()])
 
 
-def test_malformed_json_is_a_clear_error(server):
+def test_cut_off_200_reply_is_retried_then_a_clear_error(server):
     server.fail_next("malformed")
+    server.add_replies("ok")
+    (resp,) = backend_for(server).generate([request()])
+    assert resp.texts == ("ok",) and len(server.chat_requests()) == 2
+    server.fail_next("malformed", count=5)
     with pytest.raises(BackendError, match="malformed JSON reply"):
-        backend_for(server).generate([request()])
+        backend_for(server, max_retries=1).generate([request()])
 
 
 def test_dropped_connection_is_retried(server):

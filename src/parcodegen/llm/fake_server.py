@@ -12,10 +12,16 @@ text derived from the prompt. Failures are injected per request with `fail_next`
         server.fail_next("rate_limit", retry_after=1)
         backend = OpenAICompatBackend(model="fake-model", base_url=server.url)
 
-Failure kinds: rate_limit (429 + Retry-After), server_error (500), unauthorized (401),
-unknown_model (404), bad_request (400), slow (sleep `seconds`, then answer normally;
-`seconds` given to another kind delays that failure),
-malformed (200 with a body that is not JSON), drop (close the connection unanswered).
+Failure kinds: rate_limit (429), quota (429 `insufficient_quota`), server_error (500),
+unavailable (503), unauthorized (401), unknown_model (404), bad_request (400), slow
+(sleep `seconds`, then answer normally; `seconds` given to another kind delays that
+failure), malformed (200 with a body cut off mid-JSON), drop (close the connection
+unanswered). `retry_after` adds a Retry-After header to any failing status.
+
+Like a real server, a reply longer than the request's `max_tokens` (whitespace-separated
+words stand in for tokens) is cut there with finish_reason "length"; with
+`context_tokens`, a request whose prompt plus `max_tokens` exceed it is refused with
+HTTP 400, as vLLM does.
 
 Run `python -m parcodegen.llm.fake_server --port 8011` to serve one for a demo.
 """
@@ -27,6 +33,7 @@ import base64
 import hashlib
 import json
 import math
+import re
 import struct
 import threading
 import time
@@ -38,7 +45,9 @@ from typing import Any
 
 FAILURE_KINDS = (
     "rate_limit",
+    "quota",
     "server_error",
+    "unavailable",
     "unauthorized",
     "unknown_model",
     "bad_request",
@@ -53,7 +62,7 @@ ReplyFn = Callable[[dict[str, Any]], "str | list[str]"]
 @dataclass
 class Failure:
     kind: str
-    retry_after: float | None = None  # rate_limit: the Retry-After header (seconds)
+    retry_after: float | None = None  # the Retry-After header (seconds) of a failing status
     seconds: float = 0.0  # how long to wait before answering (slow) or failing (the others)
     paths: tuple[str, ...] = ("/v1/chat/completions",)  # which endpoints it applies to
 
@@ -70,6 +79,18 @@ class ReceivedRequest:
 def count_tokens(text: str) -> int:
     """A stand-in tokenizer: whitespace-separated words."""
     return len(text.split())
+
+
+def cut_to_tokens(text: str, limit: int | None) -> tuple[str, bool]:
+    """(`text` up to its `limit`-th token, whether it was cut), spacing kept."""
+    if limit is None or count_tokens(text) <= limit:
+        return text, False
+    end = 0
+    for i, match in enumerate(re.finditer(r"\S+", text)):
+        if i == limit:
+            break
+        end = match.end()
+    return text[:end], True
 
 
 def hash_embedding(text: str, dim: int) -> list[float]:
@@ -105,6 +126,7 @@ class FakeServer:
         api_key: str | None = None,
         embedding_dim: int = 16,
         n_mode: str = "honour",
+        context_tokens: int | None = None,
         port: int = 0,
     ):
         if n_mode not in ("honour", "ignore", "reject"):
@@ -113,6 +135,7 @@ class FakeServer:
         self.api_key = api_key
         self.embedding_dim = embedding_dim
         self.n_mode = n_mode
+        self.context_tokens = context_tokens
         self.reply_fn = reply_fn
         self.requests: list[ReceivedRequest] = []
         self._replies: deque[str] = deque(replies or [])
@@ -200,8 +223,18 @@ class FakeServer:
             return 400, _error("n > 1 is not supported by this server", "invalid_request_error")
         if self.n_mode == "ignore":
             n = 1
-        texts = self._texts(body, n)
         prompt = sum(count_tokens(str(m.get("content", ""))) for m in messages)
+        limit = int(body.get("max_tokens") or body.get("max_completion_tokens") or 0) or None
+        if self.context_tokens is not None and prompt + (limit or 0) > self.context_tokens:
+            return 400, _error(
+                f"This model's maximum context length is {self.context_tokens} tokens. However, "
+                f"you requested {prompt + (limit or 0)} tokens ({prompt} in the messages, "
+                f"{limit} in the completion). Please reduce the length of the messages or "
+                "completion.",
+                "invalid_request_error",
+            )
+        cut = [cut_to_tokens(t, limit) for t in self._texts(body, n)]
+        texts = [t for t, _ in cut]
         completion = sum(count_tokens(t) for t in texts)
         return 200, {
             "id": f"chatcmpl-{len(self.requests)}",
@@ -212,9 +245,9 @@ class FakeServer:
                 {
                     "index": i,
                     "message": {"role": "assistant", "content": t},
-                    "finish_reason": "stop",
+                    "finish_reason": "length" if was_cut else "stop",
                 }
-                for i, t in enumerate(texts)
+                for i, (t, was_cut) in enumerate(cut)
             ],
             "usage": {
                 "prompt_tokens": prompt,
@@ -319,19 +352,24 @@ def _make_handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             if kind == "malformed":
                 self._send(200, b'{"id": "chatcmpl-x", "choices": [{"index": 0, "mess')
                 return True
+            headers = {}
+            if failure.retry_after is not None:
+                headers["Retry-After"] = f"{failure.retry_after:g}"
             if kind == "rate_limit":
-                headers = {}
-                if failure.retry_after is not None:
-                    headers["Retry-After"] = f"{failure.retry_after:g}"
                 self._send(429, _error("Rate limit reached.", "rate_limit_exceeded"), headers)
+                return True
+            if kind == "quota":
+                message = "You exceeded your current quota, please check your plan and billing."
+                self._send(429, _error(message, "insufficient_quota"), headers)
                 return True
             status, code = {
                 "server_error": (500, "server_error"),
+                "unavailable": (503, "service_unavailable"),
                 "unauthorized": (401, "invalid_api_key"),
                 "unknown_model": (404, "model_not_found"),
                 "bad_request": (400, "invalid_request_error"),
             }[kind]
-            self._send(status, _error(f"injected failure: {kind}", code))
+            self._send(status, _error(f"injected failure: {kind}", code), headers)
             return True
 
         def do_GET(self) -> None:
