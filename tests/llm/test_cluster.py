@@ -119,7 +119,6 @@ class FailFast:
     """Request with seed 0 fails at once; the others answer after a while."""
 
     name = "fail-fast-test-backend"
-    cluster = "shared"
 
     def generate(self, requests):
         import time
@@ -138,10 +137,10 @@ def test_after_a_failing_chunk_every_running_chunk_is_handed_out() -> None:
     from distributed import LocalCluster
 
     from parcodegen.agent.executors import DaskExecutor
-    from parcodegen.llm.registry import BACKENDS
+    from parcodegen.llm.registry import BACKENDS, BackendInfo, register_backend
 
     if "fail-fast-test-backend" not in BACKENDS:
-        BACKENDS.add("fail-fast-test-backend", FailFast)
+        register_backend(BackendInfo("fail-fast-test-backend", FailFast, cluster="shared"))
     requests = [request(t) for t in range(4)]
     with LocalCluster(n_workers=2, threads_per_worker=2, processes=False,
                       dashboard_address=None) as lc:  # fmt: skip
@@ -171,10 +170,10 @@ class Flaky:
 
 
 def test_a_backend_bug_keeps_the_replies_and_is_not_retried() -> None:
-    from parcodegen.llm.registry import BACKENDS
+    from parcodegen.llm.registry import BACKENDS, BackendInfo, register_backend
 
     if "flaky-test-backend" not in BACKENDS:
-        BACKENDS.add("flaky-test-backend", Flaky)
+        register_backend(BackendInfo("flaky-test-backend", Flaky, cluster="per_task"))
     replies, error = generate_job(BackendSpec.of("flaky-test-backend", {}), "per_task",
                                   [request(0), request(1)])  # fmt: skip
     assert [(i, r.texts) for i, r in replies] == [(0, ("first",))]

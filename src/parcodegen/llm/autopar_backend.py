@@ -32,7 +32,6 @@ def source_of(request: LLMRequest) -> str | None:
 
 class AutoparBackend(OneAtATime):
     name = "autopar"
-    cluster = "shared"  # how it generates on a Dask cluster (llm/cluster.py)
 
     def __init__(self, model: str = "autopar"):
         self.model = model

@@ -5,7 +5,7 @@ workers (never to the workers reserved for timing) and returns the replies in or
 Each task rebuilds the backend on the worker from a `BackendSpec` (the registry name and
 its options), so the client ships names and options, not objects.
 
-Whether a backend can go is its class's decision, the attribute `cluster`:
+Whether a backend can go is declared with it (`BackendInfo.cluster`, llm/registry.py):
 
 - "shared": one instance per worker process serves every request (stateless backends
   whose reply depends only on the request: `openai`, `autopar`);
@@ -56,9 +56,9 @@ class BackendSpec:
 
 def cluster_mode(name: str) -> str | None:
     """How backend `name` runs on a cluster ("shared", "per_task"), or None: client only."""
-    from parcodegen.llm.registry import backend_class
+    from parcodegen.llm.registry import backend_info
 
-    mode = getattr(backend_class(name), "cluster", None)
+    mode = backend_info(name).cluster
     return mode if mode in CLUSTER_MODES else None
 
 

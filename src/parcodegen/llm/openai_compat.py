@@ -92,7 +92,6 @@ class OpenAICompatBackend:
     """
 
     name = "openai"
-    cluster = "shared"  # how it generates on a Dask cluster (llm/cluster.py)
 
     def __init__(
         self,

@@ -95,7 +95,6 @@ class ReplayBackend(OneAtATime):
     """Serves recorded replies (marked `cached=True`, with the recorded usage)."""
 
     name = "replay"
-    cluster = "per_task"  # how it generates on a Dask cluster (llm/cluster.py)
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
