@@ -96,19 +96,13 @@ def test_unknown_strategy_suggests_the_close_name(env, tmp_path, capsys):
     assert "did you mean 'parallel'" in capsys.readouterr().err
 
 
-def test_default_backend_without_an_llm(env, tmp_path, capsys):
-    from parcodegen.cli.optimize_cmd import backend_choice
+def test_default_backend_without_an_llm(env, tmp_path, monkeypatch):
+    from parcodegen.llm.registry import BackendSettings, resolve_backend
 
-    class Args:
-        backend = base_url = None
-        model = ""
-
-    try:
-        name, _ = backend_choice(Args())
-    except Exception as exc:  # autopar not registered yet: the error says what to configure
-        assert "--base-url" in str(exc) and "autopar" in str(exc)
-    else:
-        assert name == "autopar"
+    monkeypatch.delenv("PARCODEGEN_BASE_URL", raising=False)
+    assert resolve_backend(None, BackendSettings()).name == "autopar"
+    with_url = BackendSettings(model="m", base_url="http://127.0.0.1:9/v1")
+    assert resolve_backend(None, with_url).name == "openai"
 
 
 def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path):

@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from parcodegen.cli.bench_cmd import builtin_root
+from parcodegen.problems.suite import suite_dir as builtin_root
 
 EXPECT = re.compile(r"//\s*expect:\s*([a-z_|]+)")
 NO_CODE = "I am sorry, I cannot parallelize this function safely."

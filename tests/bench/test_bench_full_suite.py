@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from bench_replies import write_script
 
-from parcodegen.cli.bench_cmd import builtin_root, load_problems
+from parcodegen.problems.suite import suite_dir as builtin_root
+from parcodegen.problems.suite import suite_problems as load_problems
 from parcodegen.cli.main import main
 from parcodegen.metrics.estimators import pass_at_k
 from parcodegen.store import RunStore

@@ -159,7 +159,7 @@ def test_agent_mode_counts_a_sample_as_passed_when_any_attempt_passed(
 ) -> None:
     from bench_replies import NO_CODE, fenced
 
-    from parcodegen.cli.bench_cmd import builtin_root
+    from parcodegen.problems.suite import suite_dir as builtin_root
 
     pid = "reduce/count_primes"
     d = builtin_root() / pid
@@ -205,7 +205,7 @@ def test_single_mode_runs_every_stage_of_multi_stage(tmp_path: Path, run_dir: Pa
     """One attempt per stage; stage two starts from stage one's verified code."""
     from bench_replies import NO_CODE, fenced
 
-    from parcodegen.cli.bench_cmd import builtin_root
+    from parcodegen.problems.suite import suite_dir as builtin_root
 
     pid = "reduce/count_primes"
     root = builtin_root() / pid

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bench_replies import small_suite, write_script
 
-from parcodegen.cli.bench_cmd import builtin_root
+from parcodegen.problems.suite import suite_dir as builtin_root
 
 from parcodegen.cli.main import main
 from parcodegen.store import RunStore

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from parcodegen.cli.bench_cmd import write_report
+from parcodegen.jobs.bench import write_report
 from parcodegen.store import RunStore
 from parcodegen.store.report import score_runs
 from parcodegen.types import Attempt, Measurement, RunManifest, Status, StepResult, Verdict

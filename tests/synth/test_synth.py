@@ -54,13 +54,13 @@ WRONG = body("", start=3)
 
 
 def expert() -> str:
-    from parcodegen.cli.bench_cmd import builtin_root
+    from parcodegen.problems.suite import suite_dir as builtin_root
 
     return (builtin_root() / PID / "solutions" / "expert.cpp").read_text()
 
 
 def suite(tmp: Path) -> Path:
-    from parcodegen.cli.bench_cmd import builtin_root
+    from parcodegen.problems.suite import suite_dir as builtin_root
 
     import shutil
 

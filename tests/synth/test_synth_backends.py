@@ -261,8 +261,9 @@ def test_bench_run_takes_one_backend(tmp_path: Path, capsys, backends, message) 
 
 
 def test_entries_split_on_the_first_colon_and_override_model(tmp_path: Path, monkeypatch) -> None:
-    from parcodegen.cli.optimize_cmd import DEFAULT_BASE_URL_ENV
-    from parcodegen.cli.synth_cmd import campaigns
+    from parcodegen.cli.synth_cmd import request_of
+    from parcodegen.jobs.synth import campaigns
+    from parcodegen.llm.registry import BASE_URL_ENV as DEFAULT_BASE_URL_ENV
 
     monkeypatch.delenv(DEFAULT_BASE_URL_ENV, raising=False)
     args = build_parser().parse_args([
@@ -271,7 +272,7 @@ def test_entries_split_on_the_first_colon_and_override_model(tmp_path: Path, mon
         "--backend", "openai:hf.co/Qwen/Qwen2.5-Coder-7B-Instruct-GGUF:Q4_K_M",
         "--backend", "openai", "--backend", "autopar",  # a repeat adds nothing
     ])  # fmt: skip
-    got = [(c.backend, c.model, c.strategy) for c in campaigns(args)]
+    got = [(c.backend, c.settings.model, c.strategy) for c in campaigns(request_of(args))]
     models = ["qwen2.5-coder:7b", "M", "hf.co/Qwen/Qwen2.5-Coder-7B-Instruct-GGUF:Q4_K_M", "M"]
     names = ["openai", "autopar", "openai", "openai"]
     assert got == [
@@ -279,7 +280,7 @@ def test_entries_split_on_the_first_colon_and_override_model(tmp_path: Path, mon
     ]
     # without --backend: one default entry (autopar with no endpoint configured)
     plain = build_parser().parse_args(["synth", "--out", str(tmp_path)])
-    assert plain.backends is None and [c.backend for c in campaigns(plain)] == [None]
+    assert plain.backends is None and [c.backend for c in campaigns(request_of(plain))] == [None]
 
 
 def test_unknown_include_run_is_an_error(tmp_path: Path, capsys) -> None:

@@ -20,8 +20,12 @@ from dataclasses import dataclass
 
 from parcodegen.errors import ConfigError
 
-HELP = ("backend name (openai, scripted, replay, autopar, vllm); synth: repeat or separate "
-        "with commas for several, each NAME or NAME:MODEL")  # fmt: skip
+
+def backend_option_help() -> str:
+    from parcodegen.llm.registry import backend_help
+
+    return (f"{backend_help()}; synth: repeat or separate with commas for several, "
+            "each NAME or NAME:MODEL")  # fmt: skip
 
 
 @dataclass(frozen=True)

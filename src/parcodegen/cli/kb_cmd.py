@@ -15,21 +15,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from parcodegen.errors import ConfigError
+from parcodegen.jobs.kb import SeedOutcome, add_run, add_seeds
 from parcodegen.memory.embedders import EMBEDDERS
-from parcodegen.memory.entry import KBEntry
 from parcodegen.memory.kb import KnowledgeBase
 from parcodegen.memory.pie import DEFAULT_MAX_TOKENS, read_pie_file
-from parcodegen.memory.seed_kb import (
-    hardware_description,
-    load_measurements,
-    save_measurements,
-    seed_dirs,
-    seed_entry,
-)
-from parcodegen.memory.tokens import count_tokens
 
 
 def _open(args: argparse.Namespace) -> KnowledgeBase:
@@ -53,139 +44,37 @@ def cmd_ingest_pie(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ add-seed
-def _verify_seed(directory: Path, options: Any) -> tuple[str, float | None, str]:
-    from parcodegen.problems.load import load_problem
-    from parcodegen.types import Candidate
-    from parcodegen.verify.pipeline import verify
-
-    problem = load_problem(directory)
-    fast = (directory / "fast.cpp").read_text()
-    verdict = verify(problem, Candidate(fast, origin="seed"), options)
-    return verdict.status.value, verdict.speedup, verdict.message
+def _print_seed(out: SeedOutcome) -> None:
+    if out.status == "present":
+        print(f"  {out.name:28s} already in the KB (use --force to re-measure)")
+    elif out.status == "pass" and out.speedup is not None:
+        print(f"  {out.name:28s} pass  speedup {out.speedup:5.2f}x "
+              f"(normalized {out.normalized:.2f})", flush=True)  # fmt: skip
+    else:
+        print(f"  {out.name:28s} {out.status.upper()}: {out.message}")
 
 
 def cmd_add_seed(args: argparse.Namespace) -> int:
-    from parcodegen.tools.compile import compiler_id
-    from parcodegen.verify.pipeline import VerifyOptions
-
-    root = Path(args.seeds_dir) if args.seeds_dir else None
-    dirs = seed_dirs(root, args.names or None)
-    options = VerifyOptions(timing_reps=args.reps, threads=args.threads, race=not args.no_race)
-    hardware, compiler = hardware_description(), compiler_id("g++")
-    measured = load_measurements(root) if args.record else {}
-    failed = 0
     with _open(args) as kb:
-        for d in dirs:
-            probe = seed_entry(d, raw_speedup=1.0, hardware="", compiler="", verified=False)
-            if kb.db.has_id(probe.id) and not args.force:
-                print(f"  {d.name:28s} already in the KB (use --force to re-measure)")
-                continue
-            status, speedup, message = _verify_seed(d, options)
-            if status != "pass" or speedup is None:
-                failed += 1
-                print(f"  {d.name:28s} {status.upper()}: {message}")
-                continue
-            entry = seed_entry(
-                d, raw_speedup=speedup, hardware=hardware, compiler=compiler, verified=True
-            )
-            kb.replace([entry])
-            print(
-                f"  {d.name:28s} pass  speedup {speedup:5.2f}x (normalized {entry.speedup:.2f})",
-                flush=True,
-            )
-            measured[d.name] = {
-                "status": "pass",
-                "raw_speedup": round(speedup, 4),
-                "hardware": hardware,
-                "compiler": compiler,
-            }
+        outcomes, written = add_seeds(
+            kb, seeds_dir=args.seeds_dir, names=args.names, reps=args.reps, threads=args.threads,
+            race=not args.no_race, force=args.force, record=args.record, on_seed=_print_seed,
+        )  # fmt: skip
+        failed = sum(o.status not in ("pass", "present") for o in outcomes)
         print(f"{len(kb)} entries in {kb.path}; {failed} seed(s) failed verification")
-    if args.record:
-        known = {d.name for d in seed_dirs(root)}
-        measured = {k: v for k, v in measured.items() if k in known}
-        print(f"recorded measurements in {save_measurements(measured, root)}")
+    if written is not None:
+        print(f"recorded measurements in {written}")
     return 1 if failed else 0
 
 
 # ------------------------------------------------------------------ add-run
-def run_entries(run_dir: Path, run_id: str | None = None) -> tuple[list[KBEntry], list[str]]:
-    """Passing attempts with speedup > 1 from a run store -> entries (best per problem and
-    candidate). Returns (entries, notes about what was skipped)."""
-    from parcodegen.problems.load import load_problem
-    from parcodegen.store.run_store import RunStore
-    from parcodegen.types import Status, content_hash
-
-    entries: list[KBEntry] = []
-    notes: list[str] = []
-    store = RunStore(run_dir)
-    try:
-        run_ids = [run_id] if run_id else [r["run_id"] for r in store.runs()]
-        for rid in run_ids:
-            manifest = store.manifest(rid)
-            if manifest is None:
-                raise ConfigError(f"no run '{rid}' in {store.path}")
-            machine = manifest.machine or {}
-            hardware = str(machine.get("cpu") or machine.get("hardware") or "")
-            if machine.get("cores"):
-                hardware = f"{hardware} ({machine['cores']} cores)".strip()
-            compiler = str(manifest.versions.get("compiler", "") or machine.get("compiler", ""))
-            slow_by_problem: dict[str, str | None] = {}
-            for p in store.problems(rid):
-                try:
-                    ref = load_problem(Path(p["directory"])).reference_code
-                except Exception as exc:  # noqa: BLE001 - any unreadable problem is skipped
-                    notes.append(f"{rid}: problem {p['problem_id']}: cannot read ({exc})")
-                    ref = None
-                if ref is not None and content_hash(ref) != p["reference_hash"]:
-                    notes.append(f"{rid}: problem {p['problem_id']}: reference changed since run")
-                    ref = None
-                slow_by_problem[p["problem_id"]] = ref
-            best: dict[tuple[str, str], float] = {}
-            for a in store.attempts(rid):
-                if a.status is not Status.PASS or not a.speedup or a.speedup <= 1.0:
-                    continue
-                if a.candidate_id is None or slow_by_problem.get(a.problem_id) is None:
-                    continue
-                key = (a.problem_id, a.candidate_id)
-                best[key] = max(best.get(key, 0.0), a.speedup)
-            for (pid, cid), speed in sorted(best.items()):
-                code = store.candidate_code(pid, cid)
-                if code is None:
-                    notes.append(f"{rid}: candidate {cid} of {pid}: code not stored")
-                    continue
-                slow = slow_by_problem[pid] or ""
-                entries.append(
-                    KBEntry.make(
-                        family=pid,
-                        slow_code=slow,
-                        fast_code=code,
-                        raw_speedup=speed,
-                        source="run",
-                        hardware=hardware,
-                        compiler=compiler,
-                        verified=True,
-                        slow_tokens=count_tokens(slow),
-                        fast_tokens=count_tokens(code),
-                    )
-                )
-    finally:
-        store.close()
-    return entries, notes
-
-
 def cmd_add_run(args: argparse.Namespace) -> int:
-    run_dir = Path(args.run_dir)
-    if not run_dir.exists():
-        raise ConfigError(f"no such run directory: {run_dir}")
-    entries, notes = run_entries(run_dir, args.run)
+    with _open(args) as kb:
+        entries, added, present, notes = add_run(kb, args.run_dir, args.run)
     for note in notes:
         print(f"  skipped: {note}")
-    with _open(args) as kb:
-        added, present = kb.add(entries)
-    print(
-        f"found {len(entries)} verified faster candidates; stored {len(added)} new "
-        f"({len(present)} already present)"
-    )
+    print(f"found {len(entries)} verified faster candidates; stored {added} new "
+          f"({present} already present)")  # fmt: skip
     return 0 if entries else 1
 
 

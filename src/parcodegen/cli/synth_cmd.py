@@ -21,20 +21,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from pathlib import Path
-from typing import Any
 
 from parcodegen.cli.backend_args import resolve
-from parcodegen.cli.bench_cmd import (
-    add_campaign_args,
-    builtin_root,
-    campaign_backend_options,
-    resume_hint,
-    run_campaign_from_args,
-)
-from parcodegen.errors import ConfigError
-from parcodegen.llm.base import Usage
+from parcodegen.cli.campaign_args import add_campaign_args, campaign_request
+from parcodegen.jobs.bench import resume_hint
+from parcodegen.jobs.synth import SynthRequest, backend_pairs, run_synth, strategies_of
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,78 +50,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run, several_backends=True, backends=None)
 
 
-def campaigns(args: argparse.Namespace) -> list[argparse.Namespace]:
-    """One argument set per strategy x backend, every entry checked before any generation:
-    an unknown strategy or backend (with a did-you-mean), a backend missing what it needs."""
-    from parcodegen.llm.registry import BACKENDS
-    from parcodegen.strategies import get_strategy
-
-    strategies = [s.strip() for s in (args.strategies or args.strategy).split(",") if s.strip()]
-    if not strategies:
-        raise ConfigError("--strategies: no strategy given")
-    for s in strategies:
-        get_strategy(s)
-    pairs: list[tuple[str | None, str]] = list(resolve(args.backends or [], args.model or ""))
-    if not pairs:  # the default backend: openai with an endpoint, else autopar
-        pairs = [(None, args.model or "")]
-    out = []
-    for name, model in pairs:
-        if name is not None:
-            BACKENDS.get(name)
-        one = argparse.Namespace(**{**vars(args), "backend": name, "model": model})
-        campaign_backend_options(one)  # what the backend needs is there
-        out += [argparse.Namespace(**{**vars(one), "strategy": s}) for s in strategies]
-    return out
-
-
-def describe(store: Any, run_id: str) -> dict[str, Any]:
-    """A run as the summary lists it: strategy, backend, model, state (and why it stopped)."""
-    manifest = store.manifest(run_id)
-    row = store.run(run_id) or {}
-    loop = manifest.config.get("loop", {}) if manifest else {}
-    out = {"run": run_id, "strategy": loop.get("strategy", ""), "backend": loop.get("backend", ""),
-           "model": loop.get("model", ""), "state": row.get("state", "unknown")}  # fmt: skip
-    if row.get("state") == "stopped":
-        out["stop_reason"] = row.get("stop_reason") or ""
-    return out
+def request_of(args: argparse.Namespace) -> SynthRequest:
+    return SynthRequest(
+        campaign=campaign_request(args, "synth", seeds=args.verify_seeds),
+        strategies=strategies_of(args.strategies or args.strategy),
+        backends=backend_pairs(resolve(args.backends or [], args.model or ""), args.model or ""),
+        out=args.out, keep=args.keep, min_speedup=args.min_speedup, pairs_per=args.pairs_per,
+        kb_out=args.kb_out, include_runs=tuple(args.include_run), export_only=args.export_only,
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
-    from parcodegen.cli.bench_cmd import _store
-    from parcodegen.synth.selfplay import export
-
-    todo = [] if args.export_only else campaigns(args)
-    store = _store(args)
-    missing = [r for r in args.include_run if store.run(r) is None]
-    if missing:
-        raise ConfigError(f"--include-run: no stored run {missing} in {store.path}")
-    run_ids = list(args.include_run)
-    stopped = []
-    spent = Usage()
-    start = time.monotonic()
-    for one in todo:
-        # budgets cover the whole command: each campaign gets what the earlier ones left
-        if args.max_tokens is not None:
-            one.max_tokens = max(0, args.max_tokens - spent.total_tokens)
-        if args.max_cost is not None:
-            one.max_cost = max(0.0, args.max_cost - spent.cost_usd)
-        if args.max_wall is not None:
-            one.max_wall = max(0.0, args.max_wall - (time.monotonic() - start))
-        run_id, result, _ = run_campaign_from_args(one, "synth", seeds=args.verify_seeds)
-        spent = spent + result.usage
-        if run_id not in run_ids:
-            run_ids.append(run_id)
-        if result.stop_reason:
-            stopped.append(f"{run_id}: {result.stop_reason}")
-    excl = [builtin_root()]
-    outputs = export(store, run_ids, args.out, keep=args.keep, min_speedup=args.min_speedup,
-                     kb_path=args.kb_out, pairs_per_chosen=args.pairs_per, exclude_dirs=excl)  # fmt: skip
-    details = [describe(store, r) for r in run_ids]
-    summary_path = Path(outputs.paths["summary"])
-    summary = json.loads(summary_path.read_text())
-    summary["campaigns"] = details
-    summary_path.write_text(json.dumps(summary, indent=2, sort_keys=True))
-    print(json.dumps({**outputs.to_dict(), "runs": run_ids, "campaigns": details}, indent=2))
-    for s in stopped:
+    outcome = run_synth(request_of(args), say=_err)
+    print(json.dumps(outcome.outputs, indent=2))
+    for s in outcome.stopped:
         print(f"stopped: {s}; {resume_hint(s)}", file=sys.stderr)
-    return 2 if stopped else 0
+    return 2 if outcome.stopped else 0

@@ -1,6 +1,8 @@
 """A sampling campaign: problems x N samples through the agent loop, every one stored.
 
-Shared by `bench run` and `synth`. A campaign is one run of the run store: its identity
+The benchmark runner shared by `bench run` and `synth` (jobs/bench.py, jobs/synth.py);
+`run_request` is the entry point: it discovers the problems, resolves the backend,
+places generation (here or on a Dask cluster), opens the run and runs it. A campaign is one run of the run store: its identity
 is the loop configuration (strategy, backend, model, sampling, mode) and the problems, so
 re-running the same command resumes it (stored calls are read back, stored attempts are
 not verified again) and a larger --samples extends it.
@@ -13,21 +15,22 @@ Correctness checks and timings go to an Executor (local process pool or Dask).
 
 from __future__ import annotations
 
-import platform
-import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, UTC
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from parcodegen.agent.config import LoopConfig
+from parcodegen.agent.config import Budget, LoopConfig
 from parcodegen.agent.executors import Executor, ExecutorEvaluator
 from parcodegen.agent.loop import Loop, LoopResult
 from parcodegen.errors import ConfigError
+from parcodegen.jobs.runs import open_run as open_stored_run
+from parcodegen.jobs.runs import open_store, slug
 from parcodegen.llm.base import Backend, LLMRequest, LLMResponse
+from parcodegen.llm.registry import BackendSettings, ResolvedBackend, resolve_backend
+from parcodegen.store import RunStore
 from parcodegen.strategies import get_strategy
-from parcodegen.types import Attempt, Episode, Problem, RunManifest, Verdict, content_hash
+from parcodegen.types import Attempt, Episode, Problem, Verdict, content_hash
 
 MODES = ("single", "agent")
 Say = Callable[[str], None]
@@ -63,50 +66,17 @@ def campaign_identity(config: LoopConfig, spec: CampaignSpec, problems: Sequence
     return content_hash(f"{spec.mode}|{spec.verify_seeds}|{base.identity(keys)}")
 
 
-def _slug(text: str) -> str:
-    out = "".join(c if c.isalnum() or c in "-." else "-" for c in text)
-    return out.strip("-")[:40] or "x"
-
-
 def open_run(store: Any, config: LoopConfig, spec: CampaignSpec, problems: Sequence[Problem],
              extra: dict[str, Any] | None = None) -> tuple[str, bool]:  # fmt: skip
-    """(run id, resumed): the stored run of this identity, or a new one."""
+    """(run id, resumed): the stored run of this identity, or a new one (full manifest)."""
     identity = campaign_identity(config, spec, problems)
-    found = store.find_run(identity)
-    if found:
-        return found, True
-    run_id = "-".join(
-        [
-            _slug(spec.name),
-            _slug(config.strategy),
-            _slug(config.model or config.backend),
-            identity[:8],
-        ]
-    )
-    manifest = RunManifest(
-        run_id=run_id,
-        created=datetime.now(UTC).isoformat(timespec="seconds"),
-        config={
-            "campaign": {"mode": spec.mode, "iters": spec.iters, "verify_seeds": spec.verify_seeds},
-            "loop": config.to_dict(),
-            **(extra or {}),
-        },  # fmt: skip
-        versions={"python": sys.version.split()[0], "parcodegen": _version()},
-        machine={"platform": platform.platform(), "processor": platform.machine()},
-    )
-    store.create_run(manifest, identity)
-    for p in problems:
-        store.add_problem(run_id, p)
-    return run_id, False
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("parcodegen")
-    except Exception:  # noqa: BLE001 - best effort
-        return "unknown"
+    name = [slug(spec.name), slug(config.strategy), slug(config.model or config.backend)]
+    resolved = {
+        "campaign": {"mode": spec.mode, "iters": spec.iters, "verify_seeds": spec.verify_seeds},
+        "loop": config.to_dict(),
+        **(extra or {}),
+    }
+    return open_stored_run(store, identity, "-".join([*name, identity[:8]]), resolved, problems)
 
 
 class ProgressRecorder:
@@ -229,3 +199,100 @@ def run_campaign(
     store.set_run_state(run_id, "stopped" if result.stop_reason else "finished",
                         result.stop_reason)  # fmt: skip
     return run_id, result
+
+
+# --------------------------------------------------------------------------- the entry point
+@dataclass(frozen=True)
+class CampaignRequest:
+    """Everything a campaign needs (`bench run` and each campaign of `synth`)."""
+
+    suite: str = "builtin"
+    problems: tuple[str, ...] = ()  # ids (or unambiguous names) to keep; () = all
+    strategy: str = "parallel"
+    backend: str | None = None  # None: the default backend for the settings
+    settings: BackendSettings = field(default_factory=BackendSettings)
+    samples: int = 1
+    mode: str = "single"
+    max_iters: int = 4
+    temperature: float = 0.8
+    budget: Budget = field(default_factory=Budget)  # its max_iters is replaced by the mode's
+    threads: int | None = None
+    timing_reps: int = 5
+    timing: bool = True
+    race: bool = True
+    workers: int = 2
+    scheduler: str | None = None
+    kb: str = ""
+    run_dir: str | None = None
+    verbose: bool = False
+    name: str = "bench"  # run-id prefix
+    verify_seeds: int = 1
+
+    def resolved_backend(self) -> ResolvedBackend:
+        """The backend and its options; a ConfigError when something it needs is missing."""
+        return resolve_backend(self.backend, self.settings)
+
+    def loop_config(self, backend: str) -> LoopConfig:
+        return LoopConfig(
+            strategy=self.strategy, samples=self.samples, backend=backend,
+            model=self.settings.model, temperature=self.temperature, kb=self.kb,
+            timing=self.timing, race=self.race, timing_reps=self.timing_reps,
+            threads=self.threads, workers=self.workers,
+            budget=replace(self.budget, max_iters=self.max_iters),
+        )  # fmt: skip
+
+
+@dataclass
+class CampaignOutcome:
+    run_id: str
+    result: LoopResult
+    store: RunStore
+
+
+def place_backend(resolved: ResolvedBackend, executor: Any) -> tuple[Backend, str]:
+    """(backend, where generation runs). With a Dask executor, a backend declared able to
+    (llm/cluster.py) generates on the cluster; the cache and the recording stay here."""
+    from parcodegen.agent.executors import DaskExecutor
+    from parcodegen.llm.cluster import BackendSpec, ClusterBackend
+
+    backend = resolved.build(wrapped=False)
+    where = "generation: on this machine"
+    if isinstance(executor, DaskExecutor):
+        mode = resolved.info.cluster
+        if mode is None:
+            where += (f" (the {resolved.name} backend cannot generate on a cluster; "
+                      "see docs/evaluation.md)")  # fmt: skip
+        else:
+            backend = ClusterBackend(BackendSpec.of(resolved.name, resolved.options), mode,
+                                     backend, executor)  # fmt: skip
+            where = backend.describe()
+    return resolved.wrap(backend), where
+
+
+def run_request(request: CampaignRequest, say: Say = lambda _m: None) -> CampaignOutcome:
+    """Run (or resume) the campaign `request` describes."""
+    from parcodegen.agent.executors import make_executor
+    from parcodegen.jobs.kb import retriever_for
+    from parcodegen.llm.base import close_backend
+    from parcodegen.problems.suite import suite_problems
+
+    get_strategy(request.strategy)
+    problems = suite_problems(request.suite, request.problems)
+    resolved = request.resolved_backend()
+    store = open_store(request.run_dir)
+    with make_executor(request.scheduler, request.workers) as executor:
+        backend, where = place_backend(resolved, executor)
+        say(where)
+        config = request.loop_config(resolved.name)
+        spec = CampaignSpec(mode=request.mode, iters=request.max_iters, name=request.name,
+                            verify_seeds=request.verify_seeds)  # fmt: skip
+        extra = {"suite": request.suite, "backend": resolved.manifest(),
+                 "problems": [{"id": p.id, "directory": str(p.directory)} for p in problems]}  # fmt: skip
+        try:
+            run_id, result = run_campaign(
+                store, problems, backend, config, spec, executor, say=say,
+                extra_manifest=extra, verbose=request.verbose, retriever=retriever_for(config),
+            )  # fmt: skip
+        finally:
+            close_backend(backend)
+    return CampaignOutcome(run_id, result, store)

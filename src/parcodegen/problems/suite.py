@@ -198,6 +198,23 @@ def load_suite(
     return [SuiteProblem(p, load_solutions(p.directory)) for p in loaded]
 
 
+def suite_problems(suite: str = "builtin", only: Sequence[str] | None = None) -> list[Problem]:
+    """The problems of a suite (name or directory, or one problem directory), all or `only`
+    these ids (or unambiguous names) in the order given: THE suite discovery of `bench`,
+    `synth` and `suite`."""
+    loaded = [load_problem(d) for d in problem_dirs(suite_dir(suite))]
+    if not loaded:
+        raise ConfigError(f"no problem.toml under {suite_dir(suite)}")
+    if not only:
+        return loaded
+    chosen: list[Problem] = []
+    for wanted in only:
+        p = _select(loaded, wanted)
+        if all(c.id != p.id for c in chosen):
+            chosen.append(p)
+    return chosen
+
+
 def describe(sp: SuiteProblem) -> dict:
     """A JSON-ready summary of one problem: id, category, sizes, solutions."""
     p = sp.problem

@@ -16,8 +16,7 @@
 from __future__ import annotations
 
 import json
-import platform
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,20 +41,32 @@ def prompt_messages(problem: Problem, strategy: str) -> list[dict[str, str]]:
     return [{"role": m.role, "content": m.content} for m in msgs]
 
 
-def kb_entries(kept: Sequence[Scored], problems: dict[str, Problem]) -> list[KBEntry]:
-    hardware = f"{platform.machine()} {platform.node()}".strip()
-    return [
-        KBEntry.make(
+@dataclass(frozen=True)
+class Machine:
+    """Where a run measured its speedups (from its manifest): hardware and compiler."""
+
+    hardware: str = ""
+    compiler: str = ""
+
+
+def kb_entries(kept: Sequence[Scored], problems: dict[str, Problem],
+               machines: Mapping[str, Machine]) -> list[KBEntry]:  # fmt: skip
+    """KB entries of the kept candidates, each naming the machine of the run that timed it
+    (`machines`: run id -> Machine), never the machine that exports."""
+    out = []
+    for v in kept:
+        m = machines.get(v.run_id, Machine())
+        out.append(KBEntry.make(
             family=v.problem_id,
             slow_code=problems[v.problem_id].reference_code,
             fast_code=v.code,
             raw_speedup=float(v.speedup or 1.0),
             source="synth",
-            hardware=f"{hardware}, {v.threads} threads" if v.threads else hardware,
+            hardware=f"{m.hardware}, {v.threads} threads" if v.threads else m.hardware,
+            compiler=m.compiler,
             verified=True,
-        )  # fmt: skip
-        for v in kept
-    ]
+        ))  # fmt: skip
+    return out
 
 
 def sft_records(kept: Sequence[Scored], problems: dict[str, Problem]) -> list[dict[str, Any]]:
