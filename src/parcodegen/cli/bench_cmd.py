@@ -53,6 +53,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     rs.add_argument("-k", "--ks", default="1,5,10")
     rs.add_argument("--run-dir", help="run store directory")
     rs.set_defaults(func=cmd_rescore)
+
+    from parcodegen.cli.pareval_outputs_cmd import register_bench
+
+    register_bench(bsub)  # bench import-outputs (ParEval's recorded outputs)
     p.set_defaults(func=lambda _a: (p.print_help(), 2)[1])
 
 

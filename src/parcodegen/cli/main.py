@@ -13,7 +13,7 @@ import sys
 
 from parcodegen.errors import ParcodegenError, ProblemError
 
-SUBCOMMANDS = ["verify", "optimize", "suite", "kb", "bench", "synth"]
+SUBCOMMANDS = ["verify", "optimize", "suite", "kb", "bench", "synth", "import"]
 
 
 def build_parser() -> argparse.ArgumentParser:
