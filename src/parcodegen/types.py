@@ -55,6 +55,33 @@ class ArgSpec:
     range: tuple[Any, Any] | None = None
     hook: str | None = None
     init: str = "random"
+    index_into: str | None = None  # integer array: values are valid indices of that array
+    offsets_into: str | None = None  # integer array: CSR-style offsets (0 .. that array's size)
+    at_most: str | None = None  # scalar: clamped to this C++ expression (a bound by another size)
+
+
+@dataclass(frozen=True)
+class StructField:
+    name: str
+    ctype: str  # an arithmetic type
+    count: int = 1  # > 1 for a fixed array field (`double v[3]`)
+
+
+@dataclass(frozen=True)
+class StructDef:
+    """A struct whose fields are all arithmetic, read from its definition in the code."""
+
+    name: str
+    fields: tuple[StructField, ...]
+    definition: str  # as written (copied into the harness when the prelude does not hold it)
+
+
+@dataclass(frozen=True)
+class EdgeCase:
+    """An explicit input ([[edge]] in problem.toml): size n and fixed values for some args."""
+
+    n: int
+    values: tuple[tuple[str, Any], ...]  # (argument name, number or tuple of numbers)
 
 
 @dataclass(frozen=True)
@@ -64,6 +91,21 @@ class CompareSpec:
     rtol: float = 1e-9
     atol: float = 1e-12
     unordered: bool = False
+    mask: str | None = None  # C++ condition on element index i: only those elements compared
+    rtol_expr: str | None = None  # a tolerance growing with n, e.g. "1e-12 * n" (wins over rtol)
+    atol_expr: str | None = None
+
+    def at(self, n: int) -> CompareSpec:
+        """The tolerances for size n (expressions evaluated)."""
+        if self.rtol_expr is None and self.atol_expr is None:
+            return self
+        from dataclasses import replace
+
+        from parcodegen.exprs import eval_size_expr
+
+        rtol = self.rtol if self.rtol_expr is None else eval_size_expr(self.rtol_expr, n)
+        atol = self.atol if self.atol_expr is None else eval_size_expr(self.atol_expr, n)
+        return replace(self, rtol=rtol, atol=atol, rtol_expr=None, atol_expr=None)
 
 
 @dataclass(frozen=True)
@@ -88,11 +130,21 @@ class Problem:
     hooks_header: str | None = None  # file name of the hooks header, relative to directory
     patterns: tuple[str, ...] = ("random", "sorted", "constant")
     ldflags: tuple[str, ...] = ()
+    language: str = "c++"  # "c" for a .c reference (compiled as C11; the harness stays C++)
+    prelude: str = ""  # code both the reference and every candidate are compiled with
+    defines: tuple[str, ...] = ()  # preprocessor macros (-D) for every compile
+    structs: tuple[StructDef, ...] = ()  # structs of arithmetic fields the arguments use
+    edges: tuple[EdgeCase, ...] = ()  # explicit inputs, tested besides the random ones
+    race_sizes: tuple[int, ...] = ()  # sizes for the race detector (default: chosen by it)
+    race_threads: tuple[int, ...] = ()  # thread counts for the race detector
+    declaration: str = ""  # the reference's prototype as written (C: the signature check)
 
     def compare_for(self, output: str) -> CompareSpec:
-        for name, spec in self.compare_outputs:
-            if name == output:
-                return spec
+        """The rules for one output record (`pts.x`, a struct field, falls back to `pts`)."""
+        for key in (output, output.split(".", 1)[0]):
+            for name, spec in self.compare_outputs:
+                if name == key:
+                    return spec
         return self.compare
 
     @property

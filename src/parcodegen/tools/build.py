@@ -7,6 +7,7 @@ object against its harness object.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from parcodegen.errors import ProblemError
 from parcodegen.paths import HARNESS_INCLUDE
 from parcodegen.sandbox.run import Limits, RunResult, Workdir, run
 from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary, link_flags
-from parcodegen.tools.harness import HARNESS_HEADER, harness_source
+from parcodegen.tools.harness import HARNESS_HEADER, PRELUDE_HEADER, harness_source
 from parcodegen.tools.outputs import OutputFormatError, read_outputs
 from parcodegen.types import Problem
 
@@ -37,7 +38,54 @@ def problem_headers(problem: Problem) -> dict[str, bytes]:
     for path in sorted(problem.directory.iterdir()):
         if path.is_file() and path.suffix in HEADER_SUFFIXES:
             headers[path.name] = path.read_bytes()
+    if problem.prelude:
+        guard = "PCG_PRELUDE_H"
+        text = f"#ifndef {guard}\n#define {guard}\n{problem.prelude.rstrip()}\n#endif\n"
+        headers[PRELUDE_HEADER] = text.encode()
     return headers
+
+
+def candidate_name(problem: Problem) -> str:
+    """The file name a candidate is compiled under: its language follows the reference's."""
+    return "candidate.c" if problem.language == "c" else "candidate.cpp"
+
+
+def harness_extra_flags(problem: Problem) -> tuple[str, ...]:
+    """Flags every compile of this problem needs: its macros (`defines`)."""
+    return tuple(f"-D{d}" for d in problem.defines)
+
+
+def code_extra_flags(problem: Problem) -> tuple[str, ...]:
+    """Flags for the reference and candidates: macros, and the prelude included first."""
+    prelude = ("-include", PRELUDE_HEADER) if problem.prelude else ()
+    return harness_extra_flags(problem) + prelude
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def drop_prelude(code: str, prelude: str) -> str:
+    """The candidate without a verbatim copy of the prelude (every compile includes it):
+    a reply that repeats the surrounding file must not define its types twice."""
+    if not prelude.strip():
+        return code
+    if prelude in code:
+        return code.replace(prelude, "", 1)
+    lines = [ln for ln in prelude.strip().splitlines() if ln.strip()]
+    if _squash(prelude) not in _squash(code):
+        return code
+    # same text, other whitespace: drop the lines from the first to the last prelude line
+    first, last = lines[0].strip(), lines[-1].strip()
+    code_lines = code.splitlines(keepends=True)
+    for i, ln in enumerate(code_lines):
+        if ln.strip() == first:
+            for j in range(i, len(code_lines)):
+                if code_lines[j].strip() == last and _squash(
+                    "".join(code_lines[i : j + 1])
+                ) == _squash(prelude):
+                    return "".join(code_lines[:i] + code_lines[j + 1 :])
+    return code
 
 
 @dataclass(frozen=True)
@@ -49,6 +97,8 @@ class ProblemBuild:
     harness_obj: Path
     reference_obj: Path
     reference_bin: Path
+    harness_flags: tuple[str, ...] = ()  # the problem's own flags for a harness compile
+    code_flags: tuple[str, ...] = ()  # ... and for reference/candidate compiles (in `flags`)
 
 
 _builds: dict[tuple, ProblemBuild] = {}
@@ -70,14 +120,16 @@ def build_problem(
     with _builds_lock:
         if key in _builds:
             return _builds[key]
-    ref = compile_object(problem.reference_code, headers=headers, flags=flags, compiler=compiler,
-                         source_name=problem.source_file)  # fmt: skip
+    harness_flags = harness_extra_flags(problem)
+    code_flags = code_extra_flags(problem)
+    ref = compile_object(problem.reference_code, headers=headers, flags=flags + code_flags,
+                         compiler=compiler, source_name=problem.source_file)  # fmt: skip
     if not ref.ok:
         raise ProblemError(
             f"{problem.source_file}", f"the reference does not compile:\n{ref.message}"
         )
-    harness = compile_object(harness_source(problem), headers=headers, flags=flags, compiler=compiler,
-                             source_name="harness.cpp")  # fmt: skip
+    harness = compile_object(harness_source(problem), headers=headers, flags=flags + harness_flags,
+                             compiler=compiler, source_name="harness.cpp")  # fmt: skip
     if not harness.ok:
         raise ProblemError(
             "problem.toml: args",
@@ -91,7 +143,8 @@ def build_problem(
             f"{problem.source_file}",
             f"the reference does not link with the harness:\n{linked.message}",
         )
-    build = ProblemBuild(problem, headers, flags, compiler, harness.path, ref.path, linked.path)
+    build = ProblemBuild(problem, headers, flags + code_flags, compiler, harness.path, ref.path,
+                         linked.path, harness_flags, code_flags)  # fmt: skip
     with _builds_lock:
         _builds[key] = build
     return build

@@ -21,6 +21,9 @@ from parcodegen.paths import cache_dir
 from parcodegen.sandbox.run import Limits, Workdir, jail_failed, run
 
 GCC_FLAGS = ("-std=c++17", "-O3", "-fopenmp")
+C_STD = "-std=c11"
+C_SUFFIXES = (".c",)
+C_COMPILERS = {"g++": "gcc", "clang++": "clang", "c++": "cc"}
 TSAN_FLAGS = ("-std=c++17", "-O1", "-g", "-fopenmp", "-fsanitize=thread", "-fno-omit-frame-pointer")
 COMPILE_LIMITS = Limits(wall_s=120, memory_mb=4096, file_mb=256, output_kb=256)
 DIAG = re.compile(
@@ -39,6 +42,29 @@ class CompileOutput:
     seconds: float
     cached: bool = False
     timed_out: bool = False
+
+
+def language_of(source_name: str) -> str:
+    """ "c" for a C source file (by its suffix), else "c++"."""
+    return "c" if source_name.endswith(C_SUFFIXES) else "c++"
+
+
+def for_language(
+    language: str, flags: tuple[str, ...], compiler: str
+) -> tuple[tuple[str, ...], str]:
+    """The flags and compiler for a translation unit in `language`: C is compiled with
+    the C driver of the same toolchain (g++ -> gcc, clang++ -> clang) as C11, with the same
+    optimization and OpenMP flags; C++-only flags are dropped."""
+    if language != "c":
+        return flags, compiler
+    c_flags = tuple(
+        C_STD if f.startswith("-std=") else f
+        for f in flags
+        if not f.startswith(("-fno-rtti", "-fno-exceptions", "-D_GLIBCXX"))
+    )
+    if C_STD not in c_flags:
+        c_flags = (C_STD, *c_flags)
+    return c_flags, C_COMPILERS.get(compiler, compiler)
 
 
 def link_flags(flags: tuple[str, ...]) -> tuple[str, ...]:
@@ -65,7 +91,7 @@ def _key(*parts: bytes | str) -> str:
 
 def summarize_diagnostics(text: str, source_name: str = "candidate.cpp") -> str:
     """First errors with their context lines; paths reduced to the file's base name."""
-    text = re.sub(r"(/[^\s:]+/)([^/\s:]+\.(?:cpp|cc|h|hpp))", r"\2", text)
+    text = re.sub(r"(/[^\s:]+/)([^/\s:]+\.(?:cpp|cc|c|h|hpp))", r"\2", text)
     lines = text.splitlines()
     blocks: list[list[str]] = []
     for ln in lines:
@@ -103,7 +129,10 @@ def compile_object(
     compiler: str = "g++",
     source_name: str = "candidate.cpp",
 ) -> CompileOutput:
-    """Compile one translation unit to an object file (cached by content and flags)."""
+    """Compile one translation unit to an object file (cached by content and flags).
+
+    A `.c` source name compiles as C (see `for_language`)."""
+    flags, compiler = for_language(language_of(source_name), flags, compiler)
     ident = compiler_id(compiler)
     key = _key(ident, " ".join(flags), code, *[n + "\0" for n in sorted(headers)],
                *[headers[n] for n in sorted(headers)])  # fmt: skip

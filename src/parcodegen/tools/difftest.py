@@ -17,7 +17,7 @@ from pathlib import Path
 from parcodegen.errors import ProblemError
 from parcodegen.tools.build import HarnessRun, ProblemBuild, cores, run_harness
 from parcodegen.tools.outputs import compare_outputs
-from parcodegen.types import Status, StepResult
+from parcodegen.types import Problem, Status, StepResult
 
 REFERENCE_WALL_S = 120.0
 MIN_CANDIDATE_WALL_S = 3.0
@@ -47,6 +47,12 @@ def cases(
             for s in range(seeds):
                 out.append(Case(n, pattern, base_seed + 1000 * j + s))
     return out
+
+
+def problem_cases(problem: Problem, seeds: int = 1) -> list[Case]:
+    """Every test size x pattern x seed, then the problem's explicit inputs ([[edge]])."""
+    explicit = [Case(e.n, f"edge{k}", 1) for k, e in enumerate(problem.edges)]
+    return cases(problem.test_sizes, problem.patterns, seeds) + explicit
 
 
 class ReferenceCache:
@@ -102,7 +108,7 @@ def difftest(
     log: list[str] = []
     runs = 0
     max_ref = 0.0
-    for case in cases(problem.test_sizes, problem.patterns, seeds):
+    for case in problem_cases(problem, seeds):
         ref = REFERENCES.get(build.reference_bin, case)
         max_ref = max(max_ref, ref.result.wall_s)
         wall = max(MIN_CANDIDATE_WALL_S, WALL_FACTOR * ref.result.wall_s + 1.0)
@@ -118,7 +124,7 @@ def difftest(
             if not run.ok:
                 msg = f"crash on input {where}: {run.error}{_stderr_tail(run)}"
                 return _fail(Status.CRASH, msg, log, start, runs, where)
-            mismatch = compare_outputs(problem, ref.outputs, run.outputs)
+            mismatch = compare_outputs(problem, ref.outputs, run.outputs, case.n)
             if mismatch is not None:
                 msg = f"wrong output on input {where}: {mismatch.message}"
                 return _fail(Status.WRONG_OUTPUT, msg, log, start, runs, where)

@@ -4,14 +4,38 @@ The harness makes the inputs for (seed, n, pattern), calls the target once, time
 call, and writes every output with pcg::Out: in full, or with an optional 5th argument K
 a seeded sample of K elements of each longer array (outputs compared order-insensitively
 stay in full). The same harness object links against the reference and each candidate.
+
+Scalar inputs are made first (in the order their expressions need) and are visible by
+their own names, so sizes, ranges and masks may use them (`size = "n*m"`). Pointer
+arguments live in `pcg::buffer<T>` (guarded under PCG_GUARD, see the header). The pattern
+`edge<k>` selects the problem's k-th explicit input. A C problem's function is declared
+`extern "C"`; the prelude (when there is one) is included, and structs of arithmetic
+fields get generated fill/emit functions from their definitions.
 """
 
 from __future__ import annotations
 
-from parcodegen.cxxtypes import Kind, classify
-from parcodegen.types import ArgSpec, Problem
+import math
+import re
+
+from parcodegen.cxxtypes import CxxType, Kind, classify
+from parcodegen.types import ArgSpec, Problem, StructDef
 
 HARNESS_HEADER = "parcodegen_harness.h"
+PRELUDE_HEADER = "pcg_prelude.h"
+RESERVED = {"n", "rng", "opt", "out", "result", "t0", "t1", "i", "pcg", "std", "main"}
+IDENT = re.compile(r"[A-Za-z_]\w*")
+
+
+def harness_ctype(ctype: str) -> str:
+    """A parameter type as C++ spells it (C's `restrict` and `_Bool`)."""
+    return re.sub(r"\b_Bool\b", "bool", re.sub(r"\brestrict\b", "__restrict__", ctype))
+
+
+def declaration(problem: Problem) -> str:
+    params = ", ".join(f"{harness_ctype(a.ctype)} {a.name}" for a in problem.args)
+    decl = f"{harness_ctype(problem.returns)} {problem.function}({params});"
+    return f'extern "C" {decl}' if problem.language == "c" else decl
 
 
 def _bound(value: object, default: float | int) -> str:
@@ -27,71 +51,230 @@ def _range(arg: ArgSpec, is_float: bool) -> tuple[str, str]:
     return _bound(lo, 0.0 if is_float else 0), _bound(hi, 1.0 if is_float else 100)
 
 
-def _arg_lines(arg: ArgSpec) -> tuple[list[str], str, list[str]]:
-    """(setup lines, call expression, output lines) for one parameter."""
-    info = classify(arg.ctype)
-    var = f"arg_{arg.name}"
-    setup: list[str] = []
-    emit: list[str] = []
-    if arg.hook:
-        setup.append(f"  {info.base} {var}{{}};")
-        setup.append(f"  make_{arg.hook}({var}, rng, n, opt.pattern);")
+def _literal(v: object) -> str:
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    f = float(v)  # type: ignore[arg-type,unused-ignore]
+    if math.isnan(f):
+        return "std::numeric_limits<double>::quiet_NaN()"
+    if math.isinf(f):
+        return ("-" if f < 0 else "") + "std::numeric_limits<double>::infinity()"
+    return repr(f)
+
+
+def _values(v: object) -> str:
+    items = v if isinstance(v, (list, tuple)) else [v]
+    return "std::vector<double>{" + ", ".join(_literal(x) for x in items) + "}"
+
+
+def _struct_functions(s: StructDef) -> list[str]:
+    fill = [f"[[maybe_unused]] static void pcg_fill_{s.name}({s.name}* p, std::size_t count, "
+            "pcg::Rng& rng, double lo, double hi) {",
+            "  for (std::size_t i = 0; i < count; ++i) {"]  # fmt: skip
+    emit = [f"[[maybe_unused]] static void pcg_emit_{s.name}(pcg::Out& out, const char* name, "
+            f"const {s.name}* p, std::size_t count) {{"]  # fmt: skip
+    for f in s.fields:
+        if f.count == 1:
+            fill.append(f"    p[i].{f.name} = pcg::draw<{f.ctype}>(rng, lo, hi);")
+        else:
+            fill.append(f"    for (std::size_t k = 0; k < {f.count}; ++k) "
+                        f"p[i].{f.name}[k] = pcg::draw<{f.ctype}>(rng, lo, hi);")  # fmt: skip
+        emit.append("  {")
+        emit.append(f"    std::vector<{f.ctype}> tmp(count * {f.count});")
+        if f.count == 1:
+            emit.append(f"    for (std::size_t i = 0; i < count; ++i) tmp[i] = p[i].{f.name};")
+        else:
+            emit.append(f"    for (std::size_t i = 0; i < count; ++i) for (std::size_t k = 0; "
+                        f"k < {f.count}; ++k) tmp[i * {f.count} + k] = p[i].{f.name}[k];")  # fmt: skip
+        emit.append(f'    out.put((std::string(name) + ".{f.name}").c_str(), tmp);')
+        emit.append("  }")
+    return fill + ["  }", "}"] + emit + ["}"]
+
+
+class _Gen:
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        self.structs = {s.name: s for s in problem.structs}
+        self.infos = {a.name: classify(a.ctype, self.structs) for a in problem.args}
+        self.masks = {name: spec.mask for name, spec in problem.compare_outputs if spec.mask}
+
+    def size_of(self, name: str) -> str:
+        arg = next(a for a in self.problem.args if a.name == name)
+        info = self.infos[name]
+        if info.container == "array":
+            return f"({info.extent})"
+        return f"static_cast<std::size_t>({arg.size})"
+
+    def edges_for(self, name: str) -> list[tuple[int, object]]:
+        return [(k, dict(e.values)[name]) for k, e in enumerate(self.problem.edges)
+                if name in dict(e.values)]  # fmt: skip
+
+    def scalar(self, arg: ArgSpec, info: CxxType) -> tuple[list[str], str, list[str]]:
+        var, t = f"arg_{arg.name}", info.element
+        lo, hi = _range(arg, info.is_float)
+        setup: list[str] = []
+        emit: list[str] = []
+        if info.struct is not None:
+            setup.append(f"  {t} {var}{{}};")
+            if info.kind is Kind.SCALAR_IN or arg.range is not None:
+                setup.append(f"  pcg_fill_{t}(&{var}, 1, rng, {lo}, {hi});")
+            if info.kind is Kind.SCALAR_OUT:
+                emit.append(f'  pcg_emit_{t}(out, "{arg.name}", &{var}, 1);')
+            return setup, var, emit
+        if info.is_complex:
+            real = info.element[len("std::complex<") : -1]
+            draw = f"pcg::draw<{real}>(rng, {lo}, {hi})"
+            init = f"{t}({draw}, {draw})"
+        else:
+            init = f"pcg::draw<{t}>(rng, {lo}, {hi})"
+        if info.kind is Kind.SCALAR_IN:
+            if arg.value is not None:
+                init = f"static_cast<{t}>({arg.value})"
+            setup.append(f"  {t} {var} = {init};")
+            if arg.at_most is not None:
+                setup.append(f"  if ({var} > static_cast<{t}>({arg.at_most})) "
+                             f"{var} = static_cast<{t}>({arg.at_most});")  # fmt: skip
+            for k, v in self.edges_for(arg.name):
+                setup.append(f"  if (opt.edge == {k}) {var} = static_cast<{t}>({_literal(v)});")
+            if arg.name not in RESERVED:
+                setup.append(f"  [[maybe_unused]] const {t}& {arg.name} = {var};")
+            return setup, var, emit
+        start = init if arg.range is not None else f"{t}{{}}"
+        setup.append(f"  {t} {var} = {start};")
+        emit.append(f'  out.put("{arg.name}", {var});')
+        return setup, var, emit
+
+    def array(self, arg: ArgSpec, info: CxxType) -> tuple[list[str], str, list[str]]:
+        var, t = f"arg_{arg.name}", info.element
+        lo, hi = _range(arg, info.is_float)
+        setup: list[str] = []
+        emit: list[str] = []
+        if info.container == "array":
+            setup.append(f"  {info.base} {var}{{}};")
+        elif info.container == "vector":
+            setup.append(f"  {info.base} {var}({self.size_of(arg.name)});")
+        else:
+            setup.append(f"  pcg::buffer<{t}> {var}({self.size_of(arg.name)});")
+            setup.append(
+                f'  pcg::note_buffer("{arg.name}", {var}.data(), {var}.size() * sizeof({t}));'
+            )
+        data, count = (f"{var}.data()", f"{var}.size()")
+        pattern = "opt.pattern" if info.kind is Kind.ARRAY_IN else "pcg::Pattern::Random"
+        fills = info.kind is Kind.ARRAY_IN or arg.init == "random"
+        if info.struct is not None:
+            if fills:
+                setup.append(f"  pcg_fill_{t}({data}, {count}, rng, {lo}, {hi});")
+        elif arg.index_into is not None:
+            limit = self.size_of(arg.index_into)
+            setup.append(f"  pcg::fill_indices({data}, {count}, rng, {limit}, {pattern});")
+        elif arg.offsets_into is not None:
+            setup.append(
+                f"  pcg::fill_offsets({data}, {count}, rng, {self.size_of(arg.offsets_into)});"
+            )
+        elif fills:
+            setup.append(f"  pcg::fill({var}, rng, {lo}, {hi}, {pattern});")
+        for k, v in self.edges_for(arg.name):
+            if info.is_complex:
+                real = info.element[len("std::complex<") : -1]
+                target = f"reinterpret_cast<{real}*>({data}), 2 * {count}"
+            elif info.container == "vector":
+                target = var
+            else:
+                target = f"{data}, {count}"
+            setup.append(
+                f'  if (opt.edge == {k}) pcg::assign_edge({target}, {_values(v)}, "{arg.name}");'
+            )
+        if info.kind is Kind.ARRAY_OUT:
+            mask = self.masks.get(arg.name)
+            if mask:
+                emit.append(f"  for (std::size_t i = 0; i < {count}; ++i) "
+                            f"if (!({mask})) {var}[i] = {t}{{}};")  # fmt: skip
+            if info.struct is not None:
+                emit.append(f'  pcg_emit_{t}(out, "{arg.name}", {data}, {count});')
+            elif info.container == "vector" and t == "bool":
+                emit.append(f'  out.put("{arg.name}", {var});')
+            else:
+                emit.append(f'  out.put("{arg.name}", {data}, {count});')
+        call = var if info.container in ("vector", "array") else f"{var}.data()"
+        return setup, call, emit
+
+    def hooked(self, arg: ArgSpec, info: CxxType) -> tuple[list[str], str, list[str]]:
+        var = f"arg_{arg.name}"
+        setup = [f"  {info.base} {var}{{}};", f"  make_{arg.hook}({var}, rng, n, opt.pattern);"]
         is_input = "const" in arg.ctype.split() or not arg.ctype.rstrip().endswith(("&", "*"))
-        if not is_input:
-            emit.append(f'  emit_{arg.hook}({var}, out, "{arg.name}");')
+        emit = [] if is_input else [f'  emit_{arg.hook}({var}, out, "{arg.name}");']
         call = f"&{var}" if arg.ctype.rstrip().endswith("*") else var
         return setup, call, emit
-    lo, hi = _range(arg, info.is_float)
-    t = info.element
-    if info.kind is Kind.SCALAR_IN:
-        if arg.value is not None:
-            setup.append(f"  const {t} {var} = static_cast<{t}>({arg.value});")
-        else:
-            setup.append(f"  const {t} {var} = pcg::draw<{t}>(rng, {lo}, {hi});")
-        return setup, var, emit
-    if info.kind is Kind.SCALAR_OUT:
-        init = f"pcg::draw<{t}>(rng, {lo}, {hi})" if arg.range is not None else f"{t}{{}}"
-        setup.append(f"  {t} {var} = {init};")
-        emit.append(f'  out.put("{arg.name}", {var});')
-        return setup, var, emit
-    # arrays: std::vector storage for vectors and pointers alike
-    setup.append(f"  std::vector<{t}> {var}(static_cast<std::size_t>({arg.size}));")
-    if info.kind is Kind.ARRAY_IN:
-        setup.append(f"  pcg::fill({var}, rng, {lo}, {hi}, opt.pattern);")
-    elif arg.init == "random":
-        setup.append(f"  pcg::fill({var}, rng, {lo}, {hi}, pcg::Pattern::Random);")
-    if info.kind is Kind.ARRAY_OUT:
-        emit.append(f'  out.put("{arg.name}", {var});')
-    call = f"{var}.data()" if info.container == "pointer" else var
-    return setup, call, emit
+
+
+def _scalar_order(problem: Problem, infos: dict[str, CxxType]) -> list[ArgSpec]:
+    """Scalar inputs, each after the scalars its expressions name (else declaration order)."""
+    scalars = [a for a in problem.args if not a.hook and infos[a.name].kind is Kind.SCALAR_IN]
+    names = {a.name for a in scalars}
+    done: list[ArgSpec] = []
+    pending = list(scalars)
+    while pending:
+        for a in pending:
+            text = " ".join(str(x) for x in (a.value, a.at_most, *(a.range or ())) if x is not None)
+            needs = (set(IDENT.findall(text)) & names) - {a.name} - {d.name for d in done}
+            if not needs:
+                done.append(a)
+                pending.remove(a)
+                break
+        else:  # a cycle: keep declaration order (the compiler will say what is undefined)
+            done.extend(pending)
+            break
+    return done
 
 
 def harness_source(problem: Problem) -> str:
     """The full harness translation unit for `problem`."""
+    gen = _Gen(problem)
     lines = [
         "// Generated by parcodegen: the test harness for one problem. Do not edit.",
         f'#include "{HARNESS_HEADER}"',
         "#include <cstdint>",
+        "#include <limits>",
+        "#include <string>",
         "#include <vector>",
     ]
+    if problem.prelude:
+        if problem.language == "c":
+            lines += ['extern "C" {', f'#include "{PRELUDE_HEADER}"', "}"]
+        else:
+            lines.append(f'#include "{PRELUDE_HEADER}"')
     if problem.hooks_header:
         lines.append(f'#include "{problem.hooks_header}"')
+    for s in problem.structs:
+        if s.definition not in problem.prelude:
+            lines.append(s.definition)
+        lines.extend(_struct_functions(s))
     lines.append("")
-    lines.append(f"{problem.signature};")
+    lines.append(declaration(problem))
     lines.append("")
     lines.append("int main(int argc, char** argv) {")
     lines.append("  const pcg::Options opt = pcg::parse_options(argc, argv);")
     lines.append("  const std::size_t n = opt.n;")
     lines.append("  (void)n;")
     lines.append("  pcg::Rng rng(opt.seed);")
-    calls: list[str] = []
+    calls: dict[str, str] = {}
     emits: list[str] = []
-    for arg in problem.args:
-        setup, call, emit = _arg_lines(arg)
+    ordered = _scalar_order(problem, gen.infos)
+    rest = [a for a in problem.args if a not in ordered]
+    for arg in ordered + rest:
+        info = gen.infos[arg.name]
+        if arg.hook:
+            setup, call, emit = gen.hooked(arg, info)
+        elif info.container == "scalar":
+            setup, call, emit = gen.scalar(arg, info)
+        else:
+            setup, call, emit = gen.array(arg, info)
         lines.extend(setup)
-        calls.append(call)
+        calls[arg.name] = call
         emits.extend(emit)
-    call = f"{problem.function}({', '.join(calls)})"
+    call = f"{problem.function}({', '.join(calls[a.name] for a in problem.args)})"
     lines.append("  const std::uint64_t t0 = pcg::now_ns();")
     if problem.returns == "void":
         lines.append(f"  {call};")
@@ -106,8 +289,13 @@ def harness_source(problem: Problem) -> str:
             lines.append(f'  out.keep_full("{name}");')
     lines.append('  out.put("__time_ns", static_cast<std::uint64_t>(t1 - t0));')
     if problem.returns != "void":
+        ret = classify(problem.returns, gen.structs)
         if problem.returns_hook:
             lines.append(f'  emit_{problem.returns_hook}(result, out, "return");')
+        elif ret.struct is not None and ret.container == "vector":
+            lines.append(f'  pcg_emit_{ret.element}(out, "return", result.data(), result.size());')
+        elif ret.struct is not None:
+            lines.append(f'  pcg_emit_{ret.element}(out, "return", &result, 1);')
         else:
             lines.append('  out.put("return", result);')
     lines.extend(emits)

@@ -13,7 +13,7 @@ import time
 from functools import lru_cache
 
 from parcodegen.errors import ProblemError
-from parcodegen.tools.build import ProblemBuild, run_harness
+from parcodegen.tools.build import ProblemBuild, candidate_name, run_harness
 from parcodegen.tools.compile import TSAN_FLAGS, compile_object, link_binary
 from parcodegen.tools.harness import harness_source
 from parcodegen.types import Problem, Status, StepResult
@@ -24,7 +24,9 @@ RACE_MAX_N = 4096
 ACCESS = re.compile(
     r"(?P<kind>(?:Previous )?(?:atomic )?(?:[Ww]rite|[Rr]ead) of size \d+) at \S+ by (?P<who>[^:\n]+):"
 )
-FRAME = re.compile(r"#\d+ (?P<func>.+?) (?P<file>[^\s:]+\.(?:cpp|cc|h|hpp)):(?P<line>\d+)(?::\d+)?")
+FRAME = re.compile(
+    r"#\d+ (?P<func>.+?) (?P<file>[^\s:]+\.(?:cpp|cc|c|h|hpp)):(?P<line>\d+)(?::\d+)?"
+)
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +45,8 @@ def race_unavailable() -> str | None:
 
 
 def race_size(problem: Problem) -> int:
+    if problem.race_sizes:
+        return problem.race_sizes[0]
     sizes = [n for n in problem.test_sizes if n <= RACE_MAX_N]
     return max(sizes) if sizes else min(problem.test_sizes)
 
@@ -81,13 +85,20 @@ def race_check(build: ProblemBuild, code: str, wall_s: float) -> StepResult:
                           reason, 0.0, skipped=True)  # fmt: skip
     problem = build.problem
     headers = build.headers
-    harness = compile_object(harness_source(problem), headers=headers, flags=TSAN_FLAGS,
-                             compiler="clang++", source_name="harness.cpp")  # fmt: skip
+    harness = compile_object(harness_source(problem), headers=headers,
+                             flags=TSAN_FLAGS + build.harness_flags, compiler="clang++",
+                             source_name="harness.cpp")  # fmt: skip
     if not harness.ok:
         raise ProblemError(
             "problem.toml: args", f"the harness does not compile with clang:\n{harness.message}"
         )
-    cand = compile_object(code, headers=headers, flags=TSAN_FLAGS, compiler="clang++")
+    cand = compile_object(
+        code,
+        headers=headers,
+        flags=TSAN_FLAGS + build.code_flags,
+        compiler="clang++",
+        source_name=candidate_name(problem),
+    )
     if not cand.ok:
         return StepResult("race", True, None,
                           "skipped: the candidate does not compile with clang++ (gcc accepted it)",
@@ -102,9 +113,10 @@ def race_check(build: ProblemBuild, code: str, wall_s: float) -> StepResult:
         "report_signal_unsafe=0 halt_on_error=0 history_size=3",
         "OMP_TOOL_LIBRARIES": archer_library() or "",
     }
-    n = race_size(problem)
     log = []
-    for threads in RACE_THREADS:
+    sizes = problem.race_sizes or (race_size(problem),)
+    plan = [(n, t) for n in sizes for t in (problem.race_threads or RACE_THREADS)]
+    for n, threads in plan:
         run = run_harness(linked.path, seed=7, n=n, pattern=problem.patterns[0], threads=threads,
                           wall_s=wall_s, memory_mb=None, env=env)  # fmt: skip
         res = run.result
@@ -124,5 +136,7 @@ def race_check(build: ProblemBuild, code: str, wall_s: float) -> StepResult:
                               f"crash under the race detector (n={n}, threads={threads}): "
                               f"{res.describe()}\n{res.stderr[-800:]}", "\n".join(log),
                               time.monotonic() - start)  # fmt: skip
-    return StepResult("race", True, None, f"no data race found (n={n}, threads {RACE_THREADS})",
+    shown = ", ".join(map(str, sizes))
+    threads_shown = problem.race_threads or RACE_THREADS
+    return StepResult("race", True, None, f"no data race found (n={shown}, threads {threads_shown})",
                       "\n".join(log), time.monotonic() - start)  # fmt: skip

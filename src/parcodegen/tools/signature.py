@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from parcodegen.errors import InfraError
 from parcodegen.paths import cache_dir
 from parcodegen.sandbox.run import Workdir, jail_failed, run
-from parcodegen.tools.compile import COMPILE_LIMITS, compiler_id
+from parcodegen.tools.compile import COMPILE_LIMITS, compiler_id, for_language
 from parcodegen.types import Problem
 
 CHECK_FILE = "pcg_signature_check"
@@ -82,7 +82,14 @@ def expected_params(problem: Problem) -> str:
 
 
 def check_source(problem: Problem, code: str) -> tuple[str, int, int]:
-    """(source, line of the expected declaration, line of the check) in CHECK_FILE."""
+    """(source, line of the expected declaration, line of the check) in CHECK_FILE.
+
+    C has no `decltype`: there the check is the reference's own prototype repeated after
+    the candidate, which is an error ("conflicting types") exactly when the types differ."""
+    if problem.language == "c":
+        source = "\n".join(['#line 1 "candidate.c"', code.rstrip("\n"), "",
+                            f'#line 1 "{CHECK_FILE}"', f"{problem.declaration};"]) + "\n"  # fmt: skip
+        return source, 0, 1
     types = " ".join([problem.returns, problem.function, *(a.ctype for a in problem.args)])
     defined = set(DEFINE.findall(code))
     undef = sorted(set(IDENT.findall(types)) & defined)
@@ -135,7 +142,8 @@ def describe_mismatch(problem: Problem, errors: str) -> str:
         if len(found) == 1:
             ret, params = found[0]
             return f"`{f}` is `{ret} {f}({params})`, the original is `{problem.signature}`"
-    return f"`{f}` does not have the original's type `{problem.signature}`"
+    original = problem.declaration if problem.language == "c" else problem.signature
+    return f"`{f}` does not have the original's type `{original}`"
 
 
 def _classify(problem: Problem, log: str, decl_line: int, check_line: int) -> tuple[str, str]:
@@ -158,9 +166,10 @@ def _key(*parts: str) -> str:
     return h.hexdigest()[:24]
 
 
-def _compile(source: str, headers: dict[str, bytes], flags: tuple[str, ...], compiler: str):
+def _compile(source: str, headers: dict[str, bytes], flags: tuple[str, ...], compiler: str,
+             check_name: str = "check.cpp"):  # fmt: skip
     """(exit status, compiler output, seconds, cached) of `-fsyntax-only`; None on a timeout."""
-    key = _key(compiler_id(compiler), " ".join(flags), source,
+    key = _key(compiler_id(compiler), " ".join(flags), check_name, source,
                *[n + "\0" + hashlib.sha256(headers[n]).hexdigest() for n in sorted(headers)])  # fmt: skip
     path = cache_dir("signatures") / f"{key}.json"
     if path.exists():
@@ -170,8 +179,8 @@ def _compile(source: str, headers: dict[str, bytes], flags: tuple[str, ...], com
     with Workdir("sig") as wd:
         for name, data in headers.items():
             wd.add(name, data)
-        wd.add("check.cpp", source)
-        res = run([compiler, *flags, "-I.", "-fsyntax-only", "check.cpp"], wd, COMPILE_LIMITS)
+        wd.add(check_name, source)
+        res = run([compiler, *flags, "-I.", "-fsyntax-only", check_name], wd, COMPILE_LIMITS)
     seconds = time.monotonic() - start
     if jail_failed(res):
         raise InfraError(f"sandbox failed to start the compiler: {res.stderr.strip()}")
@@ -187,8 +196,12 @@ def check_signature(
     problem: Problem, code: str, *, headers: dict[str, bytes], flags: tuple[str, ...], compiler: str
 ) -> SignatureCheck:
     """Compile `code` plus the signature check (cached by content) and read the outcome."""
+    if problem.language == "c" and not problem.declaration:
+        return SignatureCheck("inconclusive", "no prototype of the reference to compare", "", 0.0)
     source, decl_line, check_line = check_source(problem, code)
-    returncode, log, seconds, cached = _compile(source, headers, flags, compiler)
+    name = "check.c" if problem.language == "c" else "check.cpp"
+    flags, compiler = for_language(problem.language, flags, compiler)
+    returncode, log, seconds, cached = _compile(source, headers, flags, compiler, name)
     if returncode is None:
         verdict, message = "inconclusive", "the check timed out"
     elif returncode == 0:

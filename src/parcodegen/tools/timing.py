@@ -118,7 +118,7 @@ def measure(
                 ), None
             if not cand.ok:
                 return _fail(Status.CRASH, f"crash on {where}: {cand.error}", log, start), None
-            mismatch = compare_outputs(problem, ref.outputs, cand.outputs)
+            mismatch = compare_outputs(problem, ref.outputs, cand.outputs, n)
             if mismatch is not None:
                 return _fail(
                     Status.WRONG_OUTPUT, f"wrong output on {where}: {mismatch.message}", log, start

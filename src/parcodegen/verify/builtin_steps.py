@@ -3,7 +3,7 @@ race (phase check) and timing (phase timing). Each wraps one tool from `tools/`.
 
 from __future__ import annotations
 
-from parcodegen.tools.build import build_problem
+from parcodegen.tools.build import build_problem, candidate_name, drop_prelude
 from parcodegen.tools.compile import compile_object, link_binary, link_flags
 from parcodegen.tools.difftest import difftest
 from parcodegen.tools.extract import extract_code
@@ -39,9 +39,9 @@ class CompileStep(BaseStep):
     def run(self, ctx: VerifyContext) -> StepResult:
         build = build_problem(ctx.problem, ctx.options.flags, ctx.options.compiler)
         ctx.build = build
-        out = compile_object(
-            ctx.code, headers=build.headers, flags=build.flags, compiler=build.compiler
-        )
+        ctx.code = drop_prelude(ctx.code, ctx.problem.prelude)
+        out = compile_object(ctx.code, headers=build.headers, flags=build.flags,
+                             compiler=build.compiler, source_name=candidate_name(ctx.problem))  # fmt: skip
         if out.timed_out:
             msg = "compilation timed out (template explosion?)"
             return StepResult("compile", False, Status.TIMEOUT, msg, out.log, out.seconds)

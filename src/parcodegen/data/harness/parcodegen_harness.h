@@ -4,14 +4,22 @@
 #define PARCODEGEN_HARNESS_H
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <complex>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
 #include <type_traits>
 #include <vector>
+#ifdef PCG_GUARD
+#include <sanitizer/asan_interface.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 namespace pcg {
 
@@ -93,10 +101,106 @@ void fill(T* data, std::size_t count, Rng& rng, double lo, double hi, Pattern pa
   if (pattern == Pattern::Reversed) std::sort(data, data + count, [](const T& a, const T& b) { return b < a; });
 }
 
+// std::complex<T>: real and imaginary parts drawn like two elements of T
 template <class T>
-void fill(std::vector<T>& v, Rng& rng, double lo, double hi, Pattern pattern) {
+void fill(std::complex<T>* data, std::size_t count, Rng& rng, double lo, double hi, Pattern pattern) {
+  fill(reinterpret_cast<T*>(data), 2 * count, rng, lo, hi, pattern);
+}
+
+template <class T, class A>
+void fill(std::vector<T, A>& v, Rng& rng, double lo, double hi, Pattern pattern) {
   fill(v.data(), v.size(), rng, lo, hi, pattern);
 }
+
+template <class A>
+void fill(std::vector<bool, A>& v, Rng& rng, double lo, double hi, Pattern pattern) {
+  std::vector<unsigned char> tmp(v.size());
+  fill(tmp.data(), tmp.size(), rng, lo < 0 ? 0.0 : lo, hi > 1 ? 1.0 : hi, pattern);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = tmp[i] != 0;
+}
+
+template <class T, std::size_t N>
+void fill(std::array<T, N>& v, Rng& rng, double lo, double hi, Pattern pattern) {
+  fill(v.data(), N, rng, lo, hi, pattern);
+}
+
+// Integer values that are valid indices of an array of `limit` elements (none when empty).
+template <class T>
+void fill_indices(T* data, std::size_t count, Rng& rng, std::size_t limit, Pattern pattern) {
+  fill(data, count, rng, 0.0, limit > 0 ? static_cast<double>(limit - 1) : 0.0, pattern);
+}
+
+// CSR-style offsets into an array of `total` elements: non-decreasing, first 0, last total.
+template <class T>
+void fill_offsets(T* data, std::size_t count, Rng& rng, std::size_t total) {
+  if (count == 0) return;
+  for (std::size_t i = 0; i < count; ++i) data[i] = static_cast<T>(rng.uniform_int(0, static_cast<std::int64_t>(total)));
+  std::sort(data, data + count);
+  data[0] = 0;
+  data[count - 1] = static_cast<T>(total);
+}
+
+// An explicit input ([[edge]]): copy `values` in; a length mismatch is the problem's fault.
+template <class T, class V>
+void assign_edge(T* data, std::size_t count, const std::vector<V>& values, const char* name) {
+  if (values.size() != count) {
+    std::fprintf(stderr, "parcodegen harness: edge input '%s' has %zu values, the argument has %zu elements\n",
+                 name, values.size(), count);
+    std::exit(96);
+  }
+  for (std::size_t i = 0; i < count; ++i) data[i] = static_cast<T>(values[i]);
+}
+template <class T, class A, class V>
+void assign_edge(std::vector<T, A>& v, const std::vector<V>& values, const char* name) {
+  if constexpr (std::is_same_v<T, bool>) {
+    if (values.size() != v.size()) assign_edge(static_cast<unsigned char*>(nullptr), v.size(), values, name);
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = values[i] != 0;
+  } else {
+    assign_edge(v.data(), v.size(), values, name);
+  }
+}
+
+// Arrays the function receives as pointers. With PCG_GUARD (the sanitizer check of the
+// reference, `parcodegen problem check`) each one gets its own mapping with inaccessible
+// pages on both sides and its data ending exactly at a page boundary (the bytes before it
+// poisoned for AddressSanitizer), so any access outside it faults, however far; each
+// buffer's address range is written to stderr so a fault can be named after its argument.
+#ifdef PCG_GUARD
+template <class T>
+struct GuardAlloc {
+  using value_type = T;
+  GuardAlloc() = default;
+  template <class U>
+  GuardAlloc(const GuardAlloc<U>&) {}
+  T* allocate(std::size_t count) {
+    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    const std::size_t bytes = count * sizeof(T), span = (bytes + page - 1) / page * page;
+    std::size_t guard = std::max<std::size_t>(span * 2, 1u << 20);
+    if (guard > (std::size_t(1) << 30)) guard = std::size_t(1) << 30;
+    char* base = static_cast<char*>(mmap(nullptr, guard + span + guard, PROT_NONE,
+                                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
+    if (base == MAP_FAILED) throw std::bad_alloc();
+    if (span) mprotect(base + guard, span, PROT_READ | PROT_WRITE);
+    char* data = base + guard + (span - bytes);
+    if (span > bytes) ASAN_POISON_MEMORY_REGION(base + guard, span - bytes);
+    return reinterpret_cast<T*>(data);
+  }
+  void deallocate(T*, std::size_t) {}  // the process ends right after the call
+  template <class U>
+  bool operator==(const GuardAlloc<U>&) const { return true; }
+  template <class U>
+  bool operator!=(const GuardAlloc<U>&) const { return false; }
+};
+template <class T>
+using buffer = std::vector<T, GuardAlloc<T>>;
+inline void note_buffer(const char* name, const void* data, std::size_t bytes) {
+  std::fprintf(stderr, "pcg-buffer %s %p %zu\n", name, data, bytes);
+}
+#else
+template <class T>
+using buffer = std::vector<T>;
+inline void note_buffer(const char*, const void*, std::size_t) {}
+#endif
 
 // Output records: "PCG1" magic, then per record
 //   u32 name_len, name bytes, u8 kind, u64 count (the array's full length), then
@@ -201,18 +305,27 @@ struct Out {
       put_as<std::uint64_t>(name, 'u', data, count);
     }
   }
+  // std::complex<T>: written as 2 * count values of T (real, imaginary, real, ...)
+  template <class T>
+  void put(const char* name, const std::complex<T>* data, std::size_t count) {
+    put(name, reinterpret_cast<const T*>(data), 2 * count);
+  }
   template <class T>
   void put(const char* name, const T& value) {
     put(name, &value, 1);
   }
-  template <class T>
-  void put(const char* name, const std::vector<T>& v) {
+  template <class T, class A>
+  void put(const char* name, const std::vector<T, A>& v) {
     if constexpr (std::is_same_v<T, bool>) {
       std::vector<unsigned char> tmp(v.begin(), v.end());
       put(name, tmp.data(), tmp.size());
     } else {
       put(name, v.data(), v.size());
     }
+  }
+  template <class T, std::size_t N>
+  void put(const char* name, const std::array<T, N>& v) {
+    put(name, v.data(), N);
   }
 };
 
@@ -226,6 +339,7 @@ struct Options {
   std::uint64_t seed = 1;
   std::size_t n = 0;
   Pattern pattern = Pattern::Random;
+  int edge = -1;  // >= 0: explicit input number `edge` of the problem (pattern "edge<k>")
   const char* out = "out.bin";
   std::size_t samples = 0;  // 0: write every output in full (see Out)
 };
@@ -240,6 +354,7 @@ inline Options parse_options(int argc, char** argv) {
   o.seed = std::strtoull(argv[1], nullptr, 10);
   o.n = static_cast<std::size_t>(std::strtoull(argv[2], nullptr, 10));
   o.pattern = parse_pattern(argv[3]);
+  if (!std::strncmp(argv[3], "edge", 4)) o.edge = std::atoi(argv[3] + 4);
   o.out = argv[4];
   if (argc == 6) o.samples = static_cast<std::size_t>(std::strtoull(argv[5], nullptr, 10));
   return o;

@@ -1,0 +1,57 @@
+"""Evaluate the small arithmetic expressions in n that problem.toml allows in Python.
+
+A tolerance such as ``"1e-12 * n * log2(n + 1)"`` is evaluated here (the harness
+evaluates sizes and ranges as C++). Only numbers, ``n``, + - * / % **, parentheses and
+the functions below are accepted; anything else is a ValueError naming what was found.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+FUNCTIONS: dict[str, Callable[..., float]] = {
+    "sqrt": math.sqrt, "log": math.log, "log2": math.log2, "log10": math.log10,
+    "exp": math.exp, "abs": abs, "min": min, "max": max, "pow": pow,
+}  # fmt: skip
+_BINARY: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.Mod: operator.mod, ast.Pow: operator.pow,
+}  # fmt: skip
+
+
+def _eval(node: ast.AST, names: Mapping[str, float]) -> float:
+    if isinstance(node, ast.Expression):
+        return _eval(node.body, names)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return node.value
+    if isinstance(node, ast.Name):
+        if node.id in names:
+            return names[node.id]
+        raise ValueError(f"unknown name '{node.id}' (allowed: {', '.join(sorted(names))})")
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        return _BINARY[type(node.op)](_eval(node.left, names), _eval(node.right, names))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = _eval(node.operand, names)
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        fn = FUNCTIONS.get(node.func.id)
+        if fn is None:
+            raise ValueError(f"unknown function '{node.func.id}' (allowed: {', '.join(FUNCTIONS)})")
+        return float(fn(*[_eval(a, names) for a in node.args]))
+    raise ValueError(f"unsupported syntax '{ast.unparse(node)}'")
+
+
+def eval_size_expr(expr: str, n: int, extra: Mapping[str, float] | None = None) -> float:
+    """The value of `expr` at size n (a ValueError for anything but plain arithmetic)."""
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except SyntaxError:
+        raise ValueError(f"not an arithmetic expression: '{expr}'") from None
+    try:
+        return float(_eval(tree, {"n": n, **(extra or {})}))
+    except (ZeroDivisionError, OverflowError) as exc:
+        raise ValueError(f"'{expr}' at n={n}: {exc}") from None
