@@ -32,18 +32,19 @@ def register_bench(bsub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import_outputs(args: argparse.Namespace) -> int:
-    from parcodegen.cli.bench_cmd import _store, parse_ks
+    from parcodegen.cli.bench_cmd import parse_ks
     from parcodegen.errors import ConfigError
     from parcodegen.importers.pareval.labels import compare, render
     from parcodegen.importers.pareval.outputs import read_verdicts
     from parcodegen.importers.pareval.rescore import import_outputs
+    from parcodegen.jobs.runs import open_store
     from parcodegen.store.report import markdown_table, rate_table, score_runs
 
     ks = parse_ks(args.ks)
     if args.limit is not None and args.limit < 1:
         raise ConfigError("--limit: expected a positive number of outputs per prompt")
     verdicts = read_verdicts(args.labels, args.model) if args.labels else None
-    store = _store(args)
+    store = open_store(args.run_dir)
     only = [x.strip() for x in args.only.split(",")] if args.only else None
     run_id, info = import_outputs(
         store, args.outputs, args.problems, model=args.model, label=args.label,

@@ -62,7 +62,7 @@ def import_outputs(
     from parcodegen.agent.executors import make_executor
     from parcodegen.problems.load import load_problem
     from parcodegen.llm.scripted import ScriptedBackend
-    from parcodegen.synth.campaign import CampaignSpec, run_campaign
+    from parcodegen.jobs.campaign import CampaignSpec, run_campaign
 
     recorded = {p.problem_id: p for p in read_outputs(outputs_path, model)}
     if not recorded:
