@@ -176,6 +176,9 @@ class Candidate:
 # --------------------------------------------------------------------------- verification
 
 
+LAUNCHER_FAILED = "launcher_failed"  # StepResult.data key
+
+
 @dataclass(frozen=True)
 class StepResult:
     """What one pipeline step concluded.
@@ -193,6 +196,12 @@ class StepResult:
     seconds: float = 0.0
     skipped: bool = False
     data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def launcher_failed(self) -> bool:
+        """The sandbox could not start a program of this step (`data[LAUNCHER_FAILED]`, set
+        from the sandbox's RunResult.launcher_failed): the harness's fault, not the candidate's."""
+        return bool(self.data.get(LAUNCHER_FAILED))
 
     def to_dict(self) -> dict[str, Any]:
         return {

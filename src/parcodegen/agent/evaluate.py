@@ -142,10 +142,11 @@ def merge_timing(checked: Verdict, timed: Verdict) -> Verdict:
 
 
 def _harness_glitch(verdict: Verdict) -> bool:
-    """A failure that is the sandbox launcher's, not the candidate's ("pcg-jail: ...").
+    """A failure that is the sandbox launcher's, not the candidate's (the step's
+    `launcher_failed` flag, from the sandbox's run result).
 
     Seen under concurrent verification ("cannot run ./prog: Text file busy"); the
     candidate is re-verified on its own instead of being blamed.
     """
     bad = verdict.failing_step
-    return bad is not None and "pcg-jail:" in (bad.message + bad.log)
+    return bad is not None and bad.launcher_failed

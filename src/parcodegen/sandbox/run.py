@@ -55,6 +55,7 @@ class RunResult:
     stderr_truncated: bool = False
     isolation: str = "full"  # "full", or why it is reduced
     notes: tuple[str, ...] = field(default_factory=tuple)
+    launcher_failed: bool = False  # the launcher could not start the program (not its fault)
 
     @property
     def ok(self) -> bool:
@@ -267,12 +268,13 @@ def run(
         stderr = "\n".join(
             ln for ln in stderr.splitlines() if not ln.startswith("pcg-jail: isolation")
         )
-    if 120 <= proc.returncode <= 124 and "pcg-jail:" in stderr:
+    launcher_failed = 120 <= proc.returncode <= 124 and "pcg-jail:" in stderr
+    if launcher_failed:
         notes.append("the sandbox launcher failed")
     return RunResult(
         argv=tuple(argv), returncode=proc.returncode, stdout=stdout, stderr=stderr, wall_s=wall,
         timed_out=timed_out, stdout_truncated=out_trunc, stderr_truncated=err_trunc,
-        isolation=isolation, notes=tuple(notes),
+        isolation=isolation, notes=tuple(notes), launcher_failed=launcher_failed,
     )  # fmt: skip
 
 
@@ -304,4 +306,4 @@ def _launch(argv, workdir, limits, env, out_path, err_path):
 
 
 def jail_failed(result: RunResult) -> bool:
-    return 120 <= result.returncode <= 124 and "pcg-jail:" in result.stderr
+    return result.launcher_failed

@@ -17,7 +17,7 @@ from pathlib import Path
 from parcodegen.errors import ProblemError
 from parcodegen.tools.build import HarnessRun, ProblemBuild, cores, run_harness
 from parcodegen.tools.outputs import compare_outputs
-from parcodegen.types import Problem, Status, StepResult
+from parcodegen.types import LAUNCHER_FAILED, Problem, Status, StepResult
 
 REFERENCE_WALL_S = 120.0
 MIN_CANDIDATE_WALL_S = 3.0
@@ -123,7 +123,8 @@ def difftest(
                 return _fail(Status.TIMEOUT, msg, log, start, runs, where)
             if not run.ok:
                 msg = f"crash on input {where}: {run.error}{_stderr_tail(run)}"
-                return _fail(Status.CRASH, msg, log, start, runs, where)
+                return _fail(Status.CRASH, msg, log, start, runs, where,
+                             launcher_failed=run.result.launcher_failed)  # fmt: skip
             mismatch = compare_outputs(problem, ref.outputs, run.outputs, case.n)
             if mismatch is not None:
                 msg = f"wrong output on input {where}: {mismatch.message}"
@@ -134,9 +135,11 @@ def difftest(
                       data={"runs": runs, "max_reference_wall_s": max_ref})  # fmt: skip
 
 
-def _fail(
-    status: Status, msg: str, log: list[str], start: float, runs: int, where: str
-) -> StepResult:
+def _fail(status: Status, msg: str, log: list[str], start: float, runs: int, where: str,
+          *, launcher_failed: bool = False) -> StepResult:  # fmt: skip
     log.append(msg)
+    data: dict[str, object] = {"runs": runs, "input": where}
+    if launcher_failed:
+        data[LAUNCHER_FAILED] = True
     return StepResult("difftest", False, status, msg, "\n".join(log), time.monotonic() - start,
-                      data={"runs": runs, "input": where})  # fmt: skip
+                      data=data)  # fmt: skip

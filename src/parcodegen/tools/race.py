@@ -16,7 +16,7 @@ from parcodegen.errors import ProblemError
 from parcodegen.tools.build import ProblemBuild, candidate_name, run_harness
 from parcodegen.tools.compile import TSAN_FLAGS, compile_object, link_binary
 from parcodegen.tools.harness import harness_source
-from parcodegen.types import Problem, Status, StepResult
+from parcodegen.types import LAUNCHER_FAILED, Problem, Status, StepResult
 
 TSAN_EXIT = 66
 RACE_THREADS = (2, 4)
@@ -135,7 +135,8 @@ def race_check(build: ProblemBuild, code: str, wall_s: float) -> StepResult:
             return StepResult("race", False, Status.CRASH,
                               f"crash under the race detector (n={n}, threads={threads}): "
                               f"{res.describe()}\n{res.stderr[-800:]}", "\n".join(log),
-                              time.monotonic() - start)  # fmt: skip
+                              time.monotonic() - start,
+                              data={LAUNCHER_FAILED: True} if res.launcher_failed else {})  # fmt: skip
     shown = ", ".join(map(str, sizes))
     threads_shown = problem.race_threads or RACE_THREADS
     return StepResult("race", True, None, f"no data race found (n={shown}, threads {threads_shown})",

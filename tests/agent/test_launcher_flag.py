@@ -1,0 +1,30 @@
+"""The sandbox's launcher failure is a structured flag, carried from the run result to the
+step result, and that flag (not a string in the messages) is what makes the evaluator
+re-verify a candidate instead of blaming it."""
+
+from __future__ import annotations
+
+from parcodegen.agent.evaluate import _harness_glitch
+from parcodegen.sandbox.run import Limits, Workdir, run
+from parcodegen.types import LAUNCHER_FAILED, Status, StepResult, Verdict
+
+
+def test_a_program_the_launcher_cannot_start_is_flagged() -> None:
+    with Workdir("launcher") as wd:
+        missing = run(["./no-such-program"], wd, Limits(wall_s=5))
+        crash = run(["sh", "-c", "exit 3"], wd, Limits(wall_s=5))
+    assert missing.launcher_failed and not missing.ok
+    assert not crash.launcher_failed and crash.returncode == 3
+
+
+def crash_verdict(message: str, data: dict) -> Verdict:
+    step = StepResult("difftest", False, Status.CRASH, message, message, data=data)
+    return Verdict(Status.CRASH, (step,))
+
+
+def test_the_evaluator_reads_the_flag_not_the_text() -> None:
+    flagged = crash_verdict("crash on input n=7: exit 124", {LAUNCHER_FAILED: True})
+    assert _harness_glitch(flagged)
+    # a message that merely mentions the launcher is the candidate's crash
+    assert not _harness_glitch(crash_verdict("crash: pcg-jail: cannot run ./prog", {}))
+    assert not _harness_glitch(Verdict(Status.PASS, (StepResult("difftest", True),)))
