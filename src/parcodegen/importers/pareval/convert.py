@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from parcodegen.errors import ParcodegenError, ProblemError
@@ -165,6 +166,37 @@ def check_reference(directory: Path) -> str:
     return f"{verdict.status.value}: {detail[0] if detail else ''}"[:300]
 
 
+_FAILS_AT = re.compile(r"the reference itself fails on n=(\d+)[^:]*: (.*)")
+
+
+def _checked(plan: Plan, out: Path) -> tuple[Plan, str]:
+    """Check the written problem; a size at which the driver's own set-up fails is dropped
+    with the sizes below it (recorded as an approximation) and the check repeated (in a
+    fresh directory each time: builds are cached by directory within a process)."""
+    where = out
+    with tempfile.TemporaryDirectory(prefix="pareval-check-") as tmp:
+        for attempt in range(5):
+            try:
+                verdict = check_reference(where / plan.category / plan.name)
+            except ParcodegenError as exc:
+                verdict = f"error: {exc}"
+            m = _FAILS_AT.search(verdict)
+            if verdict == "ok" or not m:
+                break
+            bad = int(m.group(1))
+            kept = tuple(s for s in plan.test_sizes if s > bad)
+            if not kept:
+                break
+            note = f"test sizes <= {bad} dropped: the reference fails there ({m.group(2).strip()})"
+            kept_notes = tuple(a for a in plan.approximations if not a.startswith("test sizes <="))
+            plan = replace(plan, test_sizes=kept, approximations=(*kept_notes, note))
+            where = Path(tmp) / str(attempt)
+            write_problem(plan, where)
+    if where != out:
+        write_problem(plan, out)
+    return plan, verdict
+
+
 def import_checkout(
     root: str | Path,
     out_dir: str | Path,
@@ -190,18 +222,17 @@ def import_checkout(
             if say:
                 say(results[-1].line())
             continue
-        status = "approximated" if plan.approximations else "imported"
-        result = ImportResult(pid, status, plan.approximations, str(directory))
         if check:
-            try:
-                verdict = check_reference(directory)
-            except ParcodegenError as exc:
-                verdict = f"error: {exc}"
+            plan, verdict = _checked(plan, out)
             if verdict != "ok":
-                shutil.rmtree(directory)
+                shutil.rmtree(out / category / name, ignore_errors=True)
                 result = ImportResult(pid, "not_imported", (f"reference check failed: {verdict}",))
             else:
+                status = "approximated" if plan.approximations else "imported"
                 result = ImportResult(pid, status, plan.approximations, str(directory), "ok")
+        else:
+            status = "approximated" if plan.approximations else "imported"
+            result = ImportResult(pid, status, plan.approximations, str(directory))
         results.append(result)
         if say:
             say(result.line())
