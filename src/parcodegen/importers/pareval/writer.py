@@ -23,6 +23,7 @@ from parcodegen.importers.pareval.support import (
     SUPPORT_HEADER_NAME,
 )
 
+PRELUDE = STD_INCLUDES + "#include <omp.h>\n"
 REL_TOL = 1e-9  # added to the driver's absolute tolerance: sizes here reach the timing size
 
 
@@ -164,6 +165,8 @@ def problem_toml(plan: Plan) -> str:
         f"description = {_toml_str(' '.join(p.doc.split()))}",
         f"returns = {_toml_str(p.returns)}",
         'patterns = ["random"]   # the driver makes the inputs; patterns would repeat them',
+        "# What ParEval's drivers include before the generated code: replies may rely on it.",
+        f'prelude = """\n{PRELUDE}"""',
         "",
     ]
     for param in p.params:
