@@ -1,0 +1,10 @@
+#include <algorithm>
+#include <vector>
+
+void lcs_table(const std::vector<int>& a, const std::vector<int>& b, std::vector<int>& dp, int n) {
+  const int w = n + 1;
+  for (int i = 1; i <= n; ++i)
+    for (int j = 1; j <= n; ++j)
+      dp[i * w + j] = a[i - 1] == b[j - 1] ? dp[(i - 1) * w + j - 1] + 1
+                                           : std::max(dp[(i - 1) * w + j], dp[i * w + j - 1]);
+}

@@ -1,0 +1,8 @@
+#include <vector>
+
+void column_means(const std::vector<double>& data, std::vector<double>& mean, int n) {
+  for (int j = 0; j < n; ++j) mean[j] = 0.0;
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) mean[j] += data[i * n + j];
+  for (int j = 0; j < n; ++j) mean[j] /= n;
+}

@@ -1,0 +1,12 @@
+#include <vector>
+
+void matmul_ijk(const std::vector<double>& A, const std::vector<double>& B,
+                std::vector<double>& C, int n) {
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      double s = 0.0;
+      for (int k = 0; k < n; ++k) s += A[i * n + k] * B[k * n + j];
+      C[i * n + j] = s;
+    }
+  }
+}

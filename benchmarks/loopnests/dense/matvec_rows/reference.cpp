@@ -1,0 +1,10 @@
+#include <vector>
+
+void matvec_rows(const std::vector<double>& A, const std::vector<double>& x,
+                 std::vector<double>& y, int n) {
+  for (int i = 0; i < n; ++i) {
+    double s = 0.0;
+    for (int j = 0; j < n; ++j) s += A[i * n + j] * x[j];
+    y[i] = s;
+  }
+}

@@ -1,0 +1,11 @@
+#include <vector>
+
+void syrk_lower(const std::vector<double>& A, std::vector<double>& C, int n) {
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j <= i; ++j) {
+      double s = 0.0;
+      for (int k = 0; k < n; ++k) s += A[i * n + k] * A[j * n + k];
+      C[i * n + j] = s;
+    }
+  }
+}

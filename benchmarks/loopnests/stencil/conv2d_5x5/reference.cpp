@@ -1,0 +1,12 @@
+#include <vector>
+
+void conv2d_5x5(const std::vector<double>& img, const std::vector<double>& w,
+                std::vector<double>& out, int n) {
+  for (int i = 2; i < n - 2; ++i)
+    for (int j = 2; j < n - 2; ++j) {
+      double s = 0.0;
+      for (int di = -2; di <= 2; ++di)
+        for (int dj = -2; dj <= 2; ++dj) s += img[(i + di) * n + j + dj] * w[(di + 2) * 5 + dj + 2];
+      out[i * n + j] = s;
+    }
+}
