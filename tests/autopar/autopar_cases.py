@@ -278,7 +278,7 @@ void skip(std::vector<double>& a, int n) {
 void same_cell(std::vector<double>& a, const std::vector<double>& x) {
   for (std::size_t i = 0; i < x.size(); ++i) a[0] = x[i];
 }""",
-        "not owned",
+        "may touch the same element in different iterations of 'i'",
     ),
     "push_back": (
         """

@@ -99,3 +99,21 @@ def test_later_turns_still_parallelize_the_original_and_rotate_variants():
         assert "```cpp" in resp.texts[0] and "#pragma omp" in resp.texts[0]
         firsts.append(resp.raw["autopar"]["first"])
     assert len(resp.raw["autopar"]["variants"]) >= 2 and firsts[0] != firsts[1]
+
+
+def test_each_variant_is_proposed_once_then_the_backend_says_it_has_no_more():
+    from parcodegen.llm.autopar_backend import AutoparBackend
+
+    code = HEAD + POSITIVE["sum"]
+    labels = None
+    seen = []
+    for turn in range(6):
+        req = request(code, "sum", tags=(("turn", str(turn)),))
+        (resp,) = AutoparBackend().generate([req])
+        labels = resp.raw["autopar"]["variants"]
+        if turn < len(labels):
+            assert "```cpp" in resp.texts[0]
+            seen.append(resp.raw["autopar"]["first"])
+        else:
+            assert "```" not in resp.texts[0] and "no further variant" in resp.texts[0]
+    assert labels and sorted(seen) == sorted(labels)  # every variant once, none repeated

@@ -21,7 +21,9 @@ from parcodegen.autopar.syntax import (
     parse,
     walk,
 )
-from parcodegen.autopar.transform import build_variants
+from parcodegen.autopar.loops import parse_header
+from parcodegen.autopar.plan import _only_loop
+from parcodegen.autopar.transform import default_schedule, plan_variants, pragma
 
 LOOPS = ("for_statement", "while_statement", "do_statement", "for_range_loop")
 
@@ -106,18 +108,143 @@ def optimize_source(code: str, function: str) -> AutoparResult:
         if note.line in originals and note.header.startswith("for (std::size_t ap_i"):
             note.header = originals[note.line]
             note.decision += " [range-based for, analysed as an index loop]"
-    built = build_variants(final_code, nests)
+    swapped = interchanged(final_code, function, nests)
+    variants = plan_variants(final_code, nests, extra=swapped)
+    kept = [v for v in variants if not v.dropped]
     notes = sorted(plan.notes, key=lambda n: (n.line, n.function))
     lines = [f"autopar report for `{function}`:"]
     lines += [f"- {n}" for n in notes] or ["- no loops found"]
-    if built:
-        lines.append("variants:")
-        lines += [f"- {label}: {desc}" for label, desc, _ in built]
-    else:
-        lines.append("no loop could be parallelized safely; the original is kept")
+    if kept:
+        lines.append("variants, best predicted first (regions started, work per region):")
+        lines += [
+            f"- {v.label}: {v.description} ({_scale(v.regions)}, {_scale(v.work)})" for v in kept
+        ]
+    dropped = [v for v in variants if v.dropped]
+    if dropped:
+        lines.append("predicted hopeless, not proposed:")
+        lines += [f"- {v.label}: {v.dropped}" for v in dropped]
+    if not kept:
+        lines.append(nothing_safe(notes, bool(dropped)))
     return AutoparResult(
-        function, [(label, c) for label, _, c in built], "\n".join(lines), tuple(notes)
+        function, [(v.label, v.code) for v in kept], "\n".join(lines), tuple(notes)
     )
+
+
+def _scale(x: float) -> str:
+    return f"~{x:.0e}" if x >= 1000 else f"~{x:.0f}"
+
+
+def nothing_safe(notes, hopeless: bool) -> str:
+    """The closing sentence when no variant is proposed, with the reason per loop."""
+    reasons = [
+        f"line {n.line} `{n.header}`: {n.decision.removeprefix('not parallelized: ')}"
+        for n in notes
+        if n.decision.startswith("not parallelized")
+    ]
+    head = (
+        "nothing is worth parallelizing (the safe loops are predicted hopeless)"
+        if hopeless
+        else "nothing is safe to parallelize"
+    )
+    return f"{head}: " + ("; ".join(reasons) if reasons else "no loops") + "; the original is kept"
+
+
+def interchanged(code: str, function: str, nests: list[NestPlan]) -> list:
+    """Variants that swap a perfectly nested pair of loops `for a { for b {...} }` whose
+    outer loop is not parallel (or only with an array reduction) so that the inner one,
+    parallel over the whole nest, runs outside. Legality comes from analysing the swapped
+    code: the new outer loop must be safe as a whole (no dependence between its
+    iterations, whatever the old outer variable does), which means every dependence has
+    distance 0 in it, so the swap keeps every dependence's order."""
+    root = parse(code).root_node
+    functions = function_definitions(root)
+    pairs = []
+    for name in _callees(function, functions):
+        for loop in walk(functions[name]):
+            if loop.type != "for_statement":
+                continue
+            inner = _only_loop(loop.child_by_field_name("body"))
+            if inner is None:
+                continue
+            ho, _ = parse_header(loop)
+            hi, _ = parse_header(inner)
+            if ho is None or hi is None or ho.var in hi.bound_names():
+                continue
+            inside = [
+                n.chosen
+                for n in nests
+                if n.chosen is not None
+                and n.chosen.loop.start_byte <= loop.start_byte < n.chosen.loop.end_byte
+            ]
+            if any(c.loop.start_byte != loop.start_byte or not c.array_reductions for c in inside):
+                continue  # already parallel without an array reduction, or inside such a loop
+            if any(p[0].start_byte <= loop.start_byte < p[0].end_byte for p in pairs):
+                continue  # one swap per nest
+            pairs.append((loop, inner))
+    if not pairs:
+        return []
+    data = code.encode("utf-8")
+    edits = []
+    for outer, inner in pairs:
+        ob = outer.child_by_field_name("body").start_byte
+        ib = inner.child_by_field_name("body").start_byte
+        edits.append((outer.start_byte, ob, data[inner.start_byte : ib]))
+        edits.append((inner.start_byte, ib, data[outer.start_byte : ob]))
+    for pos, end, blob in sorted(edits, reverse=True):
+        data = data[:pos] + blob + data[end:]
+    swapped = data.decode("utf-8")
+    new_nests, _, _ = _plan(swapped, function)
+    starts = {o.start_byte for o, _ in pairs}
+    good = [
+        n for n in new_nests
+        if n.chosen is not None and n.chosen.loop.start_byte in starts
+        and not n.chosen.array_reductions
+    ]  # fmt: skip
+    if not good:
+        return []
+    edits_out = []
+    for n in new_nests:
+        a = n.chosen
+        if a is None:
+            continue
+        edits_out.append((a.loop, pragma(a, schedule=default_schedule(a)), a))
+    if len(good) < len(pairs):
+        # keep only the swaps that made the new outer loop parallel
+        keep = {n.chosen.loop.start_byte for n in good if n.chosen is not None}
+        undo = [(o, i) for o, i in pairs if o.start_byte in keep]
+        return interchanged_pairs(code, function, undo)
+    lines = ", ".join(str(line_of(o)) for o, _ in pairs)
+    desc = (
+        f"loops interchanged at line {lines}: the inner loop, parallel over the nest, runs outside"
+    )
+    return [("interchange", desc, swapped, edits_out)]
+
+
+def interchanged_pairs(code: str, function: str, pairs) -> list:
+    """`interchanged` restricted to the given (outer, inner) pairs."""
+    if not pairs:
+        return []
+    data = code.encode("utf-8")
+    edits = []
+    for outer, inner in pairs:
+        ob = outer.child_by_field_name("body").start_byte
+        ib = inner.child_by_field_name("body").start_byte
+        edits.append((outer.start_byte, ob, data[inner.start_byte : ib]))
+        edits.append((inner.start_byte, ib, data[outer.start_byte : ob]))
+    for pos, end, blob in sorted(edits, reverse=True):
+        data = data[:pos] + blob + data[end:]
+    swapped = data.decode("utf-8")
+    new_nests, _, _ = _plan(swapped, function)
+    edits_out = [
+        (n.chosen.loop, pragma(n.chosen, schedule=default_schedule(n.chosen)), n.chosen)
+        for n in new_nests
+        if n.chosen is not None
+    ]
+    lines = ", ".join(str(line_of(o)) for o, _ in pairs)
+    desc = (
+        f"loops interchanged at line {lines}: the inner loop, parallel over the nest, runs outside"
+    )
+    return [("interchange", desc, swapped, edits_out)]
 
 
 def _first_line(node) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from parcodegen.autopar.access import Access, collect, lvalue_root
 from parcodegen.autopar.arrays import Inner, array_keys, check_aliasing, check_derived, substitute
+from parcodegen.autopar.dependence import carried
 from parcodegen.autopar.loops import LoopHeader, Poly, linear, parse_header, poly_names
 from parcodegen.autopar.purity import IO_NAMES, PurityChecker, base_name, classify_call
 from parcodegen.autopar.reductions import assigned_first, reduction_op
@@ -66,6 +67,7 @@ class LoopAnalysis:
     header: LoopHeader | None
     reasons: list[str] = field(default_factory=list)
     reductions: dict[str, str] = field(default_factory=dict)
+    array_reductions: dict[str, str] = field(default_factory=dict)  # std::vector -> op
     private: list[str] = field(default_factory=list)
     lastprivate: list[str] = field(default_factory=list)
     imbalance: str = ""  # why a dynamic schedule helps ("" when iterations are alike)
@@ -82,11 +84,18 @@ class LoopAnalysis:
             by_op.setdefault(op, []).append(name)
         for op, names in by_op.items():
             parts.append(f"reduction({op}:{', '.join(names)})")
+        for name, op in self.array_reductions.items():
+            parts.append(f"reduction({op}:{section_name(name)}[:{section_name(name)}_n])")
         if self.private:
             parts.append(f"private({', '.join(self.private)})")
         if self.lastprivate:
             parts.append(f"lastprivate({', '.join(self.lastprivate)})")
         return " ".join(parts)
+
+
+def section_name(array: str) -> str:
+    """The pointer an array reduction works through (`x` -> `ap_x`)."""
+    return f"ap_{array}"
 
 
 def _inside(node: Node, container: Node) -> bool:
@@ -160,8 +169,13 @@ def analyze_loop(loop: Node, scope: Scope) -> LoopAnalysis:
         if any(u.writes for u in uses):
             _scalar(name, info, uses, loop, body, scope, result)
     defs = _index_defs(locals_, by_name, header, varying, inner)
-    keys, reads = array_keys(arrays, by_name, header, varying, inner, defs, result)
-    check_aliasing(arrays, keys, reads, result)
+
+    def dep(names: set[str]) -> str | None:
+        group = [a for n in sorted(names) for a in by_name.get(n, [])]
+        return carried(loop, header, group, varying, lambda p: substitute(p, defs))
+
+    keys, reads = array_keys(arrays, by_name, header, varying, inner, defs, result, dep)
+    check_aliasing(arrays, keys, reads, result, dep)
     check_derived(arrays, by_name, scope, loop, result)
     if not header.declared_in_init and _used_after(header.var, loop, scope):
         result.lastprivate.append(header.var)

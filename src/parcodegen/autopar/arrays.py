@@ -9,9 +9,11 @@ then be used only at the same elements, or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from parcodegen.autopar.access import Access
+from parcodegen.autopar.reductions import array_reduction_op
 from parcodegen.autopar.loops import LoopHeader, Poly, freeze, linear, poly_names, split
 from parcodegen.autopar.syntax import Node, VarInfo, identifiers, text, walk
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
 
 Inner = dict[str, list[tuple[LoopHeader, Node]]]  # loop var -> (header, loop) per inner loop
+DepTest = Callable[[set[str]], "str | None"]  # arrays (one alias group) -> why dependent
 
 
 def substitute(poly: Poly | None, defs: dict[str, Poly]) -> Poly | None:
@@ -142,8 +145,16 @@ def array_keys(
     inner: Inner,
     defs: dict[str, Poly],
     result: LoopAnalysis,
+    dep: DepTest | None = None,
+    proven: set[str] | None = None,
 ) -> tuple[dict[str, set], dict[str, set]]:
-    """(written array -> the (key, offset) set it uses, read-only array -> its keys)."""
+    """(written array -> the (key, offset) set it uses, read-only array -> its keys).
+
+    A written array whose slice is not owned by the iteration in the simple forms is
+    handed to `dep` (the exact dependence test); an array it clears is added to
+    `proven`; one it does not clear but that is only ever `x[..] += e` becomes an array
+    reduction (`result.array_reductions`) when it is a std::vector."""
+    proven = proven if proven is not None else set()
     var, step = header.var, header.step
     keys: dict[str, set] = {}
     reads: dict[str, set] = {}
@@ -171,34 +182,50 @@ def array_keys(
                 offsets.add(key[1])
                 key = key[0]
             found.setdefault(key, u)
-        if None in found:
-            bad = found[None]
-            if any(d is None for d in bad.dims):
-                result.reasons.append(
-                    f"indirect or non-affine index in '{text(bad.top)}' "
-                    "(line %d)" % (bad.node.start_point[0] + 1)
-                )
-            elif not bad.dims:
-                result.reasons.append(f"'{name}' is written and also used as a whole")
-            else:
-                result.reasons.append(
-                    f"'{text(bad.top)}' (line {bad.node.start_point[0] + 1})"
-                    f" is not owned by one iteration of '{var}': "
-                    "possible cross-iteration conflict"
-                )
+        reason = _owned_problem(name, found, offsets, uses, var, step)
+        if reason is None:
+            keys[name] = {(next(iter(found)), off) for off in offsets}
             continue
-        key = next(iter(found))
-        window = abs(key[2] * (step or 1)) if key[0] == "exact" else 1
-        if len(found) > 1 or (key[0] == "exact" and max(offsets) - min(offsets) >= window):
-            texts = " and ".join(sorted({text(u.top) for u in uses if u.dims}))
-            result.reasons.append(f"'{name}' is accessed as {texts}: loop-carried dependence")
+        if reason.startswith("indirect") or dep is None or any(not u.dims for u in uses):
+            result.reasons.append(reason)
+            continue
+        why = dep({name})
+        if why is None:
+            keys[name] = {(("dependence-free", name), 0)}
+            proven.add(name)
+        elif info.kind == "container" and info.depth == 1 and array_reduction_op(uses):
+            result.array_reductions[name] = "+"
+            keys[name] = {(("reduction", name), 0)}
         else:
-            keys[name] = {(key, off) for off in offsets}
+            result.reasons.append(why)
     return keys, reads
 
 
+def _owned_problem(name, found, offsets, uses, var, step) -> str | None:
+    if None in found:
+        bad = found[None]
+        if any(d is None for d in bad.dims):
+            return f"indirect or non-affine index in '{text(bad.top)}' (line {bad.node.start_point[0] + 1})"
+        if not bad.dims:
+            return f"'{name}' is written and also used as a whole"
+        return (
+            f"'{text(bad.top)}' (line {bad.node.start_point[0] + 1})"
+            f" is not owned by one iteration of '{var}': possible cross-iteration conflict"
+        )
+    key = next(iter(found))
+    window = abs(key[2] * (step or 1)) if key[0] == "exact" else 1
+    if len(found) > 1 or (key[0] == "exact" and max(offsets) - min(offsets) >= window):
+        texts = " and ".join(sorted({text(u.top) for u in uses if u.dims}))
+        return f"'{name}' is accessed as {texts}: loop-carried dependence"
+    return None
+
+
 def check_aliasing(
-    arrays: dict[str, VarInfo], keys: dict[str, set], reads: dict[str, set], result: LoopAnalysis
+    arrays: dict[str, VarInfo],
+    keys: dict[str, set],
+    reads: dict[str, set],
+    result: LoopAnalysis,
+    dep: DepTest | None = None,
 ) -> None:
     """A written array and another array, either of them a (non-restrict) pointer, may
     overlap: the other must then be used only at the very elements the writer owns."""
@@ -210,7 +237,7 @@ def check_aliasing(
             if not pointerish or arrays[w].restrict or info.restrict:
                 continue
             theirs = keys.get(other, reads.get(other, {None}))
-            if not theirs <= mine:
+            if not theirs <= mine and (dep is None or dep({w, other}) is not None):
                 result.reasons.append(
                     f"'{w}' and '{other}' may alias (a pointer is involved)"
                     f" and '{other}' is used at other elements than '{w}'"

@@ -150,3 +150,26 @@ def assigned_first(uses: list[Access], body: Node) -> bool:
 
 def s_in(name: str, node: Node | None) -> bool:
     return node is not None and name in identifiers(node)
+
+
+def array_reduction_op(uses: list[Access]) -> str | None:
+    """'+' when every use of an array is an element update `x[..] += e` / `x[..] -= e`
+    with `e` not reading the array: the updates commute, so iterations may accumulate
+    into private copies that are added up at the end."""
+    real = [u for u in uses if u.role != "meta"]
+    if not real:
+        return None
+    for u in real:
+        parent = u.top.parent
+        if (
+            u.role != "rw"
+            or not u.dims
+            or u.field
+            or parent is None
+            or parent.type != "assignment_expression"
+            or parent.child_by_field_name("left") != u.top
+            or text(parent.child_by_field_name("operator")) not in ("+=", "-=")
+            or s_in(u.name, parent.child_by_field_name("right"))
+        ):
+            return None
+    return "+"

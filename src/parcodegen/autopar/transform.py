@@ -6,9 +6,12 @@ default where the choice does not apply) and is a complete translation unit.
 
 from __future__ import annotations
 
-from parcodegen.autopar.analysis import LoopAnalysis
+from dataclasses import dataclass
+
+from parcodegen.autopar.analysis import LoopAnalysis, section_name
+from parcodegen.autopar.cost import region_cost
 from parcodegen.autopar.plan import NestPlan
-from parcodegen.autopar.syntax import Node
+from parcodegen.autopar.syntax import Node, text, walk
 
 
 def pragma(
@@ -38,35 +41,76 @@ def default_schedule(analysis: LoopAnalysis) -> str:
 
 
 def other_schedule(analysis: LoopAnalysis) -> str:
-    return "static" if analysis.imbalance else "dynamic, 64"
+    return "guided" if analysis.imbalance else "dynamic, 64"
 
 
-def insert_pragmas(code: str, edits: list[tuple[Node, str]]) -> str:
+def _array_reduction_edits(loop: Node, analysis: LoopAnalysis) -> tuple[bytes, list]:
+    """For `reduction(+: ap_x[:ap_x_n])`: the declarations before the loop and the
+    renaming of `x[...]` to `ap_x[...]` inside it. An empty vector gets a one-element
+    dummy (a zero-length array section crashes libgomp)."""
+    prelude = b""
+    renames = []
+    for name in analysis.array_reductions:
+        p = section_name(name)
+        prelude += (
+            f"std::remove_reference_t<decltype({name}[0])> {p}_none[1] = {{}};\n"
+            f"auto* {p} = {name}.empty() ? {p}_none : {name}.data();\n"
+            f"const std::size_t {p}_n = {name}.empty() ? 1 : {name}.size();\n"
+        ).encode()
+        for n in walk(loop):
+            parent = n.parent
+            if (
+                n.type == "identifier"
+                and text(n) == name
+                and parent is not None
+                and parent.type == "subscript_expression"
+                and parent.child_by_field_name("argument") == n
+            ):
+                renames.append((n.start_byte, n.end_byte, p.encode()))
+    return prelude, renames
+
+
+def insert_pragmas(code: str, edits: list[tuple[Node, str]], analyses=None) -> str:
     """Put each pragma on its own line right before its loop (braces added when the loop
-    is the unbraced body of another statement)."""
+    is the unbraced body of another statement, or when an array reduction needs
+    declarations before the loop)."""
     data = code.encode("utf-8")
-    inserts: list[tuple[int, bytes]] = []
-    for loop, text in edits:
+    changes: list[tuple[int, int, bytes]] = []  # (start, end, replacement)
+    need_traits = False
+    for index, (loop, pragma_text) in enumerate(edits):
+        analysis = analyses[index] if analyses else None
+        prelude, renames = (
+            _array_reduction_edits(loop, analysis)
+            if analysis is not None and analysis.array_reductions
+            else (b"", [])
+        )
+        need_traits |= bool(prelude)
+        changes.extend(renames)
         start = loop.start_byte
         line_start = data.rfind(b"\n", 0, start) + 1
         prefix = data[line_start:start]
         parent = loop.parent
         braced = parent is not None and parent.type in ("compound_statement", "translation_unit")
-        if not braced:
-            inserts.append((start, b"{\n" + text.encode() + b"\n"))
-            inserts.append((loop.end_byte, b"\n}"))
+        if not braced or prelude:
+            changes.append((start, start, b"{\n" + prelude + pragma_text.encode() + b"\n"))
+            changes.append((loop.end_byte, loop.end_byte, b"\n}"))
         elif prefix.strip() == b"":
-            inserts.append((line_start, prefix + text.encode() + b"\n"))
+            changes.append((line_start, line_start, prefix + pragma_text.encode() + b"\n"))
         else:
-            inserts.append((start, b"\n" + text.encode() + b"\n"))
-    for pos, blob in sorted(inserts, key=lambda p: p[0], reverse=True):
-        data = data[:pos] + blob + data[pos:]
+            changes.append((start, start, b"\n" + pragma_text.encode() + b"\n"))
+    if need_traits:
+        changes.append((0, 0, b"#include <type_traits>\n"))
+    for pos, end, blob in sorted(changes, key=lambda p: (p[0], p[1]), reverse=True):
+        data = data[:pos] + blob + data[end:]
     return data.decode("utf-8")
 
 
-def _edits(nests: list[NestPlan], choice: str) -> tuple[list[tuple[Node, str]], bool]:
+Edit = tuple[Node, str, LoopAnalysis]  # loop, pragma, the analysis that justifies it
+
+
+def _edits(nests: list[NestPlan], choice: str) -> tuple[list[Edit], bool]:
     """The edits for one variant and whether the choice applied to at least one nest."""
-    edits: list[tuple[Node, str]] = []
+    edits: list[Edit] = []
     applied = False
     for nest in nests:
         a = nest.chosen
@@ -74,27 +118,25 @@ def _edits(nests: list[NestPlan], choice: str) -> tuple[list[tuple[Node, str]], 
             continue
         sched = default_schedule(a)
         if choice == "collapse" and nest.collapse > 1:
-            edits.append((a.loop, pragma(a, schedule=sched, collapse=nest.collapse)))
+            edits.append((a.loop, pragma(a, schedule=sched, collapse=nest.collapse), a))
             applied = True
         elif choice == "schedule":
-            edits.append((a.loop, pragma(a, schedule=other_schedule(a))))
+            edits.append((a.loop, pragma(a, schedule=other_schedule(a)), a))
             applied = True
         elif choice == "inner" and nest.inner is not None:
-            edits.append(
-                (nest.inner.loop, pragma(nest.inner, schedule=default_schedule(nest.inner)))
-            )
+            i = nest.inner
+            edits.append((i.loop, pragma(i, schedule=default_schedule(i)), i))
             applied = True
         elif choice == "simd" and nest.simd is not None and nest.simd.loop != a.loop:
-            edits.append((a.loop, pragma(a, schedule=sched)))
-            edits.append(
-                (nest.simd.loop, pragma(nest.simd, schedule=None, simd=True, parallel=False))
-            )
+            edits.append((a.loop, pragma(a, schedule=sched), a))
+            s = nest.simd
+            edits.append((s.loop, pragma(s, schedule=None, simd=True, parallel=False), s))
             applied = True
         elif choice == "simd" and a.innermost and nest.simd is not None:
-            edits.append((a.loop, pragma(a, schedule=sched, simd=True)))
+            edits.append((a.loop, pragma(a, schedule=sched, simd=True), a))
             applied = True
         else:
-            edits.append((a.loop, pragma(a, schedule=sched)))
+            edits.append((a.loop, pragma(a, schedule=sched), a))
     return edits, applied or choice == "outer"
 
 
@@ -102,24 +144,62 @@ CHOICES = (
     ("outer", "the outermost safe loop of each nest, default schedule"),
     ("collapse", "collapse the perfectly nested rectangular loops"),
     ("simd", "plus simd on the innermost safe loop"),
-    ("schedule", "the other schedule (static <-> dynamic)"),
+    ("schedule", "the other schedule (static -> dynamic, 64; dynamic -> guided)"),
     ("inner", "the loop one level inside instead of the outer one"),
 )
 
 
+@dataclass(frozen=True)
+class Variant:
+    label: str
+    description: str
+    code: str
+    regions: float  # estimated parallel regions started per call
+    work: float  # estimated work per region (smallest over the variant's regions)
+    dropped: str = ""  # why it is not worth timing ("" when it is)
+
+
+def judge(edits: list[Edit]) -> tuple[float, float, str]:
+    """(regions, smallest work per region, why hopeless or "") for a set of edits."""
+    regions, smallest, why = 0.0, float("inf"), ""
+    for loop, text_, _ in edits:
+        if not text_.startswith("#pragma omp parallel"):
+            continue
+        c = region_cost(loop)
+        regions += c.regions
+        smallest = min(smallest, c.work)
+        why = why or c.hopeless
+    return regions, smallest, why
+
+
 def build_variants(code: str, nests: list[NestPlan]) -> list[tuple[str, str, str]]:
-    """(label, description, code) for every distinct variant."""
-    if not any(n.chosen for n in nests):
+    """(label, description, code) for every distinct variant worth timing."""
+    return [(v.label, v.description, v.code) for v in plan_variants(code, nests) if not v.dropped]
+
+
+def plan_variants(code: str, nests: list[NestPlan], extra=()) -> list[Variant]:
+    """Every distinct variant, ranked by the cost model (fewest regions, then the most
+    work per region), hopeless ones last with the reason they are dropped."""
+    if not any(n.chosen for n in nests) and not extra:
         return []
     seen: set[str] = set()
     out = []
+    candidates = []
     for label, desc in CHOICES:
+        if not any(n.chosen for n in nests):
+            break
         edits, applied = _edits(nests, label)
-        if not applied:
-            continue
-        new = insert_pragmas(code, edits)
+        if applied:
+            candidates.append((label, desc, code, edits))
+    candidates.extend(extra)
+    for label, desc, base, edits in candidates:
+        new = insert_pragmas(base, [(e[0], e[1]) for e in edits], [e[2] for e in edits])
         if new in seen or new == code:
             continue
         seen.add(new)
-        out.append((label, desc, new))
+        regions, smallest, why = judge(edits)
+        out.append(Variant(label, desc, new, regions, smallest, why))
+    order = {v.label: k for k, v in enumerate(out)}
+    # array reductions cost a private copy of the array per thread: last among the kept
+    out.sort(key=lambda v: (bool(v.dropped), "reduction(+:ap_" in v.code, order[v.label]))
     return out

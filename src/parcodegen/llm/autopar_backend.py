@@ -5,8 +5,10 @@ that has one (the task prompt: later messages carry feedback or an already paral
 candidate) and the function name from the request tag "function". Each response text
 is one variant in a ```cpp fence with autopar's report around it; the texts are rotated
 by the request's "turn" tag (plus the "sample" tag) so an agent that reads only the
-first text tries a different variant on each turn. When no loop is safe to
-parallelize the single text explains why and holds no code. Usage and cost are zero.
+first text tries a different variant on each turn, best predicted first; once every
+variant was proposed, a turn gets a text without code saying so (each variant is tried
+once). When no loop is safe to parallelize the single text says "nothing is safe to
+parallelize" with the reason per loop, and holds no code. Usage and cost are zero.
 """
 
 from __future__ import annotations
@@ -56,8 +58,7 @@ class AutoparBackend(OneAtATime):
         result = optimize_source(code, function)
         if not result.variants:
             text = (
-                f"autopar could not parallelize `{function}` safely, so no code is "
-                f"proposed; keep the original.\n\n{result.report}"
+                f"autopar proposes no code for `{function}`; keep the original.\n\n{result.report}"
             )
             return self._response([text], start, {"variants": []})
         texts = [
@@ -72,9 +73,17 @@ class AutoparBackend(OneAtATime):
             sample = int(request.tag("sample", "0"))
         except ValueError:
             sample = 0
+        labels = [label for label, _ in result.variants]
+        if turns >= len(texts):
+            # each variant is proposed once: later turns say so instead of repeating one
+            text = (
+                f"autopar has no further variant for `{function}`: all {len(texts)} "
+                f"({', '.join(labels)}) were proposed in earlier turns; keep the best of "
+                "them.\n\n" + result.report
+            )
+            return self._response([text], start, {"variants": labels, "exhausted": True})
         shift = (turns + sample) % len(texts)
         texts = texts[shift:] + texts[:shift]
-        labels = [label for label, _ in result.variants]
         return self._response(texts, start, {"variants": labels, "first": labels[shift]})
 
     def _response(self, texts: list[str], start: float, raw: dict) -> LLMResponse:
