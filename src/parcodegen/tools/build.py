@@ -6,6 +6,7 @@ object against its harness object.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import threading
@@ -170,32 +171,58 @@ def run_harness(
     threads: int,
     wall_s: float,
     memory_mb: int | None = RUN_MEMORY_MB,
-    env: dict[str, str] | None = None,
+    env: dict[str, str | None] | None = None,
     samples: int = 0,
+    plan: str | None = None,
+    workdir: Workdir | None = None,
 ) -> HarnessRun:
-    """Run a harness binary once in a fresh sandbox and read its outputs.
+    """Run a harness binary once in a sandbox and read its outputs.
 
     `samples` > 0 asks the harness to write a seeded sample of that many elements of each
     longer output array (outputs.SampledArray) instead of the whole array; 0 keeps the
-    4-argument call and full outputs.
+    4-argument call and full outputs. `plan` (tools.harness.harness_plan) makes several
+    calls in the one process. `env` adds variables (None removes one of the defaults,
+    e.g. OMP_NUM_THREADS). `workdir` runs in a directory shared with other runs (what
+    one run leaves there the next one sees); by default every run gets a fresh one.
     """
-    run_env = {
+    run_env: dict[str, str | None] = {
         "OMP_NUM_THREADS": str(threads),
         "OMP_WAIT_POLICY": "passive",
         "OMP_DYNAMIC": "false",
     }
     run_env.update(env or {})
+    final_env = {k: v for k, v in run_env.items() if v is not None}
     limits = Limits(wall_s=wall_s, memory_mb=memory_mb, file_mb=RUN_FILE_MB, output_kb=32)
+    if workdir is not None:
+        return _run_in(workdir, binary, seed, n, pattern, limits, final_env, samples, plan)
     with Workdir("run") as wd:
-        wd.add("prog", binary)
-        argv = ["./prog", str(seed), str(n), pattern, "out.bin"] + (
-            [str(samples)] if samples > 0 else []
-        )
-        res = run(argv, wd, limits, env=run_env)
-        if res.timed_out or res.returncode != 0:
-            return HarnessRun(res, None, res.describe())
+        return _run_in(wd, binary, seed, n, pattern, limits, final_env, samples, plan)
+
+
+_out_counter = itertools.count()
+
+
+def _run_in(wd: Workdir, binary: Path, seed: int, n: int, pattern: str, limits: Limits,
+            env: dict[str, str], samples: int, plan: str | None) -> HarnessRun:  # fmt: skip
+    prog = f"prog-{binary.stem}"
+    if not (wd.path / prog).exists():
+        wd.add(prog, binary)
+    out_name = f"out-{next(_out_counter)}.bin"  # never a file an earlier run left behind
+    argv = [f"./{prog}", str(seed), str(n), pattern, out_name]
+    if samples > 0 or plan is not None:
+        argv.append(str(samples))
+    if plan is not None:
+        argv.append(plan)
+    res = run(argv, wd, limits, env=env)
+    if res.timed_out or res.returncode != 0:
+        return HarnessRun(res, None, res.describe())
+    try:
+        outputs = read_outputs(wd.path / out_name)
+    except OutputFormatError as exc:
+        return HarnessRun(res, None, str(exc))
+    finally:
         try:
-            outputs = read_outputs(wd.path / "out.bin")
-        except OutputFormatError as exc:
-            return HarnessRun(res, None, str(exc))
+            os.unlink(wd.path / out_name)
+        except OSError:
+            pass
     return HarnessRun(res, outputs, None)

@@ -1,9 +1,19 @@
 """Differential testing: reference and candidate harnesses on the same inputs.
 
 Every test size x input pattern x seed, at several thread counts (1, 2 and more threads
-than cores). Reference outputs are computed once per input (the reference is serial)
-and cached in memory. A failure names the seed, size, pattern, threads and the first
-differing element.
+than cores). Reference outputs are computed once per input (the reference is serial, one
+call per process) and cached in memory. A failure names the seed, size, pattern, threads
+and the first differing element.
+
+The candidate is called several times in one process (`difftest`): every size of a
+pattern in turn (ascending for one pattern, descending for the next), then the same size
+with fresh data, then an input it has already seen; every call is compared, and a call
+that changed a const input fails. All the candidate's processes share one working
+directory, so a file one run leaves behind is there for the next. Environment variants
+run the same calls with OMP_NUM_THREADS unset, with the thread count set by
+omp_set_num_threads instead, with OMP_DYNAMIC=true, and with a runtime schedule and
+nesting limit; each is named in a failure. `legacy_difftest` is the single-call version
+kept for comparison (benchmarks/verify_overhead.py).
 """
 
 from __future__ import annotations
@@ -14,9 +24,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from parcodegen.cxxtypes import Kind, classify
 from parcodegen.errors import ProblemError
+from parcodegen.sandbox.run import Workdir
 from parcodegen.tools.build import HarnessRun, ProblemBuild, cores, run_harness
-from parcodegen.tools.outputs import compare_outputs
+from parcodegen.tools.harness import CHANGED_PREFIX, THREADS_KEY, PlannedCall, harness_plan
+from parcodegen.tools.outputs import compare_outputs, nonfinite_counts, split_calls
 from parcodegen.types import LAUNCHER_FAILED, Problem, Status, StepResult
 
 REFERENCE_WALL_S = 120.0
@@ -64,19 +79,26 @@ class ReferenceCache:
         self._max = max_items
 
     def get(self, binary: Path, case: Case) -> HarnessRun:
-        key = (binary.name, case)
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        run = run_harness(binary, seed=case.seed, n=case.n, pattern=case.pattern, threads=1,
-                          wall_s=REFERENCE_WALL_S)  # fmt: skip
+        run = self.try_get(binary, case)
         if not run.ok:
             raise ProblemError(
                 "problem.toml: sizes.test",
                 f"the reference itself fails on n={case.n}, pattern={case.pattern}: {run.error}\n"
                 f"{run.result.stderr[:500]}",
             )
+        return run
+
+    def try_get(self, binary: Path, case: Case, wall_s: float = REFERENCE_WALL_S) -> HarnessRun:
+        """The reference's run on `case`; a failed run is returned (and not cached)."""
+        key = (binary.name, case)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        run = run_harness(binary, seed=case.seed, n=case.n, pattern=case.pattern, threads=1,
+                          wall_s=wall_s)  # fmt: skip
+        if not run.ok:
+            return run
         with self._lock:
             self._items[key] = run
             while len(self._items) > self._max:
@@ -91,11 +113,13 @@ def _stderr_tail(run: HarnessRun) -> str:
     text = run.result.stderr.strip()
     if not text:
         return ""
-    lines = text.splitlines()[-8:]
+    lines = [ln for ln in text.splitlines() if not ln.startswith("pcg-call ")][-8:]
+    if not lines:
+        return ""
     return "\nstderr (last lines):\n" + "\n".join(lines)
 
 
-def difftest(
+def legacy_difftest(
     build: ProblemBuild,
     candidate_bin: Path,
     *,
@@ -125,6 +149,7 @@ def difftest(
                 msg = f"crash on input {where}: {run.error}{_stderr_tail(run)}"
                 return _fail(Status.CRASH, msg, log, start, runs, where,
                              launcher_failed=run.result.launcher_failed)  # fmt: skip
+            assert ref.outputs is not None and run.outputs is not None
             mismatch = compare_outputs(problem, ref.outputs, run.outputs, case.n)
             if mismatch is not None:
                 msg = f"wrong output on input {where}: {mismatch.message}"
@@ -143,3 +168,240 @@ def _fail(status: Status, msg: str, log: list[str], start: float, runs: int, whe
         data[LAUNCHER_FAILED] = True
     return StepResult("difftest", False, status, msg, "\n".join(log), time.monotonic() - start,
                       data=data)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- multi-call
+
+FRESH_SEED = 500  # seed offset of the "same size, fresh data" call
+MID_SIZE = 5000  # the fresh-data call and the environment variants use sizes up to this
+NONFINITE_WARN = 0.25  # warn when this share of a float output is NaN/inf
+
+
+@dataclass(frozen=True)
+class Variant:
+    """How the candidate's process is started: its OpenMP environment and thread setting."""
+
+    name: str  # named in a failure: "threads=2", "OMP_NUM_THREADS unset", ...
+    threads: int  # OMP_NUM_THREADS (ignored when env unsets it)
+    env: tuple[tuple[str, str | None], ...] = ()
+    call_threads: int = 0  # omp_set_num_threads(call_threads) before each call
+
+
+def thread_variant(t: int) -> Variant:
+    c = cores()
+    if t > c and t % 2 == 1:
+        return Variant(f"threads={t} (odd, more than the {c} cores)", t)
+    return Variant(f"threads={t}", t)
+
+
+def env_variants() -> tuple[Variant, ...]:
+    c = cores()
+    odd = 2 * c + 1
+    return (
+        Variant("OMP_NUM_THREADS unset (threads left to the runtime)", c,
+                (("OMP_NUM_THREADS", None),)),
+        Variant("omp_set_num_threads(3) instead of OMP_NUM_THREADS", 3,
+                (("OMP_NUM_THREADS", None),), call_threads=3),
+        Variant(f"OMP_DYNAMIC=true, threads={odd}", odd, (("OMP_DYNAMIC", "true"),)),
+        Variant("OMP_SCHEDULE=dynamic,3, OMP_MAX_ACTIVE_LEVELS=1, threads=3", 3,
+                (("OMP_SCHEDULE", "dynamic,3"), ("OMP_MAX_ACTIVE_LEVELS", "1"))),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Process:
+    """One candidate process: its calls in order and how it is started."""
+
+    cases: tuple[Case, ...]
+    variant: Variant
+    repeat_of: tuple[int, ...]  # call index -> index of the earlier identical call, or -1
+
+    def where(self, k: int) -> str:
+        case = self.cases[k]
+        again = " (an input it had already seen)" if self.repeat_of[k] >= 0 else ""
+        return (f"n={case.n}, seed={case.seed}, pattern={case.pattern}, {self.variant.name}; "
+                f"call {k + 1} of {len(self.cases)} in one process{again}")  # fmt: skip
+
+
+def _process(cases: list[Case], variant: Variant) -> Process:
+    seen: dict[Case, int] = {}
+    repeat = []
+    for k, c in enumerate(cases):
+        repeat.append(seen.get(c, -1))
+        seen.setdefault(c, k)
+    return Process(tuple(cases), variant, tuple(repeat))
+
+
+def call_sequence(
+    problem: Problem, pattern_index: int, seeds: int, sizes_cap: int | None = None
+) -> list[Case]:
+    """Every test size (ascending for even patterns, descending for odd), then the same
+    size with fresh data, then an input seen before."""
+    pattern = problem.patterns[pattern_index]
+    sizes = [n for n in problem.test_sizes if sizes_cap is None or n <= sizes_cap]
+    if not sizes:
+        sizes = [min(problem.test_sizes)]
+    order = sorted(sizes) if pattern_index % 2 == 0 else sorted(sizes, reverse=True)
+    base = 1 + 1000 * pattern_index
+    out = [Case(n, pattern, base + s) for n in order for s in range(seeds)]
+    mid = max((n for n in sizes if n <= MID_SIZE), default=max(sizes))
+    out.append(Case(mid, pattern, base + FRESH_SEED))
+    seen = next((c for c in out if c.n >= 2), out[0])
+    out.append(seen)
+    if pattern_index == 0:  # the problem's explicit inputs ([[edge]])
+        out.extend(Case(e.n, f"edge{k}", 1) for k, e in enumerate(problem.edges))
+    return out
+
+
+def plan_processes(problem: Problem, threads: tuple[int, ...], seeds: int,
+                   variants: bool) -> list[Process]:  # fmt: skip
+    procs: list[Process] = []
+    for j in range(len(problem.patterns)):
+        seq = call_sequence(problem, j, seeds)
+        procs.extend(_process(seq, thread_variant(t)) for t in threads)
+    if variants:
+        seq = call_sequence(problem, 0, 1, sizes_cap=MID_SIZE)
+        procs.extend(_process(seq, v) for v in env_variants())
+    return procs
+
+
+def _stderr_call(run: HarnessRun) -> int | None:
+    """The call a multi-call process was in when it stopped (its last `pcg-call k` line)."""
+    last = None
+    for line in run.result.stderr.splitlines():
+        if line.startswith("pcg-call "):
+            try:
+                last = int(line.split()[1])
+            except (IndexError, ValueError):
+                pass
+    return last
+
+
+def _nonfinite_warning(counts: dict[str, list[int]]) -> str:
+    worst = []
+    for name, (bad, total) in sorted(counts.items()):
+        if total and bad / total >= NONFINITE_WARN:
+            label = "the return value" if name == "return" else f"output '{name}'"
+            worst.append(f"{bad / total:.0%} of {label}")
+    if not worst:
+        return ""
+    return ("; warning: " + ", ".join(worst) + " is NaN/inf in the reference "
+            "(NaN == NaN counts as agreement: such outputs check little)")  # fmt: skip
+
+
+def difftest(
+    build: ProblemBuild,
+    candidate_bin: Path,
+    *,
+    threads: tuple[int, ...] | None = None,
+    seeds: int = 1,
+    variants: bool = True,
+) -> StepResult:
+    """Compare every call of the candidate's multi-call processes with the reference."""
+    problem = build.problem
+    threads = threads or default_threads()
+    start = time.monotonic()
+    log: list[str] = []
+    procs = plan_processes(problem, threads, seeds, variants)
+    calls = 0
+    max_ref = 0.0
+    max_threads = 0
+    nonfinite: dict[str, list[int]] = {}
+    counted: set[Case] = set()
+    inputs_checked = _checked_inputs(problem)
+    with Workdir("difftest") as wd:  # shared by every candidate process: files persist
+        for proc in procs:
+            refs = [REFERENCES.get(build.reference_bin, c) for c in proc.cases]
+            for c, r in zip(proc.cases, refs, strict=True):
+                max_ref = max(max_ref, r.result.wall_s)
+                if c not in counted and r.outputs is not None:
+                    counted.add(c)
+                    for name, (bad, total) in nonfinite_counts(r.outputs).items():
+                        acc = nonfinite.setdefault(name, [0, 0])
+                        acc[0] += bad
+                        acc[1] += total
+            wall = max(MIN_CANDIDATE_WALL_S, sum(WALL_FACTOR * r.result.wall_s + 0.5 for r in refs))
+            plan = harness_plan([PlannedCall(c.seed, c.n, c.pattern, proc.variant.call_threads)
+                                 for c in proc.cases])  # fmt: skip
+            first = proc.cases[0]
+            run = run_harness(candidate_bin, seed=first.seed, n=first.n, pattern=first.pattern,
+                              threads=proc.variant.threads, wall_s=wall, env=dict(proc.variant.env),
+                              plan=plan, workdir=wd)  # fmt: skip
+            if run.result.timed_out:
+                k = _stderr_call(run)
+                where = (
+                    proc.where(k)
+                    if k is not None
+                    else f"{proc.variant.name}, {len(proc.cases)} calls"
+                )
+                msg = (f"timeout: the candidate ran longer than {wall:.1f}s on input {where} "
+                       f"(the reference takes {sum(r.result.wall_s for r in refs):.2f}s for these "
+                       "calls); infinite loop or deadlock?")  # fmt: skip
+                return _fail(Status.TIMEOUT, msg, log, start, calls, where)
+            if not run.ok:
+                k = _stderr_call(run)
+                where = (
+                    proc.where(k)
+                    if k is not None
+                    else f"{proc.variant.name} (before the first call)"
+                )
+                msg = f"crash on input {where}: {run.error}{_stderr_tail(run)}"
+                return _fail(Status.CRASH, msg, log, start, calls, where,
+                             launcher_failed=run.result.launcher_failed)  # fmt: skip
+            assert run.outputs is not None
+            per_call = split_calls(run.outputs, len(proc.cases))
+            for k, (got, ref) in enumerate(zip(per_call, refs, strict=True)):
+                calls += 1
+                where = proc.where(k)
+                changed = sorted(
+                    n[len(CHANGED_PREFIX) :] for n in got if n.startswith(CHANGED_PREFIX)
+                )
+                if changed:
+                    names = ", ".join(f"'{c}'" for c in changed)
+                    msg = f"the candidate changed const input {names} on input {where}"
+                    return _fail(Status.WRONG_OUTPUT, msg, log, start, calls, where)
+                if not got:
+                    msg = f"crash on input {where}: the call wrote no outputs"
+                    return _fail(Status.CRASH, msg, log, start, calls, where)
+                assert ref.outputs is not None
+                mismatch = compare_outputs(problem, ref.outputs, got, proc.cases[k].n)
+                if mismatch is not None:
+                    msg = f"wrong output on input {where}: {mismatch.message}"
+                    return _fail(Status.WRONG_OUTPUT, msg, log, start, calls, where)
+                live = got.get(THREADS_KEY)
+                if isinstance(live, np.ndarray) and len(live) and proc.variant.threads >= 2:
+                    max_threads = max(max_threads, int(live[0]))
+            log.append(f"ok {proc.variant.name}: {len(proc.cases)} calls, n in "
+                       f"{sorted({c.n for c in proc.cases})} ({run.result.wall_s:.3f}s)")  # fmt: skip
+    coverage = {
+        "calls": calls,
+        "processes": len(procs),
+        "sizes": sorted({c.n for p in procs for c in p.cases}),
+        "patterns": list(problem.patterns),
+        "threads": list(threads),
+        "env_variants": [v.name for v in env_variants()] if variants else [],
+        "shared_workdir": True,
+        "repeated_inputs": sum(1 for p in procs for r in p.repeat_of if r >= 0),
+        "const_inputs_checked": inputs_checked,
+        "max_threads_seen": max_threads,
+    }
+    msg = (f"outputs match the reference on {calls} calls in {len(procs)} processes "
+           f"(threads {', '.join(map(str, threads))}"
+           f"{'; ' + str(len(env_variants())) + ' environment variants' if variants else ''})")  # fmt: skip
+    msg += _nonfinite_warning(nonfinite)
+    data = {"runs": calls, "max_reference_wall_s": max_ref, "coverage": coverage,
+            "nonfinite": {k: v for k, v in nonfinite.items() if v[0]}}  # fmt: skip
+    return StepResult("difftest", True, None, msg, "\n".join(log), time.monotonic() - start,
+                      data=data)  # fmt: skip
+
+
+def _checked_inputs(problem: Problem) -> list[str]:
+
+    names = []
+    for a in problem.args:
+        info = classify(a.ctype)
+        if info.kind is Kind.ARRAY_IN and not a.hook:
+            names.append(a.name)
+        elif a.hook and ("const" in a.ctype.split() or "const" in a.ctype):
+            names.append(f"{a.name} (when its type has ==)")
+    return names

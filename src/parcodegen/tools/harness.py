@@ -1,9 +1,13 @@
 """Generate the C++ harness `main` for a problem from its argument descriptions.
 
-The harness makes the inputs for (seed, n, pattern), calls the target once, times the
-call, and writes every output with pcg::Out: in full, or with an optional 5th argument K
-a seeded sample of K elements of each longer array (outputs compared order-insensitively
-stay in full). The same harness object links against the reference and each candidate.
+The harness makes the inputs for (seed, n, pattern), calls the target, times the call,
+and writes every output with pcg::Out: in full, or with an optional 5th argument K a
+seeded sample of K elements of each longer array (outputs compared order-insensitively
+stay in full). An optional 6th argument, a plan (`harness_plan`), makes several calls in
+one process (each with its own seed, size, pattern and thread count; call k > 0 writes
+its outputs as "@k:name"), and with `c` checks that no call changed a const input
+("@k:__changed:x"). Every call also records the process's live threads after it
+("__threads"). The same harness object links against the reference and each candidate.
 
 Scalar inputs are made first (in the order their expressions need) and are visible by
 their own names, so sizes, ranges and masks may use them (`size = "n*m"`). Pointer
@@ -17,13 +21,56 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from parcodegen.cxxtypes import CxxType, Kind, classify
 from parcodegen.types import ArgSpec, Problem, StructDef
 
 HARNESS_HEADER = "parcodegen_harness.h"
 PRELUDE_HEADER = "pcg_prelude.h"
-RESERVED = {"n", "rng", "opt", "out", "result", "t0", "t1", "i", "pcg", "std", "main"}
+RESERVED = {"n", "rng", "opt", "out", "result", "t0", "t1", "i", "pcg", "std", "main",
+            "pcg_k", "pcg_check"}  # fmt: skip
+CHANGED_PREFIX = "__changed:"  # "__changed:x": the call changed const input x
+THREADS_KEY = "__threads"  # live threads of the process after the call
+_NAME_LITERAL = re.compile(r'"([^"\\]*)"')
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    """One call of a multi-call harness run; threads > 0: omp_set_num_threads before it."""
+
+    seed: int
+    n: int
+    pattern: str
+    threads: int = 0
+
+
+def harness_plan(calls: Sequence[PlannedCall], check_inputs: bool = True) -> str:
+    """The harness's 6th argument for `calls` (see parcodegen_harness.h, parse_plan)."""
+    items = [f"{c.seed}:{c.n}:{c.pattern}:{c.threads}" for c in calls]
+    return ";".join(["c" if check_inputs else "-", *items])
+
+
+def _tag_names(lines: list[str]) -> list[str]:
+    """Output lines of one call with the record name tagged by the call (pcg::tagged)."""
+    out = []
+    for ln in lines:
+        if "out" in ln:
+            ln = _NAME_LITERAL.sub(lambda m: f'pcg::tagged(pcg_k, "{m.group(1)}").c_str()', ln, 1)
+        out.append(ln)
+    return out
+
+
+def _snapshot(var: str, name: str) -> tuple[list[str], list[str]]:
+    """Copy a const input before the call (when checking); record a change after it."""
+    setup = [f"  pcg::Snapshot<std::remove_cv_t<decltype({var})>> snap_{name};",
+             f"  snap_{name}.take({var}, pcg_check);"]  # fmt: skip
+    emit = [f"  if (snap_{name}.changed({var})) "
+            f'out.put("{CHANGED_PREFIX}{name}", std::uint64_t{{1}});']  # fmt: skip
+    return setup, emit
+
+
 IDENT = re.compile(r"[A-Za-z_]\w*")
 
 
@@ -254,10 +301,14 @@ def harness_source(problem: Problem) -> str:
     lines.append("")
     lines.append(declaration(problem))
     lines.append("")
-    lines.append("int main(int argc, char** argv) {")
-    lines.append("  const pcg::Options opt = pcg::parse_options(argc, argv);")
+    lines.append(
+        "// One call: inputs from (seed, n, pattern); outputs written as tagged(pcg_k, name)."
+    )
+    lines.append("static void pcg_call(const pcg::Call& opt, std::size_t pcg_k, pcg::Out& out, "
+                 "bool pcg_check) {")  # fmt: skip
     lines.append("  const std::size_t n = opt.n;")
     lines.append("  (void)n;")
+    lines.append("  (void)pcg_check;")
     lines.append("  pcg::Rng rng(opt.seed);")
     calls: dict[str, str] = {}
     emits: list[str] = []
@@ -274,31 +325,56 @@ def harness_source(problem: Problem) -> str:
         lines.extend(setup)
         calls[arg.name] = call
         emits.extend(emit)
+        if _is_const_input(arg, info):
+            var = f"arg_{arg.name}"
+            snap_setup, snap_emit = _snapshot(var, arg.name)
+            lines.extend(snap_setup)
+            emits.extend(snap_emit)
     call = f"{problem.function}({', '.join(calls[a.name] for a in problem.args)})"
+    lines.append("  pcg::set_threads(opt.threads);")
     lines.append("  const std::uint64_t t0 = pcg::now_ns();")
     if problem.returns == "void":
         lines.append(f"  {call};")
     else:
         lines.append(f"  auto result = {call};")
     lines.append("  const std::uint64_t t1 = pcg::now_ns();")
+    body: list[str] = ['  out.put("__time_ns", static_cast<std::uint64_t>(t1 - t0));',
+                       f'  out.put("{THREADS_KEY}", pcg::live_threads());']  # fmt: skip
+    if problem.returns != "void":
+        ret = classify(problem.returns, gen.structs)
+        if problem.returns_hook:
+            body.append(f'  emit_{problem.returns_hook}(result, out, "return");')
+        elif ret.struct is not None and ret.container == "vector":
+            body.append(f'  pcg_emit_{ret.element}(out, "return", result.data(), result.size());')
+        elif ret.struct is not None:
+            body.append(f'  pcg_emit_{ret.element}(out, "return", &result, 1);')
+        else:
+            body.append('  out.put("return", result);')
+    body.extend(emits)
+    lines.extend(_tag_names(body))
+    lines.append("}")
+    lines.append("")
+    lines.append("int main(int argc, char** argv) {")
+    lines.append("  const pcg::Options opt = pcg::parse_options(argc, argv);")
     # Sampled outputs (timing repetitions) only where comparison is by position.
     samples = "0" if problem.compare.unordered else "opt.samples"
     lines.append(f"  pcg::Out out(opt.out, {samples}, opt.seed);")
     for name, spec in problem.compare_outputs:
         if spec.unordered:
             lines.append(f'  out.keep_full("{name}");')
-    lines.append('  out.put("__time_ns", static_cast<std::uint64_t>(t1 - t0));')
-    if problem.returns != "void":
-        ret = classify(problem.returns, gen.structs)
-        if problem.returns_hook:
-            lines.append(f'  emit_{problem.returns_hook}(result, out, "return");')
-        elif ret.struct is not None and ret.container == "vector":
-            lines.append(f'  pcg_emit_{ret.element}(out, "return", result.data(), result.size());')
-        elif ret.struct is not None:
-            lines.append(f'  pcg_emit_{ret.element}(out, "return", &result, 1);')
-        else:
-            lines.append('  out.put("return", result);')
-    lines.extend(emits)
+    lines.append("  for (std::size_t k = 0; k < opt.calls.size(); ++k) {")
+    lines.append('    if (opt.calls.size() > 1) std::fprintf(stderr, "pcg-call %zu\\n", k);')
+    lines.append("    pcg_call(opt.calls[k], k, out, opt.check_inputs);")
+    lines.append("    std::fflush(out.f);")
+    lines.append("  }")
     lines.append("  return 0;")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _is_const_input(arg: ArgSpec, info: CxxType) -> bool:
+    """An input the function receives by const reference or pointer (it must not change)."""
+    if arg.hook:
+        t = arg.ctype.strip()
+        return "const" in re.split(r"[\s&*]+", t) and t.endswith(("&", "*"))
+    return info.kind is Kind.ARRAY_IN

@@ -90,6 +90,41 @@ def read_outputs(path: Path) -> dict[str, Output]:
     return out
 
 
+def is_meta(name: str) -> bool:
+    """Records about a run rather than outputs: the call's time, threads, changed inputs."""
+    return name.startswith("__")
+
+
+def split_calls(outputs: dict[str, Output], calls: int) -> list[dict[str, Output]]:
+    """The records of a multi-call run per call: call 0 untagged, call k "@k:name"."""
+    per: list[dict[str, Output]] = [{} for _ in range(calls)]
+    for name, value in outputs.items():
+        k = 0
+        if name.startswith("@") and ":" in name:
+            tag, rest = name[1:].split(":", 1)
+            if tag.isdigit():
+                k, name = int(tag), rest
+        if k < calls:
+            per[k][name] = value
+    return per
+
+
+def nonfinite_counts(outputs: dict[str, Output]) -> dict[str, tuple[int, int]]:
+    """(non-finite elements, elements) of every floating-point output."""
+    out: dict[str, tuple[int, int]] = {}
+    for name, value in outputs.items():
+        if is_meta(name):
+            continue
+        arr = value.values if isinstance(value, SampledArray) else value
+        if arr.dtype.kind != "f" or len(arr) == 0:
+            continue
+        bad = 0
+        for lo in range(0, len(arr), CHUNK):
+            bad += int(np.count_nonzero(~np.isfinite(arr[lo : lo + CHUNK])))
+        out[name] = (bad, len(arr))
+    return out
+
+
 def elapsed_seconds(outputs: dict[str, Output]) -> float:
     t = outputs.get(TIME_KEY)
     return float(t[0]) / 1e9 if isinstance(t, np.ndarray) and len(t) else float("nan")
@@ -146,7 +181,7 @@ def compare_outputs(
     come from the same seed, so the same positions); a message names the real index.
     """
     for name, exp in expected.items():
-        if name == TIME_KEY:
+        if is_meta(name):
             continue
         label = "return value" if name == "return" else f"output '{name}'"
         got = actual.get(name)
@@ -176,6 +211,6 @@ def compare_outputs(
                 name, f"{label}{where}{order}: expected {_fmt(e[idx])}, got {_fmt(a[idx])}{extra}"
             )
     for name in actual:
-        if name not in expected:
+        if name not in expected and not is_meta(name):
             return Mismatch(name, f"unexpected output '{name}'")
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from parcodegen.tools.build import build_problem, candidate_name, drop_prelude
 from parcodegen.tools.compile import compile_object, link_binary, link_flags
-from parcodegen.tools.difftest import difftest
+from parcodegen.tools.difftest import difftest, legacy_difftest
 from parcodegen.tools.extract import extract_code
 from parcodegen.tools.interface import check_interface
 from parcodegen.tools.race import race_check
@@ -90,9 +90,8 @@ class DifftestStep(BaseStep):
 
     def run(self, ctx: VerifyContext) -> StepResult:
         o = ctx.options
-        step = difftest(
-            ctx.need_build(), ctx.need_binary(), threads=o.difftest_threads, seeds=o.seeds
-        )
+        test = legacy_difftest if o.legacy_checks else difftest
+        step = test(ctx.need_build(), ctx.need_binary(), threads=o.difftest_threads, seeds=o.seeds)
         ctx.reference_wall_s = max(
             ctx.reference_wall_s, float(step.data.get("max_reference_wall_s", 0.0))
         )

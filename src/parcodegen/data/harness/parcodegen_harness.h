@@ -13,8 +13,16 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <memory>
 #include <type_traits>
+#include <utility>
 #include <vector>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#if defined(__linux__)
+#include <dirent.h>
+#endif
 #ifdef PCG_GUARD
 #include <sanitizer/asan_interface.h>
 #include <sys/mman.h>
@@ -335,6 +343,16 @@ inline std::uint64_t now_ns() {
                                         .count());
 }
 
+// One call of the target function: its inputs come from (seed, n, pattern/edge); threads
+// > 0 sets the thread count with omp_set_num_threads just before the call.
+struct Call {
+  std::uint64_t seed = 1;
+  std::size_t n = 0;
+  Pattern pattern = Pattern::Random;
+  int edge = -1;  // >= 0: explicit input number `edge` of the problem (pattern "edge<k>")
+  int threads = 0;
+};
+
 struct Options {
   std::uint64_t seed = 1;
   std::size_t n = 0;
@@ -342,23 +360,148 @@ struct Options {
   int edge = -1;  // >= 0: explicit input number `edge` of the problem (pattern "edge<k>")
   const char* out = "out.bin";
   std::size_t samples = 0;  // 0: write every output in full (see Out)
+  // The calls made in this process, in order. Without a PLAN argument: one call from
+  // (seed, n, pattern). Call 0's outputs keep their names; call k > 0 writes "@k:name".
+  std::vector<Call> calls;
+  bool check_inputs = false;  // record const inputs a call changed ("@k:__changed:x")
 };
 
-// argv: <seed> <n> <pattern> <out-path> [<samples>]
+inline int parse_edge(const char* s) { return !std::strncmp(s, "edge", 4) ? std::atoi(s + 4) : -1; }
+
+// "c;SEED:N:PATTERN:THREADS;..." ('c' first: check const inputs; '-' for no check).
+inline void parse_plan(const char* plan, Options& o) {
+  const std::string s(plan);
+  std::size_t pos = 0;
+  bool first = true;
+  while (pos <= s.size()) {
+    std::size_t end = s.find(';', pos);
+    if (end == std::string::npos) end = s.size();
+    const std::string item = s.substr(pos, end - pos);
+    pos = end + 1;
+    if (first) {
+      first = false;
+      o.check_inputs = item == "c";
+      continue;
+    }
+    if (item.empty()) continue;
+    char pat[32] = {0};
+    unsigned long long seed = 0, n = 0;
+    int threads = 0;
+    if (std::sscanf(item.c_str(), "%llu:%llu:%31[a-z0-9]:%d", &seed, &n, pat, &threads) != 4) {
+      std::fprintf(stderr, "parcodegen harness: bad call in plan: %s\n", item.c_str());
+      std::exit(98);
+    }
+    Call c;
+    c.seed = seed;
+    c.n = static_cast<std::size_t>(n);
+    c.pattern = parse_pattern(pat);
+    c.edge = parse_edge(pat);
+    c.threads = threads;
+    o.calls.push_back(c);
+  }
+}
+
+// argv: <seed> <n> <pattern> <out-path> [<samples> [<plan>]]
 inline Options parse_options(int argc, char** argv) {
   Options o;
-  if (argc != 5 && argc != 6) {
-    std::fprintf(stderr, "usage: %s SEED N PATTERN OUT [SAMPLES]\n", argv[0]);
+  if (argc < 5 || argc > 7) {
+    std::fprintf(stderr, "usage: %s SEED N PATTERN OUT [SAMPLES [PLAN]]\n", argv[0]);
     std::exit(98);
   }
   o.seed = std::strtoull(argv[1], nullptr, 10);
   o.n = static_cast<std::size_t>(std::strtoull(argv[2], nullptr, 10));
   o.pattern = parse_pattern(argv[3]);
-  if (!std::strncmp(argv[3], "edge", 4)) o.edge = std::atoi(argv[3] + 4);
+  o.edge = parse_edge(argv[3]);
   o.out = argv[4];
-  if (argc == 6) o.samples = static_cast<std::size_t>(std::strtoull(argv[5], nullptr, 10));
+  if (argc >= 6) o.samples = static_cast<std::size_t>(std::strtoull(argv[5], nullptr, 10));
+  if (argc == 7) parse_plan(argv[6], o);
+  if (o.calls.empty()) {
+    Call c;
+    c.seed = o.seed;
+    c.n = o.n;
+    c.pattern = o.pattern;
+    c.edge = o.edge;
+    o.calls.push_back(c);
+  }
   return o;
 }
+
+// The output name of call k: "name" for call 0, "@k:name" after.
+inline std::string tagged(std::size_t k, const char* name) {
+  return k == 0 ? std::string(name) : "@" + std::to_string(k) + ":" + name;
+}
+
+inline void set_threads(int threads) {
+#ifdef _OPENMP
+  if (threads > 0) omp_set_num_threads(threads);
+#else
+  (void)threads;
+#endif
+}
+
+// Threads of this process right now (worker pools stay alive after a parallel region).
+inline std::uint64_t live_threads() {
+#if defined(__linux__)
+  std::uint64_t count = 0;
+  if (DIR* d = opendir("/proc/self/task")) {
+    while (dirent* e = readdir(d))
+      if (e->d_name[0] != '.') ++count;
+    closedir(d);
+  }
+  return count;
+#else
+  return 0;
+#endif
+}
+
+// A copy of a const input taken before the call, compared after it: the bytes of a
+// contiguous container of trivially copyable elements (vectors, pointer buffers,
+// std::array; NaN inputs stay equal), else a copy compared with == when the type has one.
+template <class T, class = void>
+struct has_equal : std::false_type {};
+template <class T>
+struct has_equal<T, std::void_t<decltype(std::declval<const T&>() == std::declval<const T&>())>>
+    : std::true_type {};
+template <class T, class = void>
+struct contiguous : std::false_type {};
+template <class T>
+struct contiguous<T, std::void_t<decltype(std::declval<const T&>().data()),
+                                 decltype(std::declval<const T&>().size())>>
+    : std::bool_constant<std::is_trivially_copyable_v<
+          std::remove_cv_t<std::remove_pointer_t<decltype(std::declval<const T&>().data())>>>> {};
+template <class T>
+struct comparable : has_equal<T> {};
+template <class T, class A>
+struct comparable<std::vector<T, A>> : has_equal<T> {};
+
+template <class T>
+struct Snapshot {
+  bool taken = false;
+  std::vector<unsigned char> bytes;
+  std::unique_ptr<T> copy;
+  void take(const T& v, bool on) {
+    if (!on) return;
+    if constexpr (contiguous<T>::value) {
+      const auto* p = reinterpret_cast<const unsigned char*>(v.data());
+      bytes.assign(p, p + v.size() * sizeof(*v.data()));
+      taken = true;
+    } else if constexpr (std::is_copy_constructible_v<T> && comparable<T>::value) {
+      copy = std::make_unique<T>(v);
+      taken = true;
+    }
+  }
+  bool changed(const T& v) const {
+    if (!taken) return false;
+    if constexpr (contiguous<T>::value) {
+      const std::size_t size = v.size() * sizeof(*v.data());
+      return size != bytes.size() || (size && std::memcmp(v.data(), bytes.data(), size) != 0);
+    } else if constexpr (std::is_copy_constructible_v<T> && comparable<T>::value) {
+      return !(*copy == v);
+    } else {
+      return false;
+    }
+  }
+};
 
 }  // namespace pcg
 
