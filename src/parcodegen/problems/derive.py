@@ -1,12 +1,17 @@
 """Derive a problem from a plain C/C++ file and a function name.
 
-A small signature parser finds the function's definition and classifies each parameter
-(parcodegen.cxxtypes): vectors, pointer + length, scalars, scalar outputs. It writes a
-problem directory (problem.toml + a copy of the source and the headers next to it) and
-loads it with the normal validation, so a derived problem is an ordinary problem. Every
-guess it made is listed in `Derived.assumptions` for the user to check; anything it
-cannot guess (custom types, a pointer with no length) is a ProblemError that says to
-write a problem.toml.
+The signature parser (`cparse`) finds the definition and each parameter is classified
+(`cxxtypes`: vectors, std::array, pointers and C99 array parameters, scalars, scalar
+outputs, std::complex, structs of arithmetic fields). Each array's extent is inferred
+from its index expressions and the loop bounds (`extents`): `A[i*n + j]` with i, j < n
+gives n*n, two size parameters give n*m. The integer parameters an extent names are the
+size parameters: the first (or the one called n) is the harness size n, the others
+n + 1, n + 2, ... (unequal, so a transposed loop cannot pass). Test and timing sizes
+follow the loop depth. The problem directory (a commented problem.toml, the source and
+the headers next to it) is written and loaded with the normal validation, and the
+reference is run under AddressSanitizer and UBSan at every test size (`check`): an
+access outside an inferred extent refuses the derivation with the argument and the index
+expression. Every guess is listed in `Derived.assumptions` with its reason.
 """
 
 from __future__ import annotations
@@ -17,22 +22,21 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from parcodegen.cxxtypes import Kind, classify, is_supported_return
+from parcodegen.cxxtypes import CxxType, Kind, classify, is_supported_return, parse_structs
 from parcodegen.errors import ProblemError
+from parcodegen.problems.cparse import Param, find_signature
+from parcodegen.problems.extents import Analysis, Poly, analyze
 from parcodegen.problems.load import load_problem
 from parcodegen.types import Problem
 
 LENGTH_NAMES = ("n", "N", "len", "length", "size", "count", "num", "n_elems", "nelems", "sz")
 TEST_SIZES = (0, 1, 2, 7, 33, 1000)
 DEFAULT_BENCH = 1_000_000
+TEST_WORK = 2_000_000  # the largest test size runs about this many innermost iterations
+BENCH_WORK = 300_000_000  # ... and the timing size about this many
+BENCH_ELEMENTS = 20_000_000  # the largest array at the timing size
 HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx", ".inc")
-_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class Param:
-    ctype: str
-    name: str
+RESERVED = {"n", "rng", "opt", "out", "result", "t0", "t1", "i", "pcg", "std", "main"}
 
 
 @dataclass(frozen=True)
@@ -43,61 +47,169 @@ class Derived:
     assumptions: tuple[str, ...]
 
 
-def _split_params(text: str) -> list[str]:
-    parts, depth, cur = [], 0, []
-    for ch in text:
-        if ch in "<([":
-            depth += 1
-        elif ch in ">)]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    if "".join(cur).strip():
-        parts.append("".join(cur))
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _param(text: str, index: int) -> Param:
-    text = text.split("=", 1)[0].strip()  # default arguments
-    m = re.fullmatch(r"(.*?)([A-Za-z_]\w*)\s*(\[\s*\w*\s*\])?", text, re.DOTALL)
-    if not m or not m.group(1).strip() or m.group(1).strip() in ("const", "unsigned", "signed"):
-        raise ProblemError(f"parameter {index + 1}", f"cannot read '{text}' (unnamed parameter?)")
-    ctype = m.group(1).strip()
-    if m.group(3):  # `double a[]` is a pointer
-        ctype += "*"
-    ctype = re.sub(r"\s*([*&])", r"\1", re.sub(r"\s+", " ", ctype))
-    return Param(ctype, m.group(2))
-
-
 def parse_signature(source: str, function: str) -> tuple[str, list[Param]]:
     """(return type, parameters) of the definition of `function` in `source`."""
-    code = _COMMENTS.sub(" ", source)
-    pattern = re.compile(
-        rf"(?m)^[ \t]*((?:[\w:<>,*&]+[ \t\n*&]+)+?)\b{re.escape(function)}\s*\(([^()]*)\)\s*"
-        r"(?:noexcept\s*)?\{"
+    sig = find_signature(source, function)
+    return sig.returns, list(sig.params)
+
+
+@dataclass
+class _Plan:
+    """What the derivation decided, per parameter, with the reasons."""
+
+    sizes: dict[str, str]  # size parameter -> its value (a C++ expression in n)
+    extents: dict[str, str]  # array parameter -> element count (C++ in n and size params)
+    notes: list[str]
+    comments: dict[str, str]  # parameter -> the comment above it in problem.toml
+    loop_depth: int
+    extent_degree: int
+
+
+def _is_int_scalar(info: CxxType) -> bool:
+    return (
+        info.kind is Kind.SCALAR_IN
+        and not info.is_float
+        and info.element != "bool"
+        and info.struct is None
+        and not info.is_complex
     )
-    m = pattern.search(code)
-    if m is None:
-        raise ProblemError(function, "no definition of this function found in the file")
-    words = m.group(1).split()
-    if "static" in words:
+
+
+def _resolve_sizes(poly: Poly, extents: dict[str, Poly | None], own: str) -> Poly | None:
+    """Replace `#size:v` (v.size()) by v's extent; None when that is unknown."""
+    for var in sorted(poly.variables):
+        if var.startswith("#size:"):
+            other = var.split(":", 1)[1]
+            if other == own:
+                return None
+            target = extents.get(other)
+            if target is None or any(v.startswith("#size:") for v in target.variables):
+                return None
+            poly = poly.subst(var, target)
+    return poly
+
+
+def _round_up(poly: Poly) -> tuple[Poly, bool]:
+    """The leading (highest-degree) part when the rest only subtracts: a stencil that never
+    touches the last row still means an n*m array."""
+    top = poly.degree
+    if top == 0:
+        return poly, False
+    lead = Poly.of({m: c for m, c in poly.terms if len(m) == top})
+    rest = poly - lead
+    if rest.terms and rest.nonpos:
+        return lead, True
+    return poly, False
+
+
+def _plan(source: str, function: str, params: list[Param], infos: list[CxxType]) -> _Plan:
+    ints = [p.name for p, i in zip(params, infos, strict=True) if _is_int_scalar(i)]
+    arrays = {
+        p.name: p.dims
+        for p, i in zip(params, infos, strict=True)
+        if i.container in ("vector", "pointer")
+    }
+    analysis: Analysis = analyze(source, function, arrays, set(ints))
+    infos_by_name = {p.name: i for p, i in zip(params, infos, strict=True)}
+    raw = {a: e.size for a, e in analysis.extents.items()}
+    notes: list[str] = []
+    comments: dict[str, str] = {}
+    # a vector indexed only within its own size is free: n elements (the harness size)
+    free_vectors = {
+        name for name in arrays
+        if infos_by_name[name].container == "vector"
+        and (raw.get(name) is None or f"#size:{name}" in raw[name].variables)  # type: ignore[union-attr]
+    }  # fmt: skip
+    known: dict[str, Poly | None] = dict(raw)
+    for name in free_vectors:
+        known[name] = Poly.var("n")
+    resolved: dict[str, Poly | None] = {}
+    for name in arrays:
+        ext = raw.get(name)
+        if name in free_vectors:
+            resolved[name] = None
+        else:
+            resolved[name] = None if ext is None else _resolve_sizes(ext, known, name)
+    # vectors bounded only by their own size are free: n elements
+    size_params = sorted({v for p in resolved.values() if p is not None for v in p.variables} & set(ints),
+                         key=[p.name for p in params].index)  # fmt: skip
+    if not size_params:
+        named = [n for n in ints if n in LENGTH_NAMES]
+        if named:
+            size_params = named[:1]
+        elif len(ints) == 1 and any(i.container == "pointer" for i in infos):
+            size_params = ints[:]
+    if any(i.container == "pointer" for i in infos) and not size_params:
         raise ProblemError(
-            function, "is declared static (internal linkage): remove `static` so it can be tested"
-        )
-    words = [w for w in words if w not in ("inline", "extern", "constexpr")]
-    returns = re.sub(r"\s*([*&])", r"\1", " ".join(words)).strip()
-    params_text = m.group(2).strip()
-    if params_text in ("", "void"):
-        return returns, []
-    return returns, [_param(p, i) for i, p in enumerate(_split_params(params_text))]
+            function, "cannot tell the length of its pointer arguments (no integer length "
+            f"parameter in the loop bounds or named one of {', '.join(LENGTH_NAMES)}): "
+            "write a problem.toml (parcodegen problem init)",
+        )  # fmt: skip
+    primary = "n" if "n" in size_params else (size_params[0] if size_params else None)
+    sizes: dict[str, str] = {}
+    extra = 0
+    for name in size_params:
+        if name == primary:
+            sizes[name] = "n"
+        else:
+            extra += 1
+            sizes[name] = f"n + {extra}"
+    rename = {s: f"({v})" for s, v in sizes.items() if s in RESERVED and v != "n"}
+    extents: dict[str, str] = {}
+    degree = 1
+    for name in arrays:
+        ext = resolved[name]
+        why = analysis.extents[name].reason if name in analysis.extents else ""
+        if ext is not None and (ext.variables - set(sizes) - {"n"}):
+            ext = None
+            why = f"{why}; it names {', '.join(sorted(ext_vars(raw[name]) - set(sizes)))}"
+        if name in free_vectors:
+            extents[name] = "n"
+            msg = f"'{name}' is a vector of n elements (the code stays within its own size: {why})"
+            notes.append(msg)
+            comments[name] = msg
+            continue
+        if ext is None:
+            fallback = primary or "n"
+            extents[name] = fallback
+            msg = f"'{name}': extent not inferred ({why}); assumed {fallback} elements"
+            notes.append(msg)
+            comments[name] = msg
+            continue
+        reached, (ext, rounded) = ext, _round_up(ext)
+        degree = max(degree, ext.degree)
+        text = ext.cxx(rename) if ext.terms else "1"
+        extents[name] = text
+        msg = f"'{name}' has {text} elements: {why}"
+        if rounded:
+            msg += f" (the code reaches {reached.cxx(rename)} of them; rounded up)"
+        notes.append(msg)
+        comments[name] = msg
+    for name, value in sizes.items():
+        note = f"'{name}' is a size (set to {value})"
+        notes.append(note)
+        comments[name] = note
+    return _Plan(sizes, extents, notes, comments, max(1, analysis.loop_depth), degree)
 
 
-def _arg_toml(p: Param, name: str, is_length: bool, notes: list[str]) -> list[str]:
-    info = classify(p.ctype)
-    lines = ["[[args]]", f'name = "{name}"', f'type = "{p.ctype}"']
+def ext_vars(p: Poly | None) -> set[str]:
+    return set() if p is None else p.variables
+
+
+def _sizes_for(plan: _Plan, bench: int | None) -> tuple[tuple[int, ...], int]:
+    d, e = plan.loop_depth, plan.extent_degree
+    cap = min(1000, int(TEST_WORK ** (1 / d)), int((4 * TEST_WORK) ** (1 / e)))
+    tests = tuple(sorted({s for s in TEST_SIZES if s < cap} | {cap}))
+    if bench is None:
+        bench = int(min(BENCH_WORK ** (1 / d), BENCH_ELEMENTS ** (1 / e)))
+        bench = max(bench, cap + 1)
+    return tests, bench
+
+
+def _arg_toml(p: Param, info: CxxType, plan: _Plan, notes: list[str]) -> list[str]:
+    comment = plan.comments.get(p.name)
+    lines = [f"# {comment}"] if comment else []
+    lines += ["[[args]]", f'name = "{p.name}"', f'type = "{p.ctype}"']
     if info.kind is Kind.CUSTOM:
         raise ProblemError(
             f"parameter '{p.name}'",
@@ -105,89 +217,182 @@ def _arg_toml(p: Param, name: str, is_length: bool, notes: list[str]) -> list[st
             "(see docs/problem-format.md)",
         )
     if info.kind is Kind.SCALAR_IN:
-        if is_length:
-            lines.append('value = "n"')
-            notes.append(f"'{p.name}' is the length of the arrays (set to n)")
+        if p.name in plan.sizes:
+            lines.append(f'value = "{plan.sizes[p.name]}"')
+            if plan.sizes[p.name] == "n":
+                notes.append(f"'{p.name}' is the length of the arrays (set to n)")
         elif info.is_float:
             lines.append("range = [-2.0, 2.0]")
             notes.append(f"'{p.name}' is a scalar input drawn from [-2, 2)")
+        elif info.element == "bool":
+            notes.append(f"'{p.name}' is a flag drawn at random")
+        elif info.struct is not None:
+            lines.append("range = [-1.0, 1.0]")
+            notes.append(f"'{p.name}' is a {info.element} with every field drawn from [-1, 1]")
         else:
             lines.append("range = [1, 10]")
             notes.append(f"'{p.name}' is an integer input drawn from [1, 10]")
-    elif info.kind in (Kind.ARRAY_IN, Kind.ARRAY_OUT):
-        lines.append('size = "n"')
+    elif info.is_array:
+        if info.container != "array":
+            lines.append(f'size = "{plan.extents.get(p.name, "n")}"')
         lines.append("range = [-1.0, 1.0]" if info.is_float else "range = [0, 100]")
         role = "input" if info.kind is Kind.ARRAY_IN else "output (also read: in/out)"
         rng = "[-1, 1)" if info.is_float else "[0, 100]"
-        notes.append(f"'{p.name}' is an {role} array of n elements, values in {rng}")
+        if info.container == "vector" and p.name not in plan.comments:
+            notes.append(f"'{p.name}' is an {role} array of n elements, values in {rng}")
+        else:
+            notes.append(f"'{p.name}' is an {role} array, values in {rng}")
     else:
         notes.append(f"'{p.name}' is an output scalar")
     return lines
 
 
-def derive_problem(
-    source_file: str | Path, function: str, out_dir: str | Path, *, bench_size: int = DEFAULT_BENCH
-) -> Derived:
-    """Write and load a problem for `function` in `source_file` under `out_dir`."""
-    src = Path(source_file).resolve()
-    if not src.is_file():
-        raise ProblemError(str(source_file), "file not found")
-    source = src.read_text()
-    returns, params = parse_signature(source, function)
-    if not is_supported_return(returns):
+def derive_toml(source: str, function: str, source_name: str, *, bench_size: int | None = None,
+                structs_text: str = "", defines: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:  # fmt: skip
+    """(problem.toml text with a comment on every guess, the assumptions) for `function`."""
+    sig = find_signature(source, function)
+    structs = parse_structs(structs_text + "\n" + source)
+    if not is_supported_return(sig.returns, structs):
         raise ProblemError(
             function,
-            f"return type '{returns}' needs a hook: write a problem.toml (see docs/problem-format.md)",
+            f"return type '{sig.returns}' needs a hook: write a problem.toml (see docs/problem-format.md)",
         )
-    infos = [classify(p.ctype) for p in params]
-    has_arrays = any(i.container in ("vector", "pointer") for i in infos)
-    ints = [
-        j for j, (p, i) in enumerate(zip(params, infos, strict=True))
-        if i.kind is Kind.SCALAR_IN and not i.is_float and i.element != "bool"
-    ]  # fmt: skip
-    length = {j for j in ints if params[j].name in LENGTH_NAMES}
-    if not length and len(ints) == 1 and any(i.container == "pointer" for i in infos):
-        length = set(ints)
-    if any(i.container == "pointer" for i in infos) and not length:
-        raise ProblemError(
-            function, "cannot tell the length of its pointer arguments (no integer length "
-            f"parameter named one of {', '.join(LENGTH_NAMES)}): write a problem.toml",
-        )  # fmt: skip
-    notes: list[str] = []
-    if not has_arrays and not length:
+    params = list(sig.params)
+    infos = [classify(p.ctype, structs) for p in params]
+    for p, info in zip(params, infos, strict=True):
+        if info.kind is Kind.CUSTOM:
+            raise ProblemError(
+                f"parameter '{p.name}'",
+                f"type '{p.ctype}' needs a hook: write a problem.toml with hooks.h "
+                "(see docs/problem-format.md)",
+            )
+    plan = _plan(source, function, params, infos)
+    notes: list[str] = list(plan.notes)
+    if not any(i.is_array for i in infos) and not plan.sizes:
         notes.append("no array arguments: the size n is only used through the scalars")
     body: list[str] = []
-    for j, p in enumerate(params):
-        body += _arg_toml(p, p.name, j in length, notes) + [""]
-    float_out = any(i.is_float for i in infos) or returns in ("float", "double", "long double")
+    for p, info in zip(params, infos, strict=True):
+        body += _arg_toml(p, info, plan, notes) + [""]
+    tests, bench = _sizes_for(plan, bench_size)
+    float_out = any(i.is_float for i in infos) or sig.returns in ("float", "double", "long double")
+    stem = Path(source_name).stem
     header = [
+        f"# Derived by parcodegen from {source_name}: {function}. Check every guess below;",
+        "# the reference was run under AddressSanitizer and UBSan at every test size.",
         f'function = "{function}"',
-        f'source = "{src.name}"',
-        f'name = "{src.stem}-{function}"',
-        f'returns = "{returns}"',
-        f'description = "derived from {src.name}: {function}"',
+        f'source = "{source_name}"',
+        f'name = "{stem}-{function}"',
+        f'returns = "{sig.returns}"',
+        f'description = "derived from {source_name}: {function}"',
+        *(["defines = [" + ", ".join(f'"{d}"' for d in defines) + "]"] if defines else []),
         "",
+        f"# loop depth {plan.loop_depth}: test sizes up to ~{TEST_WORK:.0e} iterations, timing ~{BENCH_WORK:.0e}",
         "[sizes]",
-        f"test = [{', '.join(map(str, TEST_SIZES))}]",
-        f"bench = {bench_size}",
+        f"test = [{', '.join(map(str, tests))}]",
+        f"bench = {bench}",
         "",
+        "# floating point: a parallel reduction may reorder sums"
+        if float_out
+        else "# integers: exact",
         "[compare]",
         "rtol = 1e-6" if float_out else "rtol = 1e-9",
         "atol = 1e-9" if float_out else "atol = 1e-12",
         "",
     ]
-    notes.append(f"correctness sizes n = {list(TEST_SIZES)}, timing size n = {bench_size}")
+    notes.append(f"correctness sizes n = {list(tests)}, timing size n = {bench}")
     if float_out:
         notes.append(
             "floating-point outputs compared with rtol 1e-6, atol 1e-9 (reductions may reorder)"
         )
-    toml = "\n".join(header + body).rstrip() + "\n"
+    return "\n".join(header + body).rstrip() + "\n", tuple(notes)
+
+
+TARGET_SECONDS = 0.4  # what the reference should take at the timing size
+
+
+def calibrate_bench(problem: Problem, toml: str) -> tuple[int, float] | None:
+    """A timing size at which the reference takes about TARGET_SECONDS: time it at growing
+    sizes (from the largest test size) and extrapolate with the loop depth; None when the
+    reference cannot be run (the sanitizer check will say why). Returns (size, estimated
+    seconds of the reference there)."""
+    from parcodegen.tools.build import build_problem, run_harness
+    from parcodegen.tools.outputs import elapsed_seconds
+
+    m = re.search(r"loop depth (\d+)", toml)
+    depth = int(m.group(1)) if m else 1
+    limit = problem.bench_size  # the memory bound set by the derivation
+    n = max(problem.test_sizes)
+    try:
+        build = build_problem(problem)
+    except ProblemError:
+        return None
+    for _ in range(4):
+        run = run_harness(
+            build.reference_bin, seed=1, n=n, pattern="random", threads=1, wall_s=60.0
+        )
+        if not run.ok or run.outputs is None:
+            return None
+        t = elapsed_seconds(run.outputs)
+        if t >= 0.02 or n >= limit:
+            break
+        n = min(limit, n * 4)
+    if not t > 0:
+        return None
+    target = int(n * (TARGET_SECONDS / t) ** (1 / depth))
+    size = max(max(problem.test_sizes) + 1, min(limit * 2, target))
+    return size, t * (size / n) ** depth
+
+
+def derive_problem(
+    source_file: str | Path,
+    function: str,
+    out_dir: str | Path,
+    *,
+    bench_size: int | None = None,
+    check: bool = True,
+    exact_dir: bool = False,
+    defines: tuple[str, ...] = (),
+) -> Derived:
+    """Write and load a problem for `function` in `source_file` under `out_dir` (in a
+    content-named subdirectory, or `out_dir` itself with `exact_dir`); with `check`, run
+    the reference under the sanitizers and refuse the derivation on a finding."""
+    src = Path(source_file).resolve()
+    if not src.is_file():
+        raise ProblemError(str(source_file), "file not found")
+    source = src.read_text()
+    headers = [
+        h for h in sorted(src.parent.iterdir()) if h.is_file() and h.suffix in HEADER_SUFFIXES
+    ]
+    headers_text = "\n".join(h.read_text(errors="replace") for h in headers)
+    toml, notes = derive_toml(source, function, src.name, bench_size=bench_size,
+                              structs_text=headers_text, defines=defines)  # fmt: skip
     digest = hashlib.sha256((toml + source).encode()).hexdigest()[:8]
-    directory = Path(out_dir) / f"{src.stem}-{function}-{digest}"
+    directory = Path(out_dir) if exact_dir else Path(out_dir) / f"{src.stem}-{function}-{digest}"
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, directory / src.name)
-    for h in src.parent.iterdir():
-        if h.is_file() and h.suffix in HEADER_SUFFIXES:
-            shutil.copyfile(h, directory / h.name)
+    for h in headers:
+        shutil.copyfile(h, directory / h.name)
     (directory / "problem.toml").write_text(toml)
-    return Derived(load_problem(directory), directory, toml, tuple(notes))
+    problem = load_problem(directory)
+    if bench_size is None:
+        calibrated = calibrate_bench(problem, toml)
+        if calibrated is not None and calibrated[0] != problem.bench_size:
+            bench, seconds = calibrated
+            toml = re.sub(r"(?m)^bench = \d+$", f"bench = {bench}", toml)
+            notes = tuple(re.sub(r"timing size n = \d+", f"timing size n = {bench} (the reference "
+                                 f"takes ~{seconds:.2f}s there, estimated)", x) for x in notes)  # fmt: skip
+            (directory / "problem.toml").write_text(toml)
+            problem = load_problem(directory)
+    if check:
+        from parcodegen.problems.check import check_problem
+
+        result = check_problem(problem)
+        if not result.ok:
+            raise ProblemError(
+                f"{src.name}: {function}",
+                f"the derived problem is wrong: {result.message}\n(inferred: "
+                + "; ".join(n for n in notes if "elements" in n or "size" in n)
+                + f")\nedit {directory / 'problem.toml'} and pass that directory instead",
+            )
+        notes = (*notes, result.message)
+    return Derived(problem, directory, toml, notes)
