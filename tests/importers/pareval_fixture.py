@@ -183,7 +183,19 @@ BROKEN = {
     + "\nstruct Context {\n    std::vector<int> x;\n};\n\nvoid reset(Context *ctx) { fillRand(ctx->x, 0, 100); }\n\nContext *init() { Context *ctx = new Context(); ctx->x.resize(DRIVER_PROBLEM_SIZE); reset(ctx); return ctx; }\n",
 }
 
-PROBLEMS = (SCALE, SMOOTH, NEAREST, BROKEN)
+SQUARE = {
+    "category": "transform",
+    "name": "04_transform_square_with_helper",
+    "prompt": "/* forward declare sq. squares a value */\ndouble sq(double v);\n\n/* Replace every element of x by its square (use sq).\n*/\nvoid squareAll(std::vector<double> &x) {\n",
+    "baseline": "#pragma once\n#include <vector>\n\ndouble sq(double v) {\n    return v * v;\n}\n\nvoid NO_INLINE correctSquareAll(std::vector<double> &x) {\n    for (auto &v : x) v = sq(v);\n}\n",
+    "driver": SCALE["driver"]
+    .replace("scaleAll(ctx->x, ctx->a)", "squareAll(ctx->x)")
+    .replace("correctScaleAll(ctx->x, ctx->a)", "correctSquareAll(ctx->x)")
+    .replace("correctScaleAll(correct, 1.5)", "correctSquareAll(correct)")
+    .replace("scaleAll(test, 1.5)", "squareAll(test)"),
+}
+
+PROBLEMS = (SCALE, SMOOTH, NEAREST, BROKEN, SQUARE)
 
 # Outputs for the transform, as models write them (each continues the prompt).
 SCALE_OUTPUTS = (

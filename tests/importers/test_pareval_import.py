@@ -33,6 +33,7 @@ def test_statuses_and_reasons(imported: tuple[Path, dict[str, object]]) -> None:
     assert set(by_id) == {
         "transform/00_transform_scale", "stencil/01_stencil_smooth",
         "geometry/02_geometry_nearest_origin", "sort/03_sort_no_compute",
+        "transform/04_transform_square_with_helper",
     }  # fmt: skip
     broken = by_id["sort/03_sort_no_compute"]
     assert broken.status == "not_imported" and "compute" in " ".join(broken.reasons)
@@ -86,6 +87,19 @@ def test_struct_and_helper_from_the_prompt(imported: tuple[Path, dict[str, objec
     wrong = p.reference_code.replace("std::min(best, dist0(p))", "std::max(0.0, dist0(p))")
     assert wrong != p.reference_code
     assert verify(p, Candidate(wrong), CHECK_ONLY).status.value == "wrong_output"
+
+
+def test_helper_the_prompt_only_declares_is_provided(
+    imported: tuple[Path, dict[str, object]],
+) -> None:
+    """ParEval compiles the baseline into the same program: a helper the prompt declares but
+    does not define is given to reference and candidate alike (inline, in the prelude)."""
+    out, by_id = imported
+    assert by_id["transform/04_transform_square_with_helper"].check == "ok"
+    p = load_problem(out / "transform" / "04_transform_square_with_helper")
+    assert "inline double sq(" in p.prelude and "return v * v;" not in p.reference_code
+    candidate = "double sq(double v);\nvoid squareAll(std::vector<double> &x) {\n#pragma omp parallel for\n  for (size_t i = 0; i < x.size(); i++) x[i] = sq(x[i]);\n}\n"
+    assert verify(p, Candidate(candidate), CHECK_ONLY).status.value == "pass"
 
 
 def test_prompt_parsing_units() -> None:

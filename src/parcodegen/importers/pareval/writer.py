@@ -54,9 +54,49 @@ def _defined_functions(code: str) -> set[str]:
     return names
 
 
+def _declared_functions(code: str) -> list[str]:
+    """Functions the prompt declares without defining (ParEval's baseline provides them)."""
+    names = []
+    for m in re.finditer(
+        r"^[\w:<>,\s\*&]+?\b([A-Za-z_]\w*)\s*\([^;{}]*\)\s*;", strip_comments(code), re.M
+    ):
+        names.append(m.group(1))
+    return names
+
+
+def _helper_text(baseline: str, name: str) -> str | None:
+    head = rf"(?m)^[\w:<>,\s\*&]*?\b{re.escape(name)}\s*\([^;{{}}]*\)\s*(?=\{{)"
+    return function_text(strip_comments(baseline), head)
+
+
+def provided_helpers(plan: Plan) -> str:
+    """Definitions the prompt only declares, from the baseline, as inline functions: the
+    candidate calls them and ParEval's driver compiles the baseline into the same program."""
+    out = []
+    for name in _declared_functions(plan.prompt.preamble):
+        text = _helper_text(plan.baseline_code, name)
+        if text:
+            text = re.sub(r"\b(?:NO_INLINE|NO_OPTIMIZE)\b[ \t]*", "", text).strip()
+            out.append("inline " + text)
+    return "\n\n".join(out)
+
+
+def prelude_text(plan: Plan) -> str:
+    helpers = provided_helpers(plan)
+    return PRELUDE + (
+        "\n// provided by the problem (the prompt declares them)\n" + helpers + "\n"
+        if helpers
+        else ""
+    )
+
+
 def reference_source(plan: Plan) -> str:
     """The serial reference: includes, the prompt's preamble, the renamed baseline."""
     base = strip_comments(plan.baseline_code)
+    for name in _declared_functions(plan.prompt.preamble):  # in the prelude
+        text = _helper_text(base, name)
+        if text:
+            base = base.replace(text, "")
     base = re.sub(r"^\s*#\s*pragma\s+once\s*$", "", base, flags=re.M)
     base = re.sub(r"\b(?:NO_INLINE|NO_OPTIMIZE)\b[ \t]*", "", base)
     for s in plan.prompt.structs:  # the prompt's own definition wins
@@ -166,7 +206,7 @@ def problem_toml(plan: Plan) -> str:
         f"returns = {_toml_str(p.returns)}",
         'patterns = ["random"]   # the driver makes the inputs; patterns would repeat them',
         "# What ParEval's drivers include before the generated code: replies may rely on it.",
-        f'prelude = """\n{PRELUDE}"""',
+        f'prelude = """\n{prelude_text(plan)}"""',
         "",
     ]
     for param in p.params:
