@@ -1,20 +1,25 @@
-"""autopar against GCC's auto-parallelizer and the expert solutions, on the built-in suite.
+"""autopar against GCC's auto-parallelizer, Polly and hand-written OpenMP, in one run.
 
-For every problem, measured in this one run, one timing at a time:
-- autopar: every variant `optimize_source` proposes for the reference goes through the
-  full pipeline (`verify`: compile, interface, difftest, race, timing); the fastest
-  variant that passes counts. No safe loop, or no passing variant: the original is kept
-  (speedup 1.00).
-- gcc: the unchanged reference compiled with `-O3 -fopenmp -ftree-parallelize-loops=N`,
-  checked against the reference (difftest) and timed the same way as the pipeline times
-  candidates (interleaved with the plain `-O3` reference).
-- expert: `solutions/expert.cpp` through `verify`.
-A problem is "sped up" when the speedup is at least --threshold (default 1.10).
-The summary rows count what a user gets: the faster of the entry and the original, so a
-failed, missing or slower (< 1.00x) entry counts as 1.00 (the original is kept); the
-per-problem rows show the measured numbers.
+For every problem of a suite (default: the loop-nest kernels in benchmarks/loopnests),
+measured side by side in this one run, one timing at a time, all at --threads:
+- autopar: the variants `optimize_source` proposes for the reference, in the cost
+  model's order (hopeless ones are not proposed), each through the full pipeline once
+  (`verify`: compile, interface, difftest, race, timing); the fastest that passes counts.
+  No variant, or none passing: the original is kept (1.00x). A variant that fails as
+  wrong output or race is counted as unsound (a floating-point reduction that rounds
+  differently beyond the tolerance is counted separately).
+- gcc: the unchanged reference compiled with `-O3 -fopenmp -ftree-parallelize-loops=N`.
+- polly: the unchanged reference compiled with clang++ `-O3 -mllvm -polly -mllvm
+  -polly-parallel` (Polly's own OpenMP code generation, libgomp).
+  gcc and polly builds are difftested against the reference, then timed like a
+  candidate (interleaved with the plain `-O3` reference).
+- hand: the problem's `solutions/expert.cpp` through `verify`.
+The geometric means count what a user gets: a failed, missing or slower (< 1.00x) entry
+counts as 1.00 (the original is kept); the per-problem rows show the measured numbers.
+The 1-minute load average is sampled before every problem and reported.
 
-Run: .venv/bin/python benchmarks/autopar_vs_gcc.py [--category reduce] [--threads 2]
+Run: .venv/bin/python benchmarks/autopar_vs_gcc.py [--suite builtin] [--category dense]
+     [--threads 2] [--reps 3] [--json out.json]
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import platform
 import sys
 import time
 from pathlib import Path
@@ -31,52 +38,84 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from parcodegen.autopar import optimize_source  # noqa: E402
 from parcodegen.problems.suite import load_suite  # noqa: E402
-from parcodegen.tools.build import build_problem, cores  # noqa: E402
+from parcodegen.tools.build import build_problem  # noqa: E402
 from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary  # noqa: E402
 from parcodegen.tools.difftest import difftest  # noqa: E402
 from parcodegen.tools.timing import measure  # noqa: E402
-from parcodegen.types import Candidate  # noqa: E402
+from parcodegen.types import Candidate, Status  # noqa: E402
 from parcodegen.verify.pipeline import VerifyOptions, verify  # noqa: E402
 
+POLLY_FLAGS = ("-std=c++17", "-O3", "-mllvm", "-polly", "-mllvm", "-polly-parallel")
 
-def run_autopar(problem, options: VerifyOptions) -> dict:
+
+def load1() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def run_autopar(problem, options: VerifyOptions, limit: int) -> dict:
     result = optimize_source(problem.reference_code, problem.function)
-    tried = []
-    best = None
-    for label, code in result.variants:
+    tried, best, unsound, rounding = [], None, [], []
+    for k, (label, code) in enumerate(result.variants):
+        if k >= limit:
+            tried.append({"label": label, "status": "not timed (ranked below --max-variants)"})
+            continue
         v = verify(problem, Candidate(code, origin="autopar"), options=options)
-        tried.append({"label": label, "status": v.status.value, "speedup": v.speedup})
+        row = {"label": label, "status": v.status.value, "speedup": v.speedup}
+        tried.append(row)
+        if v.status in (Status.WRONG_OUTPUT, Status.RACE, Status.CRASH):
+            (
+                rounding if "reduction(" in code and v.status is Status.WRONG_OUTPUT else unsound
+            ).append(f"{label}: {v.status.value} {v.message[:160]}")
         if v.passed and v.speedup and (best is None or v.speedup > best["speedup"]):
             best = {"label": label, "speedup": v.speedup}
-    return {"variants": tried, "best": best, "parallelized": bool(result.variants)}
+    return {
+        "variants": tried,
+        "best": best,
+        "proposed": len(result.variants),
+        "unsound": unsound,
+        "rounding": rounding,
+        "why_none": "" if result.variants else result.report.splitlines()[-1],
+    }
 
 
-def run_gcc(problem, threads: int, reps: int) -> dict:
+def run_compiled(problem, threads: int, reps: int, *, compiler: str, flags, link) -> dict:
+    """The unchanged reference built by another compiler setup, difftested and timed."""
     build = build_problem(problem)
-    flag = f"-ftree-parallelize-loops={threads}"
     obj = compile_object(
         problem.reference_code,
         headers=build.headers,
-        flags=GCC_FLAGS + (flag,),
+        flags=tuple(flags),
+        compiler=compiler,
         source_name=problem.source_file,
     )
     if not obj.ok:
         return {"status": "compile_error", "speedup": None}
-    linked = link_binary(
-        [build.harness_obj, obj.path], flags=("-fopenmp", flag), ldflags=problem.ldflags
-    )
+    linked = link_binary([build.harness_obj, obj.path], flags=tuple(link), ldflags=problem.ldflags)
     if not linked.ok:
         return {"status": "link_error", "speedup": None}
     check = difftest(build, linked.path)
     if not check.ok:
         return {"status": (check.status.value if check.status else "failed"), "speedup": None}
-    step, m = measure(build, linked.path, threads=threads, reps=reps)
+    _, m = measure(build, linked.path, threads=threads, reps=reps)
     if m is None:
         return {"status": "timing_failed", "speedup": None}
-    return {"status": "pass", "speedup": m.speedup}
+    return {"status": "pass", "speedup": m.speedup, "spread": m.candidate_spread}
 
 
-def run_expert(sp, options: VerifyOptions) -> dict:
+def run_gcc(problem, threads: int, reps: int) -> dict:
+    flag = f"-ftree-parallelize-loops={threads}"
+    return run_compiled(
+        problem, threads, reps, compiler="g++", flags=GCC_FLAGS + (flag,), link=("-fopenmp", flag)
+    )
+
+
+def run_polly(problem, threads: int, reps: int) -> dict:
+    return run_compiled(
+        problem, threads, reps, compiler="clang++", flags=POLLY_FLAGS, link=("-fopenmp",)
+    )
+
+
+def run_hand(sp, options: VerifyOptions) -> dict:
     if sp.expert is None:
         return {"status": "missing", "speedup": None}
     v = verify(sp.problem, Candidate(sp.expert.path.read_text(), origin="expert"), options=options)
@@ -91,85 +130,107 @@ def fmt(x: float | None) -> str:
     return f"{x:.2f}x" if x else "-"
 
 
+COLUMNS = ("autopar", "gcc", "polly", "hand")
+
+
+def speedup_of(row: dict, col: str) -> float | None:
+    if col == "autopar":
+        return (row["autopar"]["best"] or {}).get("speedup")
+    return row[col]["speedup"]
+
+
 def table(rows: list[dict], threshold: float) -> str:
     out = [
-        "| problem | autopar (best variant) | gcc -ftree-parallelize-loops | expert |",
-        "| --- | --- | --- | --- |",
+        "| problem | autopar (best variant) | gcc -ftree-parallelize-loops | polly | hand | load |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
-        best = r["autopar"]["best"]
-        if best:
-            ap = f"{fmt(best['speedup'])} ({best['label']})"
+        a = r["autopar"]
+        if a["best"]:
+            ap = f"{fmt(a['best']['speedup'])} ({a['best']['label']})"
+        elif not a["proposed"]:
+            ap = "1.00x (nothing proposed)"
         else:
-            ap = (
-                "1.00x (kept original)"
-                if not r["autopar"]["parallelized"]
-                else "1.00x (no variant passed)"
-            )
-        gcc = fmt(r["gcc"]["speedup"]) if r["gcc"]["speedup"] else r["gcc"]["status"]
-        exp = fmt(r["expert"]["speedup"]) if r["expert"]["speedup"] else r["expert"]["status"]
-        out.append(f"| {r['id']} | {ap} | {gcc} | {exp} |")
-
-    def column(get) -> list[float]:
-        return [max(get(r) or 1.0, 1.0) for r in rows]
-
-    cols = {
-        "autopar": column(lambda r: (r["autopar"]["best"] or {}).get("speedup")),
-        "gcc": column(lambda r: r["gcc"]["speedup"]),
-        "expert": column(lambda r: r["expert"]["speedup"]),
-    }
-    sped = {k: sum(1 for v in vals if v >= threshold) for k, vals in cols.items()}
-    gm = {k: geomean(vals) for k, vals in cols.items()}
+            ap = "1.00x (no variant passed)"
+        cells = [ap]
+        for col in COLUMNS[1:]:
+            cells.append(fmt(r[col]["speedup"]) if r[col]["speedup"] else r[col]["status"])
+        out.append(f"| {r['id']} | {' | '.join(cells)} | {r['load']:.1f} |")
+    cols = {c: [max(speedup_of(r, c) or 1.0, 1.0) for r in rows] for c in COLUMNS}
+    sped = {c: sum(1 for v in vals if v >= threshold) for c, vals in cols.items()}
+    gm = {c: geomean(vals) for c, vals in cols.items()}
+    n = len(rows)
     out.append(
-        f"| **sped up (>= {threshold:.2f}x)** | {sped['autopar']}/{len(rows)} | "
-        f"{sped['gcc']}/{len(rows)} | {sped['expert']}/{len(rows)} |"
+        f"| **sped up (>= {threshold:.2f}x)** | "
+        + " | ".join(f"{sped[c]}/{n}" for c in COLUMNS)
+        + " | |"
     )
-    out.append(
-        f"| **geometric mean** | {gm['autopar']:.2f}x | {gm['gcc']:.2f}x | {gm['expert']:.2f}x |"
-    )
+    out.append("| **geometric mean** | " + " | ".join(f"{gm[c]:.2f}x" for c in COLUMNS) + " | |")
     return "\n".join(out)
+
+
+def summary(rows: list[dict], loads: list[float], args, seconds: float) -> str:
+    cols = {c: [max(speedup_of(r, c) or 1.0, 1.0) for r in rows] for c in COLUMNS}
+    gm = {c: geomean(vals) for c, vals in cols.items()}
+    unsound = [f"{r['id']} {u}" for r in rows for u in r["autopar"]["unsound"]]
+    rounding = [f"{r['id']} {u}" for r in rows for u in r["autopar"]["rounding"]]
+    lines = [
+        f"autopar / hand geomean: {gm['autopar'] / gm['hand']:.2f}; "
+        f"autopar / polly geomean: {gm['autopar'] / gm['polly']:.2f}; "
+        f"autopar / gcc geomean: {gm['autopar'] / gm['gcc']:.2f}",
+        f"autopar variants timed: {sum(1 for r in rows for v in r['autopar']['variants'] if 'speedup' in v)}"
+        f"; unsound (wrong output, race or crash): {len(unsound)}"
+        + (" -> " + "; ".join(unsound) if unsound else "")
+        + f"; reductions rounding beyond tolerance: {len(rounding)}",
+        f"load (1-min average, sampled before each problem): min {min(loads):.1f}, "
+        f"mean {sum(loads) / len(loads):.1f}, max {max(loads):.1f} on {os.cpu_count()} cores; "
+        f"{args.threads} threads, {args.reps} timing reps per entry, {seconds / 60:.0f} min, "
+        f"{platform.node()}",
+    ]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--suite", default="builtin")
+    ap.add_argument("--suite", default=str(ROOT / "benchmarks" / "loopnests"))
     ap.add_argument("--category", help="one category, or several separated by commas")
-    ap.add_argument("--problem")
-    ap.add_argument("--threads", type=int, default=cores())
-    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--problem", action="append")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--max-variants", type=int, default=4, help="time at most this many")
     ap.add_argument("--threshold", type=float, default=1.10)
     ap.add_argument("--json", help="also write the raw results here")
     args = ap.parse_args(argv)
-    if args.category and "," in args.category:
-        suite = [
-            sp
-            for c in args.category.split(",")
-            for sp in load_suite(args.suite, category=c.strip())
-        ]
-    else:
-        suite = load_suite(args.suite, category=args.category, problem=args.problem)
+    cats = [c.strip() for c in args.category.split(",")] if args.category else [None]
+    suite = [sp for c in cats for sp in load_suite(args.suite, category=c, problem=args.problem)]
     options = VerifyOptions(threads=args.threads, timing=True, timing_reps=args.reps)
-    rows = []
+    rows, loads = [], []
     start = time.monotonic()
     for sp in suite:
         p = sp.problem
-        print(f"[{time.monotonic() - start:6.0f}s] {p.id}", file=sys.stderr, flush=True)
+        loads.append(load1())
+        print(f"[{time.monotonic() - start:6.0f}s] {p.id} (load {loads[-1]:.1f})", file=sys.stderr)
         rows.append(
             {
                 "id": p.id,
-                "autopar": run_autopar(p, options),
+                "load": loads[-1],
+                "autopar": run_autopar(p, options, args.max_variants),
                 "gcc": run_gcc(p, args.threads, args.reps),
-                "expert": run_expert(sp, options),
+                "polly": run_polly(p, args.threads, args.reps),
+                "hand": run_hand(sp, options),
             }
         )
         print(table(rows[-1:], args.threshold).splitlines()[2], file=sys.stderr, flush=True)
         if args.json:  # after every problem, so an interrupted run keeps what it measured
             Path(args.json).write_text(json.dumps(rows, indent=2))
+    seconds = time.monotonic() - start
     print(
-        f"autopar vs GCC auto-parallelization vs expert: {len(rows)} problems, "
-        f"{args.threads} threads, {args.reps} timing reps\n"
+        f"autopar vs GCC auto-parallelization vs Polly vs hand-written OpenMP: {len(rows)} "
+        f"problems from {args.suite}, {args.threads} threads\n"
     )
     print(table(rows, args.threshold))
+    print()
+    print(summary(rows, loads, args, seconds))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
     return 0

@@ -43,17 +43,16 @@ def test_independent_loop_is_parallel_static():
     assert "line 8" in result.report and "parallel for" in result.report
 
 
-def test_collapse_and_simd_and_inner_variants_for_matmul():
+def test_collapse_tile_and_simd_variants_for_matmul_and_no_inner_one():
     result = run("matmul")
     labels = [label for label, _ in result.variants]
-    assert labels == ["outer", "collapse", "simd", "schedule", "inner"]
+    assert labels == ["outer", "tile", "collapse", "simd", "schedule"]
     assert "collapse(2)" in variant(result, "collapse")
     assert "collapse" not in variant(result, "outer")
     simd = variant(result, "simd")
     assert "#pragma omp simd reduction(+:acc)" in simd
-    inner = variant(result, "inner").splitlines()
-    at = next(i for i, line in enumerate(inner) if "#pragma omp parallel for" in line)
-    assert "for (int j = 0; j < n; ++j)" in inner[at + 1]
+    # the outer loop is parallel: a region per row is not proposed, and the report says why
+    assert "- inner: the loop at line" in result.report
 
 
 def test_collapse_on_vector_of_vectors_and_row_major_pointers():

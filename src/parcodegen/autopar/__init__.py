@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from parcodegen.autopar.analysis import make_scope
+from parcodegen.autopar.analysis import LoopAnalysis, make_scope
 from parcodegen.autopar.plan import FilePlan, LoopNote, NestPlan, calls_in, plan_function
 from parcodegen.autopar.purity import PurityChecker
 from parcodegen.autopar.rangefor import rewrite_range_loops
 from parcodegen.autopar.syntax import (
+    text,
     function_definitions,
     global_declarations,
     line_of,
@@ -109,7 +110,8 @@ def optimize_source(code: str, function: str) -> AutoparResult:
             note.header = originals[note.line]
             note.decision += " [range-based for, analysed as an index loop]"
     swapped = interchanged(final_code, function, nests)
-    variants = plan_variants(final_code, nests, extra=swapped)
+    tiles = tiled(final_code, function, nests)
+    variants = plan_variants(final_code, nests, extra=swapped + tiles)
     kept = [v for v in variants if not v.dropped]
     notes = sorted(plan.notes, key=lambda n: (n.line, n.function))
     lines = [f"autopar report for `{function}`:"]
@@ -121,7 +123,7 @@ def optimize_source(code: str, function: str) -> AutoparResult:
         ]
     dropped = [v for v in variants if v.dropped]
     if dropped:
-        lines.append("predicted hopeless, not proposed:")
+        lines.append("not proposed (cost model):")
         lines += [f"- {v.label}: {v.dropped}" for v in dropped]
     if not kept:
         lines.append(nothing_safe(notes, bool(dropped)))
@@ -218,6 +220,92 @@ def interchanged(code: str, function: str, nests: list[NestPlan]) -> list:
         f"loops interchanged at line {lines}: the inner loop, parallel over the nest, runs outside"
     )
     return [("interchange", desc, swapped, edits_out)]
+
+
+TILE = 32
+
+
+def tiled(code: str, function: str, nests: list[NestPlan]) -> list:
+    """A variant that tiles each perfectly nested pair `for i { for j {...} }` (both
+    rectangular, unit step, `<` bounds) whose loops are both parallel over the whole
+    pair: i as chosen (no reduction, nothing private), j when the pair is swapped. With
+    no dependence carried by either loop, any order of the iterations is legal; the
+    blocks of rows are split across threads. TILE x TILE blocks keep both a row-major
+    and a column-major access stream in cache (a transpose)."""
+    root = parse(code).root_node
+    functions = function_definitions(root)
+    pairs = []
+    for n in nests:
+        a = n.chosen
+        if a is None or a.reductions or a.array_reductions or a.private or a.lastprivate:
+            continue
+        inner = _only_loop(a.loop.child_by_field_name("body"))
+        if inner is None:
+            continue
+        hi, _ = parse_header(inner)
+        ho = a.header
+        if ho is None or hi is None or ho.var in hi.bound_names():
+            continue
+        if not all(h.declared_in_init and h.step == 1 and h.op == "<" for h in (ho, hi)):
+            continue
+        pairs.append((a.loop, inner, ho, hi))
+    if not pairs or function not in functions:
+        return []
+    # both loops must be parallel over the pair: check the swapped nest
+    check = interchanged_pairs(code, function, [(o, i) for o, i, _, _ in pairs])
+    if not check:
+        return []
+    ok_starts = {
+        e[0].start_byte
+        for e in check[0][3]
+        if not (e[2].reductions or e[2].array_reductions or e[2].lastprivate)
+    }
+    chosen = [p for p in pairs if p[0].start_byte in ok_starts]
+    if not chosen:
+        return []
+    data = code.encode("utf-8")
+    edits = []
+    for outer, inner, ho, hi in chosen:
+        body = inner.child_by_field_name("body")
+        it, jt = f"{ho.var}_tile", f"{hi.var}_tile"
+        lo_o, lo_i = text(ho.lower), text(hi.lower)
+        b_o, b_i = text(ho.bound), text(hi.bound)
+        new = (
+            f"for ({ho.var_type} {it} = {lo_o}; {it} < {b_o}; {it} += {TILE})\n"
+            f"for ({hi.var_type} {jt} = {lo_i}; {jt} < {b_i}; {jt} += {TILE})\n"
+            f"for ({ho.var_type} {ho.var} = {it}; {ho.var} < ({it} + {TILE} < ({b_o}) ? "
+            f"{it} + {TILE} : ({b_o})); ++{ho.var})\n"
+            f"for ({hi.var_type} {hi.var} = {jt}; {hi.var} < ({jt} + {TILE} < ({b_i}) ? "
+            f"{jt} + {TILE} : ({b_i})); ++{hi.var}) "
+        ).encode() + data[body.start_byte : body.end_byte]
+        edits.append((outer.start_byte, outer.end_byte, new))
+    for pos, end, blob in sorted(edits, reverse=True):
+        data = data[:pos] + blob + data[end:]
+    tiled_code = data.decode("utf-8")
+    # the tiled outer loop is parallel by the analysis of the pair above (its bounds,
+    # min(...) expressions, are beyond the index analysis); other nests as planned
+    new_nests, _, _ = _plan(tiled_code, function)
+    spans = []
+    shift = 0
+    for outer, _, _, _ in sorted(chosen, key=lambda p: p[0].start_byte):
+        spans.append(outer.start_byte + shift)
+        shift += len(dict((e[0], e[2]) for e in edits)[outer.start_byte]) - (
+            outer.end_byte - outer.start_byte
+        )
+    tree = parse(tiled_code).root_node
+    tiled_loops = [n for n in walk(tree) if n.type == "for_statement" and n.start_byte in spans]
+    edits_out = [
+        (loop, "#pragma omp parallel for schedule(static)", LoopAnalysis(loop, None))
+        for loop in tiled_loops
+    ]
+    for n in new_nests:
+        a = n.chosen
+        if a is None or any(t.start_byte <= a.loop.start_byte < t.end_byte for t in tiled_loops):
+            continue
+        edits_out.append((a.loop, pragma(a, schedule=default_schedule(a)), a))
+    lines = ", ".join(str(line_of(o)) for o, _, _, _ in chosen)
+    desc = f"the loop pair at line {lines} tiled {TILE}x{TILE}, blocks of rows in parallel"
+    return [("tile", desc, tiled_code, edits_out)]
 
 
 def interchanged_pairs(code: str, function: str, pairs) -> list:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from parcodegen.autopar.access import Access, collect, lvalue_root
 from parcodegen.autopar.arrays import Inner, array_keys, check_aliasing, check_derived, substitute
-from parcodegen.autopar.dependence import carried
+from parcodegen.autopar.dependence import carried, section_of
 from parcodegen.autopar.loops import LoopHeader, Poly, linear, parse_header, poly_names
 from parcodegen.autopar.purity import IO_NAMES, PurityChecker, base_name, classify_call
 from parcodegen.autopar.reductions import assigned_first, reduction_op
@@ -67,7 +67,8 @@ class LoopAnalysis:
     header: LoopHeader | None
     reasons: list[str] = field(default_factory=list)
     reductions: dict[str, str] = field(default_factory=dict)
-    array_reductions: dict[str, str] = field(default_factory=dict)  # std::vector -> op
+    array_reductions: dict[str, str] = field(default_factory=dict)  # array -> op
+    array_sections: dict[str, tuple[str, str]] = field(default_factory=dict)  # pointer -> (lo, len)
     private: list[str] = field(default_factory=list)
     lastprivate: list[str] = field(default_factory=list)
     imbalance: str = ""  # why a dynamic schedule helps ("" when iterations are alike)
@@ -85,7 +86,11 @@ class LoopAnalysis:
         for op, names in by_op.items():
             parts.append(f"reduction({op}:{', '.join(names)})")
         for name, op in self.array_reductions.items():
-            parts.append(f"reduction({op}:{section_name(name)}[:{section_name(name)}_n])")
+            if name in self.array_sections:
+                lo, length = self.array_sections[name]
+                parts.append(f"reduction({op}:{name}[{lo}:{length}])")
+            else:
+                parts.append(f"reduction({op}:{section_name(name)}[:{section_name(name)}_n])")
         if self.private:
             parts.append(f"private({', '.join(self.private)})")
         if self.lastprivate:
@@ -174,7 +179,15 @@ def analyze_loop(loop: Node, scope: Scope) -> LoopAnalysis:
         group = [a for n in sorted(names) for a in by_name.get(n, [])]
         return carried(loop, header, group, varying, lambda p: substitute(p, defs))
 
-    keys, reads = array_keys(arrays, by_name, header, varying, inner, defs, result, dep)
+    def section(name: str) -> bool:
+        found = section_of(loop, by_name.get(name, []), lambda p: substitute(p, defs))
+        if found is not None:
+            result.array_sections[name] = found
+        return found is not None
+
+    keys, reads = array_keys(
+        arrays, by_name, header, varying, inner, defs, result, dep, section=section
+    )
     check_aliasing(arrays, keys, reads, result, dep)
     check_derived(arrays, by_name, scope, loop, result)
     if not header.declared_in_init and _used_after(header.var, loop, scope):

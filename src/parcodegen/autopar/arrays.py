@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 Inner = dict[str, list[tuple[LoopHeader, Node]]]  # loop var -> (header, loop) per inner loop
 DepTest = Callable[[set[str]], "str | None"]  # arrays (one alias group) -> why dependent
+SectionOf = Callable[[str], bool]  # pointer -> whether its reduced section is known
 
 
 def substitute(poly: Poly | None, defs: dict[str, Poly]) -> Poly | None:
@@ -147,6 +148,7 @@ def array_keys(
     result: LoopAnalysis,
     dep: DepTest | None = None,
     proven: set[str] | None = None,
+    section: SectionOf | None = None,
 ) -> tuple[dict[str, set], dict[str, set]]:
     """(written array -> the (key, offset) set it uses, read-only array -> its keys).
 
@@ -193,12 +195,20 @@ def array_keys(
         if why is None:
             keys[name] = {(("dependence-free", name), 0)}
             proven.add(name)
-        elif info.kind == "container" and info.depth == 1 and array_reduction_op(uses):
+        elif info.depth == 1 and array_reduction_op(uses) and _reducible(name, info, section):
             result.array_reductions[name] = "+"
             keys[name] = {(("reduction", name), 0)}
         else:
             result.reasons.append(why)
     return keys, reads
+
+
+def _reducible(name: str, info: VarInfo, section: SectionOf | None) -> bool:
+    """A std::vector is reduced through its data(); a pointer needs the section of
+    elements the loop touches (from the index bounds), recorded in the analysis."""
+    if info.kind == "container":
+        return True
+    return info.kind == "pointer" and section is not None and section(name)
 
 
 def _owned_problem(name, found, offsets, uses, var, step) -> str | None:

@@ -128,7 +128,9 @@ class _Use:
 
 
 def _delinearize(uses: list[_Use], varying: set[str]) -> list[list[Poly]] | None:
-    """Split one-dimensional indices into row-major dimensions, or None."""
+    """Split one-dimensional indices into row-major dimensions, or None. Variables of
+    enclosing loops (outside the tested one too) index dimensions like varying names."""
+    varying = varying.union(*(u.ranges for u in uses))
     strides: set[tuple[str, ...]] = {()}
     for u in uses:
         for mono in u.dims[0]:
@@ -292,4 +294,52 @@ def carried(
     return None
 
 
-__all__ = ["LoopRange", "carried", "enclosing_ranges", "loop_range"]
+def poly_c(poly: Poly) -> str:
+    """A polynomial as a C++ expression (`2*n*m + -1` style, parenthesized)."""
+    terms = []
+    for mono, c in sorted(poly.items()):
+        factors = ([str(c)] if c != 1 or not mono else []) + list(mono)
+        terms.append("*".join(factors))
+    return "(" + (" + ".join(terms) if terms else "0") + ")"
+
+
+def section_of(loop: Node, accesses: list[Access], subst) -> tuple[str, str] | None:
+    """(first index, length) as C++ expressions covering every element the accesses
+    touch over the iterations of `loop`, in names known before the loop; None when an
+    index or a bound is not an integer polynomial."""
+    lows, highs = [], []
+    for acc in accesses:
+        if acc.role == "meta":
+            continue
+        if len(acc.dims) != 1:
+            return None
+        poly = subst(acc.dims[0])
+        if poly is None:
+            return None
+        ranges = {}
+        for node, r in enclosing_ranges(acc.node, stop=loop, always=loop):
+            ranges[r.var] = r
+            if node == loop:
+                break
+        lo = _extreme(poly, ranges, want_max=False)
+        hi = _extreme(poly, ranges, want_max=True)
+        if lo is None or hi is None:
+            return None
+        lows.append(lo)
+        highs.append(hi)
+    if not lows:
+        return None
+    lo_c = poly_c(lows[0]) if len(lows) == 1 else _fold("std::min", lows)
+    hi_c = poly_c(highs[0]) if len(highs) == 1 else _fold("std::max", highs)
+    return lo_c, f"({hi_c} - {lo_c} + 1)"
+
+
+def _fold(fn: str, polys: list[Poly]) -> str:
+    uniq = list(dict.fromkeys(poly_c(p) for p in polys))
+    out = uniq[0]
+    for p in uniq[1:]:
+        out = f"{fn}<long>({out}, {p})"
+    return out
+
+
+__all__ = ["LoopRange", "carried", "enclosing_ranges", "loop_range", "poly_c", "section_of"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parcodegen.autopar.analysis import LoopAnalysis, section_name
-from parcodegen.autopar.cost import region_cost
+from parcodegen.autopar.cost import region_cost, trip
 from parcodegen.autopar.plan import NestPlan
-from parcodegen.autopar.syntax import Node, text, walk
+from parcodegen.autopar.syntax import Node, line_of, text, walk
 
 
 def pragma(
@@ -51,6 +51,8 @@ def _array_reduction_edits(loop: Node, analysis: LoopAnalysis) -> tuple[bytes, l
     prelude = b""
     renames = []
     for name in analysis.array_reductions:
+        if name in analysis.array_sections:
+            continue  # a pointer: reduced in place over its section
         p = section_name(name)
         prelude += (
             f"std::remove_reference_t<decltype({name}[0])> {p}_none[1] = {{}};\n"
@@ -87,6 +89,24 @@ def insert_pragmas(code: str, edits: list[tuple[Node, str]], analyses=None) -> s
         need_traits |= bool(prelude)
         changes.extend(renames)
         start = loop.start_byte
+        guards = [
+            f"{length} > 0"
+            for name, (_, length) in (analysis.array_sections.items() if analysis else [])
+            if name in analysis.array_reductions
+        ]
+        if guards:
+            # a zero-length array section crashes libgomp: an empty one runs serially
+            original = data[start : loop.end_byte]
+            cond = " && ".join(guards)
+            changes.append(
+                (
+                    start,
+                    start,
+                    f"if ({cond}) {{\n".encode() + prelude + pragma_text.encode() + b"\n",
+                )
+            )
+            changes.append((loop.end_byte, loop.end_byte, b"\n} else {\n" + original + b"\n}"))
+            continue
         line_start = data.rfind(b"\n", 0, start) + 1
         prefix = data[line_start:start]
         parent = loop.parent
@@ -157,11 +177,13 @@ class Variant:
     regions: float  # estimated parallel regions started per call
     work: float  # estimated work per region (smallest over the variant's regions)
     dropped: str = ""  # why it is not worth timing ("" when it is)
+    nested: bool = False  # some region starts once per iteration of a serial loop
 
 
-def judge(edits: list[Edit]) -> tuple[float, float, str]:
-    """(regions, smallest work per region, why hopeless or "") for a set of edits."""
-    regions, smallest, why = 0.0, float("inf"), ""
+def judge(edits: list[Edit]) -> tuple[float, float, str, bool]:
+    """(regions, smallest work per region, why hopeless or "", whether a region sits in
+    a serial loop) for a set of edits."""
+    regions, smallest, why, nested = 0.0, float("inf"), "", False
     for loop, text_, _ in edits:
         if not text_.startswith("#pragma omp parallel"):
             continue
@@ -169,7 +191,8 @@ def judge(edits: list[Edit]) -> tuple[float, float, str]:
         regions += c.regions
         smallest = min(smallest, c.work)
         why = why or c.hopeless
-    return regions, smallest, why
+        nested |= c.regions > 1
+    return regions, smallest, why, nested
 
 
 def build_variants(code: str, nests: list[NestPlan]) -> list[tuple[str, str, str]]:
@@ -197,9 +220,30 @@ def plan_variants(code: str, nests: list[NestPlan], extra=()) -> list[Variant]:
         if new in seen or new == code:
             continue
         seen.add(new)
-        regions, smallest, why = judge(edits)
-        out.append(Variant(label, desc, new, regions, smallest, why))
-    order = {v.label: k for k, v in enumerate(out)}
-    # array reductions cost a private copy of the array per thread: last among the kept
-    out.sort(key=lambda v: (bool(v.dropped), "reduction(+:ap_" in v.code, order[v.label]))
+        regions, smallest, why, nested = judge(edits)
+        if label == "inner" and not why:
+            why = _inner_instead(nests)
+        out.append(Variant(label, desc, new, regions, smallest, why, nested))
+    # one region per nest before regions inside serial loops; then the kinds of
+    # transformation (each kind's best guess) before the tweaks
+    out.sort(key=lambda v: (bool(v.dropped), v.nested, RANK.get(v.label, len(RANK))))
     return out
+
+
+RANK = {"outer": 0, "interchange": 1, "tile": 2, "collapse": 3, "simd": 4, "schedule": 5}
+
+
+def _inner_instead(nests: list[NestPlan]) -> str:
+    """Why the loop one level inside is not proposed: the outer loop is parallel, unless
+    its trip count is a small constant (3 colour planes on more threads)."""
+    for nest in nests:
+        if nest.inner is None or nest.chosen is None:
+            continue
+        t = trip(nest.chosen.loop, set())
+        if t.degree == 0 and t.value < 16:
+            return ""
+        return (
+            f"the loop at line {line_of(nest.chosen.loop)} outside it is parallel: one region "
+            "instead of one per outer iteration"
+        )
+    return ""

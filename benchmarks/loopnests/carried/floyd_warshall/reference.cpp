@@ -1,6 +1,6 @@
 #include <vector>
 
-void floyd_warshall(std::vector<double>& d, int n) {
+void floyd_warshall(double* __restrict__ d, int n) {
   for (int k = 0; k < n; ++k)
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j) {

@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <vector>
 
-void lcs_table(const std::vector<int>& a, const std::vector<int>& b, std::vector<int>& dp, int n) {
+void lcs_table(const int* __restrict__ a, const int* __restrict__ b, int* __restrict__ dp, int n) {
   const int w = n + 1;
   for (int i = 1; i <= n; ++i)
     for (int j = 1; j <= n; ++j)

@@ -1,6 +1,6 @@
 #include <vector>
 
-void seidel_2d(std::vector<double>& a, int n, int steps) {
+void seidel_2d(double* __restrict__ a, int n, int steps) {
   for (int t = 0; t < steps; ++t)
     for (int i = 1; i < n - 1; ++i)
       for (int j = 1; j < n - 1; ++j)

@@ -1,6 +1,6 @@
 #include <vector>
 
-void column_means(const std::vector<double>& data, std::vector<double>& mean, int n) {
+void column_means(const double* __restrict__ data, double* __restrict__ mean, int n) {
   for (int j = 0; j < n; ++j) mean[j] = 0.0;
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) mean[j] += data[i * n + j];

@@ -1,9 +1,9 @@
 #include <vector>
 
-void covariance(const std::vector<double>& data, std::vector<double>& cov, int n) {
+void covariance(const double* __restrict__ data, double* __restrict__ cov, int n) {
   if (n < 2) return;
   std::vector<double> mean(n, 0.0);
-  std::vector<double> d(data);
+  std::vector<double> d(data, data + n * n);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) mean[j] += data[i * n + j];
   for (int j = 0; j < n; ++j) mean[j] /= n;

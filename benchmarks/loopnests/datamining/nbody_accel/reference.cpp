@@ -1,8 +1,8 @@
 #include <cmath>
 #include <vector>
 
-void nbody_accel(const std::vector<double>& px, const std::vector<double>& py,
-                 const std::vector<double>& m, std::vector<double>& ax, std::vector<double>& ay,
+void nbody_accel(const double* __restrict__ px, const double* __restrict__ py,
+                 const double* __restrict__ m, double* __restrict__ ax, double* __restrict__ ay,
                  int n) {
   for (int i = 0; i < n; ++i) {
     double sx = 0.0, sy = 0.0;

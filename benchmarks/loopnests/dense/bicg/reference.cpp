@@ -1,7 +1,7 @@
 #include <vector>
 
-void bicg(const std::vector<double>& A, const std::vector<double>& r, const std::vector<double>& p,
-          std::vector<double>& s, std::vector<double>& q, int n) {
+void bicg(const double* __restrict__ A, const double* __restrict__ r, const double* __restrict__ p,
+          double* __restrict__ s, double* __restrict__ q, int n) {
   for (int j = 0; j < n; ++j) s[j] = 0.0;
   for (int i = 0; i < n; ++i) {
     q[i] = 0.0;

@@ -1,7 +1,7 @@
 #include <vector>
 
-void matmul_ijk(const std::vector<double>& A, const std::vector<double>& B,
-                std::vector<double>& C, int n) {
+void matmul_ijk(const double* __restrict__ A, const double* __restrict__ B,
+                double* __restrict__ C, int n) {
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       double s = 0.0;

@@ -1,7 +1,7 @@
 #include <vector>
 
-void rank1_update(std::vector<double>& A, const std::vector<double>& u,
-                  const std::vector<double>& v, int n) {
+void rank1_update(double* __restrict__ A, const double* __restrict__ u,
+                  const double* __restrict__ v, int n) {
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) A[i * n + j] += u[i] * v[j];
 }

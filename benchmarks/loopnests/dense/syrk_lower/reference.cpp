@@ -1,6 +1,6 @@
 #include <vector>
 
-void syrk_lower(const std::vector<double>& A, std::vector<double>& C, int n) {
+void syrk_lower(const double* __restrict__ A, double* __restrict__ C, int n) {
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j <= i; ++j) {
       double s = 0.0;

@@ -1,6 +1,6 @@
 #include <vector>
 
-void trmm_upper(const std::vector<double>& A, std::vector<double>& B, int n, double alpha) {
+void trmm_upper(const double* __restrict__ A, double* __restrict__ B, int n, double alpha) {
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       double s = B[i * n + j];

@@ -1,7 +1,7 @@
 #include <vector>
 
-void conv2d_5x5(const std::vector<double>& img, const std::vector<double>& w,
-                std::vector<double>& out, int n) {
+void conv2d_5x5(const double* __restrict__ img, const double* __restrict__ w,
+                double* __restrict__ out, int n) {
   for (int i = 2; i < n - 2; ++i)
     for (int j = 2; j < n - 2; ++j) {
       double s = 0.0;

@@ -1,7 +1,7 @@
 #include <vector>
 
-void fdtd_2d(std::vector<double>& ex, std::vector<double>& ey, std::vector<double>& hz,
-             const std::vector<double>& src, int n, int steps) {
+void fdtd_2d(double* __restrict__ ex, double* __restrict__ ey, double* __restrict__ hz,
+             const double* __restrict__ src, int n, int steps) {
   for (int t = 0; t < steps; ++t) {
     for (int j = 0; j < n; ++j) ey[j] = src[t];
     for (int i = 1; i < n; ++i)

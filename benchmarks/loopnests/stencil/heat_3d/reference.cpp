@@ -1,7 +1,7 @@
 #include <vector>
 
-void heat_3d(std::vector<double>& A, int n, int steps) {
-  std::vector<double> B(A);
+void heat_3d(double* __restrict__ A, int n, int steps) {
+  std::vector<double> B(A, A + n * n * n);
   for (int t = 0; t < steps; ++t) {
     for (int i = 1; i < n - 1; ++i)
       for (int j = 1; j < n - 1; ++j)

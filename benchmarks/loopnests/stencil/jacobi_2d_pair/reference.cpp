@@ -1,7 +1,7 @@
 #include <vector>
 
-void jacobi_2d_pair(std::vector<double>& a, int n, int steps) {
-  std::vector<double> b(a);
+void jacobi_2d_pair(double* __restrict__ a, int n, int steps) {
+  std::vector<double> b(a, a + n * n);
   for (int t = 0; t < steps; ++t) {
     for (int i = 1; i < n - 1; ++i)
       for (int j = 1; j < n - 1; ++j)

@@ -1,6 +1,6 @@
 #include <vector>
 
-void summed_area(const std::vector<double>& img, std::vector<double>& s, int n) {
+void summed_area(const double* __restrict__ img, double* __restrict__ s, int n) {
   for (int i = 0; i < n; ++i) {
     s[i * n] = img[i * n];
     for (int j = 1; j < n; ++j) s[i * n + j] = s[i * n + j - 1] + img[i * n + j];

@@ -1,7 +1,7 @@
 #include <vector>
 
-void batched_recurrence(const std::vector<double>& u, const std::vector<double>& c,
-                        std::vector<double>& x, int n) {
+void batched_recurrence(const double* __restrict__ u, const double* __restrict__ c,
+                        double* __restrict__ x, int n) {
 #pragma omp parallel for schedule(static)
   for (int b = 0; b < n; ++b) {
     x[b * 512] = u[b * 512];

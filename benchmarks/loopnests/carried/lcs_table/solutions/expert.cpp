@@ -3,7 +3,7 @@
 
 // Anti-diagonal wavefront: cells with i + j = d depend only on diagonals d-1 and d-2.
 // Blocks of 64x64 cells keep the rows in cache: block diagonals run in parallel.
-void lcs_table(const std::vector<int>& a, const std::vector<int>& b, std::vector<int>& dp, int n) {
+void lcs_table(const int* __restrict__ a, const int* __restrict__ b, int* __restrict__ dp, int n) {
   const int w = n + 1;
   const int B = 64;
   const int nb = (n + B - 1) / B;

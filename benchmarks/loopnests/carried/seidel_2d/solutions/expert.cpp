@@ -4,7 +4,7 @@
 // Wavefront over 64x64 blocks: block (bi, bj) needs blocks (bi-1, bj) and (bi, bj-1) of
 // this sweep and (bi+1, bj), (bi, bj+1) still of the previous one, which holds for all
 // blocks of one anti-diagonal; inside a block the serial order is kept.
-void seidel_2d(std::vector<double>& a, int n, int steps) {
+void seidel_2d(double* __restrict__ a, int n, int steps) {
   const int m = n - 2;
   if (m <= 0) return;
   const int B = 64, nb = (m + B - 1) / B;

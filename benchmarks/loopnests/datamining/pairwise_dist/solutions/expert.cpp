@@ -1,7 +1,7 @@
 #include <cmath>
 #include <vector>
 
-void pairwise_dist(const std::vector<double>& X, std::vector<double>& D, int n) {
+void pairwise_dist(const double* __restrict__ X, double* __restrict__ D, int n) {
 #pragma omp parallel for schedule(static)
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {

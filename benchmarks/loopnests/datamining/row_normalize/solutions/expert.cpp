@@ -1,7 +1,7 @@
 #include <cmath>
 #include <vector>
 
-void row_normalize(std::vector<double>& A, int n) {
+void row_normalize(double* __restrict__ A, int n) {
 #pragma omp parallel for schedule(static)
   for (int i = 0; i < n; ++i) {
     double s = 0.0;

@@ -1,8 +1,8 @@
 #include <vector>
 
 // q rows are independent; s is an array sum over rows: private partial s per thread.
-void bicg(const std::vector<double>& A, const std::vector<double>& r, const std::vector<double>& p,
-          std::vector<double>& s, std::vector<double>& q, int n) {
+void bicg(const double* __restrict__ A, const double* __restrict__ r, const double* __restrict__ p,
+          double* __restrict__ s, double* __restrict__ q, int n) {
   for (int j = 0; j < n; ++j) s[j] = 0.0;
 #pragma omp parallel
   {

@@ -2,8 +2,8 @@
 #include <vector>
 
 // 3 planes on 2 threads would be 2:1: collapse the planes and pixels into one space.
-void channel_gamma(const std::vector<double>& img, const std::vector<double>& gamma,
-                   std::vector<double>& out, int n) {
+void channel_gamma(const double* __restrict__ img, const double* __restrict__ gamma,
+                   double* __restrict__ out, int n) {
   const int np = n * n;
 #pragma omp parallel for collapse(2) schedule(static)
   for (int c = 0; c < 3; ++c)

@@ -2,8 +2,8 @@
 
 // Each thread accumulates its block of rows into a private y, then the partial vectors
 // are added (rows stream in memory order).
-void matvec_cols(const std::vector<double>& A, const std::vector<double>& x,
-                 std::vector<double>& y, int n) {
+void matvec_cols(const double* __restrict__ A, const double* __restrict__ x,
+                 double* __restrict__ y, int n) {
   for (int j = 0; j < n; ++j) y[j] = 0.0;
 #pragma omp parallel
   {

@@ -2,7 +2,7 @@
 #include <vector>
 
 // 32x32 tiles (both matrices touched in cache-line-sized runs), tiles split across threads.
-void transpose(const std::vector<double>& A, std::vector<double>& B, int n) {
+void transpose(const double* __restrict__ A, double* __restrict__ B, int n) {
   const int T = 32;
 #pragma omp parallel for collapse(2) schedule(static)
   for (int ii = 0; ii < n; ii += T)

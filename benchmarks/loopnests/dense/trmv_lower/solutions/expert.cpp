@@ -1,7 +1,7 @@
 #include <vector>
 
-void trmv_lower(const std::vector<double>& L, const std::vector<double>& x,
-                std::vector<double>& y, int n) {
+void trmv_lower(const double* __restrict__ L, const double* __restrict__ x,
+                double* __restrict__ y, int n) {
 #pragma omp parallel for schedule(guided)
   for (int i = 0; i < n; ++i) {
     double s = 0.0;

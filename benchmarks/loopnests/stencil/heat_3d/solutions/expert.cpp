@@ -1,7 +1,7 @@
 #include <vector>
 
-void heat_3d(std::vector<double>& A, int n, int steps) {
-  std::vector<double> B(A);
+void heat_3d(double* __restrict__ A, int n, int steps) {
+  std::vector<double> B(A, A + n * n * n);
 #pragma omp parallel
   for (int t = 0; t < steps; ++t) {
 #pragma omp for schedule(static)

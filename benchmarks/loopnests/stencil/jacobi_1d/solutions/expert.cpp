@@ -1,8 +1,8 @@
 #include <vector>
 
 // One team for all steps; a barrier between the two sweeps of each step.
-void jacobi_1d(std::vector<double>& a, int n, int steps) {
-  std::vector<double> b(a);
+void jacobi_1d(double* __restrict__ a, int n, int steps) {
+  std::vector<double> b(a, a + n);
 #pragma omp parallel
   for (int t = 0; t < steps; ++t) {
 #pragma omp for schedule(static)

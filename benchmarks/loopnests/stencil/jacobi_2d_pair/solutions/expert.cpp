@@ -1,7 +1,7 @@
 #include <vector>
 
-void jacobi_2d_pair(std::vector<double>& a, int n, int steps) {
-  std::vector<double> b(a);
+void jacobi_2d_pair(double* __restrict__ a, int n, int steps) {
+  std::vector<double> b(a, a + n * n);
 #pragma omp parallel
   for (int t = 0; t < steps; ++t) {
 #pragma omp for schedule(static)

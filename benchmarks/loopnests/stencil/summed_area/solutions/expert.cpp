@@ -2,7 +2,7 @@
 
 // Rows are independent in the first pass; in the second, each thread owns a band of
 // columns and walks down all rows.
-void summed_area(const std::vector<double>& img, std::vector<double>& s, int n) {
+void summed_area(const double* __restrict__ img, double* __restrict__ s, int n) {
 #pragma omp parallel
   {
 #pragma omp for schedule(static)
