@@ -321,6 +321,69 @@ class Attempt:
     self_check: bool = False
 
 
+class StopKind(str, Enum):
+    """Why the loop (or one episode) stopped before its work was done: a closed set."""
+
+    BUDGET_ATTEMPTS = "budget_attempts"  # an episode used its attempts (episode-level)
+    BUDGET_TOKENS = "budget_tokens"
+    BUDGET_COST = "budget_cost"
+    BUDGET_WALL = "budget_wall"
+    BACKEND_ERROR = "backend_error"  # the model endpoint failed (after retries)
+    INFRA_ERROR = "infra_error"  # the harness failed (compiler missing, sandbox broken...)
+
+
+_STOP_LABELS = {
+    StopKind.BUDGET_ATTEMPTS: "budget: attempts per episode",
+    StopKind.BUDGET_TOKENS: "budget: tokens",
+    StopKind.BUDGET_COST: "budget: cost",
+    StopKind.BUDGET_WALL: "budget: wall time",
+    StopKind.BACKEND_ERROR: "backend error",
+    StopKind.INFRA_ERROR: "infrastructure error",
+}
+
+
+@dataclass(frozen=True)
+class StopReason:
+    """A typed stop: the kind decides (fault? budget?), the detail only informs people."""
+
+    kind: StopKind
+    detail: str = ""
+
+    @property
+    def is_fault(self) -> bool:
+        """The backend or the harness failed: nothing the candidate did; exit status 2."""
+        return self.kind in (StopKind.BACKEND_ERROR, StopKind.INFRA_ERROR)
+
+    @property
+    def budget_spent(self) -> bool:
+        """A token or cost budget ran out: a re-run needs a larger one to continue."""
+        return self.kind in (StopKind.BUDGET_TOKENS, StopKind.BUDGET_COST)
+
+    def __str__(self) -> str:
+        label = _STOP_LABELS[self.kind]
+        if not self.detail:
+            return label
+        return f"{label}: {self.detail}" if self.is_fault else f"{label} ({self.detail})"
+
+
+class RunState(str, Enum):
+    """A stored run's state: a closed set."""
+
+    RUNNING = "running"
+    FINISHED = "finished"  # every episode ended on its own
+    STOPPED = "stopped"  # a stop reason ended it early; re-running resumes it
+
+    @classmethod
+    def after(cls, stop: StopReason | None) -> RunState:
+        return cls.STOPPED if stop is not None else cls.FINISHED
+
+
+class EpisodeStatus(str, Enum):
+    ACTIVE = "active"
+    DONE = "done"  # ended on its own (accepted, or passed untimed)
+    STOPPED = "stopped"  # a budget or a stop of the whole loop ended it
+
+
 @dataclass(frozen=True)
 class Episode:
     """One (problem, sample) worked on by the loop, with how it ended."""
@@ -330,7 +393,7 @@ class Episode:
     problem_id: str
     sample: int
     strategy: str
-    state: str  # "active" | "done" | "stopped"
+    state: EpisodeStatus
     stop_reason: str = ""
     best_candidate_id: str | None = None
     best_speedup: float | None = None

@@ -25,7 +25,7 @@ from parcodegen.errors import BackendError
 from parcodegen.llm.scripted import ScriptedBackend
 from parcodegen.problems.load import load_problem
 from parcodegen.store import RunStore
-from parcodegen.types import Status
+from parcodegen.types import EpisodeStatus, Status, StopKind, StopReason
 
 
 @pytest.fixture()
@@ -107,8 +107,10 @@ def test_token_budget_stops_the_run(store):
     result, backend = run_loop(store, [load_problem(VSCALE)], [VSCALE_COMPILE_ERROR] * 5,
                                budget={"max_iters": 5, "max_tokens": 10})  # fmt: skip
     assert len(backend.requests) == 1  # the first call used more than 10 tokens
-    assert result.stop_reason.startswith("budget: tokens")
-    assert store.episodes("r")[0].state == "stopped"
+    assert result.stop is not None and result.stop.kind is StopKind.BUDGET_TOKENS
+    assert result.stop.budget_spent and not result.stop.is_fault
+    assert result.stop_reason.startswith("budget: tokens (")
+    assert store.episodes("r")[0].state is EpisodeStatus.STOPPED
 
 
 def test_cost_and_wall_budgets_stop_the_run(store):
@@ -117,18 +119,21 @@ def test_cost_and_wall_budgets_stop_the_run(store):
     prices = {"scripted": (1.0, 1.0)}  # USD per 1M prompt / completion tokens
     backend = ScriptedBackend([VSCALE_COMPILE_ERROR] * 5, prices=prices)
     result = Loop([p], backend, store.recorder("c"), config, run_id="c").run()
-    assert result.stop_reason.startswith("budget: cost") and len(backend.requests) == 1
+    assert result.stop is not None and result.stop.kind is StopKind.BUDGET_COST
+    assert len(backend.requests) == 1
     config = LoopConfig(timing=False, budget=Budget(max_iters=5, max_wall_s=0.0))
     backend = ScriptedBackend([VSCALE_COMPILE_ERROR])
     result = Loop([p], backend, store.recorder("w"), config, run_id="w").run()
-    assert result.stop_reason.startswith("budget: wall time") and backend.requests == []
+    assert result.stop is not None and result.stop.kind is StopKind.BUDGET_WALL
+    assert not result.stop.budget_spent and backend.requests == []
     assert "no candidate was produced" in result.results[0].choice.explanation
 
 
 def test_backend_error_stops_the_run_and_is_not_an_attempt(store):
     # one reply, then the script runs dry: a BackendError, never shown to the model
     result, _ = run_loop(store, [load_problem(VSCALE)], [VSCALE_COMPILE_ERROR])
-    assert result.stop_reason.startswith("backend error")
+    assert result.stop is not None and result.stop.kind is StopKind.BACKEND_ERROR
+    assert result.stop.is_fault and result.stop_reason.startswith("backend error: ")
     assert statuses(store) == [Status.COMPILE_ERROR]
     assert len(store.calls("r")) == 1
 
@@ -226,9 +231,7 @@ def test_harness_failure_stops_the_run_and_is_never_an_attempt(store):
     backend = ScriptedBackend([VSCALE_GOOD, VSCALE_GOOD])
     result = Loop([load_problem(VSCALE)], backend, store.recorder("i"), config, run_id="i",
                   verify_fn=broken_harness).run()  # fmt: skip
-    assert (
-        result.stop_reason.startswith("infrastructure error")
-        and "compiler not found" in result.stop_reason
-    )
+    assert result.stop == StopReason(StopKind.INFRA_ERROR, "compiler not found")
+    assert result.stop_reason == "infrastructure error: compiler not found"
     assert store.attempts("i") == [] and len(store.calls("i")) == 1  # the reply is kept for resume
     assert len(backend.requests) == 1

@@ -9,7 +9,17 @@ import pytest
 from parcodegen.llm.base import LLMRequest, LLMResponse, Message, Usage
 from parcodegen.store import RunStore
 from parcodegen.store.manifest import make_manifest
-from parcodegen.types import Attempt, Episode, Measurement, Status, StepResult, Verdict
+from parcodegen.types import (
+    Attempt,
+    Episode,
+    Measurement,
+    RunState,
+    Status,
+    StepResult,
+    StopKind,
+    StopReason,
+    Verdict,
+)
 
 
 def measurement(ref=1.0, cand=0.5, rs=0.02, cs=0.03):
@@ -43,8 +53,11 @@ def test_manifest_round_trip_and_find_by_identity(store):
     assert m.config == {"loop": {"strategy": "parallel"}}
     assert m.versions["parcodegen"] and m.machine["cores"] >= 1 and m.created
     assert store.find_run("id1") == "r" and store.find_run("other") is None
-    store.set_run_state("r", "stopped", "budget: tokens")
+    store.set_run_state("r", RunState.STOPPED, StopReason(StopKind.BUDGET_TOKENS, "9 >= 8"))
     assert store.run("r")["state"] == "stopped"
+    assert store.run("r")["stop_reason"] == "budget: tokens (9 >= 8)"
+    with pytest.raises(ValueError):  # run states are a closed set
+        store.set_run_state("r", "halted")  # type: ignore[arg-type]
 
 
 def test_call_round_trip_is_idempotent_and_counts_usage(store):

@@ -16,7 +16,7 @@ from parcodegen.agent.feedback import feedback_message, improve_message, self_ch
 from parcodegen.agent.select import accepted
 from parcodegen.llm.base import LLMRequest, Message
 from parcodegen.strategies import Strategy, StrategyContext
-from parcodegen.types import Attempt, Episode, Problem, Status, Verdict
+from parcodegen.types import Attempt, Episode, EpisodeStatus, Problem, Status, Verdict
 
 
 def episode_key(problem: Problem, sample: int) -> str:
@@ -52,8 +52,8 @@ class EpisodeState:
     fails: int = 0
     best: tuple[str, str, float | None] | None = None  # (reply, candidate id, speedup)
     stage_pass: tuple[str, float | None] | None = None  # (code, speedup) verified this stage
-    state: str = "active"
-    stop_reason: str = ""
+    state: EpisodeStatus = EpisodeStatus.ACTIVE
+    stop_reason: str = ""  # why it ended, said for people
     tried: list[tuple[Attempt, Verdict]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -67,9 +67,9 @@ class EpisodeState:
 
     @property
     def done(self) -> bool:
-        return self.state != "active"
+        return self.state is not EpisodeStatus.ACTIVE
 
-    def finish(self, state: str, reason: str) -> None:
+    def finish(self, state: EpisodeStatus, reason: str) -> None:
         self.state, self.stop_reason = state, reason
 
     def record(self, run_id: str) -> Episode:
@@ -176,10 +176,10 @@ class EpisodeState:
             self._next_stage()
             return
         if is_good and not cfg.continue_after_pass:
-            self.finish("done", f"accepted {speed:.2f}x")
+            self.finish(EpisodeStatus.DONE, f"accepted {speed:.2f}x")
             return
         if verdict.measurement is None and not cfg.continue_after_pass:
-            self.finish("done", "passed (not timed)")
+            self.finish(EpisodeStatus.DONE, "passed (not timed)")
             return
         self.action = "improve"
         self.history = [

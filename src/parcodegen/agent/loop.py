@@ -27,7 +27,15 @@ from parcodegen.agent.select import Choice, choose
 from parcodegen.errors import BackendError, InfraError
 from parcodegen.llm.base import Backend, LLMResponse, Usage, stream
 from parcodegen.strategies import get_strategy
-from parcodegen.types import Attempt, Candidate, Problem, Verdict
+from parcodegen.types import (
+    Attempt,
+    Candidate,
+    EpisodeStatus,
+    Problem,
+    StopKind,
+    StopReason,
+    Verdict,
+)
 
 Progress = Callable[[str], None]
 Retriever = Callable[[str, int, bool], Sequence[Any]]
@@ -51,11 +59,16 @@ class ProblemResult:
 class LoopResult:
     run_id: str
     results: list[ProblemResult]
-    stop_reason: str  # "" when every episode finished on its own
+    stop: StopReason | None  # None when every episode finished on its own
     usage: Usage
     rounds: int
     calls_sent: int  # requests this execution sent to the backend (not read back)
     verified: int  # attempts this execution verified (not read back)
+
+    @property
+    def stop_reason(self) -> str:
+        """The stop said for people ("" when none); decisions read `stop`."""
+        return str(self.stop) if self.stop is not None else ""
 
 
 class Loop:
@@ -108,29 +121,29 @@ class Loop:
     def run(self) -> LoopResult:
         start = time.monotonic()
         rounds = 0
-        stop = ""
+        stop: StopReason | None = None
         for e in self.episodes:
             self.recorder.put_episode(e.record(self.run_id))
         while True:
             for e in self.episodes:
                 if not e.done and e.turn >= self.config.budget.max_iters:
-                    e.finish("stopped", "budget: attempts per episode")
+                    e.finish(EpisodeStatus.STOPPED, str(StopReason(StopKind.BUDGET_ATTEMPTS)))
             active = [e for e in self.episodes if not e.done]
             if not active:  # all work done: a budget spent by the last round stops nothing
                 break
             stop = self._budget_stop(start)
-            if stop:
+            if stop is not None:
                 for e in active:
-                    e.finish("stopped", stop)
+                    e.finish(EpisodeStatus.STOPPED, str(stop))
                 break
             rounds += 1
             try:
                 self._round(rounds, active)
             except BackendError as exc:
-                stop = f"backend error: {exc}"
+                stop = StopReason(StopKind.BACKEND_ERROR, str(exc))
                 break
             except InfraError as exc:
-                stop = f"infrastructure error: {exc}"
+                stop = StopReason(StopKind.INFRA_ERROR, str(exc))
                 break
             finally:
                 for e in self.episodes:
@@ -142,15 +155,19 @@ class Loop:
             self.run_id, results, stop, self.usage, rounds, self.calls_sent, self.verified
         )
 
-    def _budget_stop(self, start: float) -> str:
+    def _budget_stop(self, start: float) -> StopReason | None:
         b = self.config.budget
         if b.max_tokens is not None and self.usage.total_tokens >= b.max_tokens:
-            return f"budget: tokens ({self.usage.total_tokens} >= {b.max_tokens})"
+            return StopReason(
+                StopKind.BUDGET_TOKENS, f"{self.usage.total_tokens} >= {b.max_tokens}"
+            )
         if b.max_cost is not None and self.usage.cost_usd >= b.max_cost:
-            return f"budget: cost (${self.usage.cost_usd:.4f} >= ${b.max_cost:.4f})"
+            return StopReason(
+                StopKind.BUDGET_COST, f"${self.usage.cost_usd:.4f} >= ${b.max_cost:.4f}"
+            )
         if b.max_wall_s is not None and time.monotonic() - start >= b.max_wall_s:
-            return f"budget: wall time ({b.max_wall_s:g} s)"
-        return ""
+            return StopReason(StopKind.BUDGET_WALL, f"{b.max_wall_s:g} s")
+        return None
 
     def _round(self, number: int, active: list[EpisodeState]) -> None:
         turns = [e.next_turn() for e in active]

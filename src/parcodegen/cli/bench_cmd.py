@@ -85,8 +85,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(
         f"run: {outcome.run_id} (store {store.path}); report: parcodegen bench report {outcome.run_id}"
     )
-    if outcome.stop_reason:
-        print(f"stopped: {outcome.stop_reason}; {resume_hint(outcome.stop_reason)}")
+    if outcome.stop is not None:
+        print(f"stopped: {outcome.stop}; {resume_hint(outcome.stop)}")
         return 2
     return 0
 

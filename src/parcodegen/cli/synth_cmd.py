@@ -63,6 +63,6 @@ def request_of(args: argparse.Namespace) -> SynthRequest:
 def run(args: argparse.Namespace) -> int:
     outcome = run_synth(request_of(args), say=_err)
     print(json.dumps(outcome.outputs, indent=2))
-    for s in outcome.stopped:
-        print(f"stopped: {s}; {resume_hint(s)}", file=sys.stderr)
+    for run_id, stop in outcome.stopped:
+        print(f"stopped: {run_id}: {stop}; {resume_hint(stop)}", file=sys.stderr)
     return 2 if outcome.stopped else 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from parcodegen.jobs.campaign import CampaignOutcome, CampaignRequest, run_request
+from parcodegen.types import StopReason
 
 Say = Callable[[str], None]
 
@@ -23,13 +24,13 @@ class BenchOutcome:
         return self.campaign.run_id
 
     @property
-    def stop_reason(self) -> str:
-        return self.campaign.result.stop_reason
+    def stop(self) -> StopReason | None:
+        return self.campaign.result.stop
 
 
-def resume_hint(reason: str) -> str:
+def resume_hint(stop: StopReason) -> str:
     """What to do after a stop: a spent budget needs a larger one; anything else, a re-run."""
-    if "budget: tokens" in reason or "budget: cost" in reason:
+    if stop.budget_spent:
         return "raise the budget and re-run the same command to continue"
     return "re-run the same command to resume"
 

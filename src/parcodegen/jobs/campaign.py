@@ -30,7 +30,7 @@ from parcodegen.llm.base import Backend, LLMRequest, LLMResponse
 from parcodegen.llm.registry import BackendSettings, ResolvedBackend, resolve_backend
 from parcodegen.store import RunStore
 from parcodegen.strategies import get_strategy
-from parcodegen.types import Attempt, Episode, Problem, Verdict, content_hash
+from parcodegen.types import Attempt, Episode, Problem, RunState, Verdict, content_hash
 
 MODES = ("single", "agent")
 Say = Callable[[str], None]
@@ -182,7 +182,7 @@ def run_campaign(
         f"{executor.describe()}")  # fmt: skip
     if spec.mode == "agent":
         say("(agent mode: the attempt total is an upper bound; episodes may stop early)")
-    store.set_run_state(run_id, "running")
+    store.set_run_state(run_id, RunState.RUNNING)
     options = {
         "threads": config.threads,
         "timing": config.timing,
@@ -196,8 +196,7 @@ def run_campaign(
                 progress=say if verbose else None, evaluator=evaluator)  # fmt: skip
     result = loop.run()
     rec.report(force=True)
-    store.set_run_state(run_id, "stopped" if result.stop_reason else "finished",
-                        result.stop_reason)  # fmt: skip
+    store.set_run_state(run_id, RunState.after(result.stop), result.stop)
     return run_id, result
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from parcodegen.agent.config import Budget, LoopConfig
 from parcodegen.errors import ConfigError
 from parcodegen.llm.registry import BackendSettings, resolve_backend
-from parcodegen.types import Problem, content_hash
+from parcodegen.types import Problem, RunState, content_hash
 
 Say = Callable[[str], None]
 
@@ -108,13 +108,13 @@ def optimize(request: OptimizeRequest, say: Say = lambda _m: None) -> OptimizeOu
         say(f"resuming run {run_id}: {done} attempt(s) already stored (store {store.path})")
     else:
         say(f"run {run_id} (store {store.path})")
-    store.set_run_state(run_id, "running")
+    store.set_run_state(run_id, RunState.RUNNING)
     backend = resolved.build()
     loop = Loop([problem], backend, store.recorder(run_id), config, run_id=run_id,
                 retriever=retriever_for(config), progress=say)  # fmt: skip
     result = loop.run()
-    fault = result.stop_reason.startswith(("backend", "infra"))
-    store.set_run_state(run_id, "stopped" if fault else "finished", result.stop_reason)
+    store.set_run_state(run_id, RunState.after(result.stop), result.stop)
+    fault = result.stop is not None and result.stop.is_fault
     pr = result.results[0]
     out_path = (
         Path(request.output) if request.output else runs / run_id / f"{problem.name}.optimized.cpp"

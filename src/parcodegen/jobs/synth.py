@@ -19,6 +19,7 @@ from parcodegen.jobs.campaign import CampaignRequest, run_request
 from parcodegen.jobs.runs import open_store
 from parcodegen.llm.base import Usage
 from parcodegen.llm.registry import BACKENDS
+from parcodegen.types import StopReason
 
 Say = Callable[[str], None]
 
@@ -40,7 +41,7 @@ class SynthRequest:
 @dataclass
 class SynthOutcome:
     outputs: dict[str, Any]  # the exports (paths, counts) plus runs and campaigns
-    stopped: list[str] = field(default_factory=list)  # "RUN: reason" per stopped campaign
+    stopped: list[tuple[str, StopReason]] = field(default_factory=list)  # (run id, why)
 
 
 def campaigns(request: SynthRequest) -> list[CampaignRequest]:
@@ -113,8 +114,8 @@ def run_synth(request: SynthRequest, say: Say = lambda _m: None) -> SynthOutcome
         spent = spent + result.usage
         if outcome.run_id not in run_ids:
             run_ids.append(outcome.run_id)
-        if result.stop_reason:
-            stopped.append(f"{outcome.run_id}: {result.stop_reason}")
+        if result.stop is not None:
+            stopped.append((outcome.run_id, result.stop))
     outputs = export(store, run_ids, request.out, keep=request.keep,
                      min_speedup=request.min_speedup, kb_path=request.kb_out,
                      pairs_per_chosen=request.pairs_per, exclude_dirs=_excluded_suites())  # fmt: skip

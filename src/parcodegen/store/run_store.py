@@ -20,9 +20,12 @@ from parcodegen.store.schema import DDL, SCHEMA_VERSION
 from parcodegen.types import (
     Attempt,
     Episode,
+    EpisodeStatus,
     Problem,
     RunManifest,
+    RunState,
     Status,
+    StopReason,
     Verdict,
     content_hash,
 )
@@ -61,7 +64,7 @@ def _episode(row: Any) -> Episode:
         problem_id=row["problem_id"],
         sample=row["sample"],
         strategy=row["strategy"],
-        state=row["state"],
+        state=EpisodeStatus(row["state"]),
         stop_reason=row["stop_reason"],
         best_candidate_id=row["best_candidate_id"],
         best_speedup=row["best_speedup"],
@@ -113,10 +116,11 @@ class RunStore:
             (manifest.run_id, identity, manifest.created, now(), dumps(manifest.to_dict())),
         )
 
-    def set_run_state(self, run_id: str, state: str, reason: str = "") -> None:
+    def set_run_state(self, run_id: str, state: RunState, stop: StopReason | None = None) -> None:
+        """The run's state (a closed set) and, for a stopped run, why (stored as text)."""
         self.db.execute(
             "UPDATE runs SET state = ?, stop_reason = ?, updated = ? WHERE run_id = ?",
-            (state, reason, now(), run_id),
+            (RunState(state).value, str(stop) if stop is not None else "", now(), run_id),
         )
 
     def runs(self) -> list[dict[str, Any]]:
@@ -276,7 +280,8 @@ class RunStore:
         self.db.execute(
             "INSERT OR REPLACE INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                e.run_id, e.key, e.problem_id, e.sample, e.strategy, e.state, e.stop_reason,
+                e.run_id, e.key, e.problem_id, e.sample, e.strategy, EpisodeStatus(e.state).value,
+                e.stop_reason,
                 e.best_candidate_id, e.best_speedup, e.attempts, now(),
             ),
         )  # fmt: skip
