@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT / "src"))
 from parcodegen.problems.load import load_problem  # noqa: E402
 from parcodegen.tools.build import build_problem, cores, run_harness  # noqa: E402
 from parcodegen.tools.compile import compile_object, link_binary, link_flags  # noqa: E402
-from parcodegen.tools.harness import harness_source  # noqa: E402
 from parcodegen.tools.outputs import compare_outputs  # noqa: E402
 from parcodegen.tools.timing import TIMING_SAMPLES, measure  # noqa: E402
 
@@ -77,29 +76,15 @@ def child(pid: str, mode: str, seed: int) -> dict:
 
 # -- where one run's time goes ------------------------------------------------------------------
 
-PROBE = ('  std::fflush(out.f);\n  const std::uint64_t t_end = pcg::now_ns();\n'
-         '  std::fprintf(stderr, "phases %.6f %.6f %.6f\\n", (t0 - t_start) / 1e9, (t1 - t0) / 1e9,'
-         ' (t_end - t1) / 1e9);\n  return 0;\n}')  # fmt: skip
-
-
-def probed_harness(build) -> Path:
-    """The problem's harness with clocks around input generation and writing (stderr)."""
-    src = harness_source(build.problem)
-    src = src.replace(
-        "int main(int argc, char** argv) {\n",
-        "int main(int argc, char** argv) {\n  const std::uint64_t t_start = pcg::now_ns();\n",
-    )
-    src = src.replace("  return 0;\n}", PROBE)  # fmt: skip
-    obj = compile_object(src, headers=build.headers, flags=build.flags, compiler=build.compiler,
-                         source_name="harness.cpp")  # fmt: skip
-    assert obj.ok, obj.message
-    return obj.path
+def launcher_phases(r) -> tuple[float, float, float]:
+    """(input generation, call, writing + exit) in seconds, from the launcher's events."""
+    t = {code: at for code, at in r.result.events}
+    return t["S"] - t["R"], t["E"] - t["S"], r.result.wall_s - t["E"]
 
 
 def phases(pid: str, seed: int) -> None:
     build = build_problem(load_problem(BUILTIN / pid))
-    harness = probed_harness(build)
-    ref_bin = expert_binary(build, harness)  # expert on both sides: same work, same outputs
+    ref_bin = expert_binary(build)  # expert on both sides: same work, same outputs
     n = build.problem.bench_size
     print(f"\n{pid} (n={n:,}): one run of the expert, seconds")
     print(
@@ -115,7 +100,7 @@ def phases(pid: str, seed: int) -> None:
             runs.append((r, time.monotonic() - t))
         r, total = runs[0]
         assert r.ok, r.error
-        gen, call, write = (float(x) for x in r.result.stderr.split("phases")[1].split()[:3])
+        gen, call, write = launcher_phases(r)
         t = time.monotonic()
         assert compare_outputs(build.problem, r.outputs, runs[1][0].outputs) is None
         cmp_s = time.monotonic() - t

@@ -25,6 +25,7 @@ from parcodegen.paths import HARNESS_INCLUDE  # noqa: E402
 from parcodegen.problems.load import load_problem  # noqa: E402
 from parcodegen.tools import build as build_mod  # noqa: E402
 from parcodegen.tools import difftest as difftest_mod  # noqa: E402
+from parcodegen.tools.build import harness_params  # noqa: E402
 from parcodegen.tools.compile import GCC_FLAGS, TSAN_FLAGS  # noqa: E402
 from parcodegen.tools.difftest import cases, default_threads  # noqa: E402
 from parcodegen.tools.harness import harness_source  # noqa: E402
@@ -37,6 +38,18 @@ EXAMPLES = ["reduction", "stencil", "histogram"]
 
 def sh(argv: list[str], cwd: Path, env: dict | None = None) -> None:
     subprocess.run(argv, cwd=cwd, check=True, capture_output=True, env=env)
+
+
+def bare_run(prog: str, params: bytes, d: Path, env: dict) -> None:
+    """A harness program outside the sandbox: events to /dev/null, results to a file."""
+    with open(d / "out.bin", "wb") as results, open(os.devnull, "wb") as events:
+
+        def fds() -> None:
+            os.dup2(events.fileno(), 3)
+            os.dup2(results.fileno(), 4)
+
+        subprocess.run([prog], cwd=d, env=env, input=params, preexec_fn=fds, check=True,
+                       capture_output=True)  # fmt: skip
 
 
 def bare(problem, code: str) -> float:
@@ -56,15 +69,15 @@ def bare(problem, code: str) -> float:
         sh(["clang++", "-fopenmp", "-fsanitize=thread", "th.o", "tc.o", "-o", "tsan"], d)
         env = dict(os.environ, OMP_WAIT_POLICY="passive")
         for case in cases(problem.test_sizes, problem.patterns, 1):
-            args = [str(case.seed), str(case.n), case.pattern, "out.bin"]
-            sh(["./ref", *args], d, dict(env, OMP_NUM_THREADS="1"))
+            args = harness_params(case.seed, case.n, case.pattern, 0)
+            bare_run("./ref", args, d, dict(env, OMP_NUM_THREADS="1"))
             for t in default_threads():
-                sh(["./cand", *args], d, dict(env, OMP_NUM_THREADS=str(t)))
+                bare_run("./cand", args, d, dict(env, OMP_NUM_THREADS=str(t)))
         tenv = dict(env, TSAN_OPTIONS="ignore_noninstrumented_modules=1",
                     OMP_TOOL_LIBRARIES=archer_library() or "")  # fmt: skip
         for t in RACE_THREADS:
-            sh(["./tsan", "7", str(race_size(problem)), problem.patterns[0], "out.bin"], d,
-               dict(tenv, OMP_NUM_THREADS=str(t)))  # fmt: skip
+            bare_run("./tsan", harness_params(7, race_size(problem), problem.patterns[0], 0), d,
+                     dict(tenv, OMP_NUM_THREADS=str(t)))  # fmt: skip
     return time.monotonic() - start
 
 

@@ -64,19 +64,24 @@ def _binary(build, code: str) -> Path:
     return out.path
 
 
-CALLS = [PlannedCall(3, 9, "random", 2), PlannedCall(4, 70, "sorted", 3), PlannedCall(3, 9, "random")]
+CALLS = [
+    PlannedCall(3, 9, "random", 2),
+    PlannedCall(4, 70, "sorted", 3),
+    PlannedCall(3, 9, "random"),
+]
 
 
 def _run(binary: Path):
     run = run_harness(binary, seed=3, n=9, pattern="random", threads=2, wall_s=20,
                       plan=harness_plan(CALLS))  # fmt: skip
     assert run.ok, run.error
+    assert len(run.call_times) == len(CALLS)  # one launcher-timed call each
     return split_calls(run.outputs, len(CALLS))
 
 
 def test_calls_are_tagged_and_independent(build):
     per = _run(build.reference_bin)
-    assert [sorted(c) for c in per] == [["__threads", "__time_ns", "return"]] * 3
+    assert [sorted(c) for c in per] == [["__threads", "return"]] * 3
     assert per[0]["return"][0] == per[2]["return"][0]  # the same input twice
     single = run_harness(build.reference_bin, seed=4, n=70, pattern="sorted", threads=1, wall_s=20)
     assert single.outputs["return"][0] == per[1]["return"][0]
@@ -98,7 +103,10 @@ def test_a_changed_const_input_is_recorded_per_call(build, write, name):
 
 
 def test_threads_per_call_and_live_threads(build):
-    code = REFERENCE.replace("  double s = 0;\n", "  double s = 0;\n#pragma omp parallel\n  { volatile int z = omp_get_thread_num(); (void)z; }\n")
+    code = REFERENCE.replace(
+        "  double s = 0;\n",
+        "  double s = 0;\n#pragma omp parallel\n  { volatile int z = omp_get_thread_num(); (void)z; }\n",
+    )
     code = "#include <omp.h>\n" + code.replace(
         "  return s;", "  return s * 0 + omp_get_max_threads();"
     )

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from parcodegen.problems.load import load_problem
-from parcodegen.sandbox.run import Limits, Workdir
+from parcodegen.sandbox.run import HarnessIO, Limits, Workdir
 from parcodegen.sandbox.run import run as sandbox_run
-from parcodegen.tools.build import build_problem, run_harness
+from parcodegen.tools.build import build_problem, harness_params, results_file, run_harness
 from parcodegen.tools.compile import compile_object, link_binary, link_flags
 from parcodegen.tools.outputs import OutputFormatError, SampledArray, compare_outputs, read_outputs
 from parcodegen.tools.timing import TIMING_SAMPLES, measure
@@ -100,12 +100,16 @@ def test_sampled_positions_cover_the_array_and_change_with_the_seed(prefix):
     assert np.array_equal(s.values, full["out"][s.index])  # the values at those positions
     assert np.array_equal(again["out"].index, s.index)  # same seed, same positions
     assert len(np.intersect1d(other["out"].index, s.index)) < K // 4  # another seed, others
-    assert isinstance(a["__time_ns"], np.ndarray) and len(a["__time_ns"]) == 1  # scalars in full
+    assert "__time_ns" not in a  # the call's time is the launcher's, not in the outputs
 
 
-def test_old_four_argument_usage_writes_everything(prefix):
+def test_parameters_come_only_after_the_start_and_everything_is_written(prefix):
     r = run(prefix, prefix.reference_bin, 5)
-    assert len(r.result.argv) == 5  # ./prog SEED N PATTERN OUT
+    assert (
+        r.result.argv[0].startswith("./prog") and len(r.result.argv) == 1
+    )  # seed, n, pattern: on stdin after 'R', not in argv
+    assert [code for code, _ in r.result.events] == ["R", "S", "E"]
+    assert len(r.call_times) == 1 and 0 < r.call_s < r.result.wall_s
     out = r.outputs["out"]
     assert isinstance(out, np.ndarray) and len(out) == N
 
@@ -200,21 +204,30 @@ def test_compare_names_the_real_index_of_a_sampled_element(prefix):
     assert "has 5 elements, expected 100000" in compare_outputs(prefix.problem, ref, short).message
 
 
-def raw_output(binary: Path, *args: str) -> tuple[int, bytes]:
-    """Run the harness program with these arguments in a sandbox: (exit status, out.bin)."""
-    with Workdir("t") as wd:
+def raw_output(binary: Path, samples: int | None) -> tuple[int, bytes, str]:
+    """Run the harness program in a sandbox: (exit status, results, stderr); no parameters
+    at all when `samples` is None."""
+    with Workdir("t") as wd, results_file() as results:
         wd.add("prog", binary)
-        res = sandbox_run(["./prog", *args], wd, Limits(wall_s=60, memory_mb=None))
-        out = wd.path / "out.bin"
-        return res.returncode, out.read_bytes() if out.exists() else b""
+        params = b"" if samples is None else harness_params(6, N, "random", samples)
+        res = sandbox_run(["./prog"], wd, Limits(wall_s=60, memory_mb=None),
+                          harness=HarnessIO(params, results))  # fmt: skip
+        results.seek(0)
+        return res.returncode, results.read(), res.stderr
 
 
-def test_harness_arguments_and_a_cut_sample(prefix, tmp_path):
-    code, full = raw_output(prefix.reference_bin, "6", str(N), "random", "out.bin")  # the old usage
+def test_harness_parameters_and_a_cut_sample(prefix, tmp_path):
+    code, full, _ = raw_output(prefix.reference_bin, 0)
     assert code == 0 and len(full) > 8 * N
-    code, sample = raw_output(prefix.reference_bin, "6", str(N), "random", "out.bin", str(K))
+    code, sample, _ = raw_output(prefix.reference_bin, K)
     assert code == 0 and len(sample) < 17 * K + 200
-    assert raw_output(prefix.reference_bin, "6", str(N), "random")[0] == 98  # usage error
+    code, _, err = raw_output(prefix.reference_bin, None)
+    assert code == 98 and "no parameters" in err
+    # outside the launcher (no event descriptor) the harness refuses to run
+    with Workdir("t") as wd:
+        wd.add("prog", prefix.reference_bin)
+        res = sandbox_run(["./prog", "6", str(N), "random", "out.bin"], wd, Limits(wall_s=60))
+    assert res.returncode == 97 and "run it through the sandbox" in res.stderr
     (tmp_path / "ok.bin").write_bytes(sample)
     assert isinstance(read_outputs(tmp_path / "ok.bin")["out"], SampledArray)
     (tmp_path / "cut.bin").write_bytes(sample[:-8])

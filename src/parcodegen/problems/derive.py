@@ -316,7 +316,6 @@ def calibrate_bench(problem: Problem, toml: str) -> tuple[int, float] | None:
     reference cannot be run (the sanitizer check will say why). Returns (size, estimated
     seconds of the reference there)."""
     from parcodegen.tools.build import build_problem, run_harness
-    from parcodegen.tools.outputs import elapsed_seconds
 
     m = re.search(r"loop depth (\d+)", toml)
     depth = int(m.group(1)) if m else 1
@@ -332,7 +331,7 @@ def calibrate_bench(problem: Problem, toml: str) -> tuple[int, float] | None:
         )
         if not run.ok or run.outputs is None:
             return None
-        t = elapsed_seconds(run.outputs)
+        t = run.call_s
         if t >= 0.02 or n >= limit:
             break
         n = min(limit, n * 4)

@@ -1,4 +1,8 @@
-"""Build the small C launcher (jail.c) once per version, into the cache."""
+"""Build the small C launcher (jail.c) once per version, into the cache.
+
+The launcher runs as root: before every use it is checked to be ours, writable by no
+one else and to have the content hash recorded when it was built (otherwise rebuilt).
+"""
 
 from __future__ import annotations
 
@@ -6,40 +10,34 @@ import hashlib
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
 from parcodegen.errors import InfraError
 from parcodegen.paths import cache_dir
+from parcodegen.sandbox.trusted import is_verified, publish
 
 _SOURCE = Path(__file__).with_name("jail.c")
 _lock = threading.Lock()
-_built: Path | None = None
 
 
 def jail_path() -> Path:
-    global _built
-    if _built is not None and _built.exists():
-        return _built
     with _lock:
-        if _built is not None and _built.exists():
-            return _built
         source = _SOURCE.read_bytes()
         digest = hashlib.sha256(source).hexdigest()[:12]
         target = cache_dir("bin") / f"pcg-jail-{digest}"
-        if not target.exists():
-            cc = shutil.which("gcc") or shutil.which("cc")
-            if cc is None:
-                raise InfraError("no C compiler (gcc) found: install gcc/g++ to verify candidates")
-            tmp = target.with_suffix(f".tmp{os.getpid()}")
-            proc = subprocess.run(
-                [cc, "-O2", "-o", str(tmp), str(_SOURCE)],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
+        if is_verified(target):
+            return target
+        cc = shutil.which("gcc") or shutil.which("cc")
+        if cc is None:
+            raise InfraError("no C compiler (gcc) found: install gcc/g++ to verify candidates")
+        with tempfile.TemporaryDirectory(prefix="pcg-jail-") as tmp:
+            out = Path(tmp) / "pcg-jail"
+            proc = subprocess.run([cc, "-O2", "-o", str(out), str(_SOURCE)],
+                                  capture_output=True, text=True, check=False)  # fmt: skip
             if proc.returncode != 0:
                 raise InfraError(f"cannot build the sandbox launcher: {proc.stderr.strip()}")
-            os.replace(tmp, target)
-        _built = target
+            publish(out.read_bytes(), target, 0o755)
+        os.chmod(target, 0o755)
         return target

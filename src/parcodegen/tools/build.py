@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from parcodegen.errors import ProblemError
 from parcodegen.paths import HARNESS_INCLUDE
-from parcodegen.sandbox.run import Limits, RunResult, Workdir, run
+from parcodegen.errors import InfraError
+from parcodegen.paths import cache_dir
+from parcodegen.sandbox.run import HarnessIO, Limits, RunResult, Workdir, run
 from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary, link_flags
 from parcodegen.tools.harness import HARNESS_HEADER, PRELUDE_HEADER, harness_source
 from parcodegen.tools.outputs import OutputFormatError, read_outputs
@@ -23,7 +27,9 @@ from parcodegen.types import Problem
 
 HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx", ".inc", ".ipp")
 RUN_MEMORY_MB = 8192
-RUN_FILE_MB = 2048
+RUN_FILE_MB = 2048  # the largest results file
+RUN_RESIDENT_MB = 8192  # the run's cgroup memory limit (TSan included)
+RUN_WORKDIR_MB = 256  # the work directory holds the programs and what they write there
 
 
 def cores() -> int:
@@ -156,10 +162,61 @@ class HarnessRun:
     result: RunResult
     outputs: dict | None  # name -> numpy array (or SampledArray), None when the run failed
     error: str | None  # why there are no outputs
+    call_times: tuple[float, ...] = ()  # seconds of each call, measured by the launcher
 
     @property
     def ok(self) -> bool:
         return self.outputs is not None
+
+    @property
+    def call_s(self) -> float:
+        """The timed call(s) in seconds (the launcher's clock), NaN when there is none."""
+        return sum(self.call_times) if self.call_times else float("nan")
+
+    @property
+    def outside_s(self) -> float:
+        """The run's wall time outside the timed call(s): start-up, inputs, outputs, exit."""
+        return self.result.wall_s - self.call_s
+
+
+def call_times(events: tuple[tuple[str, float], ...]) -> tuple[tuple[float, ...], str | None]:
+    """(the calls' durations, None) from the launcher's events, or ((), what is wrong).
+
+    The harness says 'R' once, then 'S' and 'E' around each call; anything else (a code
+    the harness never sends, an 'E' without an 'S', a second 'R') can only come from the
+    candidate's code writing to the event descriptor, and the run is not trusted.
+    """
+    codes = "".join(code for code, _ in events)
+    bad = f"the program broke the harness protocol (events {codes[:40]!r})"
+    if not codes.startswith("R") or "R" in codes[1:]:
+        return (), bad
+    times, start = [], None
+    for code, t in events[1:]:
+        if code == "S" and start is None:
+            start = t
+        elif code == "E" and start is not None:
+            times.append(t - start)
+            start = None
+        else:
+            return (), bad
+    if start is not None or not times:
+        return (), bad
+    return tuple(times), None
+
+
+def harness_params(seed: int, n: int, pattern: str, samples: int, plan: str | None = None) -> bytes:
+    """What the launcher sends on the program's stdin once it has started."""
+    text = f"seed {seed}\nn {max(0, n)}\npattern {pattern}\nsamples {max(0, samples)}\n"
+    if plan is not None:
+        text += f"plan {plan}\n"
+    return text.encode()
+
+
+def results_file() -> IO[bytes]:
+    """An unnamed file for one run's output records, in a directory only we can enter."""
+    d = cache_dir("results")
+    os.chmod(d, 0o700)
+    return tempfile.TemporaryFile(dir=d)
 
 
 def run_harness(
@@ -179,8 +236,10 @@ def run_harness(
     """Run a harness binary once in a sandbox and read its outputs.
 
     `samples` > 0 asks the harness to write a seeded sample of that many elements of each
-    longer output array (outputs.SampledArray) instead of the whole array; 0 keeps the
-    4-argument call and full outputs. `plan` (tools.harness.harness_plan) makes several
+    longer output array (outputs.SampledArray) instead of the whole array; 0 writes
+    them in full. The parameters reach the program only after it has started, its
+    outputs come back through a descriptor on a file outside the work directory, and
+    each call is timed by the launcher (`HarnessRun.call_times`). `plan` (tools.harness.harness_plan) makes several
     calls in the one process. `env` adds variables (None removes one of the defaults,
     e.g. OMP_NUM_THREADS). `workdir` runs in a directory shared with other runs (what
     one run leaves there the next one sees); by default every run gets a fresh one.
@@ -192,10 +251,11 @@ def run_harness(
     }
     run_env.update(env or {})
     final_env = {k: v for k, v in run_env.items() if v is not None}
-    limits = Limits(wall_s=wall_s, memory_mb=memory_mb, file_mb=RUN_FILE_MB, output_kb=32)
+    limits = Limits(wall_s=wall_s, memory_mb=memory_mb, file_mb=RUN_FILE_MB, output_kb=32,
+                    resident_mb=RUN_RESIDENT_MB, workdir_mb=RUN_WORKDIR_MB)  # fmt: skip
     if workdir is not None:
         return _run_in(workdir, binary, seed, n, pattern, limits, final_env, samples, plan)
-    with Workdir("run") as wd:
+    with Workdir("run", size_mb=RUN_WORKDIR_MB) as wd:
         return _run_in(wd, binary, seed, n, pattern, limits, final_env, samples, plan)
 
 
@@ -204,25 +264,22 @@ _out_counter = itertools.count()
 
 def _run_in(wd: Workdir, binary: Path, seed: int, n: int, pattern: str, limits: Limits,
             env: dict[str, str], samples: int, plan: str | None) -> HarnessRun:  # fmt: skip
-    prog = f"prog-{binary.stem}"
-    if not (wd.path / prog).exists():
-        wd.add(prog, binary)
-    out_name = f"out-{next(_out_counter)}.bin"  # never a file an earlier run left behind
-    argv = [f"./{prog}", str(seed), str(n), pattern, out_name]
-    if samples > 0 or plan is not None:
-        argv.append(str(samples))
-    if plan is not None:
-        argv.append(plan)
-    res = run(argv, wd, limits, env=env)
-    if res.timed_out or res.returncode != 0:
-        return HarnessRun(res, None, res.describe())
-    try:
-        outputs = read_outputs(wd.path / out_name)
-    except OutputFormatError as exc:
-        return HarnessRun(res, None, str(exc))
-    finally:
+    # a fresh name every run: in a shared work dir an earlier run may have replaced
+    # what it found there (the parent never runs or reads a file the program could touch)
+    prog = f"prog-{binary.stem}-{next(_out_counter)}"
+    wd.add(prog, binary)
+    with results_file() as results:
+        io = HarnessIO(harness_params(seed, n, pattern, samples, plan), results)
+        res = run([f"./{prog}"], wd, limits, env=env, harness=io)
+        if res.launcher_failed:
+            raise InfraError(f"the sandbox launcher failed: {'; '.join(res.notes)}")
+        if res.timed_out or res.returncode != 0:
+            return HarnessRun(res, None, res.describe())
+        times, why = call_times(res.events)
+        if why is not None:
+            return HarnessRun(res, None, why)
         try:
-            os.unlink(wd.path / out_name)
-        except OSError:
-            pass
-    return HarnessRun(res, outputs, None)
+            outputs = read_outputs(results)
+        except OutputFormatError as exc:
+            return HarnessRun(res, None, str(exc))
+    return HarnessRun(res, outputs, None, times)

@@ -7,7 +7,6 @@ errors, paths stripped, long output cut with a note.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 from parcodegen.errors import InfraError
 from parcodegen.paths import cache_dir
 from parcodegen.sandbox.run import Limits, Workdir, jail_failed, run
+from parcodegen.sandbox.trusted import UntrustedFile, is_verified, publish
 
 GCC_FLAGS = ("-std=c++17", "-O3", "-fopenmp")
 C_STD = "-std=c11"
@@ -30,6 +30,7 @@ DIAG = re.compile(
     r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:(?P<col>\d+):)? (?P<kind>fatal error|error|warning|note): (?P<msg>.*)$"
 )
 MAX_ERRORS = 5
+MAX_ARTIFACT_BYTES = 256 << 20  # an object or binary read back from a work directory
 MAX_MESSAGE = 2500
 
 
@@ -114,11 +115,15 @@ def summarize_diagnostics(text: str, source_name: str = "candidate.cpp") -> str:
     return body
 
 
-def _publish(src: Path, dest: Path) -> None:
-    tmp = dest.with_name(f"{dest.name}.{os.getpid()}.tmp")
-    shutil.copyfile(src, tmp)
-    os.chmod(tmp, 0o755)
-    os.replace(tmp, dest)
+def _publish(wd: Workdir, name: str, dest: Path) -> bool:
+    """Copy the tool's output `name` into the cache (with its content hash); False when it
+    is not a plain file of bounded size (never followed: the work dir is the sandbox's)."""
+    try:
+        data = wd.read(name, MAX_ARTIFACT_BYTES)
+    except UntrustedFile:
+        return False
+    publish(data, dest, 0o755)
+    return True
 
 
 def compile_object(
@@ -137,7 +142,7 @@ def compile_object(
     key = _key(ident, " ".join(flags), code, *[n + "\0" for n in sorted(headers)],
                *[headers[n] for n in sorted(headers)])  # fmt: skip
     obj = cache_dir("objects") / f"{key}.o"
-    if obj.exists():
+    if is_verified(obj):
         return CompileOutput(True, obj, "compiled", "(cached)", 0.0, cached=True)
     start = time.monotonic()
     with Workdir("cc") as wd:
@@ -149,13 +154,12 @@ def compile_object(
         seconds = time.monotonic() - start
         log = res.stderr + ("\n(compiler output cut)" if res.stderr_truncated else "")
         if jail_failed(res):
-            raise InfraError(f"sandbox failed to start the compiler: {res.stderr.strip()}")
+            raise InfraError(f"sandbox failed to start the compiler: {res.notes}")
         if res.timed_out:
             return CompileOutput(False, None, "compilation timed out", log, seconds, timed_out=True)
-        if res.returncode != 0 or not (wd.path / "out.o").exists():
+        if res.returncode != 0 or not _publish(wd, "out.o", obj):
             msg = summarize_diagnostics(log, source_name) or res.describe()
             return CompileOutput(False, None, msg, log, seconds)
-        _publish(wd.path / "out.o", obj)
     return CompileOutput(True, obj, "compiled", log, seconds)
 
 
@@ -169,7 +173,7 @@ def link_binary(
     """Link objects into an executable (cached by the objects' names, which are hashes)."""
     key = _key(compiler_id(compiler), " ".join(flags + ldflags), *[o.name for o in objects])
     binary = cache_dir("bin") / f"{key}.exe"
-    if binary.exists():
+    if is_verified(binary):
         return CompileOutput(True, binary, "linked", "(cached)", 0.0, cached=True)
     start = time.monotonic()
     with Workdir("ld") as wd:
@@ -180,9 +184,8 @@ def link_binary(
         res = run([compiler, *flags, *names, "-o", "a.out", *ldflags], wd, COMPILE_LIMITS)
         seconds = time.monotonic() - start
         if jail_failed(res):
-            raise InfraError(f"sandbox failed to start the linker: {res.stderr.strip()}")
-        if res.returncode != 0 or not (wd.path / "a.out").exists():
+            raise InfraError(f"sandbox failed to start the linker: {res.notes}")
+        if res.returncode != 0 or not _publish(wd, "a.out", binary):
             msg = summarize_diagnostics(res.stderr) or res.describe()
             return CompileOutput(False, None, msg, res.stderr, seconds)
-        _publish(wd.path / "a.out", binary)
     return CompileOutput(True, binary, "linked", res.stderr, seconds)

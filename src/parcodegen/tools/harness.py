@@ -1,9 +1,11 @@
 """Generate the C++ harness `main` for a problem from its argument descriptions.
 
-The harness makes the inputs for (seed, n, pattern), calls the target, times the call,
-and writes every output with pcg::Out: in full, or with an optional 5th argument K a
-seeded sample of K elements of each longer array (outputs compared order-insensitively
-stay in full). An optional 6th argument, a plan (`harness_plan`), makes several calls in
+The harness receives its parameters from the sandbox launcher after it has started
+(stdin, see parcodegen_harness.h: seed, n, pattern, samples, plan), makes the inputs,
+marks each call's start and end for the launcher (which times it: nothing in the process
+holds the time), and writes every output with pcg::Out to the results descriptor: in
+full, or with samples = K a seeded sample of K elements of each longer array (outputs
+compared order-insensitively stay in full). A plan (`harness_plan`) makes several calls in
 one process (each with its own seed, size, pattern and thread count; call k > 0 writes
 its outputs as "@k:name"), and with `c` checks that no call changed a const input
 ("@k:__changed:x"). Every call also records the process's live threads after it
@@ -332,14 +334,13 @@ def harness_source(problem: Problem) -> str:
             emits.extend(snap_emit)
     call = f"{problem.function}({', '.join(calls[a.name] for a in problem.args)})"
     lines.append("  pcg::set_threads(opt.threads);")
-    lines.append("  const std::uint64_t t0 = pcg::now_ns();")
+    lines.append("  pcg::call_begin();")
     if problem.returns == "void":
         lines.append(f"  {call};")
     else:
         lines.append(f"  auto result = {call};")
-    lines.append("  const std::uint64_t t1 = pcg::now_ns();")
-    body: list[str] = ['  out.put("__time_ns", static_cast<std::uint64_t>(t1 - t0));',
-                       f'  out.put("{THREADS_KEY}", pcg::live_threads());']  # fmt: skip
+    lines.append("  pcg::call_end();")
+    body: list[str] = [f'  out.put("{THREADS_KEY}", pcg::live_threads());']
     if problem.returns != "void":
         ret = classify(problem.returns, gen.structs)
         if problem.returns_hook:
@@ -358,7 +359,7 @@ def harness_source(problem: Problem) -> str:
     lines.append("  const pcg::Options opt = pcg::parse_options(argc, argv);")
     # Sampled outputs (timing repetitions) only where comparison is by position.
     samples = "0" if problem.compare.unordered else "opt.samples"
-    lines.append(f"  pcg::Out out(opt.out, {samples}, opt.seed);")
+    lines.append(f"  pcg::Out out({samples}, opt.seed);")
     for name, spec in problem.compare_outputs:
         if spec.unordered:
             lines.append(f'  out.keep_full("{name}");')

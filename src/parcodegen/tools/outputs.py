@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -19,7 +20,6 @@ from parcodegen.types import Problem
 MAGIC = b"PCG1"
 DTYPES = {b"f": np.float64, b"i": np.int64, b"u": np.uint64}
 SAMPLED = {b"F": np.float64, b"I": np.int64, b"U": np.uint64}
-TIME_KEY = "__time_ns"
 CHUNK = 1 << 22  # elements compared at a time: bounds the temporaries of a full comparison
 
 
@@ -48,11 +48,16 @@ def _array(data: np.ndarray, dtype, count: int, pos: int, name: str) -> tuple[np
     return np.frombuffer(data, dtype=dtype, count=count, offset=pos), pos + 8 * count
 
 
-def read_outputs(path: Path) -> dict[str, Output]:
+def read_outputs(source: Path | IO[bytes]) -> dict[str, Output]:
+    """The records of a results file (a path, or an open file read from its start)."""
     try:
         # into a numpy buffer: ~3x faster than read_bytes for a 1 GB file (numpy asks for
         # huge pages); the arrays are read-only views of it
-        data = np.fromfile(path, dtype=np.uint8)
+        if isinstance(source, Path):
+            data = np.fromfile(source, dtype=np.uint8)
+        else:
+            source.seek(0)
+            data = np.fromfile(source, dtype=np.uint8)
     except FileNotFoundError:
         raise OutputFormatError("the program wrote no output file") from None
     data.flags.writeable = False
@@ -123,11 +128,6 @@ def nonfinite_counts(outputs: dict[str, Output]) -> dict[str, tuple[int, int]]:
             bad += int(np.count_nonzero(~np.isfinite(arr[lo : lo + CHUNK])))
         out[name] = (bad, len(arr))
     return out
-
-
-def elapsed_seconds(outputs: dict[str, Output]) -> float:
-    t = outputs.get(TIME_KEY)
-    return float(t[0]) / 1e9 if isinstance(t, np.ndarray) and len(t) else float("nan")
 
 
 @dataclass(frozen=True)

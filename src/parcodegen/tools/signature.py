@@ -183,7 +183,7 @@ def _compile(source: str, headers: dict[str, bytes], flags: tuple[str, ...], com
         res = run([compiler, *flags, "-I.", "-fsyntax-only", check_name], wd, COMPILE_LIMITS)
     seconds = time.monotonic() - start
     if jail_failed(res):
-        raise InfraError(f"sandbox failed to start the compiler: {res.stderr.strip()}")
+        raise InfraError(f"sandbox failed to start the compiler: {res.notes}")
     if res.timed_out:  # not cached: the machine may just have been busy
         return None, res.stderr, seconds, False
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")

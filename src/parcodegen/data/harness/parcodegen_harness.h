@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <complex>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
 #include <new>
 #include <string>
@@ -17,6 +17,8 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -30,6 +32,9 @@
 #endif
 
 namespace pcg {
+
+constexpr int EVENT_FD = 3;   // events to the sandbox launcher (see parse_options)
+constexpr int RESULT_FD = 4;  // output records (see Out)
 
 enum class Pattern { Random, Sorted, Reversed, Constant, Extremes };
 
@@ -224,11 +229,13 @@ struct Out {
   std::uint64_t seed = 0;
   std::vector<std::string> full;  // outputs never sampled (compared order-insensitively)
 
-  explicit Out(const char* path, std::size_t samples_ = 0, std::uint64_t seed_ = 0)
+  // The records go to descriptor 4 (RESULT_FD), which the sandbox opened outside the
+  // work directory before the program started.
+  explicit Out(std::size_t samples_ = 0, std::uint64_t seed_ = 0)
       : samples(samples_ >= 2 && samples_ <= (1u << 30) ? samples_ : 0), seed(seed_) {
-    f = std::fopen(path, "wb");
+    f = fdopen(RESULT_FD, "wb");
     if (!f) {
-      std::perror("parcodegen harness: cannot open output file");
+      std::perror("parcodegen harness: no results descriptor (run it through the sandbox)");
       std::exit(97);
     }
     std::fwrite("PCG1", 1, 4, f);
@@ -337,11 +344,23 @@ struct Out {
   }
 };
 
-inline std::uint64_t now_ns() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count());
+// The harness protocol with the sandbox launcher (src/parcodegen/sandbox/jail.c):
+//  - fd 3 (EVENT_FD): one byte per event, timestamped by the launcher, a process the
+//    program cannot write to: 'R' the program started and waits for its parameters,
+//    'S' a timed call starts, 'E' it ended. A call's time is E - S as the launcher saw
+//    it; nothing in this process records it.
+//  - stdin: the parameters, sent by the launcher only after 'R' ("key value" lines until
+//    end of file: seed, n, pattern, samples, plan), never in argv or the environment, so
+//    no code can know the input before the program has started.
+//  - fd 4 (RESULT_FD): the output records (Out).
+inline void event(char code) {
+  if (::write(EVENT_FD, &code, 1) != 1) {
+    std::perror("parcodegen harness: no event descriptor (run it through the sandbox)");
+    std::exit(97);
+  }
 }
+inline void call_begin() { event('S'); }
+inline void call_end() { event('E'); }
 
 // One call of the target function: its inputs come from (seed, n, pattern/edge); threads
 // > 0 sets the thread count with omp_set_num_threads just before the call.
@@ -358,7 +377,6 @@ struct Options {
   std::size_t n = 0;
   Pattern pattern = Pattern::Random;
   int edge = -1;  // >= 0: explicit input number `edge` of the problem (pattern "edge<k>")
-  const char* out = "out.bin";
   std::size_t samples = 0;  // 0: write every output in full (see Out)
   // The calls made in this process, in order. Without a PLAN argument: one call from
   // (seed, n, pattern). Call 0's outputs keep their names; call k > 0 writes "@k:name".
@@ -401,20 +419,50 @@ inline void parse_plan(const char* plan, Options& o) {
   }
 }
 
-// argv: <seed> <n> <pattern> <out-path> [<samples> [<plan>]]
+// Say 'R', then read the parameters from stdin (argv is not used).
 inline Options parse_options(int argc, char** argv) {
+  (void)argc;
+  (void)argv;
+  event('R');
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    const ssize_t got = ::read(0, buf, sizeof buf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    text.append(buf, static_cast<std::size_t>(got));
+    if (text.size() > 65536) break;
+  }
   Options o;
-  if (argc < 5 || argc > 7) {
-    std::fprintf(stderr, "usage: %s SEED N PATTERN OUT [SAMPLES [PLAN]]\n", argv[0]);
+  bool have_seed = false, have_n = false;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    const std::size_t sp = line.find(' ');
+    if (sp == std::string::npos) continue;
+    const std::string key = line.substr(0, sp), value = line.substr(sp + 1);
+    if (key == "seed") {
+      o.seed = std::strtoull(value.c_str(), nullptr, 10);
+      have_seed = true;
+    } else if (key == "n") {
+      o.n = static_cast<std::size_t>(std::strtoull(value.c_str(), nullptr, 10));
+      have_n = true;
+    } else if (key == "pattern") {
+      o.pattern = parse_pattern(value.c_str());
+      o.edge = parse_edge(value.c_str());
+    } else if (key == "samples") {
+      o.samples = static_cast<std::size_t>(std::strtoull(value.c_str(), nullptr, 10));
+    } else if (key == "plan") {
+      parse_plan(value.c_str(), o);
+    }
+  }
+  if (!have_seed || !have_n) {
+    std::fprintf(stderr, "parcodegen harness: no parameters on stdin (run it through the sandbox)\n");
     std::exit(98);
   }
-  o.seed = std::strtoull(argv[1], nullptr, 10);
-  o.n = static_cast<std::size_t>(std::strtoull(argv[2], nullptr, 10));
-  o.pattern = parse_pattern(argv[3]);
-  o.edge = parse_edge(argv[3]);
-  o.out = argv[4];
-  if (argc >= 6) o.samples = static_cast<std::size_t>(std::strtoull(argv[5], nullptr, 10));
-  if (argc == 7) parse_plan(argv[6], o);
   if (o.calls.empty()) {
     Call c;
     c.seed = o.seed;
