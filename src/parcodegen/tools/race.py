@@ -99,15 +99,20 @@ def race_check(build: ProblemBuild, code: str, wall_s: float) -> StepResult:
         compiler="clang++",
         source_name=candidate_name(problem),
     )
+    # The harness compiled with clang, so a failure now is the candidate's own: code that
+    # only the tested compiler accepts (or that fails on purpose under clang, `#error`)
+    # is rejected. Skipping would pass it unchecked for races.
     if not cand.ok:
-        return StepResult("race", True, None,
-                          "skipped: the candidate does not compile with clang++ (gcc accepted it)",
-                          cand.log, time.monotonic() - start, skipped=True)  # fmt: skip
+        return StepResult("race", False, Status.COMPILE_ERROR,
+                          "the candidate does not compile for the race check (clang++ "
+                          f"-fsanitize=thread; it must, as the tested build does):\n{cand.message}",
+                          cand.log, time.monotonic() - start)  # fmt: skip
     linked = link_binary([harness.path, cand.path], flags=("-fopenmp", "-fsanitize=thread"),
                          compiler="clang++", ldflags=problem.ldflags)  # fmt: skip
     if not linked.ok:
-        return StepResult("race", True, None, "skipped: cannot link the instrumented build",
-                          linked.log, time.monotonic() - start, skipped=True)  # fmt: skip
+        return StepResult("race", False, Status.COMPILE_ERROR,
+                          f"the candidate does not link for the race check: {linked.message}",
+                          linked.log, time.monotonic() - start)  # fmt: skip
     env = {
         "TSAN_OPTIONS": f"ignore_noninstrumented_modules=1 exitcode={TSAN_EXIT} "
         "report_signal_unsafe=0 halt_on_error=0 history_size=3",
