@@ -1,20 +1,32 @@
 """The loop's configuration and budget, and the identity that names a run.
 
-A run's identity is the hash of everything that decides what the model is asked (the
-problems, strategy, backend, model, sampling, feedback policy...). Budgets are not part of
-it: re-running the same command with a larger budget continues the same run.
+A run's identity is the hash of an EXPLICIT list of fields: those that decide what the
+model is asked and how answers are judged (`IDENTITY_FIELDS`), plus the problems. Budgets
+and the worker count are not part of it: re-running the same command with a larger
+budget continues the same run. A new option is left out of the identity unless it is
+listed; one that changes what is asked goes in `IDENTITY_FIELDS_IF_SET`, hashed only when
+it differs from its default, so runs stored before it existed keep their identity.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from parcodegen.errors import ConfigError
 
 FEEDBACK_POLICIES = ("feedback", "regenerate")
+
+# What names a run. Changing this list (or a default below) changes stored runs' ids:
+# append new fields to IDENTITY_FIELDS_IF_SET instead.
+IDENTITY_FIELDS = (
+    "strategy", "samples", "feedback", "self_check", "min_speedup", "continue_after_pass",
+    "reset_after", "backend", "model", "temperature", "reply_tokens", "feedback_chars",
+    "rag_k", "kb", "timing", "race", "timing_reps", "threads",
+)  # fmt: skip
+IDENTITY_FIELDS_IF_SET: tuple[str, ...] = ()  # hashed only when not at their default
 
 
 @dataclass(frozen=True)
@@ -65,10 +77,18 @@ class LoopConfig:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def identity_fields(self) -> dict[str, Any]:
+        """The fields that name the run, with their values (see the module docstring)."""
+        out = {name: getattr(self, name) for name in IDENTITY_FIELDS}
+        defaults = {f.name: f.default for f in fields(self)}
+        for name in IDENTITY_FIELDS_IF_SET:
+            if name in defaults and getattr(self, name) != defaults[name]:
+                out[name] = getattr(self, name)
+        return out
+
     def identity(self, problem_keys: list[str]) -> str:
-        """Hash naming the run: config minus budget and worker count, plus the problems."""
-        d = self.to_dict()
-        for k in ("budget", "workers"):
-            d.pop(k)
-        blob = json.dumps({"config": d, "problems": sorted(problem_keys)}, sort_keys=True)
+        """Hash naming the run: the identity fields plus the problems."""
+        blob = json.dumps(
+            {"config": self.identity_fields(), "problems": sorted(problem_keys)}, sort_keys=True
+        )
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
