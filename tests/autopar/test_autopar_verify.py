@@ -12,6 +12,7 @@ variant is always a failure.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -26,11 +27,14 @@ pytestmark = pytest.mark.skipif(
 FAST_OPTIONS = dict(timing=False)
 
 
-def _suite():
+LOOPNESTS = str(Path(__file__).resolve().parents[2] / "benchmarks" / "loopnests")
+
+
+def _suite(suite: str = "builtin"):
     from parcodegen.problems.suite import load_suite
 
     try:
-        return {sp.id: sp for sp in load_suite()}
+        return {sp.id: sp for sp in load_suite(suite)}
     except Exception as exc:  # suite not written yet
         pytest.skip(f"built-in suite not available: {exc}")
 
@@ -64,8 +68,11 @@ def test_spmv_variant_passes_and_a_wrong_source_never_does():
 
 
 @pytest.mark.slow
-def test_no_wrong_variant_passes_on_the_suite():
-    sps = _suite()
+@pytest.mark.parametrize("suite", ["builtin", LOOPNESTS], ids=["builtin", "loopnests"])
+def test_no_wrong_variant_passes_on_the_suite(suite):
+    """Every variant (interchanges, tiles, array reductions, collapses included) of every
+    reference passes; no variant of a wrong mutant does."""
+    sps = _suite(suite)
     checked_refs = checked_mutants = 0
     failures = []
     for pid, sp in sorted(sps.items()):

@@ -22,6 +22,7 @@ from parcodegen.autopar.loops import LoopHeader, Poly, linear, parse_header, pol
 from parcodegen.autopar.purity import IO_NAMES, PurityChecker, base_name, classify_call
 from parcodegen.autopar.reductions import assigned_first, reduction_op
 from parcodegen.autopar.syntax import (
+    req,
     Node,
     VarInfo,
     callee_name,
@@ -137,7 +138,8 @@ def analyze_loop(loop: Node, scope: Scope) -> LoopAnalysis:
     varying = set(locals_) | written | {header.var}
     for name, info in locals_.items():
         if scope.outer(name, loop) is not None and any(
-            a.name == name and a.node.start_byte < info.node.start_byte for a in accesses
+            info.node is not None and a.name == name and a.node.start_byte < info.node.start_byte
+            for a in accesses
         ):
             result.reasons.append(f"local '{name}' shadows an outer variable; not analysed")
     _check_header(header, loop, written, accesses, result)
@@ -154,11 +156,12 @@ def analyze_loop(loop: Node, scope: Scope) -> LoopAnalysis:
         if name in locals_:
             _check_local(locals_[name], uses, result)
             continue
-        info = scope.outer(name, loop)
-        if info is None:
+        found = scope.outer(name, loop)
+        if found is None:
             if any(u.writes or u.role in ("addr", "call") for u in uses):
                 result.reasons.append(f"writes '{name}', whose declaration was not found")
             continue
+        info = found
         if info.is_array_like:
             arrays[name] = info
             continue
@@ -220,7 +223,9 @@ def _check_structure(loop: Node, body: Node, scope: Scope, result: LoopAnalysis)
             why = _call_problem(n, scope)
             if why:
                 result.reasons.append(why)
-        elif t == "assignment_expression" and lvalue_root(n.child_by_field_name("left")) is None:
+        elif (
+            t == "assignment_expression" and lvalue_root(req(n.child_by_field_name("left"))) is None
+        ):
             result.reasons.append(
                 f"writes through '{text(n.child_by_field_name('left'))}': cannot tell which element"
             )
@@ -262,7 +267,7 @@ def _check_header(
             and parent.type == "field_expression"
             and text(parent.child_by_field_name("field")) in ("size", "empty")
         )
-        if n.text.decode() in (resized if size_of else written):
+        if text(n) in (resized if size_of else written):
             changed.add(text(n))
     for extra in (header.lower, header.step_node):
         if extra is not None:
@@ -335,7 +340,9 @@ def _used_after(name: str, loop: Node, scope: Scope) -> bool:
     for n in walk(body):
         if n.type != "identifier" or text(n) != name or _inside(n, loop):
             continue
-        if n.start_byte >= loop.end_byte or (in_loop and _inside(n, enclosing)):
+        if n.start_byte >= loop.end_byte or (
+            in_loop and enclosing is not None and _inside(n, enclosing)
+        ):
             return True
     return False
 
@@ -379,9 +386,13 @@ def _index_defs(
         if poly is not None:
             raw[name], nodes[name] = poly, decls[0]
     defs: dict[str, Poly] = {}
-    for name, poly in raw.items():
+    for name, start in raw.items():
+        full: Poly | None = start
         for _ in range(4):
-            poly = substitute(poly, {k: v for k, v in raw.items() if k != name})
+            full = substitute(full, {k: v for k, v in raw.items() if k != name})
+        if full is None:
+            continue
+        poly = full
         ok = True
         for used in poly_names(poly):
             if used == header.var or used not in varying:

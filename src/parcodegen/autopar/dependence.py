@@ -156,12 +156,12 @@ def _delinearize(uses: list[_Use], varying: set[str]) -> list[list[Poly]] | None
     for u in uses:
         parts: list[Poly] = [{} for _ in order]
         for mono, c in u.dims[0].items():
-            var = tuple(n for n in mono if n in varying)
+            var_part = tuple(n for n in mono if n in varying)
             par = tuple(n for n in mono if n not in varying)
             if par not in order:
                 return None
             k = order.index(par)
-            parts[k] = _add(parts[k], {var: c})
+            parts[k] = _add(parts[k], {var_part: c})
         for k, extent in enumerate(extents):
             lo = _constant(_extreme(parts[k], u.ranges, want_max=False))
             hi = _extreme(parts[k], u.ranges, want_max=True)

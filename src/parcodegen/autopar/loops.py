@@ -42,7 +42,7 @@ _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "!=": "!="}
 def header_text(loop: Node) -> str:
     body = loop.child_by_field_name("body")
     end = body.start_byte if body is not None else loop.end_byte
-    raw = loop.text[: end - loop.start_byte].decode("utf-8")
+    raw = (loop.text or b"")[: end - loop.start_byte].decode("utf-8")
     return " ".join(raw.split()).rstrip(" {")
 
 
@@ -119,6 +119,7 @@ def _step(update: Node, var: str) -> tuple[int | None, Node | None]:
         right = update.child_by_field_name("right")
         if text(left) != var or right is None:
             return None, None
+        amount: Node | None
         if op in ("+=", "-="):
             amount = right
             sign = 1 if op == "+=" else -1
@@ -161,9 +162,11 @@ def int_literal(node: Node | None) -> int | None:
 # --------------------------------------------------------------------------- polynomials
 
 
-def linear(node: Node) -> Poly | None:
+def linear(node: Node | None) -> Poly | None:
     """The integer polynomial an index expression computes, or None if it is not one
     (division, indirect indices, calls other than `.size()`)."""
+    if node is None:
+        return None
     node = strip_parens(node)
     t = node.type
     if t == "number_literal":

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parcodegen.autopar.analysis import LOOP_TYPES, LoopAnalysis, Scope, analyze_loop
-from parcodegen.autopar.loops import header_text, parse_header
-from parcodegen.autopar.syntax import Node, callee_name, line_of, text, walk
+from parcodegen.autopar.loops import LoopHeader, header_text, parse_header
+from parcodegen.autopar.syntax import Node, callee_name, line_of, req, text, walk
 
 
 @dataclass
@@ -117,13 +117,14 @@ def _plan_nest(loop: Node, fn_name: str, scope: Scope, out: FilePlan) -> list[Ne
         f" ({'; '.join(extra)})" if extra else ""
     )
     plan.simd = _innermost_safe(loop, scope)
-    body = loop.child_by_field_name("body")
+    body = req(loop.child_by_field_name("body"))
     direct = _loops_directly_in(body)
+    outer_var = req_header(analysis).var
     for child in direct:
         a = analyze_loop(child, scope) if child.type == "for_statement" else None
         # an inner loop whose trip count follows the outer iteration (CSR rows,
         # triangles) is usually short: a parallel region per outer iteration costs more
-        if a is not None and a.ok and analysis.header.var not in a.header.bound_names():
+        if a is not None and a.ok and outer_var not in req_header(a).bound_names():
             plan.inner = plan.inner or a
     for child in (n for n in walk(body) if n.type in LOOP_TYPES):
         where = f"inside the parallel loop at line {line_of(loop)}"
@@ -148,7 +149,7 @@ def _inside(node: Node, fn_name: str, scope: Scope, out: FilePlan) -> list[NestP
     return plans
 
 
-def _only_loop(body: Node | None) -> Node | None:
+def only_loop(body: Node | None) -> Node | None:
     if body is None:
         return None
     if body.type == "for_statement":
@@ -160,13 +161,19 @@ def _only_loop(body: Node | None) -> Node | None:
     return None
 
 
+def req_header(analysis: LoopAnalysis) -> LoopHeader:
+    if analysis.header is None:
+        raise ValueError("autopar: a safe loop always has a canonical header")
+    return analysis.header
+
+
 def _collapse(loop: Node, analysis: LoopAnalysis, scope: Scope) -> int:
     """How many perfectly nested rectangular safe loops start at `loop`."""
     depth = 1
-    outer_vars = {analysis.header.var}
+    outer_vars = {req_header(analysis).var}
     current = loop
     while True:
-        inner = _only_loop(current.child_by_field_name("body"))
+        inner = only_loop(current.child_by_field_name("body"))
         if inner is None:
             break
         h, _ = parse_header(inner)
@@ -187,7 +194,9 @@ def _innermost_safe(loop: Node, scope: Scope) -> LoopAnalysis | None:
     for n in walk(body):
         if n.type == "for_statement":
             a = analyze_loop(n, scope)
-            if a.ok and a.innermost and not _has_calls(n):
+            # GCC miscompiles `omp simd` with an array-section reduction (a wrong q[i]
+            # in bicg, one thread): simd only for loops without one
+            if a.ok and a.innermost and not _has_calls(n) and not a.array_reductions:
                 best = best or a
     return best
 

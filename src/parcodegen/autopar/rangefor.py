@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from parcodegen.autopar.syntax import (
     Node,
+    req,
     VarInfo,
     function_params,
     identifiers,
@@ -61,7 +62,7 @@ def rewrite_range_loops(
             edit = _rewrite(loop, fn, data)
             if edit is not None:
                 edits.append(edit)
-                body = loop.child_by_field_name("body")
+                body = req(loop.child_by_field_name("body"))
                 headers[line] = " ".join(
                     data[loop.start_byte : body.start_byte].decode("utf-8").split()
                 ).rstrip(" {")

@@ -11,7 +11,7 @@ with one operator throughout and `e` never mentioning `s`.
 from __future__ import annotations
 
 from parcodegen.autopar.access import Access
-from parcodegen.autopar.syntax import Node, callee_name, identifiers, strip_parens, text
+from parcodegen.autopar.syntax import Node, callee_name, identifiers, req, strip_parens, text
 
 _COMPOUND = {"+=": "+", "-=": "+", "*=": "*", "&=": "&", "|=": "|", "^=": "^"}
 _BINARY = {"+": "+", "-": "+", "*": "*", "&": "&", "|": "|", "^": "^", "&&": "&&", "||": "||"}
@@ -72,7 +72,7 @@ def _pattern(acc: Access) -> tuple[str, list[Node]] | None:
 
 
 def _if_form(acc: Access, value: Node) -> tuple[str, list[Node]] | None:
-    stmt = acc.top.parent.parent  # assignment -> expression_statement
+    stmt = req(acc.top.parent).parent  # assignment -> expression_statement
     if stmt is None or stmt.type != "expression_statement":
         return None
     holder = stmt.parent
@@ -132,7 +132,7 @@ def assigned_first(uses: list[Access], body: Node) -> bool:
     first = min(uses, key=lambda a: a.node.start_byte)
     if first.role != "w" or first.dims or first.field:
         return False
-    assign = first.top.parent
+    assign = req(first.top.parent)
     if s_in(first.name, assign.child_by_field_name("right")):
         return False
     holder = assign.parent

@@ -61,22 +61,30 @@ def text(node: Node | None) -> str:
     return node.text.decode("utf-8") if node is not None and node.text is not None else ""
 
 
-def walk(node: Node) -> Iterator[Node]:
-    """Every node under `node` (itself included), in source order."""
-    stack = [node]
+def walk(node: Node | None) -> Iterator[Node]:
+    """Every node under `node` (itself included), in source order; none for None."""
+    stack = [node] if node is not None else []
     while stack:
         cur = stack.pop()
         yield cur
         stack.extend(reversed(cur.children))
 
 
-def strip_parens(node: Node) -> Node:
+def req(node: Node | None) -> Node:
+    """A child the grammar guarantees (a binary expression's operands...)."""
+    if node is None:
+        raise ValueError("autopar: malformed syntax tree (a required child is missing)")
+    return node
+
+
+def strip_parens(node: Node | None) -> Node:
+    node = req(node)
     while node.type == "parenthesized_expression" and node.named_child_count == 1:
         node = node.named_children[0]
     return node
 
 
-def identifiers(node: Node) -> set[str]:
+def identifiers(node: Node | None) -> set[str]:
     """Names of variables an expression mentions (not fields, not called function names)."""
     names: set[str] = set()
     for n in walk(node):
@@ -162,9 +170,10 @@ def declared_vars(decl: Node) -> list[VarInfo]:
     const = any(c.type == "type_qualifier" and text(c) == "const" for c in decl.children)
     base_kind = _type_kind(type_text)
     out = []
-    for d in decl.children_by_field_name("declarator"):
-        if d.type == "init_declarator":
-            d = d.child_by_field_name("declarator")
+    for found in decl.children_by_field_name("declarator"):
+        d: Node | None = found
+        if found.type == "init_declarator":
+            d = found.child_by_field_name("declarator")
         reference = restrict = False
         pointers = arrays = 0
         while d is not None and d.type != "identifier":

@@ -92,7 +92,7 @@ def insert_pragmas(code: str, edits: list[tuple[Node, str]], analyses=None) -> s
         guards = [
             f"{length} > 0"
             for name, (_, length) in (analysis.array_sections.items() if analysis else [])
-            if name in analysis.array_reductions
+            if analysis is not None and name in analysis.array_reductions
         ]
         if guards:
             # a zero-length array section crashes libgomp: an empty one runs serially
