@@ -1,5 +1,7 @@
 """The autopar backend behind the batch Backend protocol."""
 
+from pathlib import Path
+
 from autopar_cases import HEAD, NEGATIVE, POSITIVE
 
 from parcodegen.llm.autopar_backend import AutoparBackend
@@ -117,3 +119,22 @@ def test_each_variant_is_proposed_once_then_the_backend_says_it_has_no_more():
         else:
             assert "```" not in resp.texts[0] and "no further variant" in resp.texts[0]
     assert labels and sorted(seen) == sorted(labels)  # every variant once, none repeated
+
+
+LCS = Path(__file__).resolve().parents[2] / "benchmarks" / "loopnests" / "carried" / "lcs_table"
+
+
+def test_optimize_with_autopar_explains_why_nothing_is_proposed(tmp_path, capsys):
+    """Not "4 no_code": the run says nothing is safe, and why, per loop."""
+    import json
+
+    from parcodegen.cli.main import main
+
+    argv = ["optimize", str(LCS), "--backend", "autopar", "--json",
+            "--run-dir", str(tmp_path / "runs"), "--no-timing"]  # fmt: skip
+    assert main(argv) == 1
+    report = json.loads(capsys.readouterr().out)
+    why = report["explanation"]
+    assert "no_code" not in why
+    assert "nothing is safe to parallelize" in why and "loop-carried dependence" in why
+    assert "for (int i = 1; i <= n; ++i)" in why and "for (int j = 1; j <= n; ++j)" in why

@@ -36,9 +36,20 @@ def extract(reply: str, function: str) -> tuple[str | None, StepResult]:
     return (code or None), step
 
 
-def no_code_verdict(step: StepResult) -> Verdict:
-    if step.ok:  # extract found nothing usable although it said ok
-        step = StepResult("extract", False, Status.NO_CODE, "no code found in the reply")
+# a reply that holds no code on purpose says why on a line starting with one of these
+# (the autopar backend: nothing is safe / worth parallelizing, every variant proposed)
+_DECLINED = (
+    "nothing is safe to parallelize",
+    "nothing is worth parallelizing",
+    "autopar has no further",
+)
+
+
+def no_code_verdict(step: StepResult, reply: str = "") -> Verdict:
+    """NO_CODE; when the reply declines on purpose, its reason becomes the message."""
+    reason = next((ln.strip() for ln in reply.splitlines() if ln.strip().startswith(_DECLINED)), "")
+    if step.ok or reason:  # extract found nothing usable although it said ok
+        step = StepResult("extract", False, Status.NO_CODE, reason or "no code found in the reply")
     return Verdict(Status.NO_CODE, (step,))
 
 

@@ -252,11 +252,8 @@ class Loop:
             if code is None and turn.kind == "self_check" and turn.parent_id:
                 code = self.codes.get((e.problem.id, turn.parent_id))  # "unchanged": keep the draft
             if code is None:
-                slots[i] = (
-                    self._attempt(e, turn, None, no_code_verdict(step)),
-                    no_code_verdict(step),
-                    None,
-                )
+                declined = no_code_verdict(step, reply)
+                slots[i] = (self._attempt(e, turn, None, declined), declined, None)
                 continue
             cand = Candidate(
                 code, origin=f"{self.backend.name}/{self.strategy.name}", parent=turn.parent_id

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from parcodegen.types import Attempt, Measurement, Verdict
+from parcodegen.types import Attempt, Measurement, Status, Verdict
 
 
 def conservative_speedup(m: Measurement) -> float:
@@ -57,6 +57,10 @@ def explain_none(tried: list[tuple[Attempt, Verdict]], min_speedup: float) -> st
     timed = [v for v in passed if v.measurement is not None]
     counts = Counter(v.status.value for _, v in tried)
     breakdown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    if all(v.status is Status.NO_CODE for _, v in tried):
+        reasons = list(dict.fromkeys(v.message for _, v in tried if v.message))
+        why = "; ".join(reasons) or "no code in the replies"
+        return f"the backend proposed no code in {len(tried)} turn(s): {why}; the original is kept"
     if not passed:
         return f"no candidate passed verification ({breakdown}); the original is kept"
     if not timed:
