@@ -216,9 +216,127 @@ class StepResult:
         }
 
 
+class SpeedCall(str, Enum):
+    """What a measurement concludes about the candidate against the reference.
+
+    `faster` / `slower`: the whole confidence interval of the speedup lies above / below
+    1; `same`: inside 1 +- the target; `inconclusive`: none of these within the budget
+    (the reason says why); `much_slower`: stopped early, the first timed run was more than
+    the early-stop factor slower than the reference.
+    """
+
+    FASTER = "faster"
+    SLOWER = "slower"
+    SAME = "same"
+    INCONCLUSIVE = "inconclusive"
+    MUCH_SLOWER = "much_slower"
+
+
+@dataclass(frozen=True)
+class MachineProfile:
+    """The machine a measurement was taken on (see parcodegen.machine)."""
+
+    cpu_model: str = ""
+    logical_cpus: int = 0  # hardware threads the kernel shows
+    physical_cores: int = 0  # 0 when unknown
+    usable_cpus: int = 0  # in this process's affinity mask
+    caches: tuple[str, ...] = ()  # e.g. ("L1d 32K", "L2 1024K", "L3 32768K")
+    memory_mb: int = 0
+    compiler: str = ""  # first line of `g++ --version`
+    openmp: str = ""  # the OpenMP version the compiler implements and the runtime library
+    governor: str = ""  # cpufreq scaling governor, or "unreadable: why"
+    kernel: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["caches"] = list(self.caches)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> MachineProfile:
+        known = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
+        known["caches"] = tuple(known.get("caches") or ())
+        return cls(**known)
+
+    def summary(self) -> str:
+        """One line: CPU, cores/threads, caches, memory, compiler, OpenMP, governor."""
+        cores = f"{self.physical_cores} cores/" if self.physical_cores else ""
+        parts = [
+            self.cpu_model or "unknown CPU",
+            f"{cores}{self.logical_cpus} threads ({self.usable_cpus} usable)",
+            ", ".join(self.caches),
+            f"{self.memory_mb // 1024} GiB" if self.memory_mb else "",
+            self.compiler,
+            self.openmp,
+            f"governor {self.governor}" if self.governor else "",
+        ]
+        return "; ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class MachineLoad:
+    """Competing load seen while a measurement ran, and whether it makes the figure suspect.
+
+    `competing` is the run queue from /proc/stat (runnable tasks other than ours) sampled
+    before every pair; `stall_share` the share of each run's wall time during which some
+    task waited for a CPU (/proc/pressure/cpu), which marks a pair as disturbed; `reference_cpu_share` the median CPU time / wall time of the timed
+    reference call (near 1 for a serial reference that had a core to itself); `variation`
+    the run-to-run spread of the reference (median absolute deviation / median).
+    """
+
+    loadavg_before: float = 0.0
+    loadavg_after: float = 0.0
+    competing_mean: float = 0.0
+    competing_max: int = 0
+    reference_cpu_share: float | None = None
+    candidate_cpu_share: float | None = None
+    variation: float = 0.0
+    waited_s: float = 0.0  # time spent waiting for the machine to calm down
+    stall_share: float | None = None  # mean share of run time some task waited for a CPU (PSI)
+    discarded_pairs: int = 0  # pairs left out because a task waited for a CPU during them
+    busy: bool = False
+    reasons: tuple[str, ...] = ()  # why it counts as busy
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["reasons"] = list(self.reasons)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> MachineLoad:
+        known = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
+        known["reasons"] = tuple(known.get("reasons") or ())
+        return cls(**known)
+
+    def summary(self) -> str:
+        state = "busy: " + "; ".join(self.reasons) if self.busy else "quiet"
+        share = (
+            f", reference got {self.reference_cpu_share:.0%} of a CPU"
+            if self.reference_cpu_share is not None
+            else ""
+        )
+        waited = f", waited {self.waited_s:.0f}s for quiet" if self.waited_s >= 1 else ""
+        if self.stall_share is not None:
+            waited += f", CPU stall {self.stall_share:.0%} of run time"
+        if self.discarded_pairs:
+            waited += f", {self.discarded_pairs} disturbed pairs left out"
+        return (
+            f"load {self.loadavg_before:.2f}->{self.loadavg_after:.2f}, run queue "
+            f"{self.competing_mean:.1f} (max {self.competing_max}){share}, run-to-run "
+            f"{self.variation:.0%}{waited}: {state}"
+        )
+
+
 @dataclass(frozen=True)
 class Measurement:
-    """Interleaved timing of reference against candidate at the benchmark size."""
+    """Interleaved timing of reference against candidate at the benchmark size.
+
+    The speedup is the (trimmed) mean of the paired log ratios reference/candidate,
+    exponentiated; `interval` is its confidence interval at `confidence`. Measurement
+    stops when the interval's half-width is within `target` (relative), or a repetition
+    or time budget is spent (`stop_reason`), or the candidate is hopelessly slower.
+    Old records (before intervals) load with `interval` None.
+    """
 
     reference_times: tuple[float, ...]
     candidate_times: tuple[float, ...]
@@ -228,10 +346,46 @@ class Measurement:
     candidate_spread: float
     threads: int
     size: int
+    estimate: float | None = None  # speedup from the paired log ratios
+    interval: tuple[float, float] | None = None  # confidence interval of the speedup
+    confidence: float = 0.95
+    target: float = 0.05  # wanted relative half-width of the interval
+    call: SpeedCall | None = None
+    reason: str = ""  # why the call is what it is (inconclusive: what was missing)
+    stop_reason: str = ""  # "target", "max_reps", "time_budget", "fixed_reps", "much_slower"
+    generation_s: float = 0.0  # mean input generation + process start per run (not timed)
+    wall_s: float = 0.0  # wall time of the whole timing step
+    lock_wait_s: float = 0.0  # time spent waiting for the machine-wide timing lock
+    load: MachineLoad | None = None
+    machine: MachineProfile | None = None
 
     @property
     def speedup(self) -> float:
+        if self.estimate is not None:
+            return self.estimate
         return self.reference_mean / self.candidate_mean if self.candidate_mean > 0 else 0.0
+
+    @property
+    def reps(self) -> int:
+        return len(self.candidate_times)
+
+    @property
+    def lower(self) -> float | None:
+        return self.interval[0] if self.interval else None
+
+    @property
+    def upper(self) -> float | None:
+        return self.interval[1] if self.interval else None
+
+    def interval_text(self) -> str:
+        """E.g. "1.72x [1.66, 1.79] (95%, 12 pairs)"."""
+        if self.interval is None:
+            return f"{self.speedup:.2f}x"
+        lo, hi = self.interval
+        return (
+            f"{self.speedup:.2f}x [{lo:.2f}, {hi:.2f}] ({self.confidence:.0%}, "
+            f"{self.reps} pair{'s' if self.reps != 1 else ''})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -244,7 +398,45 @@ class Measurement:
             "threads": self.threads,
             "size": self.size,
             "speedup": self.speedup,
+            "interval": list(self.interval) if self.interval else None,
+            "confidence": self.confidence,
+            "target": self.target,
+            "reps": self.reps,
+            "call": self.call.value if self.call else None,
+            "reason": self.reason,
+            "stop_reason": self.stop_reason,
+            "generation_s": self.generation_s,
+            "wall_s": self.wall_s,
+            "lock_wait_s": self.lock_wait_s,
+            "load": self.load.to_dict() if self.load else None,
+            "machine": self.machine.to_dict() if self.machine else None,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Measurement:
+        interval = d.get("interval")
+        return cls(
+            reference_times=tuple(d["reference_times"]),
+            candidate_times=tuple(d["candidate_times"]),
+            reference_mean=float(d["reference_mean"]),
+            candidate_mean=float(d["candidate_mean"]),
+            reference_spread=float(d["reference_spread"]),
+            candidate_spread=float(d["candidate_spread"]),
+            threads=int(d["threads"]),
+            size=int(d["size"]),
+            estimate=float(d["speedup"]) if interval else None,
+            interval=(float(interval[0]), float(interval[1])) if interval else None,
+            confidence=float(d.get("confidence", 0.95)),
+            target=float(d.get("target", 0.05)),
+            call=SpeedCall(d["call"]) if d.get("call") else None,
+            reason=str(d.get("reason", "")),
+            stop_reason=str(d.get("stop_reason", "")),
+            generation_s=float(d.get("generation_s", 0.0)),
+            wall_s=float(d.get("wall_s", 0.0)),
+            lock_wait_s=float(d.get("lock_wait_s", 0.0)),
+            load=MachineLoad.from_dict(d["load"]) if d.get("load") else None,
+            machine=MachineProfile.from_dict(d["machine"]) if d.get("machine") else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -277,7 +469,9 @@ class Verdict:
         if bad is not None:
             return bad.message
         if self.measurement is not None:
-            return f"passed all checks; speedup {self.measurement.speedup:.2f}x"
+            m = self.measurement
+            call = f" ({m.call.value.replace('_', ' ')})" if m.call else ""
+            return f"passed all checks; speedup {m.interval_text()}{call}"
         return "passed all checks"
 
     def to_dict(self) -> dict[str, Any]:

@@ -20,13 +20,14 @@ from parcodegen.sandbox.run import run as sandbox_run
 from parcodegen.tools.build import build_problem, harness_params, results_file, run_harness
 from parcodegen.tools.compile import compile_object, link_binary, link_flags
 from parcodegen.tools.outputs import OutputFormatError, SampledArray, compare_outputs, read_outputs
-from parcodegen.tools.timing import TIMING_SAMPLES, measure
+from parcodegen.tools.timing import TIMING_SAMPLES, TimingPlan, measure
 from parcodegen.types import Candidate, Status
 from parcodegen.verify.pipeline import VerifyOptions, verify
 
 BUILTIN = Path(__file__).resolve().parents[2] / "problems" / "builtin"
 N = 100_000
 K = 4096
+QUICK = TimingPlan(quiet_wait_s=0.0)  # no waiting for a quiet machine in these tests
 SEED_STEP = 7919  # measure's seed for repetition i is base + SEED_STEP * i
 REGION = (N // 2 + 123, N // 2 + 323)  # 200 elements: spans several strata of N / K
 
@@ -150,7 +151,7 @@ def test_a_candidate_right_on_the_warmup_input_is_caught_on_a_sampled_repetition
     base = next(b for b in range(1, 200)
                 if not first_input_is_odd(prefix, b) and first_input_is_odd(prefix, b + SEED_STEP))  # fmt: skip
     binary = candidate_binary(prefix, WRONG_FOR_ODD_FIRST)
-    step, m = measure(prefix, binary, threads=2, reps=2, warmup=1, seed=base, samples=K)
+    step, m = measure(prefix, binary, threads=2, reps=2, warmup=1, seed=base, samples=K, plan=QUICK)
     assert not step.ok and step.status is Status.WRONG_OUTPUT and m is None
     assert "rep 0 (warm-up)" in step.log and "(compared: all elements)" in step.log
     assert f"seed={base + SEED_STEP}," in step.message
@@ -158,7 +159,7 @@ def test_a_candidate_right_on_the_warmup_input_is_caught_on_a_sampled_repetition
     assert REGION[0] <= idx < REGION[1]  # the real index in the array, not the sample's
     assert f"of {K} sampled elements differ" in step.message
     # the full comparison on every run stays available: same repetition, first wrong element
-    step, _ = measure(prefix, binary, threads=2, reps=2, warmup=1, seed=base, samples=0)
+    step, _ = measure(prefix, binary, threads=2, reps=2, warmup=1, seed=base, samples=0, plan=QUICK)
     assert step.status is Status.WRONG_OUTPUT and f"seed={base + SEED_STEP}," in step.message
     assert (
         f"output 'out'[{REGION[0]}]" in step.message
@@ -168,20 +169,19 @@ def test_a_candidate_right_on_the_warmup_input_is_caught_on_a_sampled_repetition
 
 def test_the_warmup_compares_every_element_at_the_benchmark_size(prefix):
     binary = candidate_binary(prefix, ONE_ELEMENT_AT_LARGE_N)
-    step, _ = measure(prefix, binary, threads=2, reps=2, warmup=1, seed=21, samples=K)
+    step, _ = measure(prefix, binary, threads=2, reps=2, warmup=1, seed=21, samples=K, plan=QUICK)
     assert step.status is Status.WRONG_OUTPUT
     assert "seed=21," in step.message and f"output 'out'[{N // 2 + 7}]" in step.message
     assert "1 of 100000 elements differ" in step.message
 
 
 def test_a_correct_candidate_passes_with_sampled_repetitions(prefix):
-    step, m = measure(
-        prefix, candidate_binary(prefix, CORRECT), threads=2, reps=3, warmup=1, seed=5, samples=K
-    )
+    step, m = measure(prefix, candidate_binary(prefix, CORRECT), threads=2, reps=3, warmup=1,
+                      seed=5, samples=K, plan=QUICK)  # fmt: skip
     assert step.ok, step.message
     assert (
         len(m.reference_times) == 3
-        and step.log.count(f"(compared: {K} sampled elements per output)") == 3
+        and step.log.count(f"(compared: {K} sampled elements per output;") == 3
     )
 
 
@@ -239,11 +239,13 @@ def test_harness_parameters_and_a_cut_sample(prefix, tmp_path):
 def test_verify_options_choose_the_comparison(tmp_path, samples):
     check = "all elements" if samples == 0 else f"{TIMING_SAMPLES} sampled elements per output"
     big = copy_problem("scan/prefix_sum", tmp_path, bench=2 * TIMING_SAMPLES)
-    opts = VerifyOptions(difftest=False, race=False, timing_reps=2, threads=2)
+    opts = VerifyOptions(
+        difftest=False, race=False, timing_reps=2, threads=2, timing_quiet_wait_s=0
+    )
     if samples is not None:
         opts = replace(opts, timing_samples=samples)
     v = verify(load_problem(big), Candidate(CORRECT), opts)
     assert v.status is Status.PASS, v.message
     log = v.steps[-1].log
     assert "rep 0 (warm-up)" in log and "(compared: all elements)" in log.splitlines()[0]
-    assert [line.endswith(f"(compared: {check})") for line in log.splitlines()[1:]] == [True, True]
+    assert [f"(compared: {check};" in line for line in log.splitlines()[1:]] == [True, True]

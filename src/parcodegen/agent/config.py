@@ -61,7 +61,7 @@ class LoopConfig:
     kb: str = ""  # knowledge-base path for rag strategies ("" = default)
     timing: bool = True
     race: bool = True
-    timing_reps: int = 5
+    timing_reps: int | None = None  # fixed timed pairs; None: until the interval is narrow
     threads: int | None = None
     workers: int = 2  # parallel correctness checks
     budget: Budget = field(default_factory=Budget)

@@ -1,9 +1,12 @@
 """The result rule: never unverified, never slower.
 
-A candidate is accepted when it passed every check, was timed, its speedup is at least
-`min_speedup`, and it stays faster than the original even after allowing for the measured
-spread (reference at the low end of its spread, candidate at the high end). The result is
-the fastest accepted candidate; with none, the original, with an explanation.
+A candidate is accepted when it passed every check, was timed, and the lower bound of its
+speedup's confidence interval clears `min_speedup` (the point value is never enough).
+Measurements stored before intervals existed fall back to the spread rule: the speedup
+at least `min_speedup` and still faster with the reference at the low end of its spread
+and the candidate at the high end. The result is the fastest accepted candidate; with
+none, the original, with an explanation ("inconclusive" and why, when the interval did
+not decide).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ def accepted(verdict: Verdict, min_speedup: float) -> bool:
     m = verdict.measurement
     if not verdict.passed or m is None:
         return False
+    if m.lower is not None:
+        return m.lower >= min_speedup and m.lower > 1.0
     return m.speedup >= min_speedup and conservative_speedup(m) > 1.0
 
 
@@ -71,6 +76,16 @@ def explain_none(tried: list[tuple[Attempt, Verdict]], min_speedup: float) -> st
     best = max(timed, key=lambda v: v.speedup or 0.0)
     m = best.measurement
     assert m is not None
+    if m.interval is not None:
+        lo = m.lower or 0.0
+        verdict = "inconclusive" if lo <= min_speedup < (m.upper or 0.0) else "not faster"
+        why = f": {m.reason}" if m.reason else ""
+        load = f"; {m.load.summary()}" if m.load is not None else ""
+        return (
+            f"{len(passed)} candidate(s) passed but none was clearly faster than the original: "
+            f"{verdict} (best {m.interval_text()}; the interval's lower bound must clear "
+            f"{min_speedup:.2f}x{why}{load}); the original is kept"
+        )
     return (
         f"{len(passed)} candidate(s) passed but none was clearly faster than the original "
         f"(best {m.speedup:.2f}x, spread {m.candidate_spread:.0%}/{m.reference_spread:.0%}; "

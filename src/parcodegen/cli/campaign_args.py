@@ -37,7 +37,8 @@ def add_campaign_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-cost", type=float, help="cost budget (USD)")
     p.add_argument("--max-wall", type=float, help="wall-time budget (s) for this execution")
     p.add_argument("--threads", type=int, help="timing threads (default: all cores)")
-    p.add_argument("--timing-reps", type=int, default=5)
+    p.add_argument("--timing-reps", type=int, default=None,
+                   help="a fixed number of timed pairs (default: until the interval is +-5%%)")  # fmt: skip
     p.add_argument("--no-timing", action="store_true", help="no timing: speedup@K not reported")
     p.add_argument("--no-race", action="store_true")
     p.add_argument("--workers", type=int, default=2, help="local check processes")

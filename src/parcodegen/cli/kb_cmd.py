@@ -167,7 +167,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("names", nargs="*", help="seed names (default: all)")
     p.add_argument("--seeds-dir", default=None, help="another directory of seed problems")
-    p.add_argument("--reps", type=int, default=5, help="timing repetitions")
+    p.add_argument("--reps", type=int, default=None,
+                   help="a fixed number of timed pairs (default: until the interval is +-5%%)")  # fmt: skip
     p.add_argument("--threads", type=int, default=None, help="timing threads")
     p.add_argument("--no-race", action="store_true", help="skip the race detector")
     p.add_argument("--force", action="store_true", help="re-measure seeds already stored")

@@ -64,6 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--no-timing", action="store_true", help="skip timing (nothing can be claimed faster)"
     )
     p.add_argument("--no-race", action="store_true", help="skip the race detector")
+    p.add_argument("--timing-reps", type=int, default=None,
+                   help="a fixed number of timed pairs (default: until the interval is +-5%%)")  # fmt: skip
     p.add_argument("--bench-size", type=int, help="timing size n for a derived problem")
     p.add_argument("-o", "--output", help="where to write the optimized file")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -85,6 +87,7 @@ def request_of(args: argparse.Namespace) -> OptimizeRequest:
         min_speedup=args.min_speedup, temperature=args.temperature, budget=budget(args),
         kb=args.kb or "", threads=args.threads, timing=not args.no_timing, race=not args.no_race,
         bench_size=args.bench_size, output=args.output, run_dir=args.run_dir,
+        timing_reps=args.timing_reps,
     )  # fmt: skip
 
 

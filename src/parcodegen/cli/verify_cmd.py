@@ -22,7 +22,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threads", type=int, default=None, help="threads for timing (default: cores)")
     p.add_argument("--no-timing", action="store_true", help="skip the timing step")
     p.add_argument("--no-race", action="store_true", help="skip race detection")
-    p.add_argument("--reps", type=int, default=5, help="timed repetitions (default 5)")
+    p.add_argument(
+        "--reps",
+        type=int,
+        default=None,
+        help="a fixed number of timed pairs (default: pairs until the speedup's "
+        "95%% interval is within --timing-target, 5 to 30)",
+    )
+    p.add_argument("--timing-target", type=float, default=0.05,
+                   help="relative half-width of the speedup's interval to reach (default 0.05)")  # fmt: skip
     p.add_argument(
         "--reply", action="store_true", help="the file is an LLM reply: extract the code first"
     )
@@ -48,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: candidate file '{path}' not found", file=sys.stderr)
         return 2
     options = VerifyOptions(threads=args.threads, timing=not args.no_timing, race=not args.no_race,
-                            timing_reps=max(1, args.reps), extract=args.reply)  # fmt: skip
+                            timing_reps=args.reps and max(1, args.reps), extract=args.reply,
+                            timing_target=args.timing_target)  # fmt: skip
     verdict = verify(problem, Candidate(path.read_text(errors="replace"), origin="file"), options)
     if args.json:
         out = verdict.to_dict()

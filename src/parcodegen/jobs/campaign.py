@@ -216,7 +216,7 @@ class CampaignRequest:
     temperature: float = 0.8
     budget: Budget = field(default_factory=Budget)  # its max_iters is replaced by the mode's
     threads: int | None = None
-    timing_reps: int = 5
+    timing_reps: int | None = None  # fixed timed pairs; None: until the interval is narrow
     timing: bool = True
     race: bool = True
     workers: int = 2

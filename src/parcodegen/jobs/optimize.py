@@ -37,6 +37,7 @@ class OptimizeRequest:
     budget: Budget = field(default_factory=Budget)
     kb: str = ""
     threads: int | None = None
+    timing_reps: int | None = None  # fixed timed pairs; None: until the interval is narrow
     timing: bool = True
     race: bool = True
     bench_size: int | None = None
@@ -78,7 +79,7 @@ def loop_config(request: OptimizeRequest, backend: str, keep_improving: bool) ->
     return LoopConfig(
         strategy=r.strategy, samples=r.samples, feedback=r.feedback, self_check=r.self_check,
         min_speedup=r.min_speedup, backend=backend, model=r.settings.model,
-        temperature=r.temperature, kb=r.kb, timing=r.timing, race=r.race, threads=r.threads,
+        temperature=r.temperature, kb=r.kb, timing=r.timing, race=r.race, threads=r.threads, timing_reps=r.timing_reps,
         budget=r.budget, continue_after_pass=keep_improving,
     )  # fmt: skip
 

@@ -27,16 +27,7 @@ def step_from_dict(d: dict[str, Any]) -> StepResult:
 
 
 def measurement_from_dict(d: dict[str, Any]) -> Measurement:
-    return Measurement(
-        reference_times=tuple(d["reference_times"]),
-        candidate_times=tuple(d["candidate_times"]),
-        reference_mean=float(d["reference_mean"]),
-        candidate_mean=float(d["candidate_mean"]),
-        reference_spread=float(d["reference_spread"]),
-        candidate_spread=float(d["candidate_spread"]),
-        threads=int(d["threads"]),
-        size=int(d["size"]),
-    )
+    return Measurement.from_dict(d)
 
 
 def verdict_from_dict(d: dict[str, Any]) -> Verdict:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +11,7 @@ from functools import cache
 from typing import Any
 
 import parcodegen
+from parcodegen import machine as hw
 from parcodegen.types import RunManifest
 
 
@@ -41,23 +40,16 @@ def versions() -> dict[str, str]:
 
 
 def machine() -> dict[str, Any]:
-    cpu = ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            text = fh.read()
-        m = re.search(r"model name\s*:\s*(.+)", text)
-        cpu = m.group(1).strip() if m else ""
-    except OSError:
-        pass
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - non-Linux
-        cores = os.cpu_count() or 1
+    """The machine profile (CPU, cores/threads, caches, memory, compiler, OpenMP runtime,
+    governor) and the load when the run was opened; `cpu` and `cores` kept for old readers."""
+    prof = hw.profile()
     return {
         "platform": platform.platform(),
         "machine": platform.machine(),
-        "cpu": cpu,
-        "cores": cores,
+        "cpu": prof.cpu_model,
+        "cores": prof.usable_cpus,
+        "profile": prof.to_dict(),
+        "loadavg": hw.loadavg(),
     }
 
 

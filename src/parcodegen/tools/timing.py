@@ -1,57 +1,150 @@
-"""Sound timing: reference and candidate interleaved at the benchmark size.
+"""Sound timing: reference and candidate interleaved in pairs until the answer is known.
 
-Warm-up runs first, then repetitions alternating the order (ref, cand / cand, ref).
-Every repetition uses fresh inputs (a new seed; the problem's first input pattern) and the
-candidate's outputs are compared with the reference's, so a candidate cannot cache or skip
-work. Only the function call is timed (inside the harness). One timing at a time per
-machine: a process-wide lock and a file lock shared by every parcodegen process.
+Each pair runs the reference and the candidate on the same fresh input (a new seed per
+pair; the problem's first input pattern), alternating which goes first. The first pair
+is a warm-up. Pairs are added until the confidence interval of the speedup (the paired
+log ratios, see timing_stats) is within `TimingPlan.target` (default +-5%), or a
+repetition or time budget is spent; `TimingPlan.reps` fixes the number of pairs instead.
+The measurement carries its interval, its pairs, the load it saw and the machine.
 
-The first run (the warm-up) compares every output element at the benchmark size: it
-catches what only shows at large n (a 32-bit index overflowing, a chunking bug). The
-other runs compare a sample (`samples` elements of each longer output array, scalars and
-shorter arrays in full): the first and last element and one random position in each of
-samples - 2 equal strata, drawn from the run's seed, so the positions change every
-repetition and the reference and candidate of a repetition are compared at the same
-ones. Writing, reading and comparing whole outputs of ~1 GB dominated the wall time of a
-timing; a sample costs ~1 MB. A candidate that skips or caches work is wrong at almost
-every element of a fresh input, so it fails a sampled check with near certainty (missing
-a fraction f of wrong elements has probability (1 - f)^samples per run; a wrong block of
-two strata or more is always hit); `samples=0` compares everything on every run.
+- **Busy machine.** Before every pair the run queue (/proc/stat) is read; when other
+  work holds every CPU the pair waits (bounded by `quiet_wait_s` overall). The
+  reference's CPU time against its wall time and the run-to-run variation are read from
+  the runs. A busy machine raises the minimum number of pairs, and is named in the
+  result; an interval that stays wide makes the call "inconclusive", never a flip.
+- **Hopeless candidates stop early.** When the candidate's first timed run is more than
+  `slow_stop` times the reference's (or does not finish within that), timing stops with
+  status pass and a "much slower" call (confirmed by a second pair when the machine is
+  busy), instead of timing out.
+- **Inputs do not dominate.** The launcher's clock separates making the inputs (from the
+  harness's "ready" to its first call) from the call; the measurement reports the mean
+  generation time per run apart, never as part of the speedup.
+- **Outputs are checked.** The candidate's outputs are compared with the reference's on
+  every run, so a candidate cannot cache or skip work. The first run (the warm-up)
+  compares every output element at the benchmark size: it catches what only shows at
+  large n (a 32-bit index overflowing, a chunking bug). The other runs compare a sample
+  (`samples` elements of each longer output array, scalars and shorter arrays in full):
+  the first and last element and one random position in each of samples - 2 equal
+  strata, drawn from the run's seed, so the positions change every repetition and the
+  reference and candidate of a repetition are compared at the same ones. A candidate
+  that skips or caches work is wrong at almost every element of a fresh input, so it
+  fails a sampled check with near certainty; `samples=0` compares everything always.
+- **One timing at a time per machine** (timing_lock); waiting says who holds the lock.
 """
 
 from __future__ import annotations
 
-import fcntl
 import math
 import os
-import threading
 import time
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from parcodegen.paths import cache_dir
-from parcodegen.tools.build import ProblemBuild, cores, run_harness
+from parcodegen import machine
+from parcodegen.tools.build import HarnessRun, ProblemBuild, cores, run_harness
 from parcodegen.tools.outputs import compare_outputs
-from parcodegen.types import Measurement, Status, StepResult
+from parcodegen.tools.timing_lock import exclusive_timing
+from parcodegen.tools.timing_stats import call_of, ratio_interval, relative_mad
+from parcodegen.types import MachineLoad, Measurement, SpeedCall, Status, StepResult
 
-_process_lock = threading.Lock()
+__all__ = ["TIMING_SAMPLES", "TimingPlan", "exclusive_timing", "measure", "spread", "trimmed_mean"]
+
 TIMING_WALL_FACTOR = 10.0
 MIN_TIMING_WALL_S = 10.0
+MIN_EARLY_WALL_S = 5.0  # the first candidate run's limit under early stopping, at least
+MIN_EARLY_STOP_S = 0.25  # a slower first run stops timing only when it takes this long
 REFERENCE_TIMING_WALL_S = 600.0
 TIMING_SAMPLES = 65536  # elements compared per output array after the first run; 0: all
+BUSY_CPU_SHARE = 0.9  # a serial reference getting less than this of a CPU was crowded out
+BUSY_VARIATION = 0.05  # run-to-run variation (MAD / median) above this: noisy
+BUSY_COMPETING = 0.5  # other runnable tasks on average
+STALL_DISTURBED = 0.10  # a run during which some task waited for a CPU this share of its time
 
 
-@contextmanager
-def exclusive_timing():
-    """Hold the machine-wide timing lock (threads in this process and other processes)."""
-    with _process_lock:
-        path = cache_dir() / "timing.lock"
-        with open(path, "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+@dataclass(frozen=True)
+class TimingPlan:
+    """How long to measure. Defaults: until +-5% at 95%, 5 to 30 pairs, 120 s."""
+
+    reps: int | None = None  # a fixed number of timed pairs; None: until the target
+    warmup: int = 1
+    target: float = 0.05  # relative half-width of the interval to reach
+    confidence: float = 0.95
+    min_reps: int = 5
+    busy_min_reps: int = 10  # at least this many pairs when the machine is busy
+    max_reps: int = 30
+    time_budget_s: float = 120.0  # of timed pairs, warm-up excluded
+    slow_stop: float = 5.0  # stop when the first run is this many times slower; 0: never
+    quiet_wait_s: float = 30.0  # total time to wait for other work to leave the CPUs
+    samples: int = TIMING_SAMPLES
+
+
+@dataclass
+class _Pairs:
+    """What the pairs so far measured (mutable while measuring)."""
+
+    ref: list[float] = field(default_factory=list)
+    cand: list[float] = field(default_factory=list)
+    ref_cpu: list[float] = field(default_factory=list)
+    cand_cpu: list[float] = field(default_factory=list)
+    ref_wall: list[float] = field(default_factory=list)  # whole runs, the launcher's rusage
+    cand_wall: list[float] = field(default_factory=list)
+    gen: list[float] = field(default_factory=list)
+    clean: list[bool] = field(default_factory=list)  # no task waited for a CPU during the pair
+    stall: list[float] = field(default_factory=list)  # per run: share of wall time stalled
+    competing: list[float] = field(default_factory=list)
+    waited_s: float = 0.0
+    log: list[str] = field(default_factory=list)
+
+    def add(self, ref: HarnessRun, cand: HarnessRun, clean: bool) -> tuple[float, float]:
+        assert ref.outputs is not None and cand.outputs is not None
+        rt, ct = ref.call_s, cand.call_s  # the launcher's clock, not the program's
+        self.clean.append(clean)
+        self.ref.append(rt)
+        self.cand.append(ct)
+        self.ref_cpu.append(ref.result.cpu_s)
+        self.cand_cpu.append(cand.result.cpu_s)
+        self.ref_wall.append(ref.result.wall_s)
+        self.cand_wall.append(cand.result.wall_s)
+        return rt, ct
+
+    def used(self, need: int) -> tuple[list[float], list[float], int]:
+        """(reference, candidate, pairs left out): the undisturbed pairs when there are
+        `need` of them, else every pair."""
+        keep = [i for i, ok in enumerate(self.clean) if ok]
+        if len(keep) >= max(2, need):
+            return (
+                [self.ref[i] for i in keep],
+                [self.cand[i] for i in keep],
+                len(self.ref) - len(keep),
+            )
+        return list(self.ref), list(self.cand), 0
+
+    def cpu_share(self, who: str) -> float | None:
+        """Median CPU time / wall time of whole runs (inputs, call, outputs) of one side."""
+        walls, cpu = (
+            (self.ref_wall, self.ref_cpu) if who == "ref" else (self.cand_wall, self.cand_cpu)
+        )
+        shares = sorted(c / t for c, t in zip(cpu, walls, strict=True) if t > 0 and c > 0)
+        return shares[len(shares) // 2] if shares else None
+
+    def busy_reasons(self, ncpu: int) -> list[str]:
+        out = []
+        mean = sum(self.competing) / len(self.competing) if self.competing else 0.0
+        if mean >= BUSY_COMPETING:
+            out.append(f"{mean:.1f} other runnable tasks on {ncpu} CPUs")
+        share = self.cpu_share("ref")
+        if share is not None and share < BUSY_CPU_SHARE:
+            out.append(f"the serial reference got {share:.0%} of a CPU")
+        variation = relative_mad(self.ref)
+        if len(self.ref) >= 3 and variation > BUSY_VARIATION:
+            out.append(f"run-to-run variation {variation:.0%}")
+        disturbed = self.clean.count(False)
+        if disturbed:
+            out.append(
+                f"{disturbed} of {len(self.clean)} pairs disturbed (a task waited for a CPU)"
+            )
+        return out
 
 
 def trimmed_mean(samples: list[float], trim: float = 0.2) -> tuple[float, list[float]]:
@@ -68,87 +161,337 @@ def spread(kept: list[float], mean: float) -> float:
     return (max(kept) - min(kept)) / mean if kept and mean > 0 else 0.0
 
 
+def generation_s(run: HarnessRun) -> float:
+    """Seconds from the harness being ready to its first call: making the inputs (the
+    launcher's clock: events 'R' then 'S'); NaN when the events do not say."""
+    events = run.result.events
+    if len(events) >= 2 and events[0][0] == "R" and events[1][0] == "S":
+        return events[1][1] - events[0][1]
+    return float("nan")
+
+
+def _competing(samples: int = 3) -> float:
+    """Other runnable tasks now: the run queue less this process, least of a few reads."""
+    seen = []
+    for _ in range(samples):
+        seen.append(max(0, machine.run_queue() - 1))
+        time.sleep(0.01)
+    return float(min(seen))
+
+
+def _settle(pairs: _Pairs, plan: TimingPlan, ncpu: int) -> float:
+    """Wait (within the plan's overall allowance, 3 s at a time) while other work runs."""
+    waited_here = 0.0
+    now = _competing()
+    while now >= 1 and pairs.waited_s < plan.quiet_wait_s and waited_here < 3.0:
+        time.sleep(0.5)
+        pairs.waited_s += 0.5
+        waited_here += 0.5
+        now = _competing()
+    pairs.competing.append(now)
+    return now
+
+
 def measure(
     build: ProblemBuild,
     candidate_bin: Path,
     *,
     threads: int | None = None,
-    reps: int = 5,
-    warmup: int = 1,
+    reps: int | None = None,
+    warmup: int | None = None,
     seed: int | None = None,
-    samples: int = TIMING_SAMPLES,
+    samples: int | None = None,
+    plan: TimingPlan = TimingPlan(),
+    notify: Callable[[str], None] | None = None,
 ) -> tuple[StepResult, Measurement | None]:
-    problem = build.problem
-    threads = threads or cores()
-    n = problem.bench_size
-    pattern = problem.patterns[0]  # the problem's primary input pattern
-    base = seed if seed is not None else (int(time.time() * 1000) ^ os.getpid()) % 1_000_000_007
-    start = time.monotonic()
-    ref_times: list[float] = []
-    cand_times: list[float] = []
-    log: list[str] = []
-    last_ref_wall = REFERENCE_TIMING_WALL_S  # i = 0 runs the reference first
-    with exclusive_timing():
-        for i in range(warmup + reps):
-            s = base + 7919 * i
-            order = ("ref", "cand") if i % 2 == 0 else ("cand", "ref")
-            k = 0 if i == 0 or samples < 2 else samples  # the first run is compared in full
-            runs, ref, cand = {}, None, None  # free the last repetition's outputs first
-            for who in order:
-                if who == "ref":
-                    runs[who] = run_harness(build.reference_bin, seed=s, n=n, pattern=pattern, threads=threads,
-                                            wall_s=REFERENCE_TIMING_WALL_S, samples=k)  # fmt: skip
-                    last_ref_wall = runs[who].result.wall_s
+    """Time `candidate_bin` against the problem's reference (see the module docstring).
+
+    `reps`, `warmup` and `samples` override the plan's; `notify` receives progress lines
+    (waiting for the lock, the machine) besides stderr."""
+    if reps is not None:
+        plan = _replace(plan, reps=max(1, reps))
+    if warmup is not None:
+        plan = _replace(plan, warmup=max(0, warmup))
+    if samples is not None:
+        plan = _replace(plan, samples=samples)
+    session = _Session(build, candidate_bin, threads or cores(), plan, seed)
+    return session.run(notify)
+
+
+def _replace(plan: TimingPlan, **kw: object) -> TimingPlan:
+    return replace(plan, **kw)  # type: ignore[arg-type]
+
+
+class _Session:
+    def __init__(self, build: ProblemBuild, candidate_bin: Path, threads: int, plan: TimingPlan,
+                 seed: int | None) -> None:  # fmt: skip
+        self.build, self.candidate_bin, self.threads, self.plan = (
+            build,
+            candidate_bin,
+            threads,
+            plan,
+        )
+        self.problem = build.problem
+        self.n = self.problem.bench_size
+        self.pattern = self.problem.patterns[0]  # the problem's primary input pattern
+        self.base = (
+            seed if seed is not None else (int(time.time() * 1000) ^ os.getpid()) % 1_000_000_007
+        )
+        self.ncpu = machine.usable_cpus()
+        self.pairs = _Pairs()
+        self.start = time.monotonic()
+        self.last_ref_wall = REFERENCE_TIMING_WALL_S
+        self.last_stall: list[float] = []
+        self.lock_wait_s = 0.0
+        self.load_before = 0.0
+
+    # ---------------------------------------------------------------- one pair
+    def _pair(self, i: int, early: bool, full: bool) -> tuple[HarnessRun, HarnessRun, float]:
+        """Run pair i; returns (reference run, candidate run, the candidate's wall limit).
+
+        `early`: the reference first and the candidate limited to `slow_stop` times its
+        wall; `full`: every output element compared (else a sample)."""
+        s = self.base + 7919 * i
+        order = ("ref", "cand") if i % 2 == 0 or early else ("cand", "ref")
+        k = 0 if full or self.plan.samples < 2 else self.plan.samples
+        runs: dict[str, HarnessRun] = {}
+        limit = 0.0
+        stalls = []
+        for who in order:
+            before = machine.cpu_stall_us()
+            if who == "ref":
+                runs[who] = run_harness(self.build.reference_bin, seed=s, n=self.n, pattern=self.pattern,
+                                        threads=self.threads, wall_s=REFERENCE_TIMING_WALL_S, samples=k)  # fmt: skip
+                self.last_ref_wall = runs[who].result.wall_s
+            else:
+                if early:
+                    limit = max(MIN_EARLY_WALL_S, self.plan.slow_stop * self.last_ref_wall + 1.0)
                 else:
-                    wall = max(MIN_TIMING_WALL_S, TIMING_WALL_FACTOR * last_ref_wall + 2.0)
-                    runs[who] = run_harness(candidate_bin, seed=s, n=n, pattern=pattern, threads=threads,
-                                            wall_s=wall, samples=k)  # fmt: skip
-            ref, cand = runs["ref"], runs["cand"]
-            where = f"benchmark input n={n}, seed={s}, pattern={pattern}, threads={threads}"
-            if not ref.ok:
-                return _infra(
-                    f"the reference failed at the benchmark size: {ref.error}", log, start
-                ), None
-            if cand.result.timed_out:
-                return _fail(
-                    Status.TIMEOUT,
-                    f"timeout on {where} (reference: {ref.result.wall_s:.2f}s)",
-                    log,
-                    start,
-                ), None
-            if not cand.ok:
-                return _fail(Status.CRASH, f"crash on {where}: {cand.error}", log, start), None
-            mismatch = compare_outputs(problem, ref.outputs, cand.outputs, n)
-            if mismatch is not None:
-                return _fail(
-                    Status.WRONG_OUTPUT, f"wrong output on {where}: {mismatch.message}", log, start
-                ), None
-            rt, ct = ref.call_s, cand.call_s  # the launcher's clock, not the program's
-            check = "all elements" if k == 0 else f"{k} sampled elements per output"
-            log.append(f"rep {i}{' (warm-up)' if i < warmup else ''}: reference {rt:.6f}s candidate {ct:.6f}s "
-                       f"(compared: {check})")  # fmt: skip
-            if i >= warmup:
-                ref_times.append(rt)
-                cand_times.append(ct)
-    rmean, rkept = trimmed_mean(ref_times)
-    cmean, ckept = trimmed_mean(cand_times)
-    if not (math.isfinite(rmean) and math.isfinite(cmean)) or cmean <= 0:
-        return _infra("timing produced no usable samples", log, start), None
-    m = Measurement(tuple(ref_times), tuple(cand_times), rmean, cmean, spread(rkept, rmean),
-                    spread(ckept, cmean), threads, n)  # fmt: skip
-    msg = (f"speedup {m.speedup:.2f}x: reference {rmean * 1e3:.2f} ms (spread {m.reference_spread:.0%}), "
-           f"candidate {cmean * 1e3:.2f} ms (spread {m.candidate_spread:.0%}), {threads} threads, n={n}")  # fmt: skip
-    return StepResult("timing", True, None, msg, "\n".join(log), time.monotonic() - start,
-                      data=m.to_dict()), m  # fmt: skip
+                    limit = max(MIN_TIMING_WALL_S, TIMING_WALL_FACTOR * self.last_ref_wall + 2.0)
+                runs[who] = run_harness(self.candidate_bin, seed=s, n=self.n, pattern=self.pattern,
+                                        threads=self.threads, wall_s=limit, samples=k)  # fmt: skip
+            after = machine.cpu_stall_us()
+            if before is not None and after is not None and runs[who].result.wall_s > 0:
+                stalls.append((after - before) / 1e6 / runs[who].result.wall_s)
+        self.last_stall = stalls
+        return runs["ref"], runs["cand"], limit
 
+    def _where(self, i: int) -> str:
+        return (f"benchmark input n={self.n}, seed={self.base + 7919 * i}, pattern={self.pattern}, "
+                f"threads={self.threads}")  # fmt: skip
 
-def _fail(status: Status, msg: str, log: list[str], start: float) -> StepResult:
-    log.append(msg)
-    return StepResult("timing", False, status, msg, "\n".join(log), time.monotonic() - start)
+    # ---------------------------------------------------------------- the loop
+    def run(self, notify: Callable[[str], None] | None) -> tuple[StepResult, Measurement | None]:
+        plan, pairs = self.plan, self.pairs
+        what = f"timing {self.problem.id} ({os.path.basename(str(self.candidate_bin))})"
+        with exclusive_timing(what) as lock:
+            self.lock_wait_s = lock.waited_s
+            if lock.holder:
+                pairs.log.append(f"waited {lock.waited_s:.1f}s for the timing lock ({lock.holder})")
+            self.load_before = machine.loadavg()
+            timed_start: float | None = None
+            i, confirmations, full = 0, 0, True  # the first compared pair: every element
+            while True:
+                early = plan.slow_stop > 0 and i <= confirmations  # the first run (or its check)
+                competing = _settle(pairs, plan, self.ncpu)
+                ref, cand, limit = self._pair(i, early, full)
+                if not ref.ok:
+                    return self._infra(f"the reference failed at the benchmark size: {ref.error}")
+                slow = self._too_slow(ref, cand, limit) if early else None
+                if slow is not None:
+                    confirmations += 1
+                    busy = competing >= 1 or (pairs.cpu_share("ref") or 1.0) < BUSY_CPU_SHARE
+                    if confirmations >= 2 or not busy:
+                        return self._much_slower(ref, cand, slow, confirmations)
+                    pairs.log.append(f"rep {i}: candidate {slow:.1f}x slower on a busy machine; "
+                                     "confirming with another pair")  # fmt: skip
+                    i += 1
+                    continue
+                failure = self._check(i, ref, cand)
+                if failure is not None:
+                    return failure
+                assert ref.outputs is not None and cand.outputs is not None
+                pairs.gen.append(generation_s(ref))
+                pairs.gen.append(generation_s(cand))
+                check = (
+                    "all elements"
+                    if full or plan.samples < 2
+                    else f"{plan.samples} sampled elements per output"
+                )
+                full = False
+                if i < plan.warmup + confirmations:
+                    rt, ct = ref.call_s, cand.call_s
+                    pairs.log.append(f"rep {i} (warm-up): reference {rt:.6f}s candidate {ct:.6f}s "
+                                     f"(compared: {check})")  # fmt: skip
+                    i += 1
+                    continue
+                if timed_start is None:
+                    timed_start = time.monotonic()
+                clean = all(x < STALL_DISTURBED for x in self.last_stall)
+                pairs.stall.extend(self.last_stall)
+                rt, ct = pairs.add(ref, cand, clean)
+                stall = "/".join(f"{x:.0%}" for x in self.last_stall) or "unknown"
+                pairs.log.append(f"rep {i}: reference {rt:.6f}s candidate {ct:.6f}s "
+                                 f"(compared: {check}; {competing:.0f} other runnable, CPU stall "
+                                 f"{stall}{'' if clean else ': disturbed'})")  # fmt: skip
+                stop = self._stop_reason(time.monotonic() - timed_start)
+                if stop:
+                    return self._result(stop)
+                i += 1
 
+    def _too_slow(self, ref: HarnessRun, cand: HarnessRun, limit: float) -> float | None:
+        """How many times slower the candidate's run was, when beyond `slow_stop`."""
+        if cand.result.timed_out:
+            rt = ref.call_s if ref.ok else ref.result.wall_s
+            gen = max(0.0, ref.result.wall_s - rt)
+            return max(self.plan.slow_stop, (limit - gen) / rt if rt > 0 else math.inf)
+        if not cand.ok:
+            return None
+        assert ref.outputs is not None and cand.outputs is not None
+        rt, ct = ref.call_s, cand.call_s
+        if rt > 0 and ct > self.plan.slow_stop * rt and ct >= MIN_EARLY_STOP_S:
+            return ct / rt
+        return None
 
-def _infra(msg: str, log: list[str], start: float) -> StepResult:
-    log.append(msg)
-    return StepResult(
-        "timing", False, Status.INFRA_ERROR, msg, "\n".join(log), time.monotonic() - start
-    )
+    def _check(self, i: int, ref: HarnessRun, cand: HarnessRun) -> tuple[StepResult, None] | None:
+        where = self._where(i)
+        if cand.result.timed_out:
+            return self._fail(
+                Status.TIMEOUT, f"timeout on {where} (reference: {ref.result.wall_s:.2f}s)"
+            )
+        if not cand.ok:
+            return self._fail(Status.CRASH, f"crash on {where}: {cand.error}")
+        assert ref.outputs is not None and cand.outputs is not None
+        mismatch = compare_outputs(self.problem, ref.outputs, cand.outputs, self.n)
+        if mismatch is not None:
+            return self._fail(Status.WRONG_OUTPUT, f"wrong output on {where}: {mismatch.message}")
+        return None
+
+    def _need(self) -> int:
+        """Undisturbed pairs that suffice for an interval (when fewer: every pair is used)."""
+        return max(2, self.plan.min_reps)
+
+    def _stop_reason(self, timed_s: float) -> str:
+        plan, n = self.plan, len(self.pairs.ref)
+        if plan.reps is not None:
+            return "fixed_reps" if n >= plan.reps else ""
+        ref, cand, discarded = self.pairs.used(self._need())
+        # disturbed pairs in the mix (too few undisturbed ones): more pairs before stopping
+        need = self._need() if all(self.pairs.clean) or discarded else plan.busy_min_reps
+        if len(ref) >= max(2, need):
+            iv = ratio_interval(ref, cand, plan.confidence)
+            if iv is not None and iv.half_width <= plan.target:
+                return "target"
+        if n >= plan.max_reps:
+            return "max_reps"
+        if timed_s >= plan.time_budget_s and n >= 2:
+            return "time_budget"
+        return ""
+
+    # ---------------------------------------------------------------- results
+    def _load(self) -> MachineLoad:
+        p = self.pairs
+        reasons = p.busy_reasons(self.ncpu)
+        stall = [x for x in p.stall if x == x]
+        return MachineLoad(
+            loadavg_before=self.load_before,
+            loadavg_after=machine.loadavg(),
+            competing_mean=sum(p.competing) / len(p.competing) if p.competing else 0.0,
+            competing_max=int(max(p.competing, default=0)),
+            reference_cpu_share=p.cpu_share("ref"),
+            candidate_cpu_share=p.cpu_share("cand"),
+            variation=relative_mad(p.ref),
+            waited_s=p.waited_s,
+            stall_share=sum(stall) / len(stall) if stall else None,
+            busy=bool(reasons),
+            reasons=tuple(reasons),
+        )
+
+    def _result(self, stop: str) -> tuple[StepResult, Measurement | None]:
+        p, plan = self.pairs, self.plan
+        rmean, rkept = trimmed_mean(p.used(self._need())[0])
+        cmean, ckept = trimmed_mean(p.used(self._need())[1])
+        if not (math.isfinite(rmean) and math.isfinite(cmean)) or cmean <= 0:
+            return self._infra("timing produced no usable samples")
+        used_ref, used_cand, discarded = p.used(self._need())
+        load = replace(self._load(), discarded_pairs=discarded)
+        disturbed = [ok for ok in p.clean if not ok]
+        iv = ratio_interval(used_ref, used_cand, plan.confidence)
+        if iv is None:
+            estimate, interval, half = rmean / cmean, None, math.inf
+            call, reason = SpeedCall.INCONCLUSIVE, "one pair gives no interval"
+        else:
+            estimate, interval, half = iv.estimate, (iv.low, iv.high), iv.half_width
+            call = call_of(iv.low, iv.high, plan.target)
+            reason = self._reason(call, stop, half, load, len(used_ref))
+            share = load.candidate_cpu_share or 0.0
+            if call is SpeedCall.SLOWER and disturbed and not discarded and share > 1.2:
+                # a parallel candidate loses more to competing work than a serial reference
+                call = SpeedCall.INCONCLUSIVE
+                reason = ("slower only under competing load, which costs a parallel candidate "
+                          f"more than the serial reference: {reason}")  # fmt: skip
+        gen = [g for g in p.gen if g == g]
+        m = Measurement(tuple(used_ref), tuple(used_cand), rmean, cmean, spread(rkept, rmean),
+                        spread(ckept, cmean), self.threads, self.n, estimate=estimate,
+                        interval=interval, confidence=plan.confidence, target=plan.target,
+                        call=call, reason=reason, stop_reason=stop,
+                        generation_s=sum(gen) / len(gen) if gen else 0.0,
+                        wall_s=time.monotonic() - self.start, lock_wait_s=self.lock_wait_s,
+                        load=load, machine=machine.profile(self.build.compiler))  # fmt: skip
+        return self._step(m), m
+
+    def _reason(self, call: SpeedCall, stop: str, half: float, load: MachineLoad, n: int) -> str:
+        width = f"+-{half:.1%} after {n} pairs (target +-{self.plan.target:.0%})"
+        stopped = {
+            "target": "target reached",
+            "max_reps": f"stopped at the {self.plan.max_reps}-pair limit",
+            "time_budget": f"stopped at the {self.plan.time_budget_s:.0f}s time budget",
+            "fixed_reps": "a fixed number of pairs was asked for",
+        }.get(stop, stop)
+        busy = f"; machine busy: {'; '.join(load.reasons)}" if load.busy else ""
+        if call is SpeedCall.INCONCLUSIVE:
+            return f"the interval includes 1 and is wider than the target: {width}, {stopped}{busy}"
+        return f"{width}, {stopped}{busy}"
+
+    def _step(self, m: Measurement) -> StepResult:
+        assert m.call is not None and m.load is not None
+        gen = (f"inputs: {m.generation_s * 1e3:.0f} ms to generate per run (not timed); "
+               f"timing wall {m.wall_s:.1f}s")  # fmt: skip
+        msg = (f"speedup {m.interval_text()}: {m.call.value.replace('_', ' ')}; reference "
+               f"{m.reference_mean * 1e3:.2f} ms, candidate {m.candidate_mean * 1e3:.2f} ms, "
+               f"{m.threads} threads, n={m.size}\n{m.reason}\nmachine: {m.load.summary()}\n{gen}")  # fmt: skip
+        log = "\n".join(self.pairs.log)
+        return StepResult("timing", True, None, msg, log, time.monotonic() - self.start,
+                          data=m.to_dict())  # fmt: skip
+
+    def _much_slower(self, ref: HarnessRun, cand: HarnessRun, slower: float,
+                     pairs_run: int) -> tuple[StepResult, Measurement | None]:  # fmt: skip
+        assert ref.outputs is not None
+        rt = ref.call_s
+        killed = cand.result.timed_out
+        ct = rt * slower
+        estimate = 1.0 / slower
+        factor = self.plan.slow_stop
+        how = (f"did not finish within {cand.result.wall_s:.1f}s" if killed
+               else f"took {ct:.3f}s")  # fmt: skip
+        reason = (f"stopped early: the candidate's first timed run {how} against the reference's "
+                  f"{rt:.3f}s (more than {factor:g}x slower; {'at most ' if killed else ''}"
+                  f"{estimate:.3f}x) in {pairs_run} pair{'s' if pairs_run > 1 else ''}")  # fmt: skip
+        self.pairs.log.append(reason)
+        self.pairs.competing = self.pairs.competing or [0.0]
+        m = Measurement((rt,), (ct,), rt, ct, 0.0, 0.0, self.threads, self.n, estimate=estimate,
+                        interval=(0.0, max(estimate, 1.0 / factor)), confidence=self.plan.confidence,
+                        target=self.plan.target, call=SpeedCall.MUCH_SLOWER, reason=reason,
+                        stop_reason="much_slower",
+                        generation_s=generation_s(ref),
+                        wall_s=time.monotonic() - self.start, lock_wait_s=self.lock_wait_s,
+                        load=self._load(), machine=machine.profile(self.build.compiler))  # fmt: skip
+        return self._step(m), m
+
+    def _fail(self, status: Status, msg: str) -> tuple[StepResult, None]:
+        self.pairs.log.append(msg)
+        log = "\n".join(self.pairs.log)
+        return StepResult("timing", False, status, msg, log, time.monotonic() - self.start), None
+
+    def _infra(self, msg: str) -> tuple[StepResult, None]:
+        return self._fail(Status.INFRA_ERROR, msg)

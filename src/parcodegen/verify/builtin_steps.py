@@ -9,9 +9,9 @@ from parcodegen.tools.difftest import difftest, legacy_difftest
 from parcodegen.tools.extract import extract_code
 from parcodegen.tools.interface import check_interface
 from parcodegen.tools.race import race_check
-from parcodegen.tools.timing import measure
+from parcodegen.tools.timing import TimingPlan, measure
 from parcodegen.types import Status, StepResult
-from parcodegen.verify.context import VerifyContext
+from parcodegen.verify.context import VerifyContext, VerifyOptions
 from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
 
 RACE_WALL_FACTOR = 60.0
@@ -120,11 +120,18 @@ class TimingStep(BaseStep):
         return super().skip_reason(ctx)
 
     def run(self, ctx: VerifyContext) -> StepResult:
-        o = ctx.options
-        step, measurement = measure(ctx.need_build(), ctx.need_binary(), threads=o.threads,
-                                    reps=o.timing_reps, warmup=o.warmup, samples=o.timing_samples)  # fmt: skip
+        step, measurement = measure(ctx.need_build(), ctx.need_binary(), threads=ctx.options.threads,
+                                    plan=timing_plan(ctx.options))  # fmt: skip
         ctx.measurement = measurement
         return step
+
+
+def timing_plan(o: VerifyOptions) -> TimingPlan:
+    """The timing plan the verify options ask for."""
+    return TimingPlan(reps=o.timing_reps, warmup=o.warmup, target=o.timing_target,
+                      max_reps=o.timing_max_reps, time_budget_s=o.timing_budget_s,
+                      slow_stop=o.slow_stop, samples=o.timing_samples,
+                      quiet_wait_s=o.timing_quiet_wait_s)  # fmt: skip
 
 
 for _step in (ExtractStep(), CompileStep(), InterfaceStep(), LinkStep(), DifftestStep(), RaceStep(),

@@ -24,7 +24,12 @@ class VerifyOptions:
     threads: int | None = None  # timing threads; default: the machine's cores
     timing: bool = True
     race: bool = True
-    timing_reps: int = 5
+    timing_reps: int | None = None  # fixed timed pairs; None: until the interval is narrow
+    timing_target: float = 0.05  # relative half-width of the speedup's interval to reach
+    timing_max_reps: int = 30  # pairs at most (adaptive timing)
+    timing_budget_s: float = 120.0  # seconds of timed pairs at most (adaptive timing)
+    timing_quiet_wait_s: float = 30.0  # total wait for other work to leave the CPUs
+    slow_stop: float = 5.0  # stop timing when the first run is this many times slower; 0: never
     warmup: int = 1
     timing_samples: int = (
         TIMING_SAMPLES  # elements compared per output after the first timed run; 0: all
