@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from parcodegen.errors import ParcodegenError, ProblemError
+from parcodegen.sandbox import live
 
 SUBCOMMANDS = ["verify", "optimize", "suite", "kb", "bench", "synth", "import"]
 
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    restore = live.install_interrupt_cleanup()  # SIGINT/SIGTERM/SIGHUP leave no process
     try:
         return int(args.func(args) or 0)
     except ProblemError as exc:
@@ -47,9 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     except ParcodegenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        live.finish()
         print("interrupted; completed work is stored and a re-run resumes it", file=sys.stderr)
-        return 130
+        return exc.exit_code if isinstance(exc, live.Interrupted) else 130
+    finally:
+        restore()
 
 
 if __name__ == "__main__":

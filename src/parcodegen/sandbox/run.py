@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import IO
 
 from parcodegen.errors import InfraError
+from parcodegen.sandbox import live
 from parcodegen.sandbox.cgroup import RunCgroup
 from parcodegen.sandbox.jail_build import jail_path
 from parcodegen.sandbox.trusted import UntrustedFile, read_plain, verified_bytes
@@ -440,6 +441,7 @@ def run(
 
 def _launch(jail, argv, workdir, limits, env, harness):
     """Start the launcher, drain its pipes (capped) and return (report, stdout, stderr)."""
+    live.check_open()  # an interrupt is being handled: start nothing new
     status_r, status_w = os.pipe2(os.O_CLOEXEC)
     pass_fds = [status_w]
     cmd = list(jail) + ["--status-fd", str(status_w)]
@@ -465,6 +467,7 @@ def _launch(jail, argv, workdir, limits, env, harness):
             pass_fds=pass_fds,
             start_new_session=True,
         )
+        live.add(proc.pid, workdir.uid)  # its own session: killed by us on an interrupt
     finally:
         os.close(status_w)
         if params_r is not None:
@@ -522,6 +525,7 @@ def _launch(jail, argv, workdir, limits, env, harness):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired as exc:  # pragma: no cover - a kernel problem
             raise InfraError("the sandbox launcher does not exit") from exc
+        live.discard(proc.pid)
         for pipe in pipes.values():
             pipe.close()
         os.close(status_r)
