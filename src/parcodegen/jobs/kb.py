@@ -52,7 +52,7 @@ def add_seeds(
     *,
     seeds_dir: str | None = None,
     names: Sequence[str] = (),
-    reps: int = 5,
+    reps: int | None = None,
     threads: int | None = None,
     race: bool = True,
     force: bool = False,

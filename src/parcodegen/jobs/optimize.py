@@ -79,7 +79,8 @@ def loop_config(request: OptimizeRequest, backend: str, keep_improving: bool) ->
     return LoopConfig(
         strategy=r.strategy, samples=r.samples, feedback=r.feedback, self_check=r.self_check,
         min_speedup=r.min_speedup, backend=backend, model=r.settings.model,
-        temperature=r.temperature, kb=r.kb, timing=r.timing, race=r.race, threads=r.threads, timing_reps=r.timing_reps,
+        temperature=r.temperature, kb=r.kb, timing=r.timing, race=r.race, threads=r.threads,
+        timing_reps=r.timing_reps,
         budget=r.budget, continue_after_pass=keep_improving,
     )  # fmt: skip
 
