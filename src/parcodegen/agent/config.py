@@ -26,6 +26,7 @@ IDENTITY_FIELDS = (
     "reset_after", "backend", "model", "temperature", "reply_tokens", "feedback_chars",
     "rag_k", "kb", "timing", "race", "timing_reps", "threads",
 )  # fmt: skip
+LEGACY_DEFAULT_TIMING_REPS = 5  # what the default timing was hashed as before adaptive timing
 IDENTITY_FIELDS_IF_SET: tuple[str, ...] = ()  # hashed only when not at their default
 
 
@@ -80,6 +81,8 @@ class LoopConfig:
     def identity_fields(self) -> dict[str, Any]:
         """The fields that name the run, with their values (see the module docstring)."""
         out = {name: getattr(self, name) for name in IDENTITY_FIELDS}
+        if out["timing_reps"] is None:  # the default timing (adaptive now, 5 pairs before)
+            out["timing_reps"] = LEGACY_DEFAULT_TIMING_REPS  # keeps its runs' identity
         defaults = {f.name: f.default for f in fields(self)}
         for name in IDENTITY_FIELDS_IF_SET:
             if name in defaults and getattr(self, name) != defaults[name]:
