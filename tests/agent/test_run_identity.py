@@ -43,7 +43,7 @@ def test_every_listed_field_names_the_run(name: str) -> None:
     base = LoopConfig(threads=2)
     value = getattr(base, name)
     changed = {bool: lambda v: not v, int: lambda v: v + 1, float: lambda v: v + 0.5,
-               str: lambda v: v + "-x"}[type(value)](value)  # fmt: skip
+               str: lambda v: v + "-x", type(None): lambda v: 3}[type(value)](value)  # fmt: skip
     if name == "feedback":
         changed = "regenerate"
     assert replace(base, **{name: changed}).identity(KEYS) != base.identity(KEYS)
