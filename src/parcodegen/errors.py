@@ -21,7 +21,12 @@ class ParcodegenError(Exception):
 class ProblemError(ParcodegenError):
     def __init__(self, where: str, message: str):
         self.where = where
+        self.detail = message
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # picklable: raised in a check worker, it must reach the campaign intact
+        return (type(self), (self.where, self.detail))
 
 
 class InfraError(ParcodegenError):

@@ -118,3 +118,14 @@ def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     )
     assert code == 2 and "no such file" in capsys.readouterr().err
     assert SCALE["name"] in outputs.read_text()
+
+
+def test_problem_error_survives_a_process_boundary() -> None:
+    """A reference failing inside a check worker reaches the campaign as the problem's fault
+    (it used to break the process pool: the exception could not be unpickled)."""
+    import pickle
+
+    from parcodegen.errors import ProblemError
+
+    err = pickle.loads(pickle.dumps(ProblemError("problem.toml: sizes.test", "fails on n=2")))
+    assert isinstance(err, ProblemError) and str(err) == "problem.toml: sizes.test: fails on n=2"

@@ -148,13 +148,18 @@ def find_problems(co: Checkout) -> list[tuple[str, str]]:
 
 
 def check_reference(directory: Path) -> str:
-    """Build the imported problem and run its reference against itself at every test size."""
+    """`problem check` (the reference under AddressSanitizer and UBSan at every test input),
+    then the reference verified against itself through the harness (hooks, prelude, -O3)."""
+    from parcodegen.problems.check import check_problem
     from parcodegen.problems.load import load_problem
     from parcodegen.types import Candidate
     from parcodegen.verify.context import VerifyOptions
     from parcodegen.verify.pipeline import verify
 
     problem = load_problem(directory)
+    sanitized = check_problem(problem)
+    if not sanitized.ok:
+        return f"problem check: {sanitized.message}"[:400]
     verdict = verify(
         problem, Candidate(problem.reference_code, origin="reference"),
         VerifyOptions(timing=False, race=False),
@@ -166,7 +171,7 @@ def check_reference(directory: Path) -> str:
     return f"{verdict.status.value}: {detail[0] if detail else ''}"[:300]
 
 
-_FAILS_AT = re.compile(r"the reference itself fails on n=(\d+)[^:]*: (.*)")
+_FAILS_AT = re.compile(r"(?:the reference itself fails on|input) n=(\d+)[^:)]*[:)]\s*(.*)")
 
 
 def _checked(plan: Plan, out: Path) -> tuple[Plan, str]:
@@ -187,7 +192,8 @@ def _checked(plan: Plan, out: Path) -> tuple[Plan, str]:
             kept = tuple(s for s in plan.test_sizes if s > bad)
             if not kept:
                 break
-            note = f"test sizes <= {bad} dropped: the reference fails there ({m.group(2).strip()})"
+            why = m.group(2).strip() or verdict.split("(input")[0].split(": ", 1)[-1].strip()
+            note = f"test sizes <= {bad} dropped: the reference fails there ({why[:100]})"
             kept_notes = tuple(a for a in plan.approximations if not a.startswith("test sizes <="))
             plan = replace(plan, test_sizes=kept, approximations=(*kept_notes, note))
             where = Path(tmp) / str(attempt)
