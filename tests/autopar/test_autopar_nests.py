@@ -335,3 +335,18 @@ void bicg(const double* __restrict__ A, const double* __restrict__ r,
     for _, v in plan(code, "bicg").variants:
         for line in v.splitlines():
             assert not ("omp simd" in line and "reduction(+:q[" in line), line
+
+
+def test_a_triangular_row_inside_two_serial_loops_is_hopeless():
+    code = """
+void tri(double* __restrict__ g, const double* __restrict__ a, int n) {
+  for (int k = 0; k < n; ++k) {
+    double* row = g;
+    for (int i = 0; i < n; ++i) {
+      row[i] = a[k];
+      for (int j = 0; j <= i; ++j) g[i * n + j] += a[k * n + i] * a[k * n + j];
+    }
+  }
+}"""
+    result = plan(code, "tri")
+    assert "each with work linear in an enclosing loop's variable" in result.report

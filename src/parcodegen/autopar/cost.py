@@ -120,11 +120,16 @@ def region_cost(loop: Node) -> RegionCost:
         regions *= t.value
         serial_names |= t.names
     hopeless = ""
-    if outer and w.degree <= 1 and (w.names & serial_names):
+    shared = w.names & serial_names
+    # a trip count bounded by an enclosing loop's variable (a triangle) grows with that
+    # loop's size: linear in a size the serial loops run over too
+    inherited = w.degree == 1 and not w.names
+    if outer and w.degree <= 1 and (shared or inherited):
         o = outer[0]
+        what = ", ".join(sorted(shared)) or "an enclosing loop's variable"
         hopeless = (
             f"one parallel region per iteration of the serial loop at line {line_of(o)}, "
-            f"each with work linear in {', '.join(sorted(w.names & serial_names))}: "
+            f"each with work linear in {what}: "
             "starting the regions costs about as much as the work they split"
         )
     return RegionCost(regions, w.value, hopeless)
