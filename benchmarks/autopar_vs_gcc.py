@@ -41,7 +41,7 @@ from parcodegen.problems.suite import load_suite  # noqa: E402
 from parcodegen.tools.build import build_problem  # noqa: E402
 from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary  # noqa: E402
 from parcodegen.tools.difftest import difftest  # noqa: E402
-from parcodegen.tools.timing import measure  # noqa: E402
+from parcodegen.tools.timing import TimingPlan, measure  # noqa: E402
 from parcodegen.types import Candidate, Status  # noqa: E402
 from parcodegen.verify.pipeline import VerifyOptions, verify  # noqa: E402
 
@@ -60,7 +60,9 @@ def run_autopar(problem, options: VerifyOptions, limit: int) -> dict:
             tried.append({"label": label, "status": "not timed (ranked below --max-variants)"})
             continue
         v = verify(problem, Candidate(code, origin="autopar"), options=options)
-        row = {"label": label, "status": v.status.value, "speedup": v.speedup}
+        m = v.measurement
+        row = {"label": label, "status": v.status.value, "speedup": v.speedup,
+               "interval": m.interval if m is not None else None}  # fmt: skip
         tried.append(row)
         if v.status in (Status.WRONG_OUTPUT, Status.RACE, Status.CRASH):
             (
@@ -78,7 +80,7 @@ def run_autopar(problem, options: VerifyOptions, limit: int) -> dict:
     }
 
 
-def run_compiled(problem, threads: int, reps: int, *, compiler: str, flags, link) -> dict:
+def run_compiled(problem, threads: int, plan: TimingPlan, *, compiler: str, flags, link) -> dict:
     """The unchanged reference built by another compiler setup, difftested and timed."""
     build = build_problem(problem)
     obj = compile_object(
@@ -96,22 +98,22 @@ def run_compiled(problem, threads: int, reps: int, *, compiler: str, flags, link
     check = difftest(build, linked.path)
     if not check.ok:
         return {"status": (check.status.value if check.status else "failed"), "speedup": None}
-    _, m = measure(build, linked.path, threads=threads, reps=reps)
+    _, m = measure(build, linked.path, threads=threads, plan=plan)
     if m is None:
         return {"status": "timing_failed", "speedup": None}
-    return {"status": "pass", "speedup": m.speedup, "spread": m.candidate_spread}
+    return {"status": "pass", "speedup": m.speedup, "interval": m.interval}
 
 
-def run_gcc(problem, threads: int, reps: int) -> dict:
+def run_gcc(problem, threads: int, plan: TimingPlan) -> dict:
     flag = f"-ftree-parallelize-loops={threads}"
     return run_compiled(
-        problem, threads, reps, compiler="g++", flags=GCC_FLAGS + (flag,), link=("-fopenmp", flag)
+        problem, threads, plan, compiler="g++", flags=GCC_FLAGS + (flag,), link=("-fopenmp", flag)
     )
 
 
-def run_polly(problem, threads: int, reps: int) -> dict:
+def run_polly(problem, threads: int, plan: TimingPlan) -> dict:
     return run_compiled(
-        problem, threads, reps, compiler="clang++", flags=POLLY_FLAGS, link=("-fopenmp",)
+        problem, threads, plan, compiler="clang++", flags=POLLY_FLAGS, link=("-fopenmp",)
     )
 
 
@@ -119,7 +121,10 @@ def run_hand(sp, options: VerifyOptions) -> dict:
     if sp.expert is None:
         return {"status": "missing", "speedup": None}
     v = verify(sp.problem, Candidate(sp.expert.path.read_text(), origin="expert"), options=options)
-    return {"status": v.status.value, "speedup": v.speedup if v.passed else None}
+    m = v.measurement
+    interval = m.interval if m is not None else None
+    return {"status": v.status.value, "speedup": v.speedup if v.passed else None,
+            "interval": interval}  # fmt: skip
 
 
 def geomean(values: list[float]) -> float:
@@ -197,13 +202,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--problem", action="append")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--max-variants", type=int, default=4, help="time at most this many")
+    ap.add_argument("--max-variants", type=int, default=3, help="time at most this many")
+    ap.add_argument(
+        "--quiet-wait", type=float, default=5.0, help="seconds to wait for idle CPUs per timing"
+    )
     ap.add_argument("--threshold", type=float, default=1.10)
     ap.add_argument("--json", help="also write the raw results here")
     args = ap.parse_args(argv)
     cats = [c.strip() for c in args.category.split(",")] if args.category else [None]
     suite = [sp for c in cats for sp in load_suite(args.suite, category=c, problem=args.problem)]
-    options = VerifyOptions(threads=args.threads, timing=True, timing_reps=args.reps)
+    options = VerifyOptions(
+        threads=args.threads, timing=True, timing_reps=args.reps,
+        timing_quiet_wait_s=args.quiet_wait,
+    )  # fmt: skip
+    plan = TimingPlan(reps=args.reps, quiet_wait_s=args.quiet_wait)
     rows, loads = [], []
     start = time.monotonic()
     for sp in suite:
@@ -215,8 +227,8 @@ def main(argv: list[str] | None = None) -> int:
                 "id": p.id,
                 "load": loads[-1],
                 "autopar": run_autopar(p, options, args.max_variants),
-                "gcc": run_gcc(p, args.threads, args.reps),
-                "polly": run_polly(p, args.threads, args.reps),
+                "gcc": run_gcc(p, args.threads, plan),
+                "polly": run_polly(p, args.threads, plan),
                 "hand": run_hand(sp, options),
             }
         )
