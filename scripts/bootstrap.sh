@@ -30,7 +30,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "bootstrap: installing parcodegen into .venv (first run takes a minute)" >&2
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
   .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v -E "^WARNING: Location" >&2 || true
-  .venv/bin/python -c "import parcodegen, faiss, tree_sitter_cpp" \
+  .venv/bin/python -c "import parcodegen, faiss, tree_sitter_cpp, mypy" \
+    && .venv/bin/ruff --version >/dev/null \
     || { echo "bootstrap: installation failed" >&2; exit 2; }
   echo "$want" > "$stamp"
 fi

@@ -121,7 +121,7 @@ class EpisodeState:
         else:
             kind, action = "edit", self.action
             messages += self.history
-        tags = (
+        tags: tuple[tuple[str, str], ...] = (
             ("problem", self.problem.id),
             ("function", self.problem.function),
             ("strategy", self.strategy.name),

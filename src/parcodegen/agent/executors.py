@@ -39,6 +39,10 @@ class Executor(Protocol):
 
     def close(self) -> None: ...
 
+    def __enter__(self) -> Executor: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
 
 class LocalExecutor:
     """Checks in a process pool; timings in one extra process, one at a time."""

@@ -43,7 +43,11 @@ def run_bench(request: CampaignRequest, ks: Sequence[int], say: Say = lambda _m:
     outcome = run_request(request, say)
     scores = score_runs(outcome.store, [outcome.run_id], list(ks))
     at_k = scores[0].summary.at_k.get("best_speedup_user", {})
-    best = {k: at_k[k][0] for k in ks if k in at_k and at_k[k][0] is not None}
+    best: dict[int, float] = {}
+    for k in ks:
+        value = at_k.get(k, (None, 0))[0]
+        if value is not None:
+            best[k] = value
     return BenchOutcome(outcome, markdown_table(rate_table(scores, list(ks))), best)
 
 

@@ -12,12 +12,16 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any
 
 from parcodegen.errors import ParcodegenError
 from parcodegen.problems.suite import Solution, SuiteProblem
 from parcodegen.tools.build import build_problem
 from parcodegen.types import Candidate, Status, Verdict
 from parcodegen.verify.pipeline import VerifyOptions, verify
+
+
+Result = dict[str, Any]  # one solution's check, JSON-ready
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ def _verify_one(job: Job, reps: int) -> Verdict:
     return verify(job.sp.problem, Candidate(code, origin=f"suite:{job.sol.name}"), options)
 
 
-def check_job(job: Job, reps: int, repeat: int) -> dict:
+def check_job(job: Job, reps: int, repeat: int) -> Result:
     """Verify one solution (`repeat` times for a mutant) and summarize; never raises."""
     try:
         n = 1 if job.sol.is_expert else max(1, repeat)
@@ -44,7 +48,7 @@ def check_job(job: Job, reps: int, repeat: int) -> dict:
                 "message": f"{type(exc).__name__}: {exc}"[:300]}  # fmt: skip
 
 
-def _result(job: Job, verdicts: list[Verdict]) -> dict:
+def _result(job: Job, verdicts: list[Verdict]) -> Result:
     statuses = [v.status for v in verdicts]
     ok = all(job.sol.accepts(s) for s in statuses)
     v = verdicts[0] if ok else next(x for x in verdicts if not job.sol.accepts(x.status))
@@ -77,8 +81,8 @@ def check_suite(
     repeat: int = 1,
     experts: bool = True,
     mutants: bool = True,
-    on_result: Callable[[Job, dict], None] = lambda _j, _r: None,
-) -> dict:
+    on_result: Callable[[Job, Result], None] = lambda _j, _r: None,
+) -> Result:
     """Check the solutions of `problems`; the report (per problem, and a summary)."""
     start = time.monotonic()
     for sp in problems:  # build each harness once, before any parallel work
@@ -92,9 +96,9 @@ def check_suite(
             job = Job(sp, sol, timing=sol.is_expert and timing)
             (timed if job.timing else parallel).append(job)
 
-    results: dict[tuple[str, str], dict] = {}
+    results: dict[tuple[str, str], Result] = {}
 
-    def done(job: Job, res: dict) -> None:
+    def done(job: Job, res: Result) -> None:
         results[(job.sp.id, job.sol.name)] = res
         on_result(job, res)
 
@@ -121,8 +125,9 @@ def all_ok(report: dict) -> bool:
     return bool(s["expert_pass"] == s["experts"] and s["mutants_wrong_status"] == 0)
 
 
-def _report(problems: Sequence[SuiteProblem], results: dict, timing: bool) -> dict:
-    rows = []
+def _report(problems: Sequence[SuiteProblem], results: dict[tuple[str, str], Result],
+            timing: bool) -> dict[str, Any]:  # fmt: skip
+    rows: list[dict[str, Any]] = []
     for sp in problems:
         expert = results.get((sp.id, sp.expert.name)) if sp.expert else None
         mutants = [results[(sp.id, m.name)] for m in sp.mutants if (sp.id, m.name) in results]

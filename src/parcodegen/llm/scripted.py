@@ -90,7 +90,8 @@ class ScriptedBackend:
                 have = len(queue) if queue is not None else 0
                 served = self._served.get(key, 0)
                 whose = "the script" if key is None else f"problem '{problem}'"
-                known = "" if key is None else f" (scripted problems: {sorted(self._queues)})"
+                names = sorted(str(k) for k in self._queues if k is not None)
+                known = "" if key is None else f" (scripted problems: {names})"
                 raise BackendError(
                     f"scripted backend ran out of replies for {whose}: served {served}, "
                     f"{have} left, this request wants {request.n}{known}"

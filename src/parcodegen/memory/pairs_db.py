@@ -99,6 +99,7 @@ class PairsDB:
                     f"VALUES ({', '.join('?' * (len(_FIELDS) + 1))})",
                     (*[getattr(entry, f) for f in _FIELDS], code_key(entry.slow_code)),
                 )
+                assert cur.lastrowid is not None  # an INSERT always sets it
                 rowid = int(cur.lastrowid)
                 self.conn.execute(
                     "INSERT INTO vectors(rowid, vec) VALUES (?, ?)",

@@ -145,7 +145,7 @@ def summarize(per_problem: Sequence[ProblemMetrics], ks: Sequence[int]) -> Summa
     for name in names:
         at_k[name], geo[name] = {}, {}
         for k in ks:
-            vals = [pm.at_k[name][k] for pm in per_problem if pm.at_k[name].get(k) is not None]
+            vals = [v for pm in per_problem if (v := pm.at_k[name].get(k)) is not None]
             at_k[name][k] = (mean(vals), len(vals))
             positive = [v for v in vals if v > 0]
             geo[name][k] = (

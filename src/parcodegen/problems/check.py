@@ -165,21 +165,21 @@ def diagnose(problem: Problem, stderr: str, case: Case) -> Finding:
             return Finding("out_of_bounds", msg, name, frame[0] if frame else None,
                            exprs[0] if exprs else None)  # fmt: skip
     if assertion or asan:
-        name = None
-        expr = None
+        arg: str | None = None
+        indexed: str | None = None
         if frame:
             for cand in candidates:
                 found = _subscripts(frame[1], cand)
                 if found:
-                    name, expr = cand, "`, `".join(dict.fromkeys(found))
+                    arg, indexed = cand, "`, `".join(dict.fromkeys(found))
                     break
-        what = f"'{name}'" if name else "an argument"
-        detail = f" `{expr}`" if expr else ""
+        what = f"'{arg}'" if arg else "an argument"
+        detail = f" `{indexed}`" if indexed else ""
         kind = assertion.group(1) if assertion else (asan.group(1) if asan else "")
-        msg = (f"the reference indexes{detail} outside {what}{_size_of(problem, name) if name else ''} "
+        msg = (f"the reference indexes{detail} outside {what}{_size_of(problem, arg) if arg else ''} "
                f"at {at} (input {where}; {kind}): the argument's extent in problem.toml is too "
                "small, or the reference is wrong")  # fmt: skip
-        return Finding("out_of_bounds", msg, name, frame[0] if frame else None, expr)
+        return Finding("out_of_bounds", msg, arg, frame[0] if frame else None, indexed)
     tail = "\n".join(stderr.strip().splitlines()[-6:])
     return Finding(
         "crash", f"the reference crashed under the sanitizers at {at} (input {where}):\n{tail}"
@@ -222,8 +222,8 @@ def check_problem(problem: Problem, *, sizes: tuple[int, ...] | None = None) -> 
     path = _cache_path(key)
     if path.exists():
         saved = json.loads(path.read_text())
-        findings = tuple(Finding(**f) for f in saved["findings"])
-        return ProblemCheck(not findings, saved["runs"], 0.0, findings, cached=True)
+        stored = tuple(Finding(**f) for f in saved["findings"])
+        return ProblemCheck(not stored, saved["runs"], 0.0, stored, cached=True)
     runs = 0
     findings: list[Finding] = []
     for case in all_cases:

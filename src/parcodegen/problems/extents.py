@@ -15,6 +15,8 @@ result either way.
 
 from __future__ import annotations
 
+import builtins
+
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -93,7 +95,7 @@ class Poly:
     def degree(self) -> int:
         return max((len(m) for m, _ in self.terms), default=0)
 
-    def split(self, var: str) -> tuple[dict[int, Poly], Poly]:
+    def split(self, var: str) -> tuple[builtins.dict[int, Poly], Poly]:
         """({power k: coefficient of var^k}, the terms without var)."""
         parts: dict[int, dict[Mono, int]] = {}
         rest: dict[Mono, int] = {}
@@ -123,7 +125,7 @@ class Poly:
     def nonpos(self) -> bool:
         return all(c <= 0 for _, c in self.terms)
 
-    def value(self, env: dict[str, int]) -> int:
+    def value(self, env: builtins.dict[str, int]) -> int:
         total = 0
         for m, c in self.terms:
             p = c
@@ -132,7 +134,7 @@ class Poly:
             total += p
         return total
 
-    def cxx(self, rename: dict[str, str] | None = None) -> str:
+    def cxx(self, rename: builtins.dict[str, str] | None = None) -> str:
         """As a C++ expression (`n*m`, `n*n + 2`), variables renamed by `rename`."""
         rename = rename or {}
         if not self.terms:
@@ -574,15 +576,15 @@ def analyze(
         if dims and dims[0]:
             size = Poly.const(1)
             ok = True
-            for d in dims:
-                dp = reader._dim(d)
+            for dim in dims:
+                dp = reader._dim(dim)
                 if dp is None or any(v not in free for v in dp.variables):
                     ok = False
                     break
                 size = size * dp
             if ok:
-                decl = "".join(f"[{d}]" for d in dims)
-                extents[name] = Extent(name, size, f"declared `{name}{decl}`")
+                shape = "".join(f"[{d}]" for d in dims)
+                extents[name] = Extent(name, size, f"declared `{name}{shape}`")
                 continue
         best: tuple[Poly, Access] | None = None
         unknown: list[str] = []
@@ -603,7 +605,7 @@ def analyze(
             extents[name] = Extent(name, None, "no indexed access found")
         else:
             count, acc = best
-            used = [lp for lp in acc.loops if lp.var in acc.index.variables] if acc.index else []  # type: ignore[union-attr]
+            used = [lp for lp in acc.loops if lp.var in acc.index.variables] if acc.index else []
             bounds = ", ".join(f"{lp.text}" for lp in used)
             extents[name] = Extent(
                 name, count, f"`{acc.text}`" + (f" with {bounds}" if bounds else "")

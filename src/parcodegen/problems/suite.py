@@ -162,8 +162,8 @@ def _select(loaded: list[Problem], wanted: str) -> Problem:
         return exact[0]
     by_name = [p for p in loaded if p.name == wanted]
     if len(by_name) > 1:
-        ids = ", ".join(p.id for p in by_name)
-        raise ConfigError(f"problem name '{wanted}' is ambiguous: {ids}")
+        ambiguous = ", ".join(p.id for p in by_name)
+        raise ConfigError(f"problem name '{wanted}' is ambiguous: {ambiguous}")
     if not by_name:
         ids = sorted(p.id for p in loaded)
         names = {p.name: p.id for p in loaded}

@@ -244,7 +244,8 @@ class RunStore:
         kind: str | None = None,
     ) -> list[Attempt]:
         """Attempts of a run (optionally one problem / sample / kind), in turn order."""
-        sql, params = "SELECT * FROM attempts WHERE run_id = ?", [run_id]
+        sql = "SELECT * FROM attempts WHERE run_id = ?"
+        params: list[str | int] = [run_id]
         for col, val in (("problem_id", problem_id), ("sample", sample), ("kind", kind)):
             if val is not None:
                 sql += f" AND {col} = ?"

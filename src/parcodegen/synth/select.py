@@ -117,9 +117,10 @@ def collect(store: Any, run_ids: Sequence[str], excluded_keys: set[str]) -> Pool
                 best = verified[a.problem_id].get(item.key)
                 if best is not None:
                     counts["duplicates"] += 1
-                faster = best is None or (item.speedup or 0) > (best.speedup or 0)
-                keep, other = (item, best) if faster else (best, item)
-                verified[a.problem_id][item.key] = _merged(keep, other)
+                if best is None or (item.speedup or 0) > (best.speedup or 0):
+                    verified[a.problem_id][item.key] = _merged(item, best)
+                else:
+                    verified[a.problem_id][item.key] = _merged(best, item)
             elif a.status.is_candidate_fault:
                 first = rejected[a.problem_id].get(item.key)
                 if first is not None:
@@ -127,17 +128,16 @@ def collect(store: Any, run_ids: Sequence[str], excluded_keys: set[str]) -> Pool
                 rejected[a.problem_id][item.key] = _merged(first, item) if first else item
             elif a.status is Status.PASS:
                 counts["untimed"] += 1
-    for pid, items in verified.items():
-        best = max(i.speedup or 0.0 for i in items.values())
+    for pid, by_key in verified.items():
+        top = max(i.speedup or 0.0 for i in by_key.values())
         pool.verified[pid] = sorted(
-            (replace(i, norm=(i.speedup or 0.0) / best) for i in items.values()),
+            (replace(i, norm=(i.speedup or 0.0) / top) for i in by_key.values()),
             key=lambda i: (-(i.speedup or 0.0), i.candidate_id),
         )
-    pool.rejected = {pid: list(items.values()) for pid, items in rejected.items()}
     # A verified code that also failed elsewhere (flaky) is not a clean "rejected" example.
-    for pid, items in pool.rejected.items():
+    for pid, by_key in rejected.items():
         good = {v.key for v in pool.verified.get(pid, [])}
-        pool.rejected[pid] = [r for r in items if r.key not in good]
+        pool.rejected[pid] = [r for r in by_key.values() if r.key not in good]
     pool.counts = dict(counts)
     return pool
 

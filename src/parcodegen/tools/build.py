@@ -11,6 +11,7 @@ import os
 import tempfile
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -143,6 +144,7 @@ def build_problem(
             "the harness generated from the declared arguments does not compile "
             f"(do the declared types match the function's signature?):\n{harness.message}",
         )
+    assert harness.path is not None and ref.path is not None  # compiled: both have objects
     linked = link_binary([harness.path, ref.path], flags=link_flags(flags), compiler=compiler,
                          ldflags=problem.ldflags)  # fmt: skip
     if not linked.ok:
@@ -150,6 +152,7 @@ def build_problem(
             f"{problem.source_file}",
             f"the reference does not link with the harness:\n{linked.message}",
         )
+    assert linked.path is not None
     build = ProblemBuild(problem, headers, flags + code_flags, compiler, harness.path, ref.path,
                          linked.path, harness_flags, code_flags)  # fmt: skip
     with _builds_lock:
@@ -228,7 +231,7 @@ def run_harness(
     threads: int,
     wall_s: float,
     memory_mb: int | None = RUN_MEMORY_MB,
-    env: dict[str, str | None] | None = None,
+    env: Mapping[str, str | None] | None = None,
     samples: int = 0,
     plan: str | None = None,
     workdir: Workdir | None = None,

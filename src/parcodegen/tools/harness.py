@@ -92,6 +92,8 @@ def _bound(value: object, default: float | int) -> str:
         return repr(float(default))
     if isinstance(value, str):
         return f"static_cast<double>({value})"
+    if not isinstance(value, int | float):
+        raise TypeError(f"a range bound is a number or a C++ expression, got {value!r}")
     return repr(float(value))
 
 

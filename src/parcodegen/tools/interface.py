@@ -16,7 +16,7 @@ from pathlib import Path
 
 from parcodegen.errors import InfraError
 from parcodegen.tools.build import ProblemBuild
-from parcodegen.tools.signature import check_signature
+from parcodegen.tools.signature import SignatureCheck, check_signature
 from parcodegen.types import Status, StepResult
 
 DEFINED = set("TDBRVWiu")  # text, data, bss, read-only, weak, indirect, unique
@@ -87,15 +87,19 @@ def check_interface(build: ProblemBuild, candidate_obj: Path, code: str) -> Step
     symbols = check_symbols(build.reference_obj, candidate_obj, problem.function)
     if not symbols.ok:
         return symbols
-    opts = {"headers": build.headers, "flags": build.flags, "compiler": build.compiler}
-    sig = check_signature(problem, code, **opts)
+
+    def signature_of(source: str) -> SignatureCheck:
+        return check_signature(problem, source, headers=build.headers, flags=build.flags,
+                               compiler=build.compiler)  # fmt: skip
+
+    sig = signature_of(code)
     seconds = symbols.seconds + sig.seconds
     log = f"{symbols.log}\nsignature check ({sig.verdict}): {sig.message}\n{sig.log}".rstrip()
     data = dict(symbols.data, signature=sig.verdict, signature_cached=sig.cached)
     if sig.verdict == "mismatch":
         # confirm the problem's declared signature against the reference, so a problem
         # whose problem.toml disagrees with its reference never blames a candidate
-        ref = check_signature(problem, problem.reference_code, **opts)
+        ref = signature_of(problem.reference_code)
         seconds += ref.seconds
         if ref.verdict == "match":
             msg = f"interface mismatch: {sig.message}"

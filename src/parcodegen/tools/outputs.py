@@ -63,18 +63,20 @@ def read_outputs(source: Path | IO[bytes]) -> dict[str, Output]:
     data.flags.writeable = False
     if bytes(data[:4]) != MAGIC:
         raise OutputFormatError("the output file is not in the harness format")
-    pos, out = 4, {}
+    raw = data.data  # the bytes, for struct
+    pos = 4
+    out: dict[str, Output] = {}
     while pos < len(data):
         try:
-            (nlen,) = struct.unpack_from("<I", data, pos)
+            (nlen,) = struct.unpack_from("<I", raw, pos)
             pos += 4
             name = bytes(data[pos : pos + nlen]).decode()
             pos += nlen
             kind = bytes(data[pos : pos + 1])
-            (count,) = struct.unpack_from("<Q", data, pos + 1)
+            (count,) = struct.unpack_from("<Q", raw, pos + 1)
             pos += 9
             if kind in SAMPLED:
-                (k,) = struct.unpack_from("<Q", data, pos)
+                (k,) = struct.unpack_from("<Q", raw, pos)
                 pos += 8
         except (struct.error, UnicodeDecodeError):
             raise OutputFormatError("truncated output record") from None
@@ -147,6 +149,7 @@ def _aligned(exp: Output, got: Output) -> tuple[np.ndarray | None, np.ndarray, n
             return None
         return exp.index, exp.values, got.values
     if isinstance(exp, SampledArray):
+        assert not isinstance(got, SampledArray)  # both sampled: handled above
         return exp.index, exp.values, got[exp.index]
     if isinstance(got, SampledArray):
         return got.index, exp[got.index], got.values

@@ -107,13 +107,15 @@ def race_check(build: ProblemBuild, code: str, wall_s: float) -> StepResult:
                           "the candidate does not compile for the race check (clang++ "
                           f"-fsanitize=thread; it must, as the tested build does):\n{cand.message}",
                           cand.log, time.monotonic() - start)  # fmt: skip
+    assert harness.path is not None and cand.path is not None  # both compiled
     linked = link_binary([harness.path, cand.path], flags=("-fopenmp", "-fsanitize=thread"),
                          compiler="clang++", ldflags=problem.ldflags)  # fmt: skip
     if not linked.ok:
         return StepResult("race", False, Status.COMPILE_ERROR,
                           f"the candidate does not link for the race check: {linked.message}",
                           linked.log, time.monotonic() - start)  # fmt: skip
-    env = {
+    assert linked.path is not None
+    env: dict[str, str | None] = {
         "TSAN_OPTIONS": f"ignore_noninstrumented_modules=1 exitcode={TSAN_EXIT} "
         "report_signal_unsafe=0 halt_on_error=0 history_size=3",
         "OMP_TOOL_LIBRARIES": archer_library() or "",
