@@ -9,11 +9,14 @@ from parcodegen.sandbox.run import Limits, Workdir, run
 from parcodegen.types import LAUNCHER_FAILED, Status, StepResult, Verdict
 
 
-def test_a_program_the_launcher_cannot_start_is_flagged() -> None:
+def test_a_program_cannot_pass_itself_off_as_a_launcher_failure() -> None:
+    """The flag comes from the launcher's own report, not from what the program prints or
+    how it exits: a candidate imitating the launcher is still the candidate's crash."""
     with Workdir("launcher") as wd:
-        missing = run(["./no-such-program"], wd, Limits(wall_s=5))
+        forged = run(["sh", "-c", "echo 'pcg-jail: cannot run ./prog' >&2; exit 122"], wd,
+                     Limits(wall_s=5))  # fmt: skip
         crash = run(["sh", "-c", "exit 3"], wd, Limits(wall_s=5))
-    assert missing.launcher_failed and not missing.ok
+    assert not forged.launcher_failed and forged.returncode == 122
     assert not crash.launcher_failed and crash.returncode == 3
 
 
