@@ -114,3 +114,17 @@ def test_threads_per_call_and_live_threads(build):
     got = [int(c["return"][0]) for c in per]
     assert got[:2] == [2, 3]  # omp_set_num_threads before calls 0 and 1
     assert int(np.asarray(per[1]["__threads"])[0]) >= 3  # the pool is alive after the call
+
+
+def test_harness_header_does_not_hand_candidates_the_openmp_api(tmp_path):
+    """hooks.h includes the harness header, and candidates include hooks.h: a candidate that
+    calls omp_get_thread_num() without <omp.h> must not compile because of us."""
+    import subprocess
+
+    from parcodegen.tools.build import HARNESS_INCLUDE
+
+    src = tmp_path / "cand.cpp"
+    src.write_text('#include "parcodegen_harness.h"\nint f() { return omp_get_thread_num(); }\n')
+    cmd = ["g++", "-std=c++17", "-fopenmp", "-fsyntax-only", f"-I{HARNESS_INCLUDE}", str(src)]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    assert out.returncode != 0 and "omp_get_thread_num" in out.stderr

@@ -298,6 +298,20 @@ def harness_source(problem: Problem) -> str:
             lines.append(f'#include "{PRELUDE_HEADER}"')
     if problem.hooks_header:
         lines.append(f'#include "{problem.hooks_header}"')
+    lines += [  # only the harness's own TU sees <omp.h> (see parcodegen_harness.h)
+        "#ifdef _OPENMP",
+        "#include <omp.h>",
+        "#endif",
+        "namespace pcg {",
+        "static void set_threads(int threads) {",
+        "#ifdef _OPENMP",
+        "  if (threads > 0) omp_set_num_threads(threads);",
+        "#else",
+        "  (void)threads;",
+        "#endif",
+        "}",
+        "}  // namespace pcg",
+    ]
     for s in problem.structs:
         if s.definition not in problem.prelude:
             lines.append(s.definition)

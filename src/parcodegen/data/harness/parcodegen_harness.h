@@ -19,9 +19,8 @@
 #include <vector>
 
 #include <unistd.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+// No <omp.h> here: hooks.h includes this header, and so do candidates; a candidate that
+// calls the OpenMP API must include <omp.h> itself (the generated harness main does).
 #if defined(__linux__)
 #include <dirent.h>
 #endif
@@ -477,14 +476,6 @@ inline Options parse_options(int argc, char** argv) {
 // The output name of call k: "name" for call 0, "@k:name" after.
 inline std::string tagged(std::size_t k, const char* name) {
   return k == 0 ? std::string(name) : "@" + std::to_string(k) + ":" + name;
-}
-
-inline void set_threads(int threads) {
-#ifdef _OPENMP
-  if (threads > 0) omp_set_num_threads(threads);
-#else
-  (void)threads;
-#endif
 }
 
 // Threads of this process right now (worker pools stay alive after a parallel region).
