@@ -118,3 +118,13 @@ def test_a_campaign_manifest_holds_what_the_readers_read(tmp_path: Path, capsys)
     assert hardware_of(manifest.machine).endswith("cores)")
     assert manifest.config["backend"]["name"] == "scripted"
     assert manifest.config["loop"]["strategy"] == "parallel"
+
+
+def test_this_machine_is_named_alike_measured_here_or_read_from_a_manifest() -> None:
+    """kb add-seed names the machine it measures on; kb add-run and synth read the machine
+    a run manifest recorded: on the same machine both say the same thing."""
+    from parcodegen.memory.seed_kb import hardware_description
+    from parcodegen.store.manifest import machine
+
+    assert hardware_of(machine()) == hardware_description()
+    assert hardware_description().endswith("cores)")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import importlib.resources
 import json
-import os
 import platform
 from pathlib import Path
 from typing import Any
@@ -42,17 +41,12 @@ def seed_dirs(root: Path | None = None, names: list[str] | None = None) -> list[
 
 
 def hardware_description() -> str:
-    """CPU model and core count of this machine, e.g. 'AMD EPYC 7B13 (2 cores)'."""
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    model = model or platform.processor() or platform.machine()
-    return f"{model} ({os.cpu_count()} cores)"
+    """CPU model and usable cores of this machine, e.g. 'AMD EPYC 7B13 (2 cores)' (the
+    format run manifests are described in: store.manifest.hardware_of)."""
+    from parcodegen.machine import hardware_label, profile
+
+    prof = profile()
+    return hardware_label(prof.cpu_model or platform.machine(), prof.usable_cpus)
 
 
 def seed_entry(

@@ -60,10 +60,8 @@ def make_manifest(run_id: str, config: dict[str, Any]) -> RunManifest:
 
 def hardware_of(machine: dict[str, Any]) -> str:
     """The measuring machine a manifest records, e.g. 'AMD EPYC 7B13 (2 cores)'."""
-    name = str(machine.get("cpu") or machine.get("machine") or machine.get("processor") or "")
-    if machine.get("cores"):
-        name = f"{name} ({machine['cores']} cores)".strip()
-    return name
+    cpu = str(machine.get("cpu") or machine.get("machine") or machine.get("processor") or "")
+    return hw.hardware_label(cpu, machine.get("cores"))
 
 
 def compiler_of(versions: dict[str, str]) -> str:
