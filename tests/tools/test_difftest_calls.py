@@ -144,3 +144,65 @@ def test_good_candidate_passes_with_coverage(build):
     assert len(cov["env_variants"]) == 4
     assert cov["max_threads_seen"] >= 2  # the parallel region really ran with threads
     assert "warning" not in step.message
+
+
+HOOKED_TOML = """
+function = "scale_box"
+category = "test"
+[[args]]
+name = "box"
+type = "Box&"
+hook = "box"
+[sizes]
+test = [0, 1, 5, 64]
+bench = 1000
+"""
+HOOKED_HOOKS = """
+#pragma once
+#include <vector>
+#include "parcodegen_harness.h"
+struct Box { std::vector<double> v; };
+inline void make_box(Box& b, pcg::Rng& rng, std::size_t n, pcg::Pattern) {
+  b.v.resize(n);
+  for (auto& x : b.v) x = rng.uniform_real(-1.0, 1.0);
+}
+// A fixed record name, as user hooks write them: the harness must still keep calls apart.
+inline void emit_box(const Box& b, pcg::Out& out, const char*) {
+  out.put("count", b.v.size());
+  out.put("values", b.v);
+}
+"""
+HOOKED_REF = '#include "hooks.h"\nvoid scale_box(Box& b) { for (auto& x : b.v) x *= 2.0; }\n'
+HOOKED_STATEFUL = (
+    '#include "hooks.h"\n'
+    "void scale_box(Box& b) { static int calls = 0; ++calls;\n"
+    "  for (auto& x : b.v) x *= (calls == 3 ? 3.0 : 2.0); }\n"
+)
+
+
+def _hooked_problem(tmp_path):
+    d = tmp_path / "box"
+    d.mkdir()
+    (d / "problem.toml").write_text(HOOKED_TOML)
+    (d / "hooks.h").write_text(HOOKED_HOOKS)
+    (d / "reference.cpp").write_text(HOOKED_REF)
+    return load_problem(d)
+
+
+def _hooked_verdict(problem, code):
+    build = build_problem(problem)
+    obj = compile_object(code, headers=build.headers, flags=build.flags, compiler=build.compiler)
+    assert obj.ok, obj.message
+    binary = link_binary([build.harness_obj, obj.path], flags=link_flags(build.flags),
+                         compiler=build.compiler)  # fmt: skip
+    assert binary.ok, binary.message
+    return difftest(build, binary.path)
+
+
+def test_hooks_with_fixed_record_names_keep_calls_apart(tmp_path):
+    """A hook that ignores the name it is given still yields one record set per call: the
+    reference itself passes, and a candidate wrong only on its third call fails."""
+    problem = _hooked_problem(tmp_path)
+    assert _hooked_verdict(problem, HOOKED_REF).ok
+    step = _hooked_verdict(problem, HOOKED_STATEFUL)
+    assert not step.ok and step.status is Status.WRONG_OUTPUT

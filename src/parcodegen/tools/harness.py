@@ -35,7 +35,6 @@ RESERVED = {"n", "rng", "opt", "out", "result", "t0", "t1", "i", "pcg", "std", "
             "pcg_k", "pcg_check"}  # fmt: skip
 CHANGED_PREFIX = "__changed:"  # "__changed:x": the call changed const input x
 THREADS_KEY = "__threads"  # live threads of the process after the call
-_NAME_LITERAL = re.compile(r'"([^"\\]*)"')
 
 
 @dataclass(frozen=True)
@@ -52,16 +51,6 @@ def harness_plan(calls: Sequence[PlannedCall], check_inputs: bool = True) -> str
     """The harness's 6th argument for `calls` (see parcodegen_harness.h, parse_plan)."""
     items = [f"{c.seed}:{c.n}:{c.pattern}:{c.threads}" for c in calls]
     return ";".join(["c" if check_inputs else "-", *items])
-
-
-def _tag_names(lines: list[str]) -> list[str]:
-    """Output lines of one call with the record name tagged by the call (pcg::tagged)."""
-    out = []
-    for ln in lines:
-        if "out" in ln:
-            ln = _NAME_LITERAL.sub(lambda m: f'pcg::tagged(pcg_k, "{m.group(1)}").c_str()', ln, 1)
-        out.append(ln)
-    return out
 
 
 def _snapshot(var: str, name: str) -> tuple[list[str], list[str]]:
@@ -320,7 +309,7 @@ def harness_source(problem: Problem) -> str:
     lines.append(declaration(problem))
     lines.append("")
     lines.append(
-        "// One call: inputs from (seed, n, pattern); outputs written as tagged(pcg_k, name)."
+        "// One call: inputs from (seed, n, pattern); outputs tagged by the call (Out::tag)."
     )
     lines.append("static void pcg_call(const pcg::Call& opt, std::size_t pcg_k, pcg::Out& out, "
                  "bool pcg_check) {")  # fmt: skip
@@ -368,7 +357,8 @@ def harness_source(problem: Problem) -> str:
         else:
             body.append('  out.put("return", result);')
     body.extend(emits)
-    lines.extend(_tag_names(body))
+    lines.append('  out.tag = pcg::tagged(pcg_k, "");  // every record of this call is tagged')
+    lines.extend(body)
     lines.append("}")
     lines.append("")
     lines.append("int main(int argc, char** argv) {")

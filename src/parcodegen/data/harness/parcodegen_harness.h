@@ -247,10 +247,15 @@ struct Out {
 
   void keep_full(const char* name) { full.emplace_back(name); }
 
+  // Every record name gets the current call's tag ("" for call 0, "@k:" after), so hooks
+  // that write fixed names (out.put("rows", ...)) still give each call its own records.
+  std::string tag;
+
   void header(const char* name, char kind, std::uint64_t count) {
-    const std::uint32_t len = static_cast<std::uint32_t>(std::strlen(name));
+    const std::string full_name = tag + name;
+    const std::uint32_t len = static_cast<std::uint32_t>(full_name.size());
     std::fwrite(&len, sizeof len, 1, f);
-    std::fwrite(name, 1, len, f);
+    std::fwrite(full_name.data(), 1, len, f);
     std::fwrite(&kind, 1, 1, f);
     std::fwrite(&count, sizeof count, 1, f);
   }
