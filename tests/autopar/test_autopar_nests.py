@@ -350,3 +350,19 @@ void tri(double* __restrict__ g, const double* __restrict__ a, int n) {
 }"""
     result = plan(code, "tri")
     assert "each with work linear in an enclosing loop's variable" in result.report
+
+
+def test_no_collapse_over_a_loop_that_needs_its_own_array_reduction():
+    # k carries C (every k adds into C[i][j]): collapsing i and k with i's clauses races
+    code = """
+void mm(const std::vector<double>& A, const std::vector<double>& B, std::vector<double>& C,
+        std::size_t dim) {
+  for (std::size_t i = 0; i < dim; ++i) {
+    for (std::size_t k = 0; k < dim; ++k) {
+      const double a = A[i * dim + k];
+      for (std::size_t j = 0; j < dim; ++j) C[i * dim + j] += a * B[k * dim + j];
+    }
+  }
+}"""
+    result = plan(code, "mm")
+    assert all("collapse(" not in v for _, v in result.variants)

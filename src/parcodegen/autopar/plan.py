@@ -180,7 +180,9 @@ def _collapse(loop: Node, analysis: LoopAnalysis, scope: Scope) -> int:
         if h is None or h.bound_names() & outer_vars:
             break
         a = analyze_loop(inner, scope)
-        if not a.ok or a.reductions != analysis.reductions:
+        # an inner loop that needs its own array reduction carries a dependence the
+        # collapsed pragma (with the outer loop's clauses) would not cover
+        if not a.ok or a.reductions != analysis.reductions or a.array_reductions:
             break
         depth += 1
         outer_vars.add(h.var)
