@@ -51,4 +51,9 @@ class UnknownNameError(ConfigError):
 
 
 class BudgetExhausted(ParcodegenError):
-    pass
+    """A budget would be passed: `kind` is "tokens", "cost" or "wall"; `detail` says how."""
+
+    def __init__(self, kind: str, detail: str):
+        self.kind, self.detail = kind, detail
+        label = {"wall": "wall time"}.get(kind, kind)
+        super().__init__(f"budget: {label} ({detail})")

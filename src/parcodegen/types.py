@@ -561,15 +561,21 @@ class StopReason:
 
 
 class RunState(str, Enum):
-    """A stored run's state: a closed set."""
+    """A stored run's state: a closed set (store/run_states.py sets it on every exit)."""
 
     RUNNING = "running"
     FINISHED = "finished"  # every episode ended on its own
-    STOPPED = "stopped"  # a stop reason ended it early; re-running resumes it
+    STOPPED_BY_BUDGET = "stopped-by-budget"  # a token, cost or wall budget ran out
+    FAILED = "failed"  # the endpoint or the harness failed, or an error escaped
+    INTERRUPTED = "interrupted"  # Ctrl-C or SIGTERM
+    STOPPED = "stopped"  # runs stored before the states above: ended early
 
     @classmethod
     def after(cls, stop: StopReason | None) -> RunState:
-        return cls.STOPPED if stop is not None else cls.FINISHED
+        """The state a run ends in when the loop returned with `stop`."""
+        if stop is None:
+            return cls.FINISHED
+        return cls.FAILED if stop.is_fault else cls.STOPPED_BY_BUDGET
 
 
 class EpisodeStatus(str, Enum):

@@ -48,14 +48,15 @@ def test_problem_dir_compile_error_then_fix(env, tmp_path, capsys):
     manifest = json.loads(db.execute("SELECT manifest FROM runs").fetchone()[0])
     assert manifest["config"]["backend"]["name"] == "openai"
     assert manifest["config"]["loop"]["strategy"] == "parallel"
-    # the same command again: replayed from the store, nothing sent, same answer
-    with FakeServer(replies=[]) as server:
+    # the same command again (same endpoint): replayed from the store, nothing sent
+    with FakeServer(replies=[], port=server.port) as server:
         assert optimize(server, tmp_path, str(VSCALE), "--json", "-o", str(out)) == 1
         assert server.chat_requests() == []
     again = json.loads(capsys.readouterr().out)
     assert (
         again["calls_sent"] == 0 and again["attempts"] == 2 and again["run_id"] == report["run_id"]
     )
+    assert report["run"] == "new" and again["run"] == "resumed"
 
 
 def test_model_replies_are_cached_so_a_new_run_costs_nothing(env, tmp_path, capsys):
@@ -63,8 +64,8 @@ def test_model_replies_are_cached_so_a_new_run_costs_nothing(env, tmp_path, caps
         assert optimize(server, tmp_path, str(VSCALE), "--json") == 1
         assert len(server.chat_requests()) == 1
     capsys.readouterr()
-    # a different run (another run dir: nothing to resume) asks the same question
-    with FakeServer(replies=[]) as server:
+    # a different run (another run dir: nothing to resume) asks the same endpoint the same
+    with FakeServer(replies=[], port=server.port) as server:
         argv = ["optimize", str(VSCALE), "--json", "--base-url", server.url, "--model", "fake-model",
                 "--run-dir", str(tmp_path / "other-runs"), "--no-timing"]  # fmt: skip
         assert main(argv) == 1

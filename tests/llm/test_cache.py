@@ -11,6 +11,7 @@ from conftest import backend_for, request
 from parcodegen.errors import BackendError
 from parcodegen.llm.accounting import Price
 from parcodegen.llm.cache import CachedBackend
+from parcodegen.llm.fake_server import FakeServer
 from parcodegen.llm.scripted import ScriptedBackend
 
 
@@ -37,7 +38,16 @@ def test_cache_persists_on_disk_and_holds_no_secret(server, tmp_path):
     blob = (tmp_path / CachedBackend.FILE_NAME).read_bytes()
     assert b"sk-secret-123" not in blob and str(server.port).encode() not in blob
     rows = sqlite3.connect(tmp_path / CachedBackend.FILE_NAME).execute("SELECT key FROM responses")
-    assert [r[0] for r in rows] == [backend.resolve(request("x")).cache_key()]
+    assert [r[0] for r in rows] == [again._key(request("x"))]
+
+
+def test_endpoint_is_part_of_the_key_and_refresh_asks_again(server, tmp_path):
+    CachedBackend(backend_for(server), tmp_path).generate([request("x")])
+    with FakeServer() as other:  # another server under the same model name
+        (resp,) = CachedBackend(backend_for(other), tmp_path).generate([request("x")])
+        assert not resp.cached and len(other.chat_requests()) == 1
+    (resp,) = CachedBackend(backend_for(server), tmp_path, refresh=True).generate([request("x")])
+    assert not resp.cached and len(server.chat_requests()) == 2  # written, not read
 
 
 def test_default_model_is_part_of_the_key(server, tmp_path):

@@ -176,6 +176,6 @@ def test_budgets_cover_the_whole_command(tmp_path: Path, capsys) -> None:
     captured = capsys.readouterr()
     campaigns = {c["strategy"]: c for c in json.loads(captured.out)["campaigns"]}
     assert campaigns["parallel"]["state"] == "finished"  # ran, and spent more than 1 token
-    assert campaigns["any"]["state"] == "stopped"
+    assert campaigns["any"]["state"] == "stopped-by-budget"
     assert campaigns["any"]["stop_reason"].startswith("budget: tokens (0 >= 0)")
     assert "raise the budget and re-run" in captured.err

@@ -169,7 +169,7 @@ def test_synth_two_backends_one_command(tmp_path: Path, capsys, monkeypatch) -> 
     assert main(cmd) == 0
     again = capsys.readouterr()
     assert json.loads(again.out)["runs"] == result["runs"]
-    assert again.err.count(f"(resumed, {len(PIDS) * SAMPLES} attempts stored)") == 2
+    assert again.err.count(f"(resumed, {len(PIDS) * SAMPLES} attempts stored;") == 2
     assert record.read_text() == recorded
     assert {r["run_id"] for r in store.runs()} == set(stored)
     assert {rid: len(store.calls(rid)) for rid in stored} == calls_before
@@ -190,7 +190,7 @@ def test_synth_two_backends_one_command(tmp_path: Path, capsys, monkeypatch) -> 
     stopped = capsys.readouterr()
     listed = {c["backend"]: c for c in json.loads(stopped.out)["campaigns"]}
     assert listed["autopar"]["state"] == "finished" and "stop_reason" not in listed["autopar"]
-    assert listed["scripted"]["state"] == "stopped"
+    assert listed["scripted"]["state"] == "failed"
     # g++ missing, or nm when the object is already in the (machine-wide) compile cache
     assert "not found" in listed["scripted"]["stop_reason"]
     assert f"stopped: {scripted_run}: " in stopped.err and "re-run the same command" in stopped.err

@@ -5,7 +5,8 @@ model is asked and how answers are judged (`IDENTITY_FIELDS`), plus the problems
 and the worker count are not part of it: re-running the same command with a larger
 budget continues the same run. A new option is left out of the identity unless it is
 listed; one that changes what is asked goes in `IDENTITY_FIELDS_IF_SET`, hashed only when
-it differs from its default, so runs stored before it existed keep their identity.
+it differs from its default, so runs stored before it existed keep their identity. The
+endpoint (base URL) of a remote backend is one: another server is another run.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ IDENTITY_FIELDS = (
     "rag_k", "kb", "timing", "race", "timing_reps", "threads",
 )  # fmt: skip
 LEGACY_DEFAULT_TIMING_REPS = 5  # what the default timing was hashed as before adaptive timing
-IDENTITY_FIELDS_IF_SET: tuple[str, ...] = ()  # hashed only when not at their default
+IDENTITY_FIELDS_IF_SET: tuple[str, ...] = ("endpoint",)  # hashed only when not at their default
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class LoopConfig:
     continue_after_pass: bool = False  # keep improving after an accepted candidate
     reset_after: int = 3  # consecutive failures before going back to original / best
     backend: str = ""
+    endpoint: str = ""  # the base URL of a remote backend ("" for local ones)
     model: str = ""
     temperature: float = 0.2
     reply_tokens: int = 4096  # max_tokens per reply
@@ -74,6 +76,8 @@ class LoopConfig:
             )
         if self.samples < 1:
             raise ConfigError("samples must be at least 1")
+        if self.reply_tokens < 1:
+            raise ConfigError(f"--reply-tokens: at least 1 (got {self.reply_tokens})")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

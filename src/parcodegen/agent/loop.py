@@ -8,7 +8,9 @@ arrives when the evaluator can; timing one at a time, after every check of the r
 attempt is stored with its verdict; only then do the episodes learn from the verdicts.
 
 Budgets (attempts per episode, tokens, cost, wall time) stop the loop cleanly with a
-reason. A backend failure (after retries) or a harness fault stops the run with a
+reason. Tokens, cost and wall time are also checked by the backend before every request
+it sends (llm/guard.py: the loop hands its guard to every backend that takes one), so a
+round cannot overspend and a hung request cannot outlast the wall-time budget. A backend failure (after retries) or a harness fault stops the run with a
 reason; it is never shown to the model, and a re-run resumes where it stopped.
 """
 
@@ -24,8 +26,9 @@ from parcodegen.agent.episode import EpisodeState, Turn
 from parcodegen.agent.evaluate import Evaluator, VerifyFn, extract, no_code_verdict
 from parcodegen.agent.record import Recorder
 from parcodegen.agent.select import Choice, choose
-from parcodegen.errors import BackendError, InfraError
+from parcodegen.errors import BackendError, BudgetExhausted, InfraError
 from parcodegen.llm.base import Backend, LLMResponse, Usage, stream
+from parcodegen.llm.guard import RunGuard, attach_guard
 from parcodegen.strategies import get_strategy
 from parcodegen.types import (
     Attempt,
@@ -40,6 +43,11 @@ from parcodegen.types import (
 Progress = Callable[[str], None]
 Retriever = Callable[[str, int, bool], Sequence[Any]]
 BACKEND_RETRIES = 2
+GUARD_STOPS = {  # what the backend's guard (llm/guard.py) refused -> the loop's stop
+    "tokens": StopKind.BUDGET_TOKENS,
+    "cost": StopKind.BUDGET_COST,
+    "wall": StopKind.BUDGET_WALL,
+}
 RETRY_WAIT_S = 1.0
 
 
@@ -62,7 +70,7 @@ class LoopResult:
     stop: StopReason | None  # None when every episode finished on its own
     usage: Usage
     rounds: int
-    calls_sent: int  # requests this execution sent to the backend (not read back)
+    calls_sent: int  # requests this execution sent to the model (not read back, not cached)
     verified: int  # attempts this execution verified (not read back)
 
     @property
@@ -97,6 +105,10 @@ class Loop:
         self.retriever = retriever
         self.codes: dict[tuple[str, str], str] = {}  # (problem id, candidate id) -> code
         self.usage = Usage()
+        budget = config.budget
+        self.guard = RunGuard(max_cost=budget.max_cost, max_tokens=budget.max_tokens,
+                              max_wall_s=budget.max_wall_s, say=self.progress)  # fmt: skip
+        attach_guard(backend, self.guard)
         self.calls_sent = 0
         self.verified = 0
         examples = {p.id: self._examples(p) for p in self.problems}  # retrieved once per problem
@@ -139,6 +151,12 @@ class Loop:
             rounds += 1
             try:
                 self._round(rounds, active)
+            except BudgetExhausted as exc:
+                stop = StopReason(GUARD_STOPS[exc.kind], exc.detail)
+                for e in self.episodes:
+                    if not e.done:
+                        e.finish(EpisodeStatus.STOPPED, str(stop))
+                break
             except BackendError as exc:
                 stop = StopReason(StopKind.BACKEND_ERROR, str(exc))
                 break
@@ -197,6 +215,7 @@ class Loop:
         for r in out:  # spend counts as replies are stored, so a failing round still counts
             if r is not None:
                 self.usage = self.usage + r.usage
+                self.guard.add_spent(r.usage)
         missing = [i for i, r in enumerate(out) if r is None]
         for attempt in range(BACKEND_RETRIES + 1):
             if not missing:
@@ -207,7 +226,8 @@ class Loop:
                     self.recorder.put_call(active[i].key, active[i].turn, turns[i].request, resp)
                     out[i] = resp
                     self.usage = self.usage + resp.usage
-                    self.calls_sent += 1
+                    if not resp.cached:
+                        self.calls_sent += 1
                     self._prefetch(active[i], resp)
             except BackendError as exc:
                 if not exc.retryable or attempt == BACKEND_RETRIES:

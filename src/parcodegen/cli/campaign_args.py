@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from parcodegen.cli.backend_args import BackendOption, backend_option_help
+from parcodegen.cli.endpoint_args import add_endpoint_args
 from parcodegen.cli.options import backend_settings, budget
 from parcodegen.jobs.campaign import CampaignRequest
 
@@ -44,10 +45,13 @@ def add_campaign_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=2, help="local check processes")
     p.add_argument("--scheduler", help="Dask scheduler tcp://HOST:PORT (default: local pool)")
     p.add_argument("--kb", help="knowledge base for rag strategies")
+    p.add_argument("--kb-create", action="store_true",
+                   help="create the --kb knowledge base if it does not exist")  # fmt: skip
     p.add_argument(
         "--run-dir", help="run store directory (default: $PARCODEGEN_RUN_DIR or the cache)"
     )
     p.add_argument("-v", "--verbose", action="store_true", help="print every attempt")
+    add_endpoint_args(p)
 
 
 def campaign_request(args: argparse.Namespace, name: str, seeds: int = 1) -> CampaignRequest:
@@ -60,5 +64,6 @@ def campaign_request(args: argparse.Namespace, name: str, seeds: int = 1) -> Cam
         threads=args.threads, timing_reps=args.timing_reps, timing=not args.no_timing,
         race=not args.no_race, workers=args.workers, scheduler=args.scheduler,
         kb=args.kb or "", run_dir=args.run_dir, verbose=args.verbose, name=name,
-        verify_seeds=seeds,
+        verify_seeds=seeds, reply_tokens=args.reply_tokens, fresh=args.fresh,
+        resume=args.resume, kb_create=args.kb_create,
     )  # fmt: skip

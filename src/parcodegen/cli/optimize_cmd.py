@@ -14,6 +14,7 @@ import json
 import os
 import sys
 
+from parcodegen.cli.endpoint_args import add_endpoint_args
 from parcodegen.cli.options import backend_settings, budget
 from parcodegen.jobs.optimize import OptimizeRequest, optimize
 from parcodegen.llm.registry import BASE_URL_ENV, MODEL_ENV, backend_help
@@ -59,6 +60,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-cost", type=float, help="cost budget (USD) for the whole run")
     p.add_argument("--max-wall", type=float, help="wall-time budget (seconds) for this execution")
     p.add_argument("--kb", help="knowledge base for rag strategies (default: the seed KB)")
+    p.add_argument("--kb-create", action="store_true",
+                   help="create the --kb knowledge base if it does not exist")  # fmt: skip
+    p.add_argument("--script", help="scripted backend: a JSON file of replies (a list, or "
+                   "{problem id: [replies]})")  # fmt: skip
+    p.add_argument("--recording", help="replay backend: the JSONL recording to serve")
     p.add_argument("--threads", type=int, help="threads for timing (default: all cores)")
     p.add_argument(
         "--no-timing", action="store_true", help="skip timing (nothing can be claimed faster)"
@@ -72,6 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--run-dir", help="run store directory (default: $PARCODEGEN_RUN_DIR or the cache)"
     )
+    add_endpoint_args(p)
     p.set_defaults(func=run)
 
 
@@ -87,7 +94,8 @@ def request_of(args: argparse.Namespace) -> OptimizeRequest:
         min_speedup=args.min_speedup, temperature=args.temperature, budget=budget(args),
         kb=args.kb or "", threads=args.threads, timing=not args.no_timing, race=not args.no_race,
         bench_size=args.bench_size, output=args.output, run_dir=args.run_dir,
-        timing_reps=args.timing_reps,
+        timing_reps=args.timing_reps, reply_tokens=args.reply_tokens, fresh=args.fresh,
+        resume=args.resume, kb_create=args.kb_create,
     )  # fmt: skip
 
 
@@ -105,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
         if report["stop_reason"]:
             print(f"stopped: {report['stop_reason']}")
         print(f"optimized file: {report['output']}")
-        print(f"run record: {report['store']} (run {report['run_id']})")
+        print(f"run record: {report['store']} (run {report['run_id']}, {report['run']}, "
+              f"{report['state']})")  # fmt: skip
     if outcome.fault:
         return 2
     return 0 if outcome.improved else 1

@@ -14,6 +14,9 @@ def backend_settings(args: argparse.Namespace) -> BackendSettings:
         model=args.model or "", base_url=args.base_url or None,
         script=getattr(args, "script", None), recording=getattr(args, "recording", None),
         no_cache=bool(getattr(args, "no_cache", False)), record=getattr(args, "record", None),
+        request_timeout=getattr(args, "request_timeout", None),
+        retries=getattr(args, "retries", None), breaker_after=getattr(args, "breaker_after", None),
+        price_in=getattr(args, "price_in", None), price_out=getattr(args, "price_out", None),
     )  # fmt: skip
 
 

@@ -29,8 +29,9 @@ from parcodegen.jobs.runs import open_store, slug
 from parcodegen.llm.base import Backend, LLMRequest, LLMResponse
 from parcodegen.llm.registry import BackendSettings, ResolvedBackend, resolve_backend
 from parcodegen.store import RunStore
+from parcodegen.store.run_states import RunChoice, tracked
 from parcodegen.strategies import get_strategy
-from parcodegen.types import Attempt, Episode, Problem, RunState, Verdict, content_hash
+from parcodegen.types import Attempt, Episode, Problem, Verdict, content_hash
 
 MODES = ("single", "agent")
 Say = Callable[[str], None]
@@ -67,8 +68,9 @@ def campaign_identity(config: LoopConfig, spec: CampaignSpec, problems: Sequence
 
 
 def open_run(store: Any, config: LoopConfig, spec: CampaignSpec, problems: Sequence[Problem],
-             extra: dict[str, Any] | None = None) -> tuple[str, bool]:  # fmt: skip
-    """(run id, resumed): the stored run of this identity, or a new one (full manifest)."""
+             extra: dict[str, Any] | None = None, *, fresh: bool = False,
+             resume: str | None = None) -> RunChoice:  # fmt: skip
+    """The stored run of this identity, or a new one (full manifest); `.how` says which."""
     identity = campaign_identity(config, spec, problems)
     name = [slug(spec.name), slug(config.strategy), slug(config.model or config.backend)]
     resolved = {
@@ -76,7 +78,8 @@ def open_run(store: Any, config: LoopConfig, spec: CampaignSpec, problems: Seque
         "loop": config.to_dict(),
         **(extra or {}),
     }
-    return open_stored_run(store, identity, "-".join([*name, identity[:8]]), resolved, problems)
+    return open_stored_run(store, identity, "-".join([*name, identity[:8]]), resolved, problems,
+                           fresh=fresh, resume=resume)  # fmt: skip
 
 
 class ProgressRecorder:
@@ -86,6 +89,7 @@ class ProgressRecorder:
         self.inner, self.total, self.say, self.every_s = inner, total_attempts, say, every_s
         self.done = 0
         self.fresh = 0
+        self.replies = 0  # replies stored by this execution
         self.start = time.monotonic()
         self._last = 0.0
         self._work_start: dict[str, float] = {}
@@ -99,6 +103,12 @@ class ProgressRecorder:
 
     def put_call(self, episode: str, turn: int, request: LLMRequest, response: LLMResponse) -> None:
         self.inner.put_call(episode, turn, request, response)
+        self.replies += 1
+        now = time.monotonic()
+        if now - self._last >= self.every_s:
+            self._last = now
+            self.say(f"  replies {self.replies} received this execution "
+                     f"({self.done}/{self.total} attempts stored, {now - self.start:.0f}s elapsed)")  # fmt: skip
 
     def get_attempt(self, episode: str, turn: int) -> tuple[Attempt, Verdict] | None:
         got = self.inner.get_attempt(episode, turn)
@@ -169,20 +179,24 @@ def run_campaign(
     extra_manifest: dict[str, Any] | None = None,
     verbose: bool = False,
     retriever: Any = None,
+    fresh: bool = False,
+    resume: str | None = None,
 ) -> tuple[str, LoopResult]:
-    """Run (or resume) the campaign; returns the run id and the loop's result."""
+    """Run (or resume) the campaign; returns the run id and the loop's result. The run is
+    left in its final state however this ends (store/run_states.py)."""
     config = loop_config(config, spec)
-    run_id, resumed = open_run(store, config, spec, problems, extra_manifest)
+    choice = open_run(store, config, spec, problems, extra_manifest, fresh=fresh, resume=resume)
+    run_id, resumed = choice.run_id, choice.how == "resumed"
     stored = len(store.attempts(run_id))
     upper = len(problems) * config.samples * config.budget.max_iters
     rec = ProgressRecorder(store.recorder(run_id), upper, say)
     rec.done = stored
-    say(f"run {run_id} ({'resumed, ' + str(stored) + ' attempts stored' if resumed else 'new'}); "
+    how = f"resumed, {stored} attempts stored; --fresh starts a new run" if resumed else choice.how
+    say(f"run {run_id} ({how}); "
         f"{len(problems)} problem(s) x {config.samples} sample(s), mode {spec.mode}; "
         f"{executor.describe()}")  # fmt: skip
     if spec.mode == "agent":
         say("(agent mode: the attempt total is an upper bound; episodes may stop early)")
-    store.set_run_state(run_id, RunState.RUNNING)
     options = {
         "threads": config.threads,
         "timing": config.timing,
@@ -190,13 +204,15 @@ def run_campaign(
         "timing_reps": config.timing_reps,
         "seeds": spec.verify_seeds,
     }
-    # The loop's evaluation contract (evaluate/remember) on the chosen executor.
-    evaluator = ExecutorEvaluator(executor, options, progress=rec.on_work)
-    loop = Loop(problems, backend, rec, config, run_id=run_id, retriever=retriever,
-                progress=say if verbose else None, evaluator=evaluator)  # fmt: skip
-    result = loop.run()
-    rec.report(force=True)
-    store.set_run_state(run_id, RunState.after(result.stop), result.stop)
+    with tracked(store, run_id) as run_exit:
+        # The loop's evaluation contract (evaluate/remember) on the chosen executor.
+        evaluator = ExecutorEvaluator(executor, options, progress=rec.on_work)
+        loop = Loop(problems, backend, rec, config, run_id=run_id, retriever=retriever,
+                    progress=say if verbose else None, evaluator=evaluator)  # fmt: skip
+        loop.guard.say = say  # waiting, retries and cut-off replies are always reported
+        result = loop.run()
+        rec.report(force=True)
+        run_exit.stop = result.stop
     return run_id, result
 
 
@@ -226,15 +242,20 @@ class CampaignRequest:
     verbose: bool = False
     name: str = "bench"  # run-id prefix
     verify_seeds: int = 1
+    reply_tokens: int = 4096  # the length limit of one reply
+    fresh: bool = False  # a new run even if one with these settings is stored
+    resume: str | None = None  # continue this stored run
+    kb_create: bool = False  # create the --kb knowledge base when it does not exist
 
     def resolved_backend(self) -> ResolvedBackend:
         """The backend and its options; a ConfigError when something it needs is missing."""
-        return resolve_backend(self.backend, self.settings)
+        return resolve_backend(self.backend, replace(self.settings, refresh_cache=self.fresh))
 
-    def loop_config(self, backend: str) -> LoopConfig:
+    def loop_config(self, backend: str, model: str = "", endpoint: str = "") -> LoopConfig:
         return LoopConfig(
-            strategy=self.strategy, samples=self.samples, backend=backend,
-            model=self.settings.model, temperature=self.temperature, kb=self.kb,
+            strategy=self.strategy, samples=self.samples, backend=backend, endpoint=endpoint,
+            model=model or self.settings.model, temperature=self.temperature, kb=self.kb,
+            reply_tokens=self.reply_tokens,
             timing=self.timing, race=self.race, timing_reps=self.timing_reps,
             threads=self.threads, workers=self.workers,
             budget=replace(self.budget, max_iters=self.max_iters),
@@ -272,17 +293,23 @@ def run_request(request: CampaignRequest, say: Say = lambda _m: None) -> Campaig
     """Run (or resume) the campaign `request` describes."""
     from parcodegen.agent.executors import make_executor
     from parcodegen.jobs.kb import retriever_for
-    from parcodegen.llm.base import close_backend
+    from parcodegen.jobs.preflight import check_kb, check_references
+    from parcodegen.llm.base import backend_model, close_backend
+    from parcodegen.llm.endpoint import check_cost_cap
     from parcodegen.problems.suite import suite_problems
 
-    get_strategy(request.strategy)
+    strategy = get_strategy(request.strategy)
     problems = suite_problems(request.suite, request.problems)
     resolved = request.resolved_backend()
+    check_cost_cap(resolved, request.settings, request.budget.max_cost)
+    check_kb(request.kb, strategy.retrieve, request.kb_create)
+    if resolved.info.paid:  # nothing is paid for a problem that cannot be checked
+        check_references(problems, request.workers, say)
     store = open_store(request.run_dir)
     with make_executor(request.scheduler, request.workers) as executor:
         backend, where = place_backend(resolved, executor)
         say(where)
-        config = request.loop_config(resolved.name)
+        config = request.loop_config(resolved.name, backend_model(backend), resolved.endpoint)
         spec = CampaignSpec(mode=request.mode, iters=request.max_iters, name=request.name,
                             verify_seeds=request.verify_seeds)  # fmt: skip
         extra = {"suite": request.suite, "backend": resolved.manifest(),
@@ -291,6 +318,7 @@ def run_request(request: CampaignRequest, say: Say = lambda _m: None) -> Campaig
             run_id, result = run_campaign(
                 store, problems, backend, config, spec, executor, say=say,
                 extra_manifest=extra, verbose=request.verbose, retriever=retriever_for(config),
+                fresh=request.fresh, resume=request.resume,
             )  # fmt: skip
         finally:
             close_backend(backend)

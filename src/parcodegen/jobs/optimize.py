@@ -1,15 +1,18 @@
 """The optimize job: one function in, its fastest verified version (or the original) out.
 
-`optimize(OptimizeRequest)` loads or derives the problem, resolves the backend, opens
-(or resumes) the run, runs the agent loop, writes the optimized file and returns what
-the CLI prints: the diff, the verdict, the speedup and where the run's record is.
+`optimize(OptimizeRequest)` loads or derives the problem, resolves the backend, checks
+everything that can be checked before the first paid request (jobs/preflight.py), opens
+a new run or resumes one (`fresh`, `resume`; the outcome says which), runs the agent
+loop, leaves the run in its final state on every exit (store/run_states.py), writes the
+optimized file and returns what the CLI prints: the diff, the verdict, the speedup and
+where the run's record is.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +46,10 @@ class OptimizeRequest:
     bench_size: int | None = None
     output: str | None = None
     run_dir: str | None = None
+    reply_tokens: int = 4096  # the length limit of one reply
+    fresh: bool = False  # a new run even if one with these settings is stored
+    resume: str | None = None  # continue this stored run
+    kb_create: bool = False  # create the --kb knowledge base when it does not exist
 
 
 @dataclass(frozen=True)
@@ -74,14 +81,15 @@ def load_target(request: OptimizeRequest, runs: Path, say: Say) -> Problem:
     return derived.problem
 
 
-def loop_config(request: OptimizeRequest, backend: str, keep_improving: bool) -> LoopConfig:
+def loop_config(request: OptimizeRequest, backend: str, keep_improving: bool,
+                model: str = "", endpoint: str = "") -> LoopConfig:  # fmt: skip
     r = request
     return LoopConfig(
         strategy=r.strategy, samples=r.samples, feedback=r.feedback, self_check=r.self_check,
-        min_speedup=r.min_speedup, backend=backend, model=r.settings.model,
-        temperature=r.temperature, kb=r.kb, timing=r.timing, race=r.race, threads=r.threads,
-        timing_reps=r.timing_reps,
-        budget=r.budget, continue_after_pass=keep_improving,
+        min_speedup=r.min_speedup, backend=backend, endpoint=endpoint,
+        model=model or r.settings.model, temperature=r.temperature, kb=r.kb, timing=r.timing,
+        race=r.race, threads=r.threads, timing_reps=r.timing_reps, budget=r.budget,
+        continue_after_pass=keep_improving, reply_tokens=r.reply_tokens,
     )  # fmt: skip
 
 
@@ -89,33 +97,47 @@ def optimize(request: OptimizeRequest, say: Say = lambda _m: None) -> OptimizeOu
     """Run (or resume) the optimization `request` describes; progress goes to `say`."""
     from parcodegen.agent.loop import Loop
     from parcodegen.jobs.kb import retriever_for
+    from parcodegen.jobs.preflight import check_kb, check_references
     from parcodegen.jobs.runs import open_run, open_store, run_dir
+    from parcodegen.llm.base import backend_model, close_backend
+    from parcodegen.llm.endpoint import check_cost_cap
+    from parcodegen.store.run_states import tracked
     from parcodegen.strategies import get_strategy
 
     get_strategy(request.strategy)  # unknown names fail here, with a did-you-mean
     runs = run_dir(request.run_dir)
     problem = load_target(request, runs, say)
-    resolved = resolve_backend(request.backend, request.settings)
+    settings = replace(request.settings, refresh_cache=request.fresh)
+    resolved = resolve_backend(request.backend, settings)
+    check_cost_cap(resolved, request.settings, request.budget.max_cost)
+    check_kb(request.kb, get_strategy(request.strategy).retrieve, request.kb_create)
+    check_references([problem])
     keep = request.keep_improving
-    config = loop_config(request, resolved.name,
-                         resolved.info.keep_improving if keep is None else keep)  # fmt: skip
-    identity = config.identity([f"{problem.id}:{content_hash(problem.reference_code)}"])
-    store = open_store(runs)
-    manifest = {"loop": config.to_dict(), "backend": resolved.manifest(),
-                "problems": [{"id": problem.id, "directory": str(problem.directory)}]}  # fmt: skip
-    run_id, resumed = open_run(store, identity, f"{problem.name}-{config.strategy}-{identity[:10]}",
-                               manifest, [problem])  # fmt: skip
-    if resumed:
-        done = len(store.attempts(run_id))
-        say(f"resuming run {run_id}: {done} attempt(s) already stored (store {store.path})")
-    else:
-        say(f"run {run_id} (store {store.path})")
-    store.set_run_state(run_id, RunState.RUNNING)
     backend = resolved.build()
-    loop = Loop([problem], backend, store.recorder(run_id), config, run_id=run_id,
-                retriever=retriever_for(config), progress=say)  # fmt: skip
-    result = loop.run()
-    store.set_run_state(run_id, RunState.after(result.stop), result.stop)
+    try:
+        config = loop_config(request, resolved.name,
+                             resolved.info.keep_improving if keep is None else keep,
+                             backend_model(backend), resolved.endpoint)  # fmt: skip
+        identity = config.identity([f"{problem.id}:{content_hash(problem.reference_code)}"])
+        store = open_store(runs)
+        manifest = {"loop": config.to_dict(), "backend": resolved.manifest(),
+                    "problems": [{"id": problem.id, "directory": str(problem.directory)}]}  # fmt: skip
+        choice = open_run(store, identity, f"{problem.name}-{config.strategy}-{identity[:10]}",
+                          manifest, [problem], fresh=request.fresh, resume=request.resume)  # fmt: skip
+        run_id = choice.run_id
+        if choice.how == "resumed":
+            done = len(store.attempts(run_id))
+            say(f"resuming run {run_id}: {done} attempt(s) already stored (store {store.path}; "
+                "--fresh starts a new run)")  # fmt: skip
+        else:
+            say(f"{choice.describe()} {run_id} (store {store.path})")
+        with tracked(store, run_id) as run_exit:
+            loop = Loop([problem], backend, store.recorder(run_id), config, run_id=run_id,
+                        retriever=retriever_for(config), progress=say)  # fmt: skip
+            result = loop.run()
+            run_exit.stop = result.stop
+    finally:
+        close_backend(backend)
     fault = result.stop is not None and result.stop.is_fault
     pr = result.results[0]
     out_path = (
@@ -127,14 +149,18 @@ def optimize(request: OptimizeRequest, say: Say = lambda _m: None) -> OptimizeOu
         problem.reference_code.splitlines(keepends=True), pr.code.splitlines(keepends=True),
         fromfile=f"a/{problem.source_file}", tofile=f"b/{out_path.name}"))  # fmt: skip
     verdict = pr.choice.verdict
+    best_pass = max((v.speedup or 0.0 for _a, v in pr.attempts if v.passed), default=None)
+    status = verdict.status.value if verdict else ("pass" if best_pass is not None else None)
     report = {
         "run_id": run_id,
+        "run": choice.how,  # new | resumed | fresh
         "store": str(store.path),
         "problem": problem.id,
         "output": str(out_path),
         "improved": pr.improved,
-        "speedup": pr.choice.speedup,
-        "status": verdict.status.value if verdict else None,
+        "speedup": pr.choice.speedup if verdict else (best_pass or None),
+        "status": status,  # the chosen candidate's, else the best that passed (not kept)
+        "state": RunState.after(result.stop).value,
         "explanation": pr.choice.explanation,
         "stop_reason": result.stop_reason,
         "attempts": len(pr.attempts),

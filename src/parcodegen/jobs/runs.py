@@ -15,6 +15,7 @@ from typing import Any
 
 from parcodegen.store import RunStore
 from parcodegen.store.manifest import make_manifest
+from parcodegen.store.run_states import RunChoice, choose_run
 from parcodegen.types import Problem
 
 RUN_DIR_ENV = "PARCODEGEN_RUN_DIR"
@@ -42,16 +43,20 @@ def open_run(
     run_id: str,
     config: dict[str, Any],
     problems: Sequence[Problem],
-) -> tuple[str, bool]:
-    """(run id, resumed): the stored run with this identity, or a new one named `run_id`
-    with a full manifest of `config`. The problems are recorded either way."""
-    found = store.find_run(identity)
-    if found is None:
-        store.create_run(make_manifest(run_id, config), identity)
-    rid = found or run_id
+    *,
+    fresh: bool = False,
+    resume: str | None = None,
+) -> RunChoice:
+    """The stored run with this identity (or `resume`, which must match it), or a new one
+    named `run_id` (with `fresh`, even beside a stored one) with a full manifest of
+    `config`. The problems are recorded either way. `.how` says which happened."""
+    choice = choose_run(store, identity, run_id, fresh=fresh, resume=resume,
+                        config_now=config.get("loop"))  # fmt: skip
+    if choice.how != "resumed":
+        store.create_run(make_manifest(choice.run_id, config), identity)
     for p in problems:
-        store.add_problem(rid, p)
-    return rid, found is not None
+        store.add_problem(choice.run_id, p)
+    return choice
 
 
 def slug(text: str) -> str:

@@ -71,7 +71,7 @@ def describe(store: Any, run_id: str) -> dict[str, Any]:
     loop = manifest.config.get("loop", {}) if manifest else {}
     out = {"run": run_id, "strategy": loop.get("strategy", ""), "backend": loop.get("backend", ""),
            "model": loop.get("model", ""), "state": row.get("state", "unknown")}  # fmt: skip
-    if row.get("state") == "stopped":
+    if row.get("state") not in (None, "finished", "running"):  # stopped-by-budget, failed...
         out["stop_reason"] = row.get("stop_reason") or ""
     return out
 

@@ -169,3 +169,21 @@ def close_backend(backend: object) -> None:
         if callable(close):
             close()
         todo += [getattr(b, "inner", None), getattr(b, "local", None)]
+
+
+def backend_model(backend: object) -> str:
+    """The model that answers for a backend (or one it wraps) when the user named none:
+    its `recorded_model` ("" if it has none). A replay backend names the model of its
+    recording, so a run replayed without --model still records which model answered."""
+    seen: set[int] = set()
+    todo = [backend]
+    while todo:
+        b = todo.pop(0)
+        if b is None or id(b) in seen:
+            continue
+        seen.add(id(b))
+        model = getattr(b, "recorded_model", None)
+        if isinstance(model, str) and model:
+            return model
+        todo += [getattr(b, "inner", None), getattr(b, "local", None)]
+    return ""

@@ -1,13 +1,17 @@
 """An on-disk response cache in front of any backend (SQLite, safe under threads).
 
 Keyed by `LLMRequest.cache_key()` of the request as the inner backend will send it
-(default model filled in), so never by API key or URL. A hit comes back with
-`cached=True` and zero usage (nothing was spent; the original usage is in `raw`).
-Only successful responses are stored. Identical requests in one batch are sent once.
+(default model filled in) and the endpoint it goes to (`identity()["base_url"]` of the
+inner backend, when it has one: another server under the same model name may answer
+differently), never by API key. A hit comes back with `cached=True` and zero usage
+(nothing was spent; the original usage is in `raw`). Only successful responses are
+stored. Identical requests in one batch are sent once. With `refresh` (a `--fresh`
+run) nothing is read from the cache, but every new reply is written to it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -33,8 +37,11 @@ CREATE TABLE IF NOT EXISTS responses (
 class CachedBackend:
     FILE_NAME = "llm_cache.sqlite"
 
-    def __init__(self, inner: Backend, directory: str | Path):
+    def __init__(self, inner: Backend, directory: str | Path, *, refresh: bool = False):
         self.inner = inner
+        self.refresh = refresh
+        identity = getattr(inner, "identity", None)
+        self._endpoint = str(identity().get("base_url", "")) if callable(identity) else ""
         self.name = f"cached-{getattr(inner, 'name', 'backend')}"
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -55,14 +62,14 @@ class CachedBackend:
 
     def generate_iter(self, requests: list[LLMRequest]) -> Iterator[tuple[int, LLMResponse]]:
         """Hits first, then each miss as the inner backend answers it (stored at once)."""
-        keys = [self.resolve(r).cache_key() for r in requests]
+        keys = [self._key(r) for r in requests]
         todo: dict[str, list[int]] = {}  # key -> indices asking it, first one is sent
         hits: list[tuple[int, LLMResponse]] = []
         for i, key in enumerate(keys):
             if key in todo:
                 todo[key].append(i)
                 continue
-            got = self.get(key)
+            got = None if self.refresh else self.get(key)
             if got is None:
                 todo[key] = [i]
             else:
@@ -79,6 +86,12 @@ class CachedBackend:
             yield first, response
             for i in again:
                 yield i, _as_hit(response)
+
+    def _key(self, request: LLMRequest) -> str:
+        key = self.resolve(request).cache_key()
+        if not self._endpoint:
+            return key
+        return hashlib.sha256(f"{self._endpoint}\n{key}".encode()).hexdigest()
 
     # ------------------------------------------------------------------ storage
     def get(self, key: str) -> LLMResponse | None:

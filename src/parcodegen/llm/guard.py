@@ -72,15 +72,16 @@ class RunGuard:
     def check_time(self) -> None:
         left = self.remaining_s()
         if left is not None and left <= 0:
-            raise BudgetExhausted(f"budget: wall time ({self.max_wall_s:g} s)")
+            raise BudgetExhausted("wall", f"{self.max_wall_s:g} s")
 
     def bound_wait(self, seconds: float, what: str) -> float:
         """`seconds` if they fit before the deadline; else BudgetExhausted naming `what`."""
         left = self.remaining_s()
         if left is not None and seconds >= left:
             raise BudgetExhausted(
-                f"budget: wall time ({self.max_wall_s:g} s): {what} ({seconds:.0f} s) would "
-                f"end after it ({max(left, 0.0):.0f} s left)"
+                "wall",
+                f"{self.max_wall_s:g} s; {what} ({seconds:.0f} s) would end after it "
+                f"({max(left, 0.0):.0f} s left)",
             )
         return seconds
 
@@ -96,33 +97,35 @@ class RunGuard:
         with self._cond:
             return self._spent
 
-    def _over(self, worst: Usage) -> str:
+    def _over(self, worst: Usage) -> BudgetExhausted | None:
         total = self._spent + self._booked + worst
         if self.max_cost is not None and total.cost_usd > self.max_cost:
-            return (
-                f"budget: cost (${self._spent.cost_usd:.4f} spent of ${self.max_cost:.4f}; the "
-                f"next request could cost up to ${worst.cost_usd:.4f}: its prompt and a "
-                f"{worst.completion_tokens}-token reply)"
+            return BudgetExhausted(
+                "cost",
+                f"${self._spent.cost_usd:.4f} spent of ${self.max_cost:.4f}; the next request "
+                f"could cost up to ${worst.cost_usd:.4f}: its prompt and a "
+                f"{worst.completion_tokens}-token reply",
             )
         if self.max_tokens is not None and total.total_tokens > self.max_tokens:
-            return (
-                f"budget: tokens ({self._spent.total_tokens} spent of {self.max_tokens}; the "
-                f"next request could use up to {worst.total_tokens})"
+            return BudgetExhausted(
+                "tokens",
+                f"{self._spent.total_tokens} spent of {self.max_tokens}; the next request "
+                f"could use up to {worst.total_tokens}",
             )
-        return ""
+        return None
 
     def reserve(self, worst: Usage) -> Booking:
         """Book `worst` for a request about to be sent, or raise BudgetExhausted."""
         with self._cond:
             while True:
                 self.check_time()
-                reason = self._over(worst)
-                if not reason:
+                refusal = self._over(worst)
+                if refusal is None:
                     self._booked = self._booked + worst
                     self._in_flight += 1
                     return Booking(worst)
                 if self._in_flight == 0:
-                    raise BudgetExhausted(reason)
+                    raise refusal
                 left = self.remaining_s()
                 self._cond.wait(timeout=1.0 if left is None else max(0.01, min(1.0, left)))
 

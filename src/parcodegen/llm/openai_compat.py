@@ -39,6 +39,7 @@ DEFAULT_URL_ENVS = ("PARCODEGEN_BASE_URL", "OPENAI_BASE_URL")
 OPENAI_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT_S = 300.0
 CONNECT_TIMEOUT_S = 10.0
+HEARTBEAT_S = 15.0  # how often a wait for a reply is reported
 CONTINUE_PROMPT = (
     "Your reply was cut off by the length limit. Continue exactly where it stopped: no "
     "repetition, no preamble, and close any code block you were writing."
@@ -114,7 +115,7 @@ class OpenAICompatBackend:
         prices: PriceTable | None = None,
         extra_body: dict[str, Any] | None = None,
         say: Callable[[str], None] | None = None,
-        heartbeat_s: float = 15.0,
+        heartbeat_s: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ):
         if not model:
@@ -153,7 +154,7 @@ class OpenAICompatBackend:
         self.extra_body = dict(extra_body or {})
         self.guard: RunGuard | None = None
         self._say = say
-        self._watch = WaitWatch(self.say, heartbeat_s)
+        self._watch = WaitWatch(self.say, HEARTBEAT_S if heartbeat_s is None else heartbeat_s)
         self._sleep = sleep
         self._n_supported = True
         self._lock = threading.Lock()

@@ -49,6 +49,12 @@ class BackendSettings:
     recording: str | None = None  # a JSONL recording to serve (replay)
     no_cache: bool = False
     record: str | None = None  # append every call to this JSONL
+    request_timeout: float | None = None  # seconds one request may take
+    retries: int | None = None  # further attempts after a retryable failure
+    breaker_after: int | None = None  # identical failures in a row that stop the backend
+    price_in: float | None = None  # USD per million input tokens (overrides the table)
+    price_out: float | None = None  # USD per million output tokens
+    refresh_cache: bool = False  # ask the model anew (a --fresh run): write the cache, not read
 
     def with_env(self) -> BackendSettings:
         """These settings with the endpoint taken from the environment when not given."""
@@ -57,7 +63,12 @@ class BackendSettings:
         return replace(self, base_url=self.base_url or os.environ.get(BASE_URL_ENV) or None)
 
     def given(self, name: str) -> bool:
-        return bool(getattr(self, name))
+        return _given(getattr(self, name))
+
+
+def _given(value: Any) -> bool:
+    """A setting counts as given unless unset or empty (0 retries is given)."""
+    return value is not None and value is not False and value != ""
 
 
 # How each setting is asked for, in messages ("the openai backend needs --model").
@@ -78,6 +89,12 @@ def _json_file(text: str) -> Any:
         raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise ConfigError(f"{path}: not JSON ({exc})") from None
+
+
+def _base_url(text: str) -> str:
+    from parcodegen.llm.openai_compat import check_base_url
+
+    return check_base_url(text)
 
 
 def _absolute(text: str) -> str:
@@ -114,6 +131,7 @@ class BackendInfo:
     keep_improving: bool = False  # default for `--keep-improving` (every variant worth timing)
     default_rank: int | None = None  # picked when no backend is named (lowest rank first) ...
     default_if: tuple[str, ...] = ()  # ... if these settings are given
+    paid: bool = False  # charges per token: priced (llm/pricing.py), --max-cost needs a price
     summary: str = ""
 
     def load(self) -> BackendFactory:
@@ -128,7 +146,7 @@ class BackendInfo:
         out: dict[str, Any] = {}
         for t in self.takes:
             value = getattr(settings, t.setting)
-            if not value:
+            if not _given(value):
                 if t.required:
                     hint = SETTING_HINTS.get(t.setting, t.setting)
                     raise ConfigError(f"the {self.name} backend needs {hint}")
@@ -148,8 +166,10 @@ def register_backend(info: BackendInfo) -> BackendInfo:
 
 register_backend(BackendInfo(
     "openai", "parcodegen.llm.openai_compat:OpenAICompatBackend",
-    takes=(Takes("model", required=True), Takes("base_url")),
-    cacheable=True, cluster="shared", default_rank=0, default_if=("base_url",),
+    takes=(Takes("model", required=True), Takes("base_url", convert=_base_url),
+           Takes("request_timeout", "timeout_s"), Takes("retries", "max_retries"),
+           Takes("breaker_after")),
+    cacheable=True, cluster="shared", default_rank=0, default_if=("base_url",), paid=True,
     summary="any OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, hosted APIs)",
 ))  # fmt: skip
 register_backend(BackendInfo(
@@ -213,10 +233,16 @@ class ResolvedBackend:
     options: dict[str, Any] = field(default_factory=dict)
     cache_dir: Path | None = None
     record_path: str | None = None
+    refresh_cache: bool = False
 
     @property
     def name(self) -> str:
         return self.info.name
+
+    @property
+    def endpoint(self) -> str:
+        """The base URL it talks to ("" for a local backend): part of a run's identity."""
+        return str(self.options.get("base_url") or "")
 
     def build(self, *, wrapped: bool = True) -> Backend:
         """The backend; `wrapped` puts it behind the response cache and the recorder."""
@@ -226,11 +252,17 @@ class ResolvedBackend:
         return self.wrap(backend)
 
     def wrap(self, backend: Backend) -> Backend:
-        return wrap_backend(backend, cache_dir=self.cache_dir, record_path=self.record_path)
+        return wrap_backend(backend, cache_dir=self.cache_dir, record_path=self.record_path,
+                            refresh_cache=self.refresh_cache)  # fmt: skip
 
     def manifest(self) -> dict[str, Any]:
         """What the run manifest says about the backend (no secrets: keys never get here)."""
-        shown = {k: v for k, v in self.options.items() if isinstance(v, str | int | float)}
+        shown: dict[str, Any] = {
+            k: v for k, v in self.options.items() if isinstance(v, str | int | float)
+        }
+        prices = self.options.get("prices") or {}
+        if prices:
+            shown["prices_per_m"] = {m: [p.input_per_m, p.output_per_m] for m, p in prices.items()}
         return {"name": self.name, **shown}
 
 
@@ -252,9 +284,15 @@ def resolve_backend(name: str | None, settings: BackendSettings) -> ResolvedBack
     settings = settings.with_env()
     info = backend_info(name or default_backend(settings))
     options = info.options(settings)
+    if info.paid:
+        from parcodegen.llm.pricing import Pricing
+
+        table = Pricing.load(settings.price_in, settings.price_out).table([settings.model])
+        if table:
+            options["prices"] = table
     _check_options(info.name, info.load(), options)
     cache = response_cache_dir() if info.cacheable and not settings.no_cache else None
-    return ResolvedBackend(info, options, cache, settings.record)
+    return ResolvedBackend(info, options, cache, settings.record, settings.refresh_cache)
 
 
 def make_backend(
@@ -284,12 +322,13 @@ def wrap_backend(
     *,
     cache_dir: str | Path | None = None,
     record_path: str | Path | None = None,
+    refresh_cache: bool = False,
 ) -> Backend:
     """`backend` behind the on-disk response cache and/or a recorder, as asked."""
     if cache_dir is not None:
         from parcodegen.llm.cache import CachedBackend
 
-        backend = CachedBackend(backend, cache_dir)
+        backend = CachedBackend(backend, cache_dir, refresh=refresh_cache)
     if record_path is not None:
         from parcodegen.llm.replay import RecordingBackend
 

@@ -91,6 +91,23 @@ class RecordingBackend:
             yield i, resp
 
 
+def recorded_models(path: str | Path) -> list[str]:
+    """The models a recording's requests named, in order of first appearance."""
+    seen: list[str] = []
+    try:
+        with Path(path).open(encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    model = json.loads(line)["request"]["model"]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if model and model not in seen:
+                    seen.append(str(model))
+    except OSError:
+        return []
+    return seen
+
+
 class ReplayBackend(OneAtATime):
     """Serves recorded replies (marked `cached=True`, with the recorded usage)."""
 
@@ -113,6 +130,8 @@ class ReplayBackend(OneAtATime):
                     self.skipped_lines += 1  # e.g. a line cut short by a crash
                     continue
                 self._entries.setdefault(key, deque()).append(entry)
+        models = recorded_models(self.path)
+        self.recorded_model = models[0] if len(models) == 1 else ""  # who answered
 
     def __len__(self) -> int:
         return sum(len(q) for q in self._entries.values())

@@ -105,7 +105,8 @@ class RunStore:
     # ------------------------------------------------------------------ runs
     def find_run(self, identity: str) -> str | None:
         row = self.db.execute(
-            "SELECT run_id FROM runs WHERE identity = ? ORDER BY created DESC LIMIT 1", (identity,)
+            "SELECT run_id FROM runs WHERE identity = ? ORDER BY created DESC, rowid DESC LIMIT 1",
+            (identity,),
         ).fetchone()
         return row["run_id"] if row else None
 
@@ -116,7 +117,9 @@ class RunStore:
             (manifest.run_id, identity, manifest.created, now(), dumps(manifest.to_dict())),
         )
 
-    def set_run_state(self, run_id: str, state: RunState, stop: StopReason | None = None) -> None:
+    def set_run_state(
+        self, run_id: str, state: RunState, stop: StopReason | str | None = None
+    ) -> None:
         """The run's state (a closed set) and, for a stopped run, why (stored as text)."""
         self.db.execute(
             "UPDATE runs SET state = ?, stop_reason = ?, updated = ? WHERE run_id = ?",

@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS runs (
     identity    TEXT NOT NULL,           -- hash of the config that defines the run
     created     TEXT NOT NULL,           -- ISO 8601 UTC
     updated     TEXT NOT NULL,
-    state       TEXT NOT NULL,           -- running | finished | stopped
+    state       TEXT NOT NULL,           -- store/run_states.py: running | finished | stopped-by-budget | failed | interrupted
     stop_reason TEXT NOT NULL DEFAULT '',
     manifest    TEXT NOT NULL            -- RunManifest JSON (resolved config, versions, machine)
 );
