@@ -25,6 +25,9 @@ class Status(str, Enum):
     RACE = "race"
     TIMEOUT = "timeout"
     CRASH = "crash"
+    # the result cannot be trusted, held for review: code that asks which compiler or
+    # sanitizer builds it, work moved outside the timed call, an implausible speedup
+    SUSPECT = "suspect"
     INFRA_ERROR = "infra_error"
 
     @property

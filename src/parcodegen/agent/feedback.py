@@ -20,6 +20,8 @@ HEADLINES = {
     Status.RACE: "the race detector found a data race",
     Status.TIMEOUT: "it did not finish within the time limit (too slow, or it never ends)",
     Status.CRASH: "it crashed",
+    Status.SUSPECT: "its result cannot be trusted (it depends on the compiler or sanitizer, "
+    "or its timing is implausible)",
 }
 
 _PATH = re.compile(r"(?<![\w.])(?:/[\w.+@-]+)+/([\w.+@-]+)")

@@ -108,6 +108,16 @@ class _Pairs:
         self.cand_wall.append(cand.result.wall_s)
         return rt, ct
 
+    def whole_run(self) -> dict[str, list[float]]:
+        """Per pair, beside the call: wall time outside the call and CPU of the whole run
+        (the launcher's measures; verify.integrity_steps checks no work moved out there)."""
+        return {
+            "reference_outside_s": [w - c for w, c in zip(self.ref_wall, self.ref, strict=True)],
+            "candidate_outside_s": [w - c for w, c in zip(self.cand_wall, self.cand, strict=True)],
+            "reference_cpu_s": list(self.ref_cpu),
+            "candidate_cpu_s": list(self.cand_cpu),
+        }
+
     def used(self, need: int) -> tuple[list[float], list[float], int]:
         """(reference, candidate, pairs left out): the undisturbed pairs when there are
         `need` of them, else every pair."""
@@ -411,8 +421,12 @@ class _Session:
         p, plan = self.pairs, self.plan
         rmean, rkept = trimmed_mean(p.used(self._need())[0])
         cmean, ckept = trimmed_mean(p.used(self._need())[1])
-        if not (math.isfinite(rmean) and math.isfinite(cmean)) or cmean <= 0:
+        if not (math.isfinite(rmean) and math.isfinite(cmean)) or rmean <= 0:
             return self._infra("timing produced no usable samples")
+        if cmean <= 0:  # the launcher saw the call's start and end at once: not a real call
+            return self._fail(Status.SUSPECT, "the candidate's timed call took no measurable "
+                              "time (its start and end reached the sandbox launcher together): "
+                              "not a timing to trust")  # fmt: skip
         used_ref, used_cand, discarded = p.used(self._need())
         load = replace(self._load(), discarded_pairs=discarded)
         disturbed = [ok for ok in p.clean if not ok]
@@ -462,7 +476,7 @@ class _Session:
                f"{m.threads} threads, n={m.size}\n{m.reason}\nmachine: {m.load.summary()}\n{gen}")  # fmt: skip
         log = "\n".join(self.pairs.log)
         return StepResult("timing", True, None, msg, log, time.monotonic() - self.start,
-                          data=m.to_dict())  # fmt: skip
+                          data={**m.to_dict(), **self.pairs.whole_run()})  # fmt: skip
 
     def _much_slower(self, ref: HarnessRun, cand: HarnessRun, slower: float,
                      pairs_run: int) -> tuple[StepResult, Measurement | None]:  # fmt: skip

@@ -1,0 +1,122 @@
+"""One program under test: code whose meaning depends on the compiler or the sanitizer.
+
+The tested build (g++ -O3) and the race build (clang++ -fsanitize=thread) must compile
+the same program. A candidate that asks which compiler or sanitizer it is built with
+(`#if __has_feature(thread_sanitizer)`, `#ifdef __clang__`, `__SANITIZE_THREAD__`,
+`__OPTIMIZE__`), hides accesses from the race detector (`no_sanitize` attributes,
+`__tsan_*` / `Annotate*` calls), or could assemble such a name (`##` token pasting) can
+be one program in one build and another in the other: it is rejected, naming the line.
+
+The names come from three places: a fixed list (feature tests, sanitizer and compiler
+identification macros, race-hiding attributes and annotations), prefixes of the same
+families, and every macro that exactly one of the two builds predefines (read from
+`-dM -E` of both compilers on an empty file). `_OPENMP` differs only in its value
+between the two: testing whether it is defined is fine, reading its value is not.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+FIXED = frozenset(
+    """
+__has_feature __has_extension __has_builtin __has_attribute __has_cpp_attribute
+__has_c_attribute __has_include __has_include_next __has_warning __has_declspec_attribute
+__is_identifier __building_module __SANITIZE_THREAD__ __SANITIZE_ADDRESS__ __OPTIMIZE__
+__OPTIMIZE_SIZE__ __NO_INLINE__ __VERSION__ __GNUC__ __GNUC_MINOR__ __GNUC_PATCHLEVEL__
+__GNUG__ __GXX_ABI_VERSION __clang__ __llvm__ __INTEL_COMPILER __INTEL_LLVM_COMPILER
+_MSC_VER __NVCC__ __NVCOMPILER __PGI __ICC __FAST_MATH__ no_sanitize no_sanitize_thread
+no_sanitize_address no_sanitize_memory no_sanitize_undefined __no_sanitize__
+__no_sanitize_thread__ __no_sanitize_address__ disable_sanitizer_instrumentation
+__disable_sanitizer_instrumentation__
+""".split()
+)
+PREFIXES = ("__clang", "__GNUC", "__SANITIZE", "__tsan", "__sanitizer", "__asan", "__msan",
+            "__ubsan", "__lsan", "__has_", "__llvm", "AnnotateHappens", "AnnotateBenign",
+            "AnnotateIgnore", "AnnotateRWLock", "AnnotateCondVar", "AnnotateMutex",
+            "AnnotateNewMemory", "AnnotateFlush", "AnnotateThreadName", "AnnotateMemory")  # fmt: skip
+VALUE_ONLY = frozenset({"_OPENMP"})  # defined by both builds, with different values
+# comments, string and character literals (raw strings approximately), then identifiers
+_STRIP = re.compile(
+    r'//[^\n]*|/\*.*?\*/|R"(?P<d>[^(\s]*)\(.*?\)(?P=d)"|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'',
+    re.S,
+)
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+
+
+@dataclass(frozen=True)
+class Dependence:
+    line: int
+    name: str
+    why: str
+
+    def describe(self) -> str:
+        return f"line {self.line}: `{self.name}` {self.why}"
+
+
+@lru_cache(maxsize=16)
+def predefined(compiler: str, flags: tuple[str, ...], suffix: str = ".cpp") -> frozenset[str]:
+    """The macro names `compiler flags` predefines (empty when it cannot be asked)."""
+    with tempfile.TemporaryDirectory(prefix="pcg-macros-") as tmp:
+        empty = Path(tmp) / f"empty{suffix}"
+        empty.write_text("")
+        try:
+            out = subprocess.run([compiler, *flags, "-dM", "-E", str(empty)], capture_output=True,
+                                 text=True, timeout=60, check=False).stdout  # fmt: skip
+        except (OSError, subprocess.SubprocessError):
+            return frozenset()
+    return frozenset(ln.split()[1].split("(")[0] for ln in out.splitlines()
+                     if ln.startswith("#define ") and len(ln.split()) >= 2)  # fmt: skip
+
+
+def differing_macros(tested: tuple[str, tuple[str, ...]], race: tuple[str, tuple[str, ...]],
+                     suffix: str = ".cpp") -> frozenset[str]:  # fmt: skip
+    """Macros exactly one of the two builds predefines."""
+    a = predefined(tested[0], tested[1], suffix)
+    b = predefined(race[0], race[1], suffix)
+    if not a or not b:
+        return frozenset()
+    return a ^ b
+
+
+def _blank(match: re.Match[str]) -> str:
+    """A comment or literal replaced by spaces, its newlines kept (line numbers stay)."""
+    text = match.group(0)
+    if text.startswith("//") or text.startswith("/*"):
+        return "".join("\n" if c == "\n" else " " for c in text)
+    return '""' + "\n" * text.count("\n")
+
+
+def find_dependences(code: str, differing: frozenset[str] = frozenset()) -> list[Dependence]:
+    """Every place where `code` asks which compiler/sanitizer it is built with."""
+    text = _STRIP.sub(_blank, code)
+    found: list[Dependence] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if "##" in line:
+            found.append(Dependence(lineno, "##", "(token pasting could spell a compiler macro)"))
+        stripped = line.strip()
+        directive = (
+            stripped[1:].strip().split(None, 1)[0]
+            if stripped.startswith("#") and stripped[1:].strip()
+            else ""
+        )
+        for m in _IDENT.finditer(line):
+            name = m.group(0)
+            if name in FIXED or name.startswith(PREFIXES):
+                found.append(Dependence(lineno, name, "tells the compiler or the sanitizer apart"))
+            elif name in differing:
+                found.append(
+                    Dependence(lineno, name, "is predefined by only one of the two builds")
+                )
+            elif name in VALUE_ONLY and directive not in ("ifdef", "ifndef"):
+                before = line[: m.start()].rstrip().rstrip("(").rstrip()
+                if not before.endswith("defined"):
+                    found.append(
+                        Dependence(lineno, name, "has a different value in the race build")
+                    )
+    return found

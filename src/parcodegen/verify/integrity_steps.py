@@ -1,0 +1,106 @@
+"""Verdict integrity: checks that a result is one a hostile candidate could not forge.
+
+- `compiler_dependence` (build phase, after compile): the race build must test the same
+  program as the tested build; code that asks which compiler or sanitizer builds it is
+  rejected (tools.compiler_dependence).
+- `plausibility` (timing phase, after timing): the call's time is the launcher's, but a
+  candidate can still move work out of the timed call (a static constructor, a
+  destructor, a background thread, an early return with the work finished while the
+  outputs are written). The launcher also measures the whole run; the candidate's wall
+  time outside the call may exceed the reference's (the same harness code) only by
+  noise. And a speedup beyond what the thread count allows (threads x 1.5 + 0.5) is held
+  for review, not accepted.
+Both fail with Status.SUSPECT, never a pass.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from parcodegen.tools.build import candidate_name
+from parcodegen.tools.compile import TSAN_FLAGS
+from parcodegen.tools.compiler_dependence import differing_macros, find_dependences
+from parcodegen.types import Status, StepResult
+from parcodegen.verify.context import VerifyContext
+from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
+
+SPEEDUP_PER_THREAD = 1.5  # superlinear allowance (caches) per thread
+SPEEDUP_MARGIN = 0.5
+OUTSIDE_CALL_FRACTION = 0.25  # of the reference's call time
+OUTSIDE_NOISE_FRACTION = 0.2  # of the reference's own time outside the call
+OUTSIDE_NOISE_S = 0.005
+
+
+class CompilerDependenceStep(BaseStep):
+    name, phase, cost, order = "compiler_dependence", Phase.BUILD, Cost.CHEAP, 25.0
+    silent_on_success = True
+
+    def run(self, ctx: VerifyContext) -> StepResult:
+        build = ctx.need_build()
+        suffix = ".c" if candidate_name(ctx.problem).endswith(".c") else ".cpp"
+        race_cc = "clang" if suffix == ".c" else "clang++"
+        differing = differing_macros((build.compiler, build.flags),
+                                     (race_cc, TSAN_FLAGS + build.code_flags), suffix)  # fmt: skip
+        found = find_dependences(ctx.code, differing)
+        if not found:
+            return StepResult(self.name, True, None, "no compiler- or sanitizer-dependent code")
+        shown = "; ".join(d.describe() for d in found[:5])
+        more = f" ({len(found) - 5} more)" if len(found) > 5 else ""
+        msg = ("the code depends on which compiler or sanitizer builds it, so the race check "
+               f"would not test the program that is timed: {shown}{more}")  # fmt: skip
+        return StepResult(self.name, False, Status.SUSPECT, msg, msg, 0.0,
+                          data={"lines": sorted({d.line for d in found})})  # fmt: skip
+
+
+def _median(values: object) -> float | None:
+    vals = [float(v) for v in values] if isinstance(values, list) else []  # type: ignore[union-attr]
+    return statistics.median(vals) if vals else None
+
+
+def plausibility_problems(data: dict) -> list[str]:
+    """What is implausible about a timing step's data (empty: nothing)."""
+    problems = []
+    threads, speedup = int(data.get("threads") or 1), float(data.get("speedup") or 0.0)
+    bound = threads * SPEEDUP_PER_THREAD + SPEEDUP_MARGIN
+    interval = data.get("interval")
+    low = float(interval[0]) if isinstance(interval, (list, tuple)) and interval else speedup
+    if low > bound:  # the interval's low end: noise alone does not make it implausible
+        problems.append(f"speedup {speedup:.2f}x with {threads} threads is beyond what "
+                        f"{threads} threads allow ({bound:.1f}x): held for review")  # fmt: skip
+    r_out, c_out = (
+        _median(data.get("reference_outside_s")),
+        _median(data.get("candidate_outside_s")),
+    )
+    r_call = _median(data.get("reference_times"))
+    if r_out is not None and c_out is not None and r_call is not None:
+        allowed = OUTSIDE_CALL_FRACTION * r_call + OUTSIDE_NOISE_FRACTION * r_out + OUTSIDE_NOISE_S
+        if c_out - r_out > allowed:
+            problems.append(
+                f"the candidate's runs spend {c_out - r_out:.3f}s more outside the timed call "
+                f"than the reference's (median {c_out:.3f}s vs {r_out:.3f}s, call "
+                f"{r_call:.3f}s): work moved before or after the call is not counted"
+            )
+    return problems
+
+
+class PlausibilityStep(BaseStep):
+    name, phase, cost, order = "plausibility", Phase.TIMING, Cost.CHEAP, 110.0
+    silent_on_success = True
+
+    def applies(self, ctx: VerifyContext) -> bool:
+        return ctx.measurement is not None
+
+    def run(self, ctx: VerifyContext) -> StepResult:
+        timing = next((s for s in reversed(ctx.steps) if s.step == "timing" and s.ok), None)
+        data = dict(timing.data) if timing is not None else {}
+        problems = plausibility_problems(data)
+        cpu = _median(data.get("candidate_cpu_s"))
+        beside = f" (candidate process CPU {cpu:.3f}s median)" if cpu is not None else ""
+        if problems:
+            msg = "; ".join(problems)
+            return StepResult(self.name, False, Status.SUSPECT, msg, msg + beside, 0.0)
+        return StepResult(self.name, True, None, "timing is plausible" + beside)
+
+
+for _step in (CompilerDependenceStep(), PlausibilityStep()):
+    register_step(_step)
