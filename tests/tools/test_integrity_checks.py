@@ -1,0 +1,78 @@
+"""The compiler-dependence scan and the timing plausibility rules, on their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from parcodegen.tools.compile import GCC_FLAGS, TSAN_FLAGS
+from parcodegen.tools.compiler_dependence import differing_macros, find_dependences
+from parcodegen.verify.integrity_steps import plausibility_problems
+
+CLEAN = """#include <vector>
+// __clang__ in a comment, "__has_feature" in a string are not code
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#if defined(_OPENMP)
+int threads() { return omp_get_max_threads(); }
+#endif
+double f(const std::vector<double>& x) { return x.empty() ? 0 : x[0]; }
+"""
+
+
+def names(code: str, differing=frozenset()) -> list[str]:
+    return [d.name for d in find_dependences(code, differing)]
+
+
+def test_ordinary_openmp_code_is_clean():
+    assert names(CLEAN) == []
+
+
+@pytest.mark.parametrize(
+    "snippet, name",
+    [("#if __has_feature(thread_sanitizer)\n#endif", "__has_feature"),
+     ("#ifdef __clang__\n#endif", "__clang__"),
+     ("#if defined(__GNUC__) && !defined(__clang__)\n#endif", "__GNUC__"),
+     ("#ifdef __SANITIZE_THREAD__\n#endif", "__SANITIZE_THREAD__"),
+     ("#if __OPTIMIZE__\n#endif", "__OPTIMIZE__"),
+     ("#if _OPENMP >= 201811\n#endif", "_OPENMP"),
+     ("int v = _OPENMP;", "_OPENMP"),
+     ("__attribute__((no_sanitize(\"thread\"))) void g();", "no_sanitize"),
+     ("void g() { AnnotateBenignRaceSized(0, 0, 0, 0); }", "AnnotateBenignRaceSized"),
+     ("extern \"C\" void __tsan_acquire(void*);", "__tsan_acquire"),
+     ("#define CAT(a, b) a##b", "##")],
+)  # fmt: skip
+def test_compiler_and_sanitizer_questions_are_found(snippet, name):
+    found = find_dependences("#include <vector>\n" + snippet + "\n")
+    assert name in [d.name for d in found] and found[0].line >= 2
+
+
+def test_macros_only_one_build_predefines_are_found():
+    diff = differing_macros(("g++", GCC_FLAGS), ("clang++", TSAN_FLAGS))
+    if not diff:
+        pytest.skip("REDUCED: cannot ask both compilers for their predefined macros")
+    assert "__clang_major__" in diff
+    assert "_OPENMP" not in diff  # both define it
+    assert names("int v = __clang_major__;", diff) == ["__clang_major__"]
+
+
+def data(ref_call, cand_call, ref_out, cand_out, threads=2):
+    return {"threads": threads, "speedup": ref_call / cand_call,
+            "reference_times": [ref_call] * 3, "candidate_times": [cand_call] * 3,
+            "reference_outside_s": [ref_out] * 3, "candidate_outside_s": [cand_out] * 3}  # fmt: skip
+
+
+def test_plausible_timings_pass():
+    assert plausibility_problems(data(1.0, 0.55, 0.30, 0.31)) == []
+    assert plausibility_problems(data(1.0, 0.35, 0.30, 0.30)) == []  # 2.9x on 2 threads: cache
+
+
+def test_work_moved_outside_the_call_is_caught():
+    # half the work before or after the call: a "2x" that is none
+    problems = plausibility_problems(data(1.0, 0.5, 0.30, 0.80))
+    assert len(problems) == 1 and "outside the timed call" in problems[0]
+
+
+def test_a_speedup_beyond_the_threads_is_held():
+    problems = plausibility_problems(data(1.0, 0.2, 0.30, 0.30))
+    assert len(problems) == 1 and "beyond what 2 threads allow" in problems[0]
