@@ -45,9 +45,10 @@ def toy_step():
 
 
 def test_builtin_steps_are_ordered_by_phase():
-    assert [s.name for s in steps_in(Phase.BUILD)] == ["extract", "compile", "interface", "link"]
+    build = ["extract", "compile", "compiler_dependence", "interface", "link"]
+    assert [s.name for s in steps_in(Phase.BUILD)] == build
     assert [s.name for s in steps_in(Phase.CHECK)] == ["difftest", "race"]
-    assert [s.name for s in steps_in(Phase.TIMING)] == ["timing"]
+    assert [s.name for s in steps_in(Phase.TIMING)] == ["timing", "plausibility"]
 
 
 def test_a_registered_step_runs_between_difftest_and_race(toy_step):

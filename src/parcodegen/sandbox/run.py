@@ -421,7 +421,10 @@ def run(
     launcher_failed = bool(rep.launcher_errors) or rep.returncode is None or not rep.complete
     stderr = err[0]
     if rep.exec_errno is not None:
-        launcher_failed = launcher_failed or rep.exec_errno not in (errno.ENOENT, errno.EACCES)
+        # the program never started: what is run is always the parent's own fresh file
+        # (or a tool), never something the candidate could remove or replace
+        launcher_failed = True
+        rep.launcher_errors.append(f"cannot run {argv[0]}: {os.strerror(rep.exec_errno)}")
         stderr += f"cannot run {argv[0]}: {os.strerror(rep.exec_errno)}\n"
         returncode = 127
     else:
