@@ -76,6 +76,7 @@ def child(pid: str, mode: str, seed: int) -> dict:
 
 # -- where one run's time goes ------------------------------------------------------------------
 
+
 def launcher_phases(r) -> tuple[float, float, float]:
     """(input generation, call, writing + exit) in seconds, from the launcher's events."""
     t = {code: at for code, at in r.result.events}

@@ -53,7 +53,7 @@ class CompilerDependenceStep(BaseStep):
 
 
 def _median(values: object) -> float | None:
-    vals = [float(v) for v in values] if isinstance(values, list) else []  # type: ignore[union-attr]
+    vals = [float(v) for v in values] if isinstance(values, list) else []
     return statistics.median(vals) if vals else None
 
 
