@@ -129,3 +129,42 @@ def test_problem_error_survives_a_process_boundary() -> None:
 
     err = pickle.loads(pickle.dumps(ProblemError("problem.toml: sizes.test", "fails on n=2")))
     assert isinstance(err, ProblemError) and str(err) == "problem.toml: sizes.test: fails on n=2"
+
+
+def test_specification_vs_unseen_input(tmp_path: Path) -> None:
+    """A translation prompt whose serial code differs from the baseline (it skips x[0]): an
+    output that follows the serial code it was given is a specification difference; one
+    wrong in its own way is wrong on an input ParEval never tried."""
+    root = write_checkout(tmp_path / "checkout")
+    import_checkout(root, tmp_path / "problems", only=["transform/00_transform_scale"])
+    source = "void scaleAll(std::vector<double> &x, double a) {\n  for (size_t i = 1; i < x.size(); i++) x[i] *= a;\n}\n"
+    follows = "\n#pragma omp parallel for\n  for (size_t i = 1; i < x.size(); i++) x[i] *= a;\n}\n"
+    own = "\n#pragma omp parallel for\n  for (size_t i = 0; i < x.size(); i++) x[i] *= (i == 5 ? 2 * a : a);\n}\n"
+    entry = {"problem_type": "transform", "language": "cpp", "name": SCALE["name"],
+             "parallelism_model": "omp", "translation_src_model": "serial",
+             "translation_dst_model": "omp", "translation_src_example": source,
+             "translation_prompt": "// Serial implementation (commented out)\n\n#include <omp.h>\n" + SCALE["prompt"].split("*/\n", 1)[1],
+             "outputs": [follows, own]}  # fmt: skip
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(json.dumps([entry]))
+    passed = {
+        "is_source_valid": True,
+        "did_build": True,
+        "did_all_run": True,
+        "are_all_valid": True,
+    }
+    results = tmp_path / "results.json"
+    results.write_text(
+        json.dumps(
+            [dict(entry, outputs=[dict(passed, generated_output=o) for o in (follows, own)])]
+        )
+    )
+    store = RunStore(tmp_path / "runs")
+    run_id, _ = import_outputs(store, outputs, tmp_path / "problems", timing=False, race=False)
+    (rec,) = read_outputs(outputs)
+    assert rec.source_code == source
+    pid = "transform/00_transform_scale"
+    cmp = compare(store, run_id, read_verdicts(results), {pid: source},
+                  {pid: tmp_path / "problems" / pid})  # fmt: skip
+    classes = {k: [p.sample for p in v] for k, v in cmp.classes().items() if v}
+    assert classes == {"specification": [0], "unseen_input": [1]}

@@ -58,7 +58,14 @@ def cmd_import_outputs(args: argparse.Namespace) -> int:
     print(f"{len(info.problems)} problems x {info.samples} outputs stored in run {run_id}")
     print(markdown_table(rate_table(score_runs(store, [run_id], ks), ks)))
     if verdicts is not None:
+        from pathlib import Path
+
+        from parcodegen.importers.pareval.outputs import read_outputs
+
+        recorded = read_outputs(args.outputs, args.model)
+        sources = {r.problem_id: r.source_code for r in recorded if r.source_code}
+        dirs = {pid: Path(args.problems) / pid for pid in info.problems}
         print()
-        print(render(compare(store, run_id, verdicts)))
+        print(render(compare(store, run_id, verdicts, sources, dirs)))
     print(f"report: parcodegen bench report {run_id}")
     return 0

@@ -3,22 +3,27 @@
 Classes (each names why the two verdicts differ):
     race            ParEval passed it; the race detector found a data race here
     unseen_input    ParEval passed it; wrong output on an input ParEval never tries
-                    (another size, another seed, a repeated call)
+                    (another size, another seed, a repeated call), and the candidate does
+                    not follow the serial code it was asked to translate either
     serial          the candidate is serial code: ParEval's `#pragma omp` substring test and
                     this tool's live-directive test disagree with the other verdict
     timeout         one side ran out of time (or crashed) where the other finished
     compile         one side compiled it and the other did not (compiler, headers)
-    specification   ParEval rejected output this tool accepts: the candidate follows the
-                    serial code it was asked to translate where ParEval's driver expects
-                    something else (boundaries, tolerance, ParEval's special inputs)
+    specification   the candidate follows the serial code it was asked to translate where
+                    the baseline (the reference here) or ParEval's driver expects something
+                    else: ParEval rejected output this tool accepts, or this tool rejects
+                    output that matches the translated serial code on every input
     other           anything else (printed in full)
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from parcodegen.importers.pareval.outputs import ParEvalVerdict
@@ -42,6 +47,7 @@ class Pair:
     theirs: ParEvalVerdict
     parallel: bool  # live OpenMP in the candidate
     message: str = ""
+    follows_source: bool = False  # passes against the serial code the prompt gave instead
 
     @property
     def ours_pass(self) -> bool:
@@ -61,7 +67,7 @@ def classify(pair: Pair) -> str | None:
         if ours == "race":
             return "race"
         if ours == "wrong_output":
-            return "unseen_input"
+            return "specification" if pair.follows_source else "unseen_input"
         if ours in ("timeout", "crash"):
             return "timeout"
         if ours in ("compile_error", "interface_mismatch", "no_code"):
@@ -115,7 +121,38 @@ class Comparison:
         )
 
 
-def compare(store: Any, run_id: str, verdicts: dict[tuple[str, int], ParEvalVerdict]) -> Comparison:
+def follows_source(problem_dir: Path, source: str, code: str) -> bool:
+    """Does `code` pass when the reference is `source` (the serial code the prompt gave)?"""
+    from parcodegen.errors import ParcodegenError
+    from parcodegen.importers.pareval.support import STD_INCLUDES
+    from parcodegen.problems.load import load_problem
+    from parcodegen.types import Candidate
+    from parcodegen.verify.context import VerifyOptions
+    from parcodegen.verify.pipeline import verify
+
+    with tempfile.TemporaryDirectory(prefix="pareval-source-") as tmp:
+        d = Path(tmp) / problem_dir.name
+        shutil.copytree(problem_dir, d)
+        (d / "reference.cpp").write_text(STD_INCLUDES + "\n" + source + "\n")
+        try:
+            verdict = verify(
+                load_problem(d), Candidate(code), VerifyOptions(timing=False, race=False)
+            )
+        except ParcodegenError:
+            return False
+    return verdict.status.value == "pass"
+
+
+def compare(
+    store: Any,
+    run_id: str,
+    verdicts: dict[tuple[str, int], ParEvalVerdict],
+    sources: dict[str, str] | None = None,
+    problem_dirs: dict[str, Path] | None = None,
+) -> Comparison:
+    """Pairs of verdicts; with `sources` (problem id -> the serial code a translation prompt
+    gave) and `problem_dirs`, an output ParEval passed and this tool found wrong is checked
+    against that serial code too (specification vs unseen input)."""
     result = Comparison()
     for a in store.attempts(run_id, kind="edit"):
         theirs = verdicts.get((a.problem_id, a.sample))
@@ -123,16 +160,13 @@ def compare(store: Any, run_id: str, verdicts: dict[tuple[str, int], ParEvalVerd
             result.unlabelled += 1
             continue
         code = store.candidate_code(a.problem_id, a.candidate_id) if a.candidate_id else None
-        result.pairs.append(
-            Pair(
-                a.problem_id,
-                a.sample,
-                a.status.value,
-                theirs,
-                is_parallel_source(code or ""),
-                a.message,
-            )  # fmt: skip
-        )
+        pair = Pair(a.problem_id, a.sample, a.status.value, theirs,
+                    is_parallel_source(code or ""), a.message)  # fmt: skip
+        source = (sources or {}).get(a.problem_id)
+        pdir = (problem_dirs or {}).get(a.problem_id)
+        if pair.ours == "wrong_output" and theirs.passed and source and pdir and code:
+            pair = replace(pair, follows_source=follows_source(pdir, source, code))
+        result.pairs.append(pair)
     return result
 
 

@@ -26,6 +26,7 @@ class RecordedPrompt:
     source_model: str  # translation source ("serial"), or "" for generation prompts
     prompt: str
     outputs: tuple[str, ...]
+    source_code: str = ""  # translation prompts: the serial code the model was asked to translate
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,10 @@ def read_outputs(path: str | Path, model: str = "omp") -> list[RecordedPrompt]:
                 source_model=str(e.get("translation_src_model") or ""),
                 prompt=str(prompt),
                 outputs=tuple(_text(o) for o in e["outputs"] or []),
-            )  # fmt: skip
+                source_code=str(e.get("translation_src_example") or "")
+                if e.get("translation_src_model") == "serial"
+                else "",
+            )
         )
     return out
 
