@@ -138,3 +138,19 @@ def test_real_checkout_imports_at_least_50(tmp_path: Path) -> None:
     ok = [r for r in results if r.status != "not_imported"]
     assert len(results) >= 60
     assert len(ok) >= 50, "\n".join(r.line() for r in results if r.status == "not_imported")
+
+
+def test_validate_ranges_wider_than_the_setup_are_reported() -> None:
+    """Inputs follow init()/reset(); when validate() draws from other literal ranges, the
+    report says so (a narrower timing distribution can hide a wrong candidate)."""
+    from parcodegen.importers.pareval.driver import parse_driver
+
+    from .pareval_fixture import SCALE
+
+    same = parse_driver(SCALE["driver"], "scaleAll")
+    assert not any("also draws" in n for n in same.notes)
+    wider = SCALE["driver"].replace("fillRand(x, -10.0, 10.0);", "fillRand(x, -1000.0, 1000.0);")
+    notes = parse_driver(wider, "scaleAll").notes
+    assert any("[-1000.0, 1000.0)" in n for n in notes)
+    sized = SCALE["driver"].replace("fillRand(x, -10.0, 10.0);", "fillRand(x, 0UL, TEST_SIZE);")
+    assert not any("also draws" in n for n in parse_driver(sized, "scaleAll").notes)

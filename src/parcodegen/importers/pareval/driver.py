@@ -85,6 +85,21 @@ def _interior(validate: str) -> str | None:
     return None
 
 
+_FILL = re.compile(r"fillRand\w*\s*\(\s*[^,()]+,\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)")
+
+
+_LITERAL = re.compile(r"-?\d[\d.]*(?:[eE][-+]?\d+)?[A-Za-z]*")
+
+
+def _ranges(code: str) -> set[tuple[str, str]]:
+    """The literal value ranges of fillRand calls (size-relative bounds left out)."""
+    return {
+        (lo.strip(), hi.strip())
+        for lo, hi in _FILL.findall(code)
+        if _LITERAL.fullmatch(lo.strip()) and _LITERAL.fullmatch(hi.strip())
+    }
+
+
 def parse_driver(code: str, function: str) -> DriverParts:
     """The parts of a driver; ProblemError naming what is missing."""
     clean = strip_comments(code)
@@ -121,6 +136,10 @@ def parse_driver(code: str, function: str) -> DriverParts:
         notes.append(
             "validate() builds some trials' inputs specially; inputs here follow init()/reset()"
         )
+    only_validate = sorted(_ranges(validate) - _ranges(setup))
+    if only_validate:
+        shown = ", ".join(f"[{lo}, {hi})" for lo, hi in only_validate)
+        notes.append(f"validate() also draws values in {shown}; inputs here follow init()/reset()")
     sorted_out = bool(re.search(r"std::sort\s*\(\s*(?:test|correct)\w*\s*\.begin", validate))
     return DriverParts(
         context=context.group(0), setup=setup,
