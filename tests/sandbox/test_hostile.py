@@ -318,16 +318,16 @@ def _cmdline(pid: str) -> str:
 @needs_root
 def test_memory_under_thread_sanitizer_is_capped_by_the_cgroup(secrets, monkeypatch):
     monkeypatch.setattr(build_mod, "RUN_RESIDENT_MB", 1024)  # the run's cgroup limit
-    # behaves in the tested build; under TSan (no address-space limit there) it eats memory
+    # straight to the race build (no address-space limit can be set under TSan)
     code = HEAD + good_function("""
-  if (std::getenv("TSAN_OPTIONS")) {
+  {
     std::vector<char*> hog;
     for (int i = 0; i < 64; ++i) { char* p = static_cast<char*>(std::malloc(64 << 20));
                                    if (!p) break; std::memset(p, 1, 64 << 20); hog.push_back(p); }
     std::fprintf(stderr, "allocated %zu MB\\n", hog.size() * 64);
   }
 """)
-    v, secs = run_verify(code, VerifyOptions(timing=False, difftest_threads=(1,)))
+    v, secs = run_verify(code, VerifyOptions(timing=False, difftest=False))
     assert_contained(v, secs, 300)
     race = next(s for s in v.steps if s.step == "race")
     assert v.status is Status.CRASH and "memory limit exceeded" in race.message
@@ -519,3 +519,16 @@ def test_error_under_clang_and_clang_only_failures_are_rejections():
     if race.skipped:
         pytest.skip(f"REDUCED: {race.message}")
     assert v.status is Status.COMPILE_ERROR and "race check" in race.message
+
+
+@needs_root
+def test_the_tested_build_cannot_tell_it_is_not_the_race_build():
+    # the race build has TSAN_OPTIONS and an unlimited address space; so does every run
+    code = HEAD + "#include <sys/resource.h>\n" + good_function("""
+  rlimit as{};
+  getrlimit(RLIMIT_AS, &as);
+  return (std::getenv("TSAN_OPTIONS") ? 1 : 0) + (std::getenv("OMP_TOOL_LIBRARIES") ? 2 : 0) +
+         (as.rlim_cur == RLIM_INFINITY ? 4 : 0);
+""")
+    v, secs = run_verify(code, VerifyOptions(timing=False, race=False, difftest_threads=(1,)))
+    assert v.status is Status.WRONG_OUTPUT and ", got 7" in v.message, v.message

@@ -377,8 +377,6 @@ def run(
     cpu = limits.cpu_s if limits.cpu_s is not None else limits.wall_s * cores + 1
     jail = [str(jail_path()), "--cpu", str(max(1, int(cpu + 0.999))), "--fsize", str(limits.file_mb),
             "--wall", f"{limits.wall_s:.3f}"]  # fmt: skip
-    if limits.memory_mb:
-        jail += ["--as", str(limits.memory_mb)]
     notes: list[str] = list(workdir.notes)
     if workdir.uid is not None:
         jail += ["--uid", str(workdir.uid), "--nproc", str(limits.nproc)]
@@ -386,13 +384,17 @@ def run(
             jail.append("--isolate")
     else:
         notes.append("not root: no dedicated uid, no namespaces, no cgroup, process limit not set")
+    # With a cgroup, memory is limited there (resident memory, `memory_mb` if smaller) and
+    # never by address space: every run then has the same rlimits, so a program cannot
+    # tell the race build (where TSan needs a huge address space) from the tested one.
+    resident = min(limits.resident_mb, limits.memory_mb or limits.resident_mb)
     cgroup, why = (
-        RunCgroup.create(limits.resident_mb, limits.nproc)
-        if workdir.uid is not None
-        else (None, "not root")
+        RunCgroup.create(resident, limits.nproc) if workdir.uid is not None else (None, "not root")
     )
     if cgroup is None:
         notes.append(f"no cgroup memory/process limits ({why})")
+        if limits.memory_mb:
+            jail += ["--as", str(limits.memory_mb)]
     else:
         for d in cgroup.dirs:
             jail += ["--cgroup", str(d)]

@@ -6,6 +6,7 @@ object against its harness object.
 
 from __future__ import annotations
 
+import glob
 import itertools
 import os
 import tempfile
@@ -13,6 +14,7 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -215,6 +217,26 @@ def harness_params(seed: int, n: int, pattern: str, samples: int, plan: str | No
     return text.encode()
 
 
+TSAN_EXIT = 66  # a race build's exit status when ThreadSanitizer reported a race
+
+
+@lru_cache(maxsize=1)
+def archer_library() -> str | None:
+    found = sorted(glob.glob("/usr/lib/llvm-*/lib/libarcher.so"))
+    return found[-1] if found else None
+
+
+def sanitizer_env() -> dict[str, str]:
+    """What the race build needs in its environment, set for every harness run: a
+    program cannot tell the race build from the tested one by its environment (the
+    others ignore these variables)."""
+    return {
+        "TSAN_OPTIONS": f"ignore_noninstrumented_modules=1 exitcode={TSAN_EXIT} "
+        "report_signal_unsafe=0 halt_on_error=0 history_size=3",
+        "OMP_TOOL_LIBRARIES": archer_library() or "",
+    }
+
+
 def results_file() -> IO[bytes]:
     """An unnamed file for one run's output records, in a directory only we can enter."""
     d = cache_dir("results")
@@ -251,6 +273,7 @@ def run_harness(
         "OMP_NUM_THREADS": str(threads),
         "OMP_WAIT_POLICY": "passive",
         "OMP_DYNAMIC": "false",
+        **sanitizer_env(),
     }
     run_env.update(env or {})
     final_env = {k: v for k, v in run_env.items() if v is not None}

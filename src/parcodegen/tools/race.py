@@ -6,19 +6,23 @@ silently.
 
 from __future__ import annotations
 
-import glob
 import re
 import shutil
 import time
-from functools import lru_cache
 
 from parcodegen.errors import ProblemError
-from parcodegen.tools.build import ProblemBuild, candidate_name, run_harness
+from parcodegen.tools.build import (
+    TSAN_EXIT,
+    ProblemBuild,
+    archer_library,
+    candidate_name,
+    run_harness,
+    sanitizer_env,
+)
 from parcodegen.tools.compile import TSAN_FLAGS, compile_object, link_binary
 from parcodegen.tools.harness import harness_source
 from parcodegen.types import LAUNCHER_FAILED, Problem, Status, StepResult
 
-TSAN_EXIT = 66
 RACE_THREADS = (2, 4)
 RACE_MAX_N = 4096
 ACCESS = re.compile(
@@ -27,12 +31,6 @@ ACCESS = re.compile(
 FRAME = re.compile(
     r"#\d+ (?P<func>.+?) (?P<file>[^\s:]+\.(?:cpp|cc|c|h|hpp)):(?P<line>\d+)(?::\d+)?"
 )
-
-
-@lru_cache(maxsize=1)
-def archer_library() -> str | None:
-    found = sorted(glob.glob("/usr/lib/llvm-*/lib/libarcher.so"))
-    return found[-1] if found else None
 
 
 def race_unavailable() -> str | None:
@@ -115,11 +113,7 @@ def race_check(build: ProblemBuild, code: str, wall_s: float) -> StepResult:
                           f"the candidate does not link for the race check: {linked.message}",
                           linked.log, time.monotonic() - start)  # fmt: skip
     assert linked.path is not None
-    env: dict[str, str | None] = {
-        "TSAN_OPTIONS": f"ignore_noninstrumented_modules=1 exitcode={TSAN_EXIT} "
-        "report_signal_unsafe=0 halt_on_error=0 history_size=3",
-        "OMP_TOOL_LIBRARIES": archer_library() or "",
-    }
+    env: dict[str, str | None] = dict(sanitizer_env())  # as every harness run has it
     log = []
     sizes = problem.race_sizes or (race_size(problem),)
     plan = [(n, t) for n in sizes for t in (problem.race_threads or RACE_THREADS)]
