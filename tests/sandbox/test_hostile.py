@@ -524,11 +524,15 @@ def test_error_under_clang_and_clang_only_failures_are_rejections():
 @needs_root
 def test_the_tested_build_cannot_tell_it_is_not_the_race_build():
     # the race build has TSAN_OPTIONS and an unlimited address space; so does every run
-    code = HEAD + "#include <sys/resource.h>\n" + good_function("""
+    code = (
+        HEAD
+        + "#include <sys/resource.h>\n"
+        + good_function("""
   rlimit as{};
   getrlimit(RLIMIT_AS, &as);
   return (std::getenv("TSAN_OPTIONS") ? 1 : 0) + (std::getenv("OMP_TOOL_LIBRARIES") ? 2 : 0) +
          (as.rlim_cur == RLIM_INFINITY ? 4 : 0);
 """)
+    )
     v, secs = run_verify(code, VerifyOptions(timing=False, race=False, difftest_threads=(1,)))
     assert v.status is Status.WRONG_OUTPUT and ", got 7" in v.message, v.message
