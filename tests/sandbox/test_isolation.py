@@ -7,6 +7,7 @@ handling (nothing followed or waited on in the work dir, cache entries checked b
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -142,3 +143,23 @@ def test_without_root_the_record_says_what_is_reduced():
         assert r.isolation == "full", r.notes
     else:
         assert r.isolation == "reduced" and any("not root" in n for n in r.notes)
+
+
+@needs_root
+def test_what_a_killed_parcodegen_left_behind_is_swept():
+    from parcodegen.sandbox import run as run_mod
+    from parcodegen.sandbox.cgroup import RunCgroup
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    cg, why = RunCgroup.create(64, 8)
+    assert cg is not None, why
+    stale_dirs = [d.rename(d.with_name(f"parcodegen-{dead.pid}-stale{i}"))
+                  for i, d in enumerate(cg.dirs)]  # fmt: skip
+    stale_wd = run_mod.SANDBOX_ROOT / f"t-p{dead.pid}-stale"
+    stale_wd.mkdir(parents=True)
+    assert run_mod._mount_tmpfs(stale_wd, 16, 100_000_001) is None  # as a killed process left it
+    run_mod._swept.discard(os.getpid())
+    run_mod.Workdir("t").close()  # the first work dir of a process sweeps
+    assert not any(d.exists() for d in stale_dirs)
+    assert str(stale_wd) not in Path("/proc/self/mounts").read_text() and not stale_wd.exists()

@@ -48,6 +48,40 @@ def _procs(directory: Path) -> list[int]:
         return []
 
 
+def _alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists()
+
+
+def _parents() -> list[Path]:
+    """Where run cgroups are made (see RunCgroup.create)."""
+    own = _own_paths()
+    if (CGROUP_ROOT / "cgroup.controllers").exists():
+        return [CGROUP_ROOT / own.get("", "/").lstrip("/")]
+    return [CGROUP_ROOT / c / own.get(c, "/").lstrip("/") for c in ("memory", "pids")]
+
+
+def sweep_stale() -> int:
+    """Kill and remove run cgroups whose parcodegen process is gone (it was killed before
+    it could clean up); how many were removed."""
+    removed = 0
+    for parent in _parents():
+        try:
+            entries = list(parent.iterdir())
+        except OSError:
+            continue
+        for d in entries:
+            parts = d.name.split("-")
+            if len(parts) < 3 or parts[0] != "parcodegen" or not parts[1].isdigit():
+                continue
+            if _alive(int(parts[1])):
+                continue
+            RunCgroup(
+                (d,), 2 if parent.parent == CGROUP_ROOT or parent == CGROUP_ROOT else 1
+            ).remove()
+            removed += 0 if d.exists() else 1
+    return removed
+
+
 @dataclass
 class RunCgroup:
     dirs: tuple[Path, ...]  # the run's cgroup directory in each hierarchy used

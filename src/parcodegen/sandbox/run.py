@@ -24,6 +24,7 @@ import ctypes.util
 import errno
 import os
 import random
+import re
 import selectors
 import shutil
 import signal
@@ -38,6 +39,7 @@ from typing import IO
 from parcodegen.errors import InfraError
 from parcodegen.sandbox import live
 from parcodegen.sandbox.cgroup import RunCgroup
+from parcodegen.sandbox.cgroup import sweep_stale as sweep_stale_cgroups
 from parcodegen.sandbox.jail_build import jail_path
 from parcodegen.sandbox.trusted import UntrustedFile, read_plain, verified_bytes
 
@@ -175,7 +177,9 @@ class Workdir:
             SANDBOX_ROOT.chmod(0o1777)
         except PermissionError:
             pass
-        self.path = Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=SANDBOX_ROOT))
+        _sweep_once()
+        # the owner's pid in the name: a sweep can tell a dead process's leftovers
+        self.path = Path(tempfile.mkdtemp(prefix=f"{prefix}-p{os.getpid()}-", dir=SANDBOX_ROOT))
         self.uid = _next_uid() if IS_ROOT else None
         self.mounted = False
         self.notes: list[str] = []
@@ -241,6 +245,44 @@ class Workdir:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_swept: set[int] = set()
+_sweep_lock = threading.Lock()
+STALE_UNTAGGED_S = 3600.0  # a work dir without an owner pid (older versions) this old is stale
+
+
+def _sweep_once() -> None:
+    """Once per process: what killed parcodegen processes left behind (their tmpfs work
+    dirs and cgroups, and processes still in them) is removed."""
+    with _sweep_lock:
+        if os.getpid() in _swept:
+            return
+        _swept.add(os.getpid())
+    if not IS_ROOT:
+        return
+    sweep_stale_cgroups()
+    try:
+        mounts = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return
+    root = str(SANDBOX_ROOT) + "/"
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3 or not parts[1].startswith(root) or parts[2] != "tmpfs":
+            continue
+        path = Path(parts[1].replace("\\040", " "))
+        m = re.search(r"-p(\d+)-", path.name)
+        if m is not None:
+            stale = not Path(f"/proc/{m.group(1)}").exists()
+        else:
+            try:
+                stale = time.time() - path.stat().st_mtime > STALE_UNTAGGED_S
+            except OSError:
+                stale = False
+        if stale:
+            _umount(path)
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _has_hash(path: Path) -> bool:
