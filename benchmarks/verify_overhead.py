@@ -11,6 +11,7 @@ Prints a Markdown table with the ratios. Run: .venv/bin/python benchmarks/verify
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -44,11 +45,13 @@ def bare_run(prog: str, params: bytes, d: Path, env: dict) -> None:
     """A harness program outside the sandbox: events to /dev/null, results to a file."""
     with open(d / "out.bin", "wb") as results, open(os.devnull, "wb") as events:
 
-        def fds() -> None:
-            os.dup2(events.fileno(), 3)
-            os.dup2(results.fileno(), 4)
+        def fds() -> None:  # out of the way first: either may already sit on 3 or 4
+            ev = fcntl.fcntl(events.fileno(), fcntl.F_DUPFD, 10)
+            res = fcntl.fcntl(results.fileno(), fcntl.F_DUPFD, 10)
+            os.dup2(ev, 3)
+            os.dup2(res, 4)
 
-        subprocess.run([prog], cwd=d, env=env, input=params, preexec_fn=fds, check=True,
+        subprocess.run([prog], cwd=d, env=env, input=params, preexec_fn=fds, check=True, close_fds=False,
                        capture_output=True)  # fmt: skip
 
 
