@@ -40,7 +40,8 @@ def test_ordinary_openmp_code_is_clean():
      ("__attribute__((no_sanitize(\"thread\"))) void g();", "no_sanitize"),
      ("void g() { AnnotateBenignRaceSized(0, 0, 0, 0); }", "AnnotateBenignRaceSized"),
      ("extern \"C\" void __tsan_acquire(void*);", "__tsan_acquire"),
-     ("#define CAT(a, b) a##b", "##")],
+     ("#define CAT(a, b) a##b", "##"),
+     ("void* p = dlsym(RTLD_DEFAULT, \"__tsan_init\");", "__tsan_init")],
 )  # fmt: skip
 def test_compiler_and_sanitizer_questions_are_found(snippet, name):
     found = find_dependences("#include <vector>\n" + snippet + "\n")

@@ -92,10 +92,29 @@ def _blank(match: re.Match[str]) -> str:
     return '""' + "\n" * text.count("\n")
 
 
+_STRING = re.compile(r'"(?:\\.|[^"\\\n])*"')
+
+
+def _in_strings(code: str) -> list[Dependence]:
+    """Sanitizer names spelled in string literals (`dlsym(RTLD_DEFAULT, "__tsan_init")`)."""
+    found = []
+    text = re.sub(r"//[^\n]*|/\*.*?\*/", lambda m: re.sub(r"[^\n]", " ", m.group(0)), code,
+                  flags=re.S)  # fmt: skip
+    for lit in _STRING.finditer(text):
+        for m in _IDENT.finditer(lit.group(0)):
+            name = m.group(0)
+            if name.startswith(PREFIXES) or name in FIXED:
+                line = text.count("\n", 0, lit.start()) + 1
+                found.append(
+                    Dependence(line, name, "(in a string) names the sanitizer or compiler")
+                )
+    return found
+
+
 def find_dependences(code: str, differing: frozenset[str] = frozenset()) -> list[Dependence]:
     """Every place where `code` asks which compiler/sanitizer it is built with."""
     text = _STRIP.sub(_blank, code)
-    found: list[Dependence] = []
+    found: list[Dependence] = _in_strings(code)
     for lineno, line in enumerate(text.splitlines(), start=1):
         if "##" in line:
             found.append(Dependence(lineno, "##", "(token pasting could spell a compiler macro)"))
