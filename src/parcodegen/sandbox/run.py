@@ -451,6 +451,11 @@ def run(
                 break
             time.sleep(0.05 * (attempt + 1))
         memory_exceeded = cgroup.oom_killed() if cgroup is not None else False
+        # Namespaced and in a cgroup, nothing of the run outlives it (init's end kills the
+        # namespace, the cgroup's removal below kills what is left); otherwise sweep the
+        # uid now. Workdir.close sweeps the uid in any case.
+        if workdir.uid is not None and (cgroup is None or rep.isolation_notes):
+            kill_uid(workdir.uid)
     finally:
         if cgroup is not None:
             cgroup.remove()
@@ -566,8 +571,6 @@ def _launch(jail, argv, workdir, limits, env, harness):
     finally:
         sel.close()
         _kill_group(proc.pid)
-        if workdir.uid is not None:
-            kill_uid(workdir.uid)
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired as exc:  # pragma: no cover - a kernel problem
