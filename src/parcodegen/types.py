@@ -152,6 +152,8 @@ class Problem:
 
     @property
     def signature(self) -> str:
+        if self.language == "c" and self.declaration:
+            return self.declaration  # as written: C99 array parameters, restrict
         params = ", ".join(f"{a.ctype} {a.name}" for a in self.args)
         return f"{self.returns} {self.function}({params})"
 

@@ -14,7 +14,7 @@ import sys
 from parcodegen.errors import ParcodegenError, ProblemError
 from parcodegen.sandbox import live
 
-SUBCOMMANDS = ["verify", "optimize", "suite", "kb", "bench", "synth", "import"]
+SUBCOMMANDS = ["verify", "optimize", "suite", "kb", "bench", "synth", "import", "problem"]
 
 
 def build_parser() -> argparse.ArgumentParser:

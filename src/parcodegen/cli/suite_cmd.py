@@ -43,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                            help="verify every mutant this many times (all must match)")  # fmt: skip
             q.add_argument("--no-experts", action="store_true", help="check the mutants only")
             q.add_argument("--no-mutants", action="store_true", help="check the experts only")
+            q.add_argument("--no-sanitize", action="store_true",
+                           help="skip running each reference under ASan+UBSan")  # fmt: skip
         q.set_defaults(func=run_list if name == "list" else run_check)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
@@ -80,6 +82,7 @@ def run_check(args: argparse.Namespace) -> int:
     report = check_suite(
         problems, timing=not args.no_timing, jobs=args.jobs, reps=args.reps, repeat=args.repeat,
         experts=not args.no_experts, mutants=not args.no_mutants, on_result=_progress,
+        sanitize=not args.no_sanitize,
     )  # fmt: skip
     if args.json:
         print(json.dumps(report, indent=2))
@@ -98,5 +101,8 @@ def _print_summary(report: dict) -> None:
     print()
     print(f"mutants: {s['mutants_rejected']}/{s['mutants']} rejected, "
           f"{s['mutants_wrong_status']} with a status other than declared")  # fmt: skip
+    if s.get("references_checked"):
+        print(f"references under ASan+UBSan: {s['references_checked'] - s['references_unsound']}"
+              f"/{s['references_checked']} clean")  # fmt: skip
     for f in s["failures"]:
         print(f"  FAIL {f}")

@@ -63,17 +63,22 @@ def load_target(request: OptimizeRequest, runs: Path, say: Say) -> Problem:
     """The problem directory, or a problem derived from a plain file (assumptions said)."""
     from parcodegen.problems.load import load_problem
 
+    from parcodegen.problems.check import require_sound_reference
+
     target = Path(request.target)
-    if target.is_dir():
-        return load_problem(target)
+    if target.is_dir():  # the reference is checked before any model is paid
+        problem = load_problem(target)
+        say(f"checked the reference: {require_sound_reference(problem).message}")
+        return problem
     if not target.is_file():
         raise ConfigError(f"TARGET '{target}' is neither a problem directory nor a file")
     if not request.function:
         raise ConfigError("a plain source file needs --function NAME (the function to optimize)")
-    from parcodegen.problems.derive import DEFAULT_BENCH, derive_problem
+    from parcodegen.problems.derive import derive_problem
 
-    derived = derive_problem(target, request.function, runs / "derived",
-                             bench_size=request.bench_size or DEFAULT_BENCH)  # fmt: skip
+    derived = derive_problem(
+        target, request.function, runs / "derived", bench_size=request.bench_size
+    )  # checked under the sanitizers
     say(f"derived a problem for {request.function} in {target.name}; assumed:")
     for note in derived.assumptions:
         say(f"  - {note}")
@@ -141,7 +146,9 @@ def optimize(request: OptimizeRequest, say: Say = lambda _m: None) -> OptimizeOu
     fault = result.stop is not None and result.stop.is_fault
     pr = result.results[0]
     out_path = (
-        Path(request.output) if request.output else runs / run_id / f"{problem.name}.optimized.cpp"
+        Path(request.output)
+        if request.output
+        else runs / run_id / f"{problem.name}.optimized{Path(problem.source_file).suffix or '.cpp'}"
     )
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(pr.code)

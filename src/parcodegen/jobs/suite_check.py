@@ -48,6 +48,17 @@ def check_job(job: Job, reps: int, repeat: int) -> Result:
                 "message": f"{type(exc).__name__}: {exc}"[:300]}  # fmt: skip
 
 
+def reference_check(sp: SuiteProblem) -> Result:
+    """The problem's reference under the sanitizers (`problems.check`); never raises."""
+    from parcodegen.problems.check import check_problem
+
+    try:
+        result = check_problem(sp.problem)
+        return {"ok": result.ok, "runs": result.runs, "message": result.message}
+    except ParcodegenError as exc:
+        return {"ok": False, "runs": 0, "message": f"{type(exc).__name__}: {exc}"[:300]}
+
+
 def _result(job: Job, verdicts: list[Verdict]) -> Result:
     statuses = [v.status for v in verdicts]
     ok = all(job.sol.accepts(s) for s in statuses)
@@ -82,6 +93,7 @@ def check_suite(
     experts: bool = True,
     mutants: bool = True,
     on_result: Callable[[Job, Result], None] = lambda _j, _r: None,
+    sanitize: bool = True,
 ) -> Result:
     """Check the solutions of `problems`; the report (per problem, and a summary)."""
     start = time.monotonic()
@@ -97,6 +109,7 @@ def check_suite(
             (timed if job.timing else parallel).append(job)
 
     results: dict[tuple[str, str], Result] = {}
+    references: dict[str, Result] = {}
 
     def done(job: Job, res: Result) -> None:
         results[(job.sp.id, job.sol.name)] = res
@@ -105,16 +118,21 @@ def check_suite(
     if jobs > 1 and len(parallel) > 1:
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            refs = {pool.submit(reference_check, sp): sp for sp in problems} if sanitize else {}
             futures = {pool.submit(check_job, j, reps, repeat): j for j in parallel}
             for fut in as_completed(futures):
                 done(futures[fut], fut.result())
+            for ref in as_completed(refs):
+                references[refs[ref].id] = ref.result()
     else:
+        if sanitize:
+            references.update({sp.id: reference_check(sp) for sp in problems})
         for job in parallel:
             done(job, check_job(job, reps, repeat))
     for job in timed:  # timing runs one at a time, after the parallel checks
         done(job, check_job(job, reps, 1))
 
-    report = _report(problems, results, timing)
+    report = _report(problems, results, timing, references)
     report["summary"]["seconds"] = round(time.monotonic() - start, 1)
     return report
 
@@ -122,11 +140,13 @@ def check_suite(
 def all_ok(report: dict) -> bool:
     """Every expert passed and every mutant got its declared status."""
     s = report["summary"]
-    return bool(s["expert_pass"] == s["experts"] and s["mutants_wrong_status"] == 0)
+    return bool(s["expert_pass"] == s["experts"] and s["mutants_wrong_status"] == 0
+                and not s.get("references_unsound"))  # fmt: skip
 
 
 def _report(problems: Sequence[SuiteProblem], results: dict[tuple[str, str], Result],
-            timing: bool) -> dict[str, Any]:  # fmt: skip
+            timing: bool, references: dict[str, Result] | None = None) -> dict[str, Any]:  # fmt: skip
+    references = references or {}
     rows: list[dict[str, Any]] = []
     for sp in problems:
         expert = results.get((sp.id, sp.expert.name)) if sp.expert else None
@@ -136,7 +156,9 @@ def _report(problems: Sequence[SuiteProblem], results: dict[tuple[str, str], Res
             "category": sp.category,
             "expert": expert,
             "mutants": mutants,
-            "ok": (expert is None or expert["ok"]) and all(m["ok"] for m in mutants),
+            "reference": references.get(sp.id),
+            "ok": (expert is None or expert["ok"]) and all(m["ok"] for m in mutants)
+            and references.get(sp.id, {"ok": True})["ok"],
         })  # fmt: skip
     experts = [r["expert"] for r in rows if r["expert"] is not None]
     mutants = [m for r in rows for m in r["mutants"]]
@@ -156,6 +178,15 @@ def _report(problems: Sequence[SuiteProblem], results: dict[tuple[str, str], Res
             for r in rows
             for x in ([r["expert"]] if r["expert"] else []) + r["mutants"]
             if not x["ok"]
+        ]
+        + [
+            f"{r['id']}: reference under the sanitizers: {r['reference']['message']}"
+            for r in rows
+            if r["reference"] is not None and not r["reference"]["ok"]
         ],  # fmt: skip
+        "references_checked": sum(r["reference"] is not None for r in rows),
+        "references_unsound": sum(
+            r["reference"] is not None and not r["reference"]["ok"] for r in rows
+        ),
     }
     return {"problems": rows, "summary": summary}

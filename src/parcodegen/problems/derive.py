@@ -187,6 +187,8 @@ def _plan(source: str, function: str, params: list[Param], infos: list[CxxType])
         comments[name] = msg
     for name, value in sizes.items():
         note = f"'{name}' is a size (set to {value})"
+        if value == "n" and len(sizes) == 1:
+            note = f"'{name}' is the length of the arrays (set to n)"
         notes.append(note)
         comments[name] = note
     return _Plan(sizes, extents, notes, comments, max(1, analysis.loop_depth), degree)
@@ -219,8 +221,6 @@ def _arg_toml(p: Param, info: CxxType, plan: _Plan, notes: list[str]) -> list[st
     if info.kind is Kind.SCALAR_IN:
         if p.name in plan.sizes:
             lines.append(f'value = "{plan.sizes[p.name]}"')
-            if plan.sizes[p.name] == "n":
-                notes.append(f"'{p.name}' is the length of the arrays (set to n)")
         elif info.is_float:
             lines.append("range = [-2.0, 2.0]")
             notes.append(f"'{p.name}' is a scalar input drawn from [-2, 2)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import itertools
+import dataclasses
 import os
 import tempfile
 import re
@@ -126,10 +127,14 @@ def build_problem(
         flags,
         compiler,
         tuple(sorted(headers.items())),
+        harness_source(problem),  # a problem.toml edited in place makes another harness
+        problem.ldflags,
+        problem.defines,
+        problem.language,
     )
     with _builds_lock:
-        if key in _builds:
-            return _builds[key]
+        if key in _builds:  # the same build; the problem's comparison rules may differ
+            return dataclasses.replace(_builds[key], problem=problem)
     harness_flags = harness_extra_flags(problem)
     code_flags = code_extra_flags(problem)
     ref = compile_object(problem.reference_code, headers=headers, flags=flags + code_flags,

@@ -198,7 +198,7 @@ class _Gen:
         else:
             setup.append(f"  pcg::buffer<{t}> {var}({self.size_of(arg.name)});")
             setup.append(
-                f'  pcg::note_buffer("{arg.name}", {var}.data(), {var}.size() * sizeof({t}));'
+                f'  pcg::note_buffer("{arg.name}", pcg::data_of({var}), {var}.size() * sizeof({t}));'
             )
         data, count = (f"{var}.data()", f"{var}.size()")
         pattern = "opt.pattern" if info.kind is Kind.ARRAY_IN else "pcg::Pattern::Random"
@@ -237,7 +237,7 @@ class _Gen:
                 emit.append(f'  out.put("{arg.name}", {var});')
             else:
                 emit.append(f'  out.put("{arg.name}", {data}, {count});')
-        call = var if info.container in ("vector", "array") else f"{var}.data()"
+        call = var if info.container in ("vector", "array") else f"pcg::data_of({var})"
         return setup, call, emit
 
     def hooked(self, arg: ArgSpec, info: CxxType) -> tuple[list[str], str, list[str]]:

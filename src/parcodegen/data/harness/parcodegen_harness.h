@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <new>
+#include <utility>
 #include <string>
 #include <memory>
 #include <type_traits>
@@ -208,10 +209,25 @@ using buffer = std::vector<T, GuardAlloc<T>>;
 inline void note_buffer(const char* name, const void* data, std::size_t bytes) {
   std::fprintf(stderr, "pcg-buffer %s %p %zu\n", name, data, bytes);
 }
+// The pointer passed for a buffer: an empty one gets a guarded address too (not null),
+// so that reading element 0 of an empty array is reported as outside it.
+template <class T, class A>
+T* data_of(std::vector<T, A>& v) {
+  if (!v.empty()) return v.data();
+  static std::vector<std::pair<const void*, T*>> empties;
+  for (auto& e : empties)
+    if (e.first == &v) return e.second;
+  empties.emplace_back(&v, GuardAlloc<T>().allocate(0));
+  return empties.back().second;
+}
 #else
 template <class T>
 using buffer = std::vector<T>;
 inline void note_buffer(const char*, const void*, std::size_t) {}
+template <class T, class A>
+T* data_of(std::vector<T, A>& v) {
+  return v.data();
+}
 #endif
 
 // Output records: "PCG1" magic, then per record
