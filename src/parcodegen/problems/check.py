@@ -34,12 +34,13 @@ SANITIZE_FLAGS = (
     "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-D_GLIBCXX_ASSERTIONS",
     "-DPCG_GUARD",
 )  # fmt: skip
-SANITIZE_ENV = {
+SANITIZE_ENV: dict[str, str | None] = {
     "ASAN_OPTIONS": "detect_leaks=0:handle_abort=1:handle_segv=1:allocator_may_return_null=1"
     ":detect_stack_use_after_return=0",
     "UBSAN_OPTIONS": "print_stacktrace=1",
 }
 CHECK_WALL_S = 300.0
+CHECK_VERSION = "2"  # part of the cache key: bump when the diagnosis changes
 BUFFER = re.compile(r"^pcg-buffer (\S+) (0x[0-9a-fA-F]+|\(nil\)) (\d+)$", re.MULTILINE)
 ASAN = re.compile(
     r"ERROR: AddressSanitizer: ([\w-]+)(?: on (?:unknown )?address (0x[0-9a-fA-F]+))?"
@@ -127,24 +128,31 @@ def diagnose(problem: Problem, stderr: str, case: Case) -> Finding:
     asan = ASAN.search(stderr)
     if ub and not asan:
         line = int(ub.group("line"))
+        text = (
+            problem.reference_code.splitlines()[line - 1]
+            if 0 < line <= len(problem.reference_code.splitlines())
+            else ""
+        )
+        exprs = [e for a in _array_args(problem) for e in _subscripts(text, a)]
+        on = f" in `{'`, `'.join(dict.fromkeys(exprs))}`" if exprs else ""
         return Finding("undefined", f"undefined behaviour in the reference at {Path(ub.group('file')).name}:"
-                       f"{line}: {ub.group('msg')} (input {where})", line=line)  # fmt: skip
+                       f"{line}{on}: {ub.group('msg')} (input {where})", line=line)  # fmt: skip
     assertion = ASSERT.search(stderr)
     candidates = _array_args(problem)
     if asan and asan.group(2):
         addr = int(asan.group(2), 16)
         hit = None
-        for name, lo, size in buffers:
+        for bname, lo, size in buffers:
             if lo <= addr < lo + size:
-                hit = (name, 0, size)
+                hit = (bname, 0, size)
             elif addr >= lo + size and addr - (lo + size) < (1 << 30):
                 dist = addr - (lo + size)
-                if hit is None or dist < hit[1]:
-                    hit = (name, dist, size)
+                if hit is None or dist < abs(hit[1]):
+                    hit = (bname, dist, size)
             elif addr < lo and lo - addr < (1 << 30):
                 dist = addr - lo  # negative: before the start
                 if hit is None or -dist < abs(hit[1]):
-                    hit = (name, dist, size)
+                    hit = (bname, dist, size)
         if hit is not None:
             name, dist, size = hit
             if frame:
@@ -158,28 +166,28 @@ def diagnose(problem: Problem, stderr: str, case: Case) -> Finding:
                 if dist >= 0
                 else f"{-dist} bytes before the start of"
             )
-            expr = f" `{exprs[0]}`" if exprs else ""
-            msg = (f"the reference {verb}{expr} {side} '{name}' ({size} bytes){_size_of(problem, name)} "
+            shown_expr = f" `{exprs[0]}`" if exprs else ""
+            msg = (f"the reference {verb}{shown_expr} {side} '{name}' ({size} bytes){_size_of(problem, name)} "
                    f"at {at} (input {where}): the argument's extent in problem.toml is too "
                    "small, or the reference is wrong")  # fmt: skip
             return Finding("out_of_bounds", msg, name, frame[0] if frame else None,
                            exprs[0] if exprs else None)  # fmt: skip
     if assertion or asan:
-        arg: str | None = None
-        indexed: str | None = None
+        which: str | None = None
+        expr: str | None = None
         if frame:
             for cand in candidates:
                 found = _subscripts(frame[1], cand)
                 if found:
-                    arg, indexed = cand, "`, `".join(dict.fromkeys(found))
+                    which, expr = cand, "`, `".join(dict.fromkeys(found))
                     break
-        what = f"'{arg}'" if arg else "an argument"
-        detail = f" `{indexed}`" if indexed else ""
+        what = f"'{which}'" if which else "an argument"
+        detail = f" `{expr}`" if expr else ""
         kind = assertion.group(1) if assertion else (asan.group(1) if asan else "")
-        msg = (f"the reference indexes{detail} outside {what}{_size_of(problem, arg) if arg else ''} "
+        msg = (f"the reference indexes{detail} outside {what}{_size_of(problem, which) if which else ''} "
                f"at {at} (input {where}; {kind}): the argument's extent in problem.toml is too "
                "small, or the reference is wrong")  # fmt: skip
-        return Finding("out_of_bounds", msg, arg, frame[0] if frame else None, indexed)
+        return Finding("out_of_bounds", msg, which, frame[0] if frame else None, expr)
     tail = "\n".join(stderr.strip().splitlines()[-6:])
     return Finding(
         "crash", f"the reference crashed under the sanitizers at {at} (input {where}):\n{tail}"
@@ -218,7 +226,9 @@ def check_problem(problem: Problem, *, sizes: tuple[int, ...] | None = None) -> 
     all_cases = problem_cases(problem)
     if sizes is not None:
         all_cases = [c for c in all_cases if c.n in sizes]
-    key = hashlib.sha256(f"{linked.path.stem} {all_cases!r}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{CHECK_VERSION} {linked.path.stem} {all_cases!r}".encode()).hexdigest()[
+        :24
+    ]
     path = _cache_path(key)
     if path.exists():
         saved = json.loads(path.read_text())

@@ -15,8 +15,6 @@ result either way.
 
 from __future__ import annotations
 
-import builtins
-
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -64,11 +62,11 @@ class Poly:
     def var(name: str) -> Poly:
         return Poly.of({(name,): 1})
 
-    def dict(self) -> dict[Mono, int]:
+    def as_dict(self) -> dict[Mono, int]:
         return dict(self.terms)
 
     def __add__(self, other: Poly) -> Poly:
-        d = self.dict()
+        d = self.as_dict()
         for m, c in other.terms:
             d[m] = d.get(m, 0) + c
         return Poly.of(d)
@@ -95,7 +93,7 @@ class Poly:
     def degree(self) -> int:
         return max((len(m) for m, _ in self.terms), default=0)
 
-    def split(self, var: str) -> tuple[builtins.dict[int, Poly], Poly]:
+    def split(self, var: str) -> tuple[dict[int, Poly], Poly]:
         """({power k: coefficient of var^k}, the terms without var)."""
         parts: dict[int, dict[Mono, int]] = {}
         rest: dict[Mono, int] = {}
@@ -125,7 +123,7 @@ class Poly:
     def nonpos(self) -> bool:
         return all(c <= 0 for _, c in self.terms)
 
-    def value(self, env: builtins.dict[str, int]) -> int:
+    def value(self, env: dict[str, int]) -> int:
         total = 0
         for m, c in self.terms:
             p = c
@@ -134,7 +132,7 @@ class Poly:
             total += p
         return total
 
-    def cxx(self, rename: builtins.dict[str, str] | None = None) -> str:
+    def cxx(self, rename: dict[str, str] | None = None) -> str:
         """As a C++ expression (`n*m`, `n*n + 2`), variables renamed by `rename`."""
         rename = rename or {}
         if not self.terms:
@@ -393,16 +391,16 @@ class _Reader:
         ):
             left, right = value.child_by_field_name("left"), value.child_by_field_name("right")
             for a, b in ((left, right), (right, left)):
-                name = _text(a)
+                aname = _text(a)
                 if (
                     a is not None
                     and a.type == "identifier"
-                    and (name in self.arrays or name in self.scope.pointers)
+                    and (aname in self.arrays or aname in self.scope.pointers)
                 ):
                     off = self.poly(b)
                     if off is None:
                         return None
-                    base, base_off = self._resolve(name)
+                    base, base_off = self._resolve(aname)
                     return base, base_off + off
             return None
         if value.type == "identifier" and _text(value) in self.arrays:
@@ -576,15 +574,15 @@ def analyze(
         if dims and dims[0]:
             size = Poly.const(1)
             ok = True
-            for dim in dims:
-                dp = reader._dim(dim)
+            for d in dims:
+                dp = reader._dim(d)
                 if dp is None or any(v not in free for v in dp.variables):
                     ok = False
                     break
                 size = size * dp
             if ok:
-                shape = "".join(f"[{d}]" for d in dims)
-                extents[name] = Extent(name, size, f"declared `{name}{shape}`")
+                dims_text = "".join(f"[{d}]" for d in dims)
+                extents[name] = Extent(name, size, f"declared `{name}{dims_text}`")
                 continue
         best: tuple[Poly, Access] | None = None
         unknown: list[str] = []
