@@ -141,8 +141,9 @@ def test_real_checkout_imports_at_least_50(tmp_path: Path) -> None:
 
 
 def test_validate_ranges_wider_than_the_setup_are_reported() -> None:
-    """Inputs follow init()/reset(); when validate() draws from other literal ranges, the
-    report says so (a narrower timing distribution can hide a wrong candidate)."""
+    """A set-up fill of `ctx->x` takes the literal range validate() uses for its `x` (a
+    narrower timing distribution hid a wrong candidate: search/35); a range validate() uses
+    for a name the set-up does not fill is reported."""
     from parcodegen.importers.pareval.driver import parse_driver
 
     from .pareval_fixture import SCALE
@@ -150,7 +151,12 @@ def test_validate_ranges_wider_than_the_setup_are_reported() -> None:
     same = parse_driver(SCALE["driver"], "scaleAll")
     assert not any("also draws" in n for n in same.notes)
     wider = SCALE["driver"].replace("fillRand(x, -10.0, 10.0);", "fillRand(x, -1000.0, 1000.0);")
-    notes = parse_driver(wider, "scaleAll").notes
-    assert any("[-1000.0, 1000.0)" in n for n in notes)
+    parts = parse_driver(wider, "scaleAll")
+    assert any("x drawn from validate()'s range [-1000.0, 1000.0)" in n for n in parts.notes)
+    assert "fillRand(ctx->x, -1000.0, 1000.0)" in parts.setup  # inputs take validation's domain
+    other = SCALE["driver"].replace("fillRand(x, -10.0, 10.0);", "fillRand(y, -5.0, 5.0);")
+    parts = parse_driver(other, "scaleAll")  # no field of that name: reported, not applied
+    assert any("also draws values in [-5.0, 5.0)" in n for n in parts.notes)
+    assert "fillRand(ctx->x, -10.0, 10.0)" in parts.setup
     sized = SCALE["driver"].replace("fillRand(x, -10.0, 10.0);", "fillRand(x, 0UL, TEST_SIZE);")
     assert not any("also draws" in n for n in parse_driver(sized, "scaleAll").notes)

@@ -100,6 +100,38 @@ def _ranges(code: str) -> set[tuple[str, str]]:
     }
 
 
+_NAMED_FILL = re.compile(
+    r"fillRand\s*\(\s*(?P<ctx>ctx\s*->\s*)?(?P<name>[A-Za-z_]\w*)\s*,\s*(?P<lo>[^,()]+?)\s*,\s*(?P<hi>[^,()]+?)\s*\)"
+)
+
+
+def _validation_ranges(setup: str, validate: str) -> tuple[str, list[str]]:
+    """Set-up fills of `ctx->NAME` drawn from the range validate() uses for its `NAME`
+    (both literal): correctness is judged on validation's value domain, which can be wider
+    than the timing inputs' (one planted short book among long ones, say)."""
+    wanted = {}
+    for m in _NAMED_FILL.finditer(validate):
+        if (
+            not m.group("ctx")
+            and _LITERAL.fullmatch(m.group("lo"))
+            and _LITERAL.fullmatch(m.group("hi"))
+        ):
+            wanted[m.group("name")] = (m.group("lo"), m.group("hi"))
+    notes: list[str] = []
+
+    def swap(m: re.Match[str]) -> str:
+        name, lo, hi = m.group("name"), m.group("lo"), m.group("hi")
+        if not m.group("ctx") or name not in wanted or not _LITERAL.fullmatch(lo):
+            return m.group(0)
+        vlo, vhi = wanted[name]
+        if (vlo, vhi) == (lo, hi) or not _LITERAL.fullmatch(hi):
+            return m.group(0)
+        notes.append(f"{name} drawn from validate()'s range [{vlo}, {vhi}) (set-up: [{lo}, {hi}))")
+        return f"fillRand(ctx->{name}, {vlo}, {vhi})"
+
+    return _NAMED_FILL.sub(swap, setup), notes
+
+
 def parse_driver(code: str, function: str) -> DriverParts:
     """The parts of a driver; ProblemError naming what is missing."""
     clean = strip_comments(code)
@@ -136,6 +168,8 @@ def parse_driver(code: str, function: str) -> DriverParts:
         notes.append(
             "validate() builds some trials' inputs specially; inputs here follow init()/reset()"
         )
+    setup, widened = _validation_ranges(setup, validate)
+    notes += widened
     only_validate = sorted(_ranges(validate) - _ranges(setup))
     if only_validate:
         shown = ", ".join(f"[{lo}, {hi})" for lo, hi in only_validate)
