@@ -29,11 +29,14 @@ class Status(str, Enum):
     # sanitizer builds it, work moved outside the timed call, an implausible speedup
     SUSPECT = "suspect"
     INFRA_ERROR = "infra_error"
+    # passed every check that ran, but a check could not run here (race detection
+    # unavailable, ...): not a pass unless the caller allows it (allow_unchecked)
+    UNCHECKED = "unchecked"
 
     @property
     def is_candidate_fault(self) -> bool:
         """True when the status blames the candidate (and is fed back to the model)."""
-        return self not in (Status.PASS, Status.INFRA_ERROR)
+        return self not in (Status.PASS, Status.INFRA_ERROR, Status.UNCHECKED)
 
 
 # --------------------------------------------------------------------------- problems
@@ -468,11 +471,46 @@ class Verdict:
         return None
 
     @property
+    def unchecked(self) -> tuple[str, ...]:
+        """Every check that could not run (or not fully), "step: why"; a check the caller
+        switched off is not listed here (see `not_run`)."""
+        return tuple(f"{s.step}: {u}" for s in self.steps for u in s.data.get("unchecked", ()))
+
+    @property
+    def not_run(self) -> tuple[str, ...]:
+        """Every step reported as skipped, with why (caller's choices included)."""
+        return tuple(f"{s.step}: {s.message.removeprefix('skipped: ')}" for s in self.steps
+                     if s.skipped)  # fmt: skip
+
+    @property
+    def coverage(self) -> dict[str, Any]:
+        """What each check covered (calls, sizes, threads, environment variants, race runs)."""
+        return {s.step: s.data["coverage"] for s in self.steps if "coverage" in s.data}
+
+    @property
+    def parallel(self) -> dict[str, Any] | None:
+        """Is the candidate parallel: OpenMP directives (not simd only), omp_* calls or
+        threads in its live code, and more than one thread alive after a call at run time
+        (None when difftest did not run)."""
+        for s in self.steps:
+            if s.step == "difftest" and "static" in s.data:
+                static = s.data["static"]
+                threads = int(s.data.get("coverage", {}).get("max_threads_seen", 0))
+                in_code = (static["openmp_directives"] > 0 and not static["simd_only"]) or bool(
+                    static["omp_calls"] or static["other_threads"]
+                )
+                return {"parallel": in_code and threads > 1, "in_code": in_code,
+                        "threads_at_run_time": threads, "static": static}  # fmt: skip
+        return None
+
+    @property
     def message(self) -> str:
         """Model-facing feedback: the failing step's message, or a pass summary."""
         bad = self.failing_step
         if bad is not None:
             return bad.message
+        if self.unchecked:
+            return "passed the checks that ran; not checked: " + "; ".join(self.unchecked)
         if self.measurement is not None:
             m = self.measurement
             call = f" ({m.call.value.replace('_', ' ')})" if m.call else ""
@@ -484,6 +522,10 @@ class Verdict:
             "status": self.status.value,
             "speedup": self.speedup,
             "message": self.message,
+            "unchecked": list(self.unchecked),
+            "not_run": list(self.not_run),
+            "coverage": self.coverage,
+            "parallel": self.parallel,
             "steps": [s.to_dict() for s in self.steps],
             "measurement": self.measurement.to_dict() if self.measurement else None,
         }

@@ -70,3 +70,19 @@ def test_run_summary_averages_over_reporting_problems() -> None:
     cats = by_category(per, [1])
     assert set(cats) == {"x", "y"}
     assert cats["y"].at_k["pass"][1] == (pytest.approx(0.5), 1)
+
+
+def test_parallel_pass_at_k_counts_only_correct_parallel_samples() -> None:
+    s = [
+        Sample("a", P, 2.0, parallel=True),
+        Sample("a", P, 1.1, parallel=False),  # a serial rewrite: correct, not parallel
+        Sample("a", W, None, parallel=True),  # parallel but wrong
+        Sample("a", Status.UNCHECKED, None, parallel=True),  # race not checked: not a pass
+    ]
+    pm = problem_metrics(s, [1, 2])
+    assert pm.at_k["pass"][1] == pytest.approx(2 / 4)
+    assert pm.at_k["pass_parallel"][1] == pytest.approx(1 / 4)
+    # brute force over 2-subsets: at least one correct-and-parallel sample
+    subsets = list(itertools.combinations(range(4), 2))
+    hit = sum(any(i == 0 for i in sub) for sub in subsets) / len(subsets)
+    assert pm.at_k["pass_parallel"][2] == pytest.approx(hit)

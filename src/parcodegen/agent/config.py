@@ -28,7 +28,10 @@ IDENTITY_FIELDS = (
     "rag_k", "kb", "timing", "race", "timing_reps", "threads",
 )  # fmt: skip
 LEGACY_DEFAULT_TIMING_REPS = 5  # what the default timing was hashed as before adaptive timing
-IDENTITY_FIELDS_IF_SET: tuple[str, ...] = ("endpoint",)  # hashed only when not at their default
+IDENTITY_FIELDS_IF_SET: tuple[str, ...] = (
+    "endpoint",
+    "allow_unchecked",
+)  # hashed only when not default
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class LoopConfig:
     kb: str = ""  # knowledge-base path for rag strategies ("" = default)
     timing: bool = True
     race: bool = True
+    allow_unchecked: bool = False  # accept a pass with a check that could not run
     timing_reps: int | None = None  # fixed timed pairs; None: until the interval is narrow
     threads: int | None = None
     workers: int = 2  # parallel correctness checks

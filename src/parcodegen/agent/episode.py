@@ -159,6 +159,10 @@ class EpisodeState:
         self.draft = None
         if verdict.passed:
             self._on_pass(attempt, verdict, reply, code or "")
+        elif verdict.status is Status.UNCHECKED:  # not the model's fault: nothing to feed back
+            self.finish("done", "passed the checks that ran, not accepted: "
+                        + "; ".join(verdict.unchecked))  # fmt: skip
+            return
         else:
             self._on_fail(verdict, reply)
         self._check_stage_quota()

@@ -88,6 +88,7 @@ class Evaluator:
             race=c.race if race is None else race,
             timing_reps=c.timing_reps,
             difftest=difftest,
+            allow_unchecked=c.allow_unchecked,
         )
 
     def _check(self, verdict: Verdict) -> Verdict:

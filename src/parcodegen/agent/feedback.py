@@ -51,7 +51,7 @@ def details(verdict: Verdict, limit: int) -> tuple[str, bool]:
 
 def feedback_message(problem: Problem, verdict: Verdict, limit: int = 2500) -> str:
     """The user message that tells the model why its candidate was rejected."""
-    if verdict.status is Status.PASS or verdict.status is Status.INFRA_ERROR:
+    if not verdict.status.is_candidate_fault:
         raise ValueError(f"no feedback for status {verdict.status.value}")
     text, truncated = details(verdict, limit)
     return render(

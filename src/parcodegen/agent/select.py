@@ -67,6 +67,11 @@ def explain_none(tried: list[tuple[Attempt, Verdict]], min_speedup: float) -> st
         why = "; ".join(reasons) or "no code in the replies"
         return f"the backend proposed no code in {len(tried)} turn(s): {why}; the original is kept"
     if not passed:
+        unchecked = next((v for _, v in tried if v.status.value == "unchecked"), None)
+        if unchecked is not None:
+            return (f"no candidate passed verification ({breakdown}); not checked: "
+                    f"{'; '.join(unchecked.unchecked)} (--allow-unchecked accepts such code); "
+                    "the original is kept")  # fmt: skip
         return f"no candidate passed verification ({breakdown}); the original is kept"
     if not timed:
         return (

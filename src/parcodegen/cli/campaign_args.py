@@ -42,6 +42,11 @@ def add_campaign_args(p: argparse.ArgumentParser) -> None:
                    help="a fixed number of timed pairs (default: until the interval is +-5%%)")  # fmt: skip
     p.add_argument("--no-timing", action="store_true", help="no timing: speedup@K not reported")
     p.add_argument("--no-race", action="store_true")
+    p.add_argument(
+        "--allow-unchecked",
+        action="store_true",
+        help="count a pass whose race check could not run (default: not a pass)",
+    )
     p.add_argument("--workers", type=int, default=2, help="local check processes")
     p.add_argument("--scheduler", help="Dask scheduler tcp://HOST:PORT (default: local pool)")
     p.add_argument("--kb", help="knowledge base for rag strategies")
@@ -62,7 +67,7 @@ def campaign_request(args: argparse.Namespace, name: str, seeds: int = 1) -> Cam
         settings=backend_settings(args), samples=args.samples, mode=args.mode,
         max_iters=args.max_iters, temperature=args.temperature, budget=budget(args),
         threads=args.threads, timing_reps=args.timing_reps, timing=not args.no_timing,
-        race=not args.no_race, workers=args.workers, scheduler=args.scheduler,
+        race=not args.no_race, allow_unchecked=args.allow_unchecked, workers=args.workers, scheduler=args.scheduler,
         kb=args.kb or "", run_dir=args.run_dir, verbose=args.verbose, name=name,
         verify_seeds=seeds, reply_tokens=args.reply_tokens, fresh=args.fresh,
         resume=args.resume, kb_create=args.kb_create,

@@ -72,6 +72,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-race", action="store_true", help="skip the race detector")
     p.add_argument("--timing-reps", type=int, default=None,
                    help="a fixed number of timed pairs (default: until the interval is +-5%%)")  # fmt: skip
+    p.add_argument(
+        "--allow-unchecked",
+        action="store_true",
+        help="hand back code whose race check could not run (default: keep the original)",
+    )
     p.add_argument("--bench-size", type=int, help="timing size n for a derived problem")
     p.add_argument("-o", "--output", help="where to write the optimized file")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -92,7 +97,7 @@ def request_of(args: argparse.Namespace) -> OptimizeRequest:
         backend=args.backend, settings=backend_settings(args), samples=args.samples,
         keep_improving=args.keep_improving, feedback=args.feedback, self_check=args.self_check,
         min_speedup=args.min_speedup, temperature=args.temperature, budget=budget(args),
-        kb=args.kb or "", threads=args.threads, timing=not args.no_timing, race=not args.no_race,
+        kb=args.kb or "", threads=args.threads, timing=not args.no_timing, race=not args.no_race, allow_unchecked=args.allow_unchecked,
         bench_size=args.bench_size, output=args.output, run_dir=args.run_dir,
         timing_reps=args.timing_reps, reply_tokens=args.reply_tokens, fresh=args.fresh,
         resume=args.resume, kb_create=args.kb_create,

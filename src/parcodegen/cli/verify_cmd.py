@@ -10,6 +10,7 @@ from pathlib import Path
 from parcodegen.problems.load import load_problem
 from parcodegen.types import Candidate, Status, Verdict
 from parcodegen.verify.pipeline import VerifyOptions, verify
+from parcodegen.verify.summary import coverage_lines, verdict_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,6 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timing-target", type=float, default=0.05,
                    help="relative half-width of the speedup's interval to reach (default 0.05)")  # fmt: skip
     p.add_argument(
+        "--allow-unchecked",
+        action="store_true",
+        help="a pass whose race check could not run exits 0 (default: 1, 'unchecked')",
+    )
+    p.add_argument(
         "--reply", action="store_true", help="the file is an LLM reply: extract the code first"
     )
     p.set_defaults(func=run)
@@ -44,8 +50,8 @@ def format_verdict(verdict: Verdict) -> str:
         first, *rest = (s.message or "").splitlines() or [""]
         lines.append(f"  {s.step:<10} {state:<8} {first}  ({s.seconds:.2f}s)")
         lines.extend(f"  {'':<10} {'':<8} {r}" for r in rest[:12])
-    speed = f"  speedup {verdict.speedup:.2f}x" if verdict.speedup is not None else ""
-    lines.append(f"verdict: {verdict.status.value.upper()}{speed}")
+    lines.extend(f"  {line}" for line in coverage_lines(verdict))
+    lines.append(verdict_line(verdict))
     return "\n".join(lines)
 
 
@@ -57,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     options = VerifyOptions(threads=args.threads, timing=not args.no_timing, race=not args.no_race,
                             timing_reps=args.reps and max(1, args.reps), extract=args.reply,
-                            timing_target=args.timing_target)  # fmt: skip
+                            timing_target=args.timing_target, allow_unchecked=args.allow_unchecked)  # fmt: skip
     verdict = verify(problem, Candidate(path.read_text(errors="replace"), origin="file"), options)
     if args.json:
         out = verdict.to_dict()

@@ -201,6 +201,7 @@ def run_campaign(
         "threads": config.threads,
         "timing": config.timing,
         "race": config.race,
+        "allow_unchecked": config.allow_unchecked,
         "timing_reps": config.timing_reps,
         "seeds": spec.verify_seeds,
     }
@@ -235,6 +236,7 @@ class CampaignRequest:
     timing_reps: int | None = None  # fixed timed pairs; None: until the interval is narrow
     timing: bool = True
     race: bool = True
+    allow_unchecked: bool = False
     workers: int = 2
     scheduler: str | None = None
     kb: str = ""
@@ -257,6 +259,7 @@ class CampaignRequest:
             model=model or self.settings.model, temperature=self.temperature, kb=self.kb,
             reply_tokens=self.reply_tokens,
             timing=self.timing, race=self.race, timing_reps=self.timing_reps,
+            allow_unchecked=self.allow_unchecked,
             threads=self.threads, workers=self.workers,
             budget=replace(self.budget, max_iters=self.max_iters),
         )  # fmt: skip

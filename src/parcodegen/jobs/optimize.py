@@ -43,6 +43,7 @@ class OptimizeRequest:
     timing_reps: int | None = None  # fixed timed pairs; None: until the interval is narrow
     timing: bool = True
     race: bool = True
+    allow_unchecked: bool = False
     bench_size: int | None = None
     output: str | None = None
     run_dir: str | None = None
@@ -95,6 +96,7 @@ def loop_config(request: OptimizeRequest, backend: str, keep_improving: bool,
         model=model or r.settings.model, temperature=r.temperature, kb=r.kb, timing=r.timing,
         race=r.race, threads=r.threads, timing_reps=r.timing_reps, budget=r.budget,
         continue_after_pass=keep_improving, reply_tokens=r.reply_tokens,
+        allow_unchecked=r.allow_unchecked,
     )  # fmt: skip
 
 

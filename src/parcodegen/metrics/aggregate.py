@@ -43,6 +43,7 @@ class Sample:
     category: str = ""
     threads: int = 0
     index: int = 0  # sample number within the problem
+    parallel: bool = False  # passed and parallel (OpenMP/threads in live code, used at run time)
 
     @property
     def passed(self) -> bool:
@@ -90,10 +91,12 @@ def problem_metrics(samples: Sequence[Sample], ks: Sequence[int]) -> ProblemMetr
     counted = [s for s in samples if s.status is not Status.INFRA_ERROR]
     n, built = len(counted), sum(s.built for s in counted)
     correct = sum(s.passed for s in counted)
+    correct_parallel = sum(s.passed and s.parallel for s in counted)
     threads = max((s.threads for s in samples), default=0)
     at_k: dict[str, dict[int, float | None]] = defaultdict(dict)
     for k in ks:
         at_k["pass"][k] = pass_at_k(n, correct, k) if n else None
+        at_k["pass_parallel"][k] = pass_at_k(n, correct_parallel, k) if n else None
         at_k["build"][k] = pass_at_k(n, built, k) if n else None
     for view in VIEWS:
         values = view_speedups(samples, view)

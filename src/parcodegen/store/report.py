@@ -41,6 +41,11 @@ def _category(problem_id: str) -> str:
     return problem_id.split("/", 1)[0] if "/" in problem_id else "user"
 
 
+def _is_parallel(verdict: Any) -> bool:
+    par = verdict.parallel if verdict is not None else None
+    return bool(par and par["parallel"])
+
+
 def load_samples(store: Any, run_id: str) -> list[Sample]:
     by_sample: dict[tuple[str, int], list[Any]] = defaultdict(list)
     for a in store.attempts(run_id):
@@ -56,7 +61,9 @@ def load_samples(store: Any, run_id: str) -> list[Sample]:
             verdict = store.verdict(run_id, best.episode, best.turn)
             if verdict is not None and verdict.measurement is not None:
                 threads = verdict.measurement.threads
-            out.append(Sample(pid, Status.PASS, best.speedup, _category(pid), threads, sample))
+            parallel = any(_is_parallel(store.verdict(run_id, a.episode, a.turn)) for a in passed)
+            out.append(Sample(pid, Status.PASS, best.speedup, _category(pid), threads, sample,
+                              parallel))  # fmt: skip
         else:
             last = attempts[-1]
             out.append(Sample(pid, last.status, None, _category(pid), 0, sample))
@@ -192,12 +199,14 @@ def main_table(scores: Sequence[RunScore], ks: Sequence[int], view: str) -> list
 
 
 def rate_table(scores: Sequence[RunScore], ks: Sequence[int]) -> list[list[str]]:
-    head = ["run", "samples"] + [f"pass@{k}" for k in ks] + [f"build@{k}" for k in ks]
+    head = ["run", "samples"] + [f"pass@{k}" for k in ks]
+    head += [f"parallel pass@{k}" for k in ks] + [f"build@{k}" for k in ks]
     head += ["tokens", "cost $"]
     rows = [head]
     for r in scores:
         row = [r.run_id, f"{len(r.samples)}/{r.expected}"]
         row += [fmt(_val(r.summary, "pass", k), 3) for k in ks]
+        row += [fmt(_val(r.summary, "pass_parallel", k), 3) for k in ks]
         row += [fmt(_val(r.summary, "build", k), 3) for k in ks]
         rows.append(row + [str(r.tokens), f"{r.cost_usd:.4f}"])
     return rows
@@ -258,7 +267,10 @@ def sections(scores: Sequence[RunScore], ks: Sequence[int]) -> list[tuple[str, l
     out = [
         ("Speedup@K, user view (failed sample = original, 1.0x)", main_table(scores, ks, "user")),
         ("Speedup@K, correct samples only", main_table(scores, ks, "correct")),
-        ("pass@k and build@k", rate_table(scores, ks)),
+        (
+            "pass@k (correct), parallel pass@k (correct and parallel) and build@k",
+            rate_table(scores, ks),
+        ),
         ("Failures by verdict status (samples)", status_table(scores)),
     ]
     for r in scores:

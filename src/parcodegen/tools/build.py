@@ -10,8 +10,8 @@ import glob
 import itertools
 import dataclasses
 import os
-import tempfile
 import re
+import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +26,7 @@ from parcodegen.paths import cache_dir
 from parcodegen.sandbox.run import HarnessIO, Limits, RunResult, Workdir, run
 from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary, link_flags
 from parcodegen.tools.harness import HARNESS_HEADER, PRELUDE_HEADER, harness_source
+from parcodegen.tools.toolchain import default_toolchain
 from parcodegen.tools.outputs import OutputFormatError, read_outputs
 from parcodegen.types import Problem
 
@@ -238,7 +239,7 @@ def sanitizer_env() -> dict[str, str]:
     return {
         "TSAN_OPTIONS": f"ignore_noninstrumented_modules=1 exitcode={TSAN_EXIT} "
         "report_signal_unsafe=0 halt_on_error=0 history_size=3",
-        "OMP_TOOL_LIBRARIES": archer_library() or "",
+        "OMP_TOOL_LIBRARIES": default_toolchain().archer or archer_library() or "",
     }
 
 
@@ -262,6 +263,8 @@ def run_harness(
     samples: int = 0,
     plan: str | None = None,
     workdir: Workdir | None = None,
+    output_kb: int = 32,
+    ok_codes: tuple[int, ...] = (0,),
 ) -> HarnessRun:
     """Run a harness binary once in a sandbox and read its outputs.
 
@@ -282,19 +285,21 @@ def run_harness(
     }
     run_env.update(env or {})
     final_env = {k: v for k, v in run_env.items() if v is not None}
-    limits = Limits(wall_s=wall_s, memory_mb=memory_mb, file_mb=RUN_FILE_MB, output_kb=32,
+    limits = Limits(wall_s=wall_s, memory_mb=memory_mb, file_mb=RUN_FILE_MB, output_kb=output_kb,
                     resident_mb=RUN_RESIDENT_MB, workdir_mb=RUN_WORKDIR_MB)  # fmt: skip
     if workdir is not None:
-        return _run_in(workdir, binary, seed, n, pattern, limits, final_env, samples, plan)
+        return _run_in(workdir, binary, seed, n, pattern, limits, final_env, samples, plan,
+                       ok_codes)  # fmt: skip
     with Workdir("run", size_mb=RUN_WORKDIR_MB) as wd:
-        return _run_in(wd, binary, seed, n, pattern, limits, final_env, samples, plan)
+        return _run_in(wd, binary, seed, n, pattern, limits, final_env, samples, plan, ok_codes)
 
 
 _out_counter = itertools.count()
 
 
 def _run_in(wd: Workdir, binary: Path, seed: int, n: int, pattern: str, limits: Limits,
-            env: dict[str, str], samples: int, plan: str | None) -> HarnessRun:  # fmt: skip
+            env: dict[str, str], samples: int, plan: str | None,
+            ok_codes: tuple[int, ...] = (0,)) -> HarnessRun:  # fmt: skip
     # a fresh name every run: in a shared work dir an earlier run may have replaced
     # what it found there (the parent never runs or reads a file the program could touch)
     prog = f"prog-{binary.stem}-{next(_out_counter)}"
@@ -304,7 +309,7 @@ def _run_in(wd: Workdir, binary: Path, seed: int, n: int, pattern: str, limits: 
         res = run([f"./{prog}"], wd, limits, env=env, harness=io)
         if res.launcher_failed:
             raise InfraError(f"the sandbox launcher failed: {'; '.join(res.notes)}")
-        if res.timed_out or res.returncode != 0:
+        if res.timed_out or res.returncode not in ok_codes:
             return HarnessRun(res, None, res.describe())
         times, why = call_times(res.events)
         if why is not None:

@@ -1,7 +1,17 @@
 """Race detection with clang's ThreadSanitizer and LLVM's Archer (OpenMP-aware).
 
-Missing clang or Archer makes the step `skipped` with a loud reason: it never passes
-silently.
+`race_check` builds the candidate with clang++ -O1 -fsanitize=thread (clang++ and Archer
+of one LLVM version, `toolchain.py`) and runs RACE_RUNS processes, each calling the
+function at every planned size (`race_plan.py`) and thread count, with its own seed and
+thread order. A process's outputs are compared with the reference where the problem
+declares the size: that build is a second compiler and optimization level, which
+vectorizes loops g++ -O3 left alone (a race between SIMD lanes, which TSan cannot see,
+shows up there as a wrong output). Reports whose racing memory the OpenMP runtime
+allocated itself (a finished task's descriptor reused for a new task: Archer has no
+happens-before for that reuse) are recognised as detector artifacts and ignored. A
+candidate whose live code has no OpenMP directive, omp_* call or thread is not run
+(nothing can race). Missing clang or Archer makes the step `skipped` with a loud reason,
+and the verdict names it as unchecked.
 """
 
 from __future__ import annotations
@@ -19,6 +29,12 @@ from parcodegen.tools.build import (
     run_harness,
     sanitizer_env,
 )
+from parcodegen.tools.difftest import REFERENCES, Case
+from parcodegen.tools.harness import CHANGED_PREFIX, PlannedCall, harness_plan
+from parcodegen.tools.outputs import compare_outputs, split_calls
+from parcodegen.tools.parallelism import static_parallelism
+from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S, RacePlan, plan_race
+from parcodegen.tools.toolchain import Toolchain, default_toolchain
 from parcodegen.tools.compile import TSAN_FLAGS, compile_object, link_binary
 from parcodegen.tools.harness import harness_source
 from parcodegen.types import LAUNCHER_FAILED, Problem, Status, StepResult
@@ -75,7 +91,9 @@ def summarize_races(stderr: str, code: str) -> tuple[str, list[int]]:
     return "data race: " + "; ".join(parts) + more, sorted(set(lines))
 
 
-def race_check(build: ProblemBuild, code: str, wall_s: float) -> StepResult:
+def legacy_race_check(build: ProblemBuild, code: str, wall_s: float) -> StepResult:
+    """The race step of before (one size, threads 2 and 4, one process each): kept for
+    benchmarks/verify_overhead.py's comparison."""
     start = time.monotonic()
     reason = race_unavailable()
     if reason:
@@ -118,6 +136,7 @@ def race_check(build: ProblemBuild, code: str, wall_s: float) -> StepResult:
     sizes = problem.race_sizes or (race_size(problem),)
     plan = [(n, t) for n in sizes for t in (problem.race_threads or RACE_THREADS)]
     for n, threads in plan:
+        assert linked.path is not None
         run = run_harness(linked.path, seed=7, n=n, pattern=problem.patterns[0], threads=threads,
                           wall_s=wall_s, memory_mb=None, env=env)  # fmt: skip
         res = run.result
@@ -142,3 +161,226 @@ def race_check(build: ProblemBuild, code: str, wall_s: float) -> StepResult:
     threads_shown = problem.race_threads or RACE_THREADS
     return StepResult("race", True, None, f"no data race found (n={shown}, threads {threads_shown})",
                       "\n".join(log), time.monotonic() - start)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the race step
+
+RACE_WALL_FACTOR = 60.0  # an instrumented process may take this much longer than the reference
+RACE_OUTPUT_KB = 1024  # stderr kept per process: every report, not just the first ones
+ALLOCATORS = ("malloc", "calloc", "realloc", "operator new", "posix_memalign", "aligned_alloc",
+              "memalign", "valloc", "__interceptor_")  # fmt: skip
+REPORT_START = "WARNING: ThreadSanitizer: data race"
+
+
+def race_reports(stderr: str) -> list[tuple[int, str]]:
+    """(offset, text) of every data-race report in a TSan stderr."""
+    out = []
+    pos = stderr.find(REPORT_START)
+    while pos >= 0:
+        nxt = stderr.find(REPORT_START, pos + 1)
+        end = stderr.find("==================", pos)
+        out.append((pos, stderr[pos : end if end > 0 else nxt if nxt > 0 else len(stderr)]))
+        pos = nxt
+    return out
+
+
+def is_runtime_artifact(report: str) -> bool:
+    """True when the racing memory is a heap block the OpenMP runtime allocated itself
+    (task descriptors and their private copies): Archer cannot see the runtime hand a
+    finished task's block to a new task, so a reuse reads as a race (LLVM 14 and 19)."""
+    loc = report.find("Location is heap block")
+    if loc < 0:
+        return False
+    for line in report[loc:].splitlines()[1:]:
+        line = line.strip()
+        if not line.startswith("#"):
+            break
+        if any(a in line for a in ALLOCATORS):
+            continue
+        return "libomp" in line or "__kmp" in line or "libgomp" in line
+    return False
+
+
+def _call_of(stderr: str, offset: int) -> int | None:
+    """The call a multi-call process was in at `offset` of its stderr (`pcg-call k`)."""
+    k = None
+    for line in stderr[:offset].splitlines():
+        if line.startswith("pcg-call "):
+            try:
+                k = int(line.split()[1])
+            except (IndexError, ValueError):
+                pass
+    return k
+
+
+def _where(k: int | None, calls: list[PlannedCall], order: tuple[int, ...],
+           sizes: tuple[int, ...]) -> str:  # fmt: skip
+    if k is None or k >= len(calls):
+        return f"threads {list(order)}, n {list(sizes)}"
+    c = calls[k]
+    return (f"n={c.n}, threads={c.threads}, pattern={c.pattern}, seed={c.seed}; "
+            f"call {k + 1} of {len(calls)} in one process")  # fmt: skip
+
+
+def _result(ok: bool, status: Status | None, msg: str, log: list[str], start: float,
+            data: dict) -> StepResult:  # fmt: skip
+    return StepResult("race", ok, status, msg, "\n".join(log), time.monotonic() - start,
+                      data=data)  # fmt: skip
+
+
+def _skip(msg: str, log: str, start: float, data: dict) -> StepResult:
+    return StepResult("race", True, None, f"skipped: {msg}", log, time.monotonic() - start,
+                      skipped=True, data=dict(data, unchecked=[msg]))  # fmt: skip
+
+
+def _reference_links(build: ProblemBuild, tc: Toolchain, harness_obj) -> bool:
+    problem = build.problem
+    ref = compile_object(problem.reference_code, headers=build.headers,
+                         flags=TSAN_FLAGS + build.code_flags, compiler=tc.clangxx or "clang++",
+                         source_name=problem.source_file)  # fmt: skip
+    if not ref.ok or ref.path is None:
+        return False
+    out = link_binary([harness_obj, ref.path], flags=("-fopenmp", "-fsanitize=thread"),
+                      compiler=tc.clangxx or "clang++", ldflags=tc.link_flags() + problem.ldflags)  # fmt: skip
+    return out.ok
+
+
+def race_check(build: ProblemBuild, code: str, wall_s: float,
+               toolchain: Toolchain | None = None) -> StepResult:  # fmt: skip
+    """Race-check `code` (see the module docstring); `wall_s` is the least wall time a
+    process gets."""
+    start = time.monotonic()
+    problem = build.problem
+    static = static_parallelism(code)
+    data: dict = {"static": static.to_dict()}
+    if not static.may_race:
+        data["coverage"] = {"runs": 0, "serial": True}
+        return _result(True, None, "not run: the candidate's live code has no OpenMP directive, "
+                       "omp_* call or thread (nothing can race)", [], start, data)  # fmt: skip
+    tc = toolchain or default_toolchain()
+    data["toolchain"] = tc.to_dict()
+    if not tc.ok or tc.clangxx is None:
+        return _skip(f"race detection unavailable: {tc.describe()}", "", start, data)
+    harness = compile_object(harness_source(problem), headers=build.headers,
+                             flags=TSAN_FLAGS + build.harness_flags, compiler=tc.clangxx,
+                             source_name="harness.cpp")  # fmt: skip
+    if not harness.ok:
+        raise ProblemError(
+            "problem.toml: args", f"the harness does not compile with clang:\n{harness.message}"
+        )
+    cand = compile_object(code, headers=build.headers, flags=TSAN_FLAGS + build.code_flags,
+                          compiler=tc.clangxx, source_name=candidate_name(problem))  # fmt: skip
+    # The harness compiled with clang, so a failure now is the candidate's own: code that
+    # only the tested compiler accepts (or that fails on purpose under clang, `#error`)
+    # is rejected. Skipping would pass it unchecked for races.
+    if not cand.ok:
+        msg = ("the candidate does not compile for the race check (clang++ -fsanitize=thread; "
+               f"it must, as the tested build does):\n{cand.message}")  # fmt: skip
+        return StepResult("race", False, Status.COMPILE_ERROR, msg, cand.log,
+                          time.monotonic() - start, data=data)  # fmt: skip
+    assert harness.path is not None and cand.path is not None
+    linked = link_binary([harness.path, cand.path], flags=("-fopenmp", "-fsanitize=thread"),
+                         compiler=tc.clangxx, ldflags=tc.link_flags() + problem.ldflags)  # fmt: skip
+    if not linked.ok:
+        # the candidate's fault only if the reference links with the same toolchain
+        if _reference_links(build, tc, harness.path):
+            return StepResult("race", False, Status.COMPILE_ERROR,
+                              f"the candidate does not link for the race check: {linked.message}",
+                              linked.log, time.monotonic() - start, data=data)  # fmt: skip
+        return _skip(f"the instrumented build does not link with {tc.describe()}", linked.log,
+                     start, data)  # fmt: skip
+
+    ref_walls: dict[int, float] = {}
+
+    def reference_wall(n: int) -> float | None:
+        run = REFERENCES.try_get(build.reference_bin, Case(n, problem.patterns[0], 7),
+                                 wall_s=THRESHOLD_BUDGET_S + 0.5)  # fmt: skip
+        if not run.ok or run.result.wall_s > THRESHOLD_BUDGET_S:
+            return None
+        ref_walls[n] = run.result.wall_s
+        return run.result.wall_s
+
+    plan = plan_race(problem, code, reference_wall)
+    data["coverage"] = plan.to_dict()
+    if plan.unreached:
+        data["unchecked"] = [f"race above {u}" for u in plan.unreached]
+    assert linked.path is not None
+    return _run_plan(build, code, tc, linked.path, plan, wall_s, ref_walls, data, start)
+
+
+def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RacePlan,
+              wall_s: float, ref_walls: dict[int, float], data: dict, start: float) -> StepResult:  # fmt: skip
+    problem = build.problem
+    # the environment every harness run has (the race build is not told apart by it)
+    env: dict[str, str | None] = dict(sanitizer_env())
+    log: list[str] = []
+    artifacts = 0
+    calls_done = 0
+    compared = 0
+    for r in range(plan.runs):
+        pattern = problem.patterns[r % len(problem.patterns)]
+        seed = 7 + 1000 * r
+        order = plan.threads[r % len(plan.threads) :] + plan.threads[: r % len(plan.threads)]
+        calls = [PlannedCall(seed, n, pattern, t) for t in order for n in plan.sizes]
+        refs = {}
+        for n in plan.sizes:
+            if n in plan.declared:
+                refs[n] = REFERENCES.get(build.reference_bin, Case(n, pattern, seed))
+        est = sum(refs[c.n].result.wall_s if c.n in refs else ref_walls.get(c.n, 0.05)
+                  for c in calls)  # fmt: skip
+        wall = max(wall_s, RACE_WALL_FACTOR * est)
+        run = run_harness(binary, seed=seed, n=calls[0].n, pattern=pattern, threads=max(plan.threads),
+                          wall_s=wall, memory_mb=None, env=env, plan=harness_plan(calls),
+                          output_kb=RACE_OUTPUT_KB, ok_codes=(0, TSAN_EXIT))  # fmt: skip
+        res = run.result
+        log.append(f"run {r + 1}: {len(calls)} calls (n {list(plan.sizes)}, threads {list(order)}, "
+                   f"pattern {pattern}, seed {seed}): {res.describe()}\n{res.stderr[:20000]}")  # fmt: skip
+        reports = race_reports(res.stderr)
+        real = [(off, text) for off, text in reports if not is_runtime_artifact(text)]
+        artifacts += len(reports) - len(real)
+
+        def where(k: int | None, calls: list[PlannedCall] = calls, order=order) -> str:
+            return _where(k, calls, order, plan.sizes)
+
+        if real:
+            first = real[0][0]
+            msg, lines = summarize_races("\n".join(t for _, t in real), code)
+            msg += f" ({where(_call_of(res.stderr, first))})"
+            data.update(lines=lines, artifacts_ignored=artifacts)
+            return _result(False, Status.RACE, msg, log, start, data)
+        if res.timed_out:
+            msg = (f"timeout under the race detector ({where(_call_of(res.stderr, len(res.stderr)))}, "
+                   f"limit {wall:.0f}s): deadlock?")  # fmt: skip
+            return _result(False, Status.TIMEOUT, msg, log, start, data)
+        if not run.ok:
+            k = _call_of(res.stderr, len(res.stderr))
+            msg = f"crash under the race detector ({where(k)}): {run.error}\n{res.stderr[-800:]}"
+            return _result(False, Status.CRASH, msg, log, start, data)
+        assert run.outputs is not None
+        for k, got in enumerate(split_calls(run.outputs, len(calls))):
+            calls_done += 1
+            c = calls[k]
+            changed = sorted(n[len(CHANGED_PREFIX) :] for n in got if n.startswith(CHANGED_PREFIX))
+            if changed:
+                msg = f"the candidate changed const input {', '.join(changed)} ({where(k)})"
+                return _result(False, Status.WRONG_OUTPUT, msg, log, start, data)
+            if c.n not in refs:
+                continue
+            ref = refs[c.n]
+            assert ref.outputs is not None
+            mismatch = compare_outputs(problem, ref.outputs, got, c.n)
+            compared += 1
+            if mismatch is not None:
+                msg = (f"wrong output in the instrumented build (clang++ -O1 -fsanitize=thread, "
+                       f"{where(k)}): {mismatch.message} (a race between threads or SIMD lanes "
+                       "that this compiler exposes, or code whose result depends on the compiler)")  # fmt: skip
+                return _result(False, Status.WRONG_OUTPUT, msg, log, start, data)
+    cov = data["coverage"]
+    cov.update(calls=calls_done, outputs_compared=compared, artifacts_ignored=artifacts)
+    msg = (f"no data race found ({plan.runs} processes x threads {', '.join(map(str, plan.threads))}"
+           f" x n {', '.join(map(str, plan.sizes))}; {compared} outputs compared)")  # fmt: skip
+    if artifacts:
+        msg += f"; {artifacts} runtime task-memory-reuse reports ignored"
+    if plan.unreached:
+        msg += f"; not reached: {'; '.join(plan.unreached)}"
+    return _result(True, None, msg, log, start, data)

@@ -8,7 +8,8 @@ from parcodegen.tools.compile import compile_object, link_binary, link_flags
 from parcodegen.tools.difftest import difftest, legacy_difftest
 from parcodegen.tools.extract import extract_code
 from parcodegen.tools.interface import check_interface
-from parcodegen.tools.race import race_check
+from parcodegen.tools.parallelism import static_parallelism
+from parcodegen.tools.race import legacy_race_check, race_check
 from parcodegen.tools.timing import TimingPlan, measure
 from parcodegen.types import Status, StepResult
 from parcodegen.verify.context import VerifyContext, VerifyOptions
@@ -92,6 +93,7 @@ class DifftestStep(BaseStep):
         o = ctx.options
         test = legacy_difftest if o.legacy_checks else difftest
         step = test(ctx.need_build(), ctx.need_binary(), threads=o.difftest_threads, seeds=o.seeds)
+        step.data["static"] = static_parallelism(ctx.code).to_dict()
         ctx.reference_wall_s = max(
             ctx.reference_wall_s, float(step.data.get("max_reference_wall_s", 0.0))
         )
@@ -108,7 +110,8 @@ class RaceStep(BaseStep):
 
     def run(self, ctx: VerifyContext) -> StepResult:
         wall = max(MIN_RACE_WALL_S, RACE_WALL_FACTOR * ctx.reference_wall_s)
-        return race_check(ctx.need_build(), ctx.code, wall)
+        check = legacy_race_check if ctx.options.legacy_checks else race_check
+        return check(ctx.need_build(), ctx.code, wall)
 
 
 class TimingStep(BaseStep):

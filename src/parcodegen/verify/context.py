@@ -40,6 +40,7 @@ class VerifyOptions:
     extract: bool = False  # the candidate's code is a raw LLM reply
     flags: tuple[str, ...] = GCC_FLAGS
     compiler: str = "g++"
+    allow_unchecked: bool = False  # a pass with a check that could not run still passes
     legacy_checks: bool = False  # the single-call difftest and race step of before (benchmarks)
     skip: tuple[str, ...] = ()  # step names not to run (each reported as skipped)
     step_options: Mapping[str, Any] = field(default_factory=dict)  # for registered extra steps

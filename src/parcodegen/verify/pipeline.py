@@ -1,5 +1,9 @@
 """The verification pipeline: the registered steps, cheap first, stop at the first failure.
 
+A verdict whose checks all passed but some check could not run (race detection
+unavailable, a size the candidate tests against out of budget, ...) is `unchecked`, not
+`pass`, unless `options.allow_unchecked`; either way it names each such check.
+
 Phases run in order: build (extract > compile > interface > link), check (difftest >
 race > any registered step) and, with `options.timing`, timing. `check_candidate` runs
 build and check, `time_candidate` build and timing (for a candidate that already passed
@@ -18,7 +22,7 @@ from parcodegen.verify import builtin_steps as _builtin  # noqa: F401  (register
 from parcodegen.verify import integrity_steps as _integrity  # noqa: F401  (registers the steps)
 from parcodegen.verify.builtin_steps import MIN_RACE_WALL_S, RACE_WALL_FACTOR
 from parcodegen.verify.context import VerifyContext, VerifyOptions
-from parcodegen.verify.steps import Phase, steps_in
+from parcodegen.verify.steps import CALLER_REASONS, Phase, steps_in
 
 __all__ = [
     "MIN_RACE_WALL_S",
@@ -34,7 +38,10 @@ def _verdict(ctx: VerifyContext) -> Verdict:
     for s in ctx.steps:
         if not s.ok and not s.skipped:
             return Verdict(s.status or Status.INFRA_ERROR, tuple(ctx.steps), ctx.measurement)
-    return Verdict(Status.PASS, tuple(ctx.steps), ctx.measurement)
+    verdict = Verdict(Status.PASS, tuple(ctx.steps), ctx.measurement)
+    if verdict.unchecked and not ctx.options.allow_unchecked:
+        return Verdict(Status.UNCHECKED, verdict.steps, verdict.measurement)
+    return verdict
 
 
 def _run_phases(problem: Problem, candidate: Candidate, options: VerifyOptions,
@@ -47,9 +54,11 @@ def _run_phases(problem: Problem, candidate: Candidate, options: VerifyOptions,
                     continue
                 why = step.skip_reason(ctx)
                 if why is not None:
-                    ctx.steps.append(
-                        StepResult(step.name, True, None, f"skipped: {why}", skipped=True)
-                    )
+                    # a check the caller did not switch off, skipped anyway, is unchecked
+                    unchecked = phase is Phase.CHECK and why not in CALLER_REASONS
+                    data = {"unchecked": [why]} if unchecked else {}
+                    ctx.steps.append(StepResult(step.name, True, None, f"skipped: {why}",
+                                                skipped=True, data=data))  # fmt: skip
                     continue
                 result = step.run(ctx)
                 if result.ok and getattr(step, "silent_on_success", False):

@@ -61,12 +61,16 @@ class BaseStep:
 
     def skip_reason(self, ctx: VerifyContext) -> str | None:
         if self.name in ctx.options.skip:
-            return "disabled by the caller"
+            return DISABLED_BY_CALLER
         return None
 
     def run(self, ctx: VerifyContext) -> StepResult:  # pragma: no cover - abstract
         raise NotImplementedError
 
+
+DISABLED_BY_CALLER = "disabled by the caller"
+CHECKED_BEFORE = "checked before"
+CALLER_REASONS = frozenset({DISABLED_BY_CALLER, CHECKED_BEFORE})  # skips the caller chose
 
 STEPS: Registry[Step] = Registry("verification step")
 

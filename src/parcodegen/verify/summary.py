@@ -1,0 +1,71 @@
+"""What a verdict covered, in words: the lines `verify` prints under the steps.
+
+Each check's coverage (difftest: calls, processes, sizes, threads, environment variants,
+const inputs; race: processes, sizes, threads, thresholds reached), whether the candidate
+is parallel, and every check that did not run with why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parcodegen.types import Status, Verdict
+
+
+def _difftest(c: dict[str, Any]) -> str:
+    env = len(c.get("env_variants", []))
+    inputs = ", ".join(c.get("const_inputs_checked", [])) or "none"
+    return (f"difftest: {c.get('calls', 0)} calls in {c.get('processes', 0)} processes "
+            f"(n {_span(c.get('sizes', []))}; threads {', '.join(map(str, c.get('threads', [])))}; "
+            f"{env} environment variants; {c.get('repeated_inputs', 0)} repeated inputs; "
+            f"shared working dir; const inputs checked: {inputs})")  # fmt: skip
+
+
+def _race(c: dict[str, Any]) -> str:
+    if c.get("serial"):
+        return "race: not run (no OpenMP directive, omp_* call or thread in live code)"
+    text = (f"race: {c.get('runs', 0)} instrumented processes x threads "
+            f"{', '.join(map(str, c.get('threads', [])))} x n {', '.join(map(str, c.get('sizes', [])))}"
+            f" ({c.get('calls', 0)} calls, {c.get('outputs_compared', 0)} outputs compared)")  # fmt: skip
+    if c.get("thresholds"):
+        text += f"; above the candidate's literals {', '.join(map(str, c['thresholds']))}"
+    if c.get("artifacts_ignored"):
+        text += f"; {c['artifacts_ignored']} runtime task-memory-reuse reports ignored"
+    return text
+
+
+def _span(sizes: list[int]) -> str:
+    return f"{min(sizes)}..{max(sizes)}, {len(sizes)} sizes" if sizes else "-"
+
+
+def coverage_lines(verdict: Verdict) -> list[str]:
+    cov = verdict.coverage
+    lines = []
+    if "difftest" in cov:
+        lines.append(_difftest(cov["difftest"]))
+    if "race" in cov:
+        lines.append(_race(cov["race"]))
+    par = verdict.parallel
+    if par is not None:
+        how = "yes" if par["parallel"] else "no"
+        why = (f"OpenMP/threads in live code: {'yes' if par['in_code'] else 'no'}; "
+               f"threads alive after a call: {par['threads_at_run_time']}")  # fmt: skip
+        lines.append(f"parallel: {how} ({why})")
+    for item in verdict.not_run:
+        if item not in verdict.unchecked:
+            lines.append(f"not run: {item}")
+    return lines
+
+
+def verdict_line(verdict: Verdict) -> str:
+    """`verdict: PASS  speedup 1.72x`, or `verdict: PASS (race not checked: why)`."""
+    speed = f"  speedup {verdict.speedup:.2f}x" if verdict.speedup is not None else ""
+    if verdict.unchecked and verdict.status in (Status.PASS, Status.UNCHECKED):
+        why = "; ".join(u.replace(": ", " not checked: ", 1) for u in verdict.unchecked)
+        tail = (
+            ""
+            if verdict.status is Status.PASS
+            else " -> unchecked: not accepted (--allow-unchecked accepts it)"
+        )
+        return f"verdict: PASS ({why}){speed}{tail}"
+    return f"verdict: {verdict.status.value.upper()}{speed}"

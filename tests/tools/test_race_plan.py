@@ -1,0 +1,113 @@
+"""Race-step planning and reading: live code, literals compared against, sizes chosen,
+the toolchain of one LLVM version, runtime task-memory-reuse reports."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from parcodegen.problems.load import load_problem
+from parcodegen.tools.parallelism import compared_literals, live_code, static_parallelism
+from parcodegen.tools.race import is_runtime_artifact, race_reports
+from parcodegen.tools.race_plan import odd_size, plan_race
+from parcodegen.tools.toolchain import find_toolchain
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def test_live_code_drops_comments_strings_and_if0():
+    code = """// #pragma omp parallel for
+/* omp_get_thread_num() */
+#if 0
+#pragma omp parallel
+#else
+int kept;
+#endif
+const char* s = "#pragma omp parallel";
+"""
+    live = live_code(code)
+    assert "omp" not in live and "kept" in live
+    assert not static_parallelism(code).may_race
+
+
+@pytest.mark.parametrize(
+    "code,parallel,may_race",
+    [
+        ("#pragma omp parallel for\nfor(;;){}", True, True),
+        ("#pragma omp simd\nfor(;;){}", False, True),  # SIMD lanes: no threads, still checked
+        ("int t = omp_get_max_threads();", True, True),
+        ("std::thread t(f); t.join();", True, True),
+        ("for (int i = 0; i < n; ++i) s += x[i];", False, False),
+    ],
+)
+def test_static_parallelism(code, parallel, may_race):
+    sp = static_parallelism(code)
+    assert (sp.parallel, sp.may_race) == (parallel, may_race)
+
+
+def test_compared_literals():
+    code = """#define THRESH 20000
+constexpr long kBig = 1'000'000;
+void f(long n, std::vector<std::vector<int>>& v) {
+  if (n > THRESH) {}
+  if (n >= 1 << 14) {}
+  for (int i = 0; i < 64; ++i) {}
+  if (n < kBig) {}
+#pragma omp parallel for if(n > 5e3)
+  for (long i = 0; i < n; ++i) {}
+  char c = 'x'; int q = 3 << 2;  // not compared
+}"""
+    assert compared_literals(code) == [64, 5000, 16384, 20000, 1000000]
+
+
+def test_odd_size_is_not_divisible_by_2_to_8():
+    for limit in (64, 100, 1000, 4099, 5000):
+        m = odd_size(limit)
+        assert m is not None and limit // 2 < m <= limit
+        assert all(m % d for d in range(2, 9))
+
+
+def test_plan_reaches_above_thresholds_within_budget():
+    problem = load_problem(ROOT / "examples" / "reduction")
+    code = "#pragma omp parallel for if(n > 20000)\n// if (n > 999999999)\n"
+    plan = plan_race(problem, code, lambda n: 0.01)
+    assert plan.thresholds == (20000,) and 20001 in plan.sizes
+    assert 4099 in plan.sizes and min(plan.sizes) < 100  # the largest and a small one
+    assert 20001 not in plan.declared & set(plan.sizes)  # race only: outputs not compared
+    costly = plan_race(problem, code, lambda n: None if n > 5000 else 0.01)
+    assert costly.thresholds == () and "n > 20000" in costly.unreached[0]
+    assert plan.threads == (2, 3, 4) and plan.runs >= 2
+
+
+def test_toolchain_of_another_llvm_version_is_refused(tmp_path):
+    real = shutil.which("clang++")
+    if real is None:
+        pytest.skip("clang++ not installed")
+    bindir = tmp_path / "llvm-99" / "bin"
+    bindir.mkdir(parents=True)
+    (tmp_path / "llvm-99" / "lib").mkdir()
+    fake = bindir / "clang++"
+    fake.write_text(f'#!/bin/sh\nexec {real} "$@"\n')
+    fake.chmod(0o755)
+    tc = find_toolchain(str(fake))
+    assert not tc.ok and tc.version == 99
+    assert "LLVM 99's Archer" in (tc.problem or "")
+    good = find_toolchain()
+    if good.ok:  # the installed one: clang++ and Archer from one version
+        assert good.archer and f"llvm-{good.version}" in good.archer
+        assert os.path.exists(good.archer)
+
+
+def test_runtime_task_memory_reuse_is_recognised():
+    text = (FIXTURES / "race" / "task_reuse_report.txt").read_text()
+    reports = race_reports(text)
+    assert len(reports) == 1 and is_runtime_artifact(reports[0][1])
+    user = text.replace("(libomp.so.5+0x20919)", "(t+0x1234)").replace(
+        "#1 <null> <null> (t+0x1234)",
+        "#1 operator new(unsigned long) <null> (t+0x1234)\n    #2 main tasks.cpp:50",
+    )
+    assert not is_runtime_artifact(race_reports(user)[0][1])  # user heap memory: a real race
