@@ -1,6 +1,15 @@
-"""What the verification pipeline costs beyond compiling and running the programs.
+"""What the verification pipeline costs: the checks of before against today's, and (with
+--bare) beyond compiling and running the programs.
 
-For each shipped example's good candidate, measured in this one run:
+Default (old vs new, side by side in one run): for each shipped example's good candidate
+and a sample of suite experts, `verify(..., timing=False)` with the old checks
+(`VerifyOptions(legacy_checks=True)`: one call per process, race at one size and threads
+2 and 4) and with today's (multi-call difftest with environment variants, the race plan),
+interleaved old/new for --reps repetitions after one warm-up each (caches filled, as when
+the agent loop re-verifies). Prints the median wall of each, the ratio new/old, the
+spread (min..max) and the machine load before and after.
+
+With --bare, for each shipped example's good candidate, measured in this one run:
 - bare: g++ compiles harness, reference and candidate, links both programs, clang builds
   the instrumented candidate, and every difftest/race run is a plain subprocess (no sandbox,
   no output comparison, no caches);
@@ -35,6 +44,8 @@ from parcodegen.types import Candidate  # noqa: E402
 from parcodegen.verify.pipeline import VerifyOptions, verify  # noqa: E402
 
 EXAMPLES = ["reduction", "stencil", "histogram"]
+SUITE_SAMPLE = ["reduce/log_likelihood", "scan/prefix_sum", "sort/argsort", "stencil/blur_3x3",
+                "dense_la/matmul", "graph/bfs_levels", "sparse_la/spmv", "fft/dft"]  # fmt: skip
 
 
 def sh(argv: list[str], cwd: Path, env: dict | None = None) -> None:
@@ -94,7 +105,76 @@ def pipeline(problem, code: str) -> float:
     return time.monotonic() - start
 
 
+def load() -> str:
+    return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
+
+
+def timed_verify(problem, code: str, legacy: bool) -> float:
+    start = time.monotonic()
+    verdict = verify(problem, Candidate(code), VerifyOptions(timing=False, legacy_checks=legacy))
+    if not verdict.passed:
+        raise SystemExit(f"{problem.id}: expected pass, got {verdict.status.value}: "
+                         f"{verdict.message}")  # fmt: skip
+    return time.monotonic() - start
+
+
+def compare(reps: int, only: list[str] | None) -> None:
+    from statistics import median
+
+    from parcodegen.problems.suite import load_suite
+
+    cases = []
+    for name in EXAMPLES:
+        d = ROOT / "examples" / name
+        cases.append(
+            (f"examples/{name}", load_problem(d), (d / "candidates" / "good.cpp").read_text())
+        )
+    for sp in load_suite(problem=SUITE_SAMPLE):
+        assert sp.expert is not None
+        cases.append((sp.id, sp.problem, sp.expert.path.read_text()))
+    if only:
+        cases = [c for c in cases if c[0] in only]
+    before = load()
+    print(
+        f"verify --no-timing wall, old checks vs new, {os.cpu_count()} cores, "
+        f"{time.strftime('%Y-%m-%d %H:%M')}, {reps} repetitions each (interleaved, after a warm-up)"
+    )
+    print(f"load average before: {before}\n")
+    print("| problem | old median (s) | old min..max | new median (s) | new min..max | new / old |")
+    print("|---|---:|---:|---:|---:|---:|")
+    ratios = []
+    for label, problem, code in cases:
+        timed_verify(problem, code, True)  # warm-up: compiles, reference outputs
+        timed_verify(problem, code, False)
+        old: list[float] = []
+        new: list[float] = []
+        for i in range(reps):
+            order = (True, False) if i % 2 == 0 else (False, True)
+            for legacy in order:
+                (old if legacy else new).append(timed_verify(problem, code, legacy))
+        r = median(new) / median(old)
+        ratios.append(r)
+        print(f"| {label} | {median(old):.2f} | {min(old):.2f}..{max(old):.2f} | {median(new):.2f} "
+              f"| {min(new):.2f}..{max(new):.2f} | {r:.2f} |", flush=True)  # fmt: skip
+    import math
+
+    gm = math.exp(sum(math.log(x) for x in ratios) / len(ratios))
+    print(f"\ngeometric mean new/old: {gm:.2f}; median of ratios: {median(ratios):.2f}; "
+          f"max: {max(ratios):.2f}")  # fmt: skip
+    print(f"load average after: {load()}")
+
+
 def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--only", help="comma-separated labels (e.g. examples/reduction,fft/dft)")
+    ap.add_argument("--bare", action="store_true", help="the old table: pipeline vs bare runs")
+    args = ap.parse_args()
+    if not args.bare:
+        compare(max(1, args.reps), args.only.split(",") if args.only else None)
+        return
     rows = []
     for name in EXAMPLES:
         problem = load_problem(ROOT / "examples" / name)

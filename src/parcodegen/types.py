@@ -491,11 +491,12 @@ class Verdict:
     def parallel(self) -> dict[str, Any] | None:
         """Is the candidate parallel: OpenMP directives (not simd only), omp_* calls or
         threads in its live code, and more than one thread alive after a call at run time
-        (None when difftest did not run)."""
+        in difftest or the race runs (None when difftest did not run)."""
+        cov = [s.data.get("coverage", {}) for s in self.steps]
+        threads = max((int(c.get("max_threads_seen", 0) or 0) for c in cov), default=0)
         for s in self.steps:
             if s.step == "difftest" and "static" in s.data:
                 static = s.data["static"]
-                threads = int(s.data.get("coverage", {}).get("max_threads_seen", 0))
                 in_code = (static["openmp_directives"] > 0 and not static["simd_only"]) or bool(
                     static["omp_calls"] or static["other_threads"]
                 )

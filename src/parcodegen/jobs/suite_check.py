@@ -16,7 +16,8 @@ from typing import Any
 
 from parcodegen.errors import ParcodegenError
 from parcodegen.problems.suite import Solution, SuiteProblem
-from parcodegen.tools.build import build_problem
+from parcodegen.tools.build import ProblemBuild, build_problem
+from parcodegen.tools.difftest import MOSTLY_NONFINITE, reference_nonfinite
 from parcodegen.types import Candidate, Status, Verdict
 from parcodegen.verify.pipeline import VerifyOptions, verify
 
@@ -97,8 +98,11 @@ def check_suite(
 ) -> Result:
     """Check the solutions of `problems`; the report (per problem, and a summary)."""
     start = time.monotonic()
+    garbage: dict[str, str] = {}  # problems whose reference is mostly NaN/inf
     for sp in problems:  # build each harness once, before any parallel work
-        build_problem(sp.problem)
+        why = mostly_nonfinite(build_problem(sp.problem))
+        if why:
+            garbage[sp.id] = why
     parallel: list[Job] = []
     timed: list[Job] = []
     for sp in problems:
@@ -132,7 +136,7 @@ def check_suite(
     for job in timed:  # timing runs one at a time, after the parallel checks
         done(job, check_job(job, reps, 1))
 
-    report = _report(problems, results, timing, references)
+    report = _report(problems, results, timing, references, garbage)
     report["summary"]["seconds"] = round(time.monotonic() - start, 1)
     return report
 
@@ -141,12 +145,24 @@ def all_ok(report: dict) -> bool:
     """Every expert passed and every mutant got its declared status."""
     s = report["summary"]
     return bool(s["expert_pass"] == s["experts"] and s["mutants_wrong_status"] == 0
-                and not s.get("references_unsound"))  # fmt: skip
+                and not s.get("references_unsound") and not s.get("problems_rejected"))  # fmt: skip
+
+
+def mostly_nonfinite(build: ProblemBuild) -> str:
+    """Why the problem's reference output is garbage on its own test inputs, or ""."""
+    shares = {k: v for k, v in reference_nonfinite(build).items() if v > MOSTLY_NONFINITE}
+    if not shares:
+        return ""
+    parts = ", ".join(f"'{k}' {v:.0%}" for k, v in sorted(shares.items()))
+    return (f"the reference's output is mostly NaN/inf on its test inputs ({parts}): "
+            "outputs that agree as NaN check nothing")  # fmt: skip
 
 
 def _report(problems: Sequence[SuiteProblem], results: dict[tuple[str, str], Result],
-            timing: bool, references: dict[str, Result] | None = None) -> dict[str, Any]:  # fmt: skip
+            timing: bool, references: dict[str, Result] | None = None,
+            garbage: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
     references = references or {}
+    garbage = garbage or {}
     rows: list[dict[str, Any]] = []
     for sp in problems:
         expert = results.get((sp.id, sp.expert.name)) if sp.expert else None
@@ -157,8 +173,9 @@ def _report(problems: Sequence[SuiteProblem], results: dict[tuple[str, str], Res
             "expert": expert,
             "mutants": mutants,
             "reference": references.get(sp.id),
+            "reference_nonfinite": garbage.get(sp.id, ""),
             "ok": (expert is None or expert["ok"]) and all(m["ok"] for m in mutants)
-            and references.get(sp.id, {"ok": True})["ok"],
+            and references.get(sp.id, {"ok": True})["ok"] and sp.id not in garbage,
         })  # fmt: skip
     experts = [r["expert"] for r in rows if r["expert"] is not None]
     mutants = [m for r in rows for m in r["mutants"]]
@@ -173,7 +190,9 @@ def _report(problems: Sequence[SuiteProblem], results: dict[tuple[str, str], Res
         "mutants_rejected": sum(m["status"] != Status.PASS.value for m in mutants),
         "mutants_wrong_status": sum(not m["ok"] for m in mutants),
         "geomean_expert_speedup": round(gm, 3) if gm is not None and timing else None,
-        "failures": [
+        "problems_rejected": len(garbage),
+        "failures": [f"{pid}: {why}" for pid, why in garbage.items()]
+        + [
             f"{r['id']}/{x['name']}: got {x['status']}, expected {'|'.join(x['expected'])}"
             for r in rows
             for x in ([r["expert"]] if r["expert"] else []) + r["mutants"]

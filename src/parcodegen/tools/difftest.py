@@ -395,6 +395,22 @@ def difftest(
                       data=data)  # fmt: skip
 
 
+MOSTLY_NONFINITE = 0.5  # suite check rejects a problem whose reference output is mostly NaN/inf
+
+
+def reference_nonfinite(build: ProblemBuild) -> dict[str, float]:
+    """The share of NaN/inf elements in each floating-point output of the reference over
+    all its test inputs (outputs that have none are left out)."""
+    acc: dict[str, list[int]] = {}
+    for case in problem_cases(build.problem):
+        ref = REFERENCES.get(build.reference_bin, case)
+        for name, (bad, total) in nonfinite_counts(ref.outputs or {}).items():
+            a = acc.setdefault(name, [0, 0])
+            a[0] += bad
+            a[1] += total
+    return {name: bad / total for name, (bad, total) in acc.items() if bad and total}
+
+
 def _checked_inputs(problem: Problem) -> list[str]:
 
     names = []

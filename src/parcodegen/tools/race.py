@@ -20,6 +20,8 @@ import re
 import shutil
 import time
 
+import numpy as np
+
 from parcodegen.errors import ProblemError
 from parcodegen.tools.build import (
     TSAN_EXIT,
@@ -30,7 +32,7 @@ from parcodegen.tools.build import (
     sanitizer_env,
 )
 from parcodegen.tools.difftest import REFERENCES, Case
-from parcodegen.tools.harness import CHANGED_PREFIX, PlannedCall, harness_plan
+from parcodegen.tools.harness import CHANGED_PREFIX, THREADS_KEY, PlannedCall, harness_plan
 from parcodegen.tools.outputs import compare_outputs, split_calls
 from parcodegen.tools.parallelism import static_parallelism
 from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S, RacePlan, plan_race
@@ -315,6 +317,7 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RaceP
     env: dict[str, str | None] = dict(sanitizer_env())
     log: list[str] = []
     artifacts = 0
+    max_threads = 0
     calls_done = 0
     compared = 0
     for r in range(plan.runs):
@@ -360,6 +363,9 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RaceP
         for k, got in enumerate(split_calls(run.outputs, len(calls))):
             calls_done += 1
             c = calls[k]
+            live = got.get(THREADS_KEY)
+            if isinstance(live, np.ndarray) and len(live):
+                max_threads = max(max_threads, int(live[0]))
             changed = sorted(n[len(CHANGED_PREFIX) :] for n in got if n.startswith(CHANGED_PREFIX))
             if changed:
                 msg = f"the candidate changed const input {', '.join(changed)} ({where(k)})"
@@ -376,7 +382,8 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RaceP
                        "that this compiler exposes, or code whose result depends on the compiler)")  # fmt: skip
                 return _result(False, Status.WRONG_OUTPUT, msg, log, start, data)
     cov = data["coverage"]
-    cov.update(calls=calls_done, outputs_compared=compared, artifacts_ignored=artifacts)
+    cov.update(calls=calls_done, outputs_compared=compared, artifacts_ignored=artifacts,
+               max_threads_seen=max_threads)  # fmt: skip
     msg = (f"no data race found ({plan.runs} processes x threads {', '.join(map(str, plan.threads))}"
            f" x n {', '.join(map(str, plan.sizes))}; {compared} outputs compared)")  # fmt: skip
     if artifacts:
