@@ -114,16 +114,15 @@ def test_problem_init_and_check_cli(tmp_path, capsys):
     src = tmp_path / "k.c"
     src.write_text(
         "void k(int n, int m, const double A[n][m], double *restrict y) {\n"
-        "    for (int i = 0; i < n; i++) { y[i] = 0; for (int j = 0; j < m; j++) y[i] += A[i][j]; }\n}\n"
+        "    for (int i = 0; i < n; i++) { y[i] = 0; for (int j = 0; j < m; j++) y[i] += SCALE * A[i][j]; }\n}\n"
     )
     out = tmp_path / "prob"
     assert (
-        main(["problem", "init", str(src), "--function", "k", "-o", str(out), "-D", "UNUSED=1"])
-        == 0
+        main(["problem", "init", str(src), "--function", "k", "-o", str(out), "-D", "SCALE=2"]) == 0
     )
     text = (out / "problem.toml").read_text()
     assert 'size = "m*n"' in text and "# 'A' has m*n elements: declared `A[n][m]`" in text
-    assert 'defines = ["UNUSED=1"]' in text
+    assert 'defines = ["SCALE=2"]' in text  # the macro the code needs, for every compile
     printed = capsys.readouterr().out
     assert "ran clean" in printed
     assert main(["problem", "check", str(out)]) == 0

@@ -78,6 +78,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="hand back code whose race check could not run (default: keep the original)",
     )
     p.add_argument("--bench-size", type=int, help="timing size n for a derived problem")
+    p.add_argument(
+        "-D",
+        dest="defines",
+        action="append",
+        default=[],
+        metavar="NAME[=VALUE]",
+        help="a macro for every compile of a derived problem (repeatable)",
+    )
     p.add_argument("-o", "--output", help="where to write the optimized file")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument(
@@ -97,8 +105,9 @@ def request_of(args: argparse.Namespace) -> OptimizeRequest:
         backend=args.backend, settings=backend_settings(args), samples=args.samples,
         keep_improving=args.keep_improving, feedback=args.feedback, self_check=args.self_check,
         min_speedup=args.min_speedup, temperature=args.temperature, budget=budget(args),
-        kb=args.kb or "", threads=args.threads, timing=not args.no_timing, race=not args.no_race, allow_unchecked=args.allow_unchecked,
-        bench_size=args.bench_size, output=args.output, run_dir=args.run_dir,
+        kb=args.kb or "", threads=args.threads, timing=not args.no_timing, race=not args.no_race,
+        allow_unchecked=args.allow_unchecked, bench_size=args.bench_size,
+        defines=tuple(args.defines), output=args.output, run_dir=args.run_dir,
         timing_reps=args.timing_reps, reply_tokens=args.reply_tokens, fresh=args.fresh,
         resume=args.resume, kb_create=args.kb_create,
     )  # fmt: skip

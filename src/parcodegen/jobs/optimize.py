@@ -45,6 +45,7 @@ class OptimizeRequest:
     race: bool = True
     allow_unchecked: bool = False
     bench_size: int | None = None
+    defines: tuple[str, ...] = ()  # macros (-D) for a derived problem
     output: str | None = None
     run_dir: str | None = None
     reply_tokens: int = 4096  # the length limit of one reply
@@ -78,7 +79,11 @@ def load_target(request: OptimizeRequest, runs: Path, say: Say) -> Problem:
     from parcodegen.problems.derive import derive_problem
 
     derived = derive_problem(
-        target, request.function, runs / "derived", bench_size=request.bench_size
+        target,
+        request.function,
+        runs / "derived",
+        bench_size=request.bench_size,
+        defines=request.defines,
     )  # checked under the sanitizers
     say(f"derived a problem for {request.function} in {target.name}; assumed:")
     for note in derived.assumptions:
