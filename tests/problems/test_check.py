@@ -121,6 +121,7 @@ def test_problem_init_and_check_cli(tmp_path, capsys):
         main(["problem", "init", str(src), "--function", "k", "-o", str(out), "-D", "SCALE=2"]) == 0
     )
     text = (out / "problem.toml").read_text()
+    assert main(["problem", "init", str(src), "--function", "k", "-o", str(out)]) == 2  # kept
     assert 'size = "m*n"' in text and "# 'A' has m*n elements: declared `A[n][m]`" in text
     assert 'defines = ["SCALE=2"]' in text  # the macro the code needs, for every compile
     printed = capsys.readouterr().out

@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="a macro for every compile (repeatable)")  # fmt: skip
     init.add_argument("--bench-size", type=int, help="timing size n (default: calibrated)")
     init.add_argument("--no-check", action="store_true", help="skip the sanitizer run")
+    init.add_argument("--force", action="store_true", help="overwrite an existing problem.toml")
     init.set_defaults(func=run_init)
     check = psub.add_parser("check", help="run the reference with sanitizers on all test inputs")
     check.add_argument("directory", help="the problem directory")
@@ -37,8 +38,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from parcodegen.errors import ConfigError
     from parcodegen.problems.derive import derive_problem
 
+    if (Path(args.output) / "problem.toml").exists() and not args.force:
+        raise ConfigError(
+            f"{args.output}/problem.toml exists (your edits?): pass --force to overwrite"
+        )
     derived = derive_problem(args.file, args.function, args.output, bench_size=args.bench_size,
                              check=not args.no_check, exact_dir=True,
                              defines=tuple(args.defines))  # fmt: skip
