@@ -365,7 +365,7 @@ def test_a_disk_flood_is_bounded(secrets):
     assert not Path("/var/tmp/flood").exists()
 
 
-def small_bench(tmp_path: Path, bench: int = 2_000_000) -> Path:
+def small_bench(tmp_path: Path, bench: int = 20_000_000) -> Path:
     d = tmp_path / "reduction"
     shutil.copytree(REDUCTION, d)
     toml = d / "problem.toml"
@@ -378,8 +378,8 @@ TIMED = VerifyOptions(difftest=False, race=False, timing_reps=3, warmup=1, threa
 
 @needs_root
 def test_a_static_destructor_rewriting_the_results_is_not_a_speedup(secrets, tmp_path):
-    # the call only copies the input and returns; the work is done after main, and the
-    # results file is rewritten with the right answer
+    # the call only takes the input's buffer and returns; the work is done after main,
+    # and the results file is rewritten with the right answer
     code = (
         HEAD
         + '#include "parcodegen_harness.h"\n'
@@ -400,7 +400,7 @@ struct Forger {
 } forger;
 double gaussian_energy(const std::vector<double>& x) {
   if (results < 0) results = dup(4);  // the harness closes fd 4 when main returns
-  kept = x;
+  kept.swap(const_cast<std::vector<double>&>(x));  // the input's buffer, in O(1)
   return 0.0;
 }
 """
@@ -408,7 +408,7 @@ double gaussian_energy(const std::vector<double>& x) {
     v, secs = run_verify(code, TIMED, small_bench(tmp_path))
     assert_contained(v, secs, 300)
     assert v.status is Status.SUSPECT, v.message
-    assert "outside the timed call" in v.message
+    assert any(w in v.message for w in ("outside the timed call", "beyond what", "no measurable"))
 
 
 @needs_root
@@ -463,10 +463,9 @@ double gaussian_energy(const std::vector<double>& x) {
     v, secs = run_verify(code, TIMED, small_bench(tmp_path))
     assert_contained(v, secs, 300)
     assert v.status is Status.SUSPECT, v.message
-    if spaced:
-        assert "outside the timed call" in v.message
-    else:
-        assert "no measurable time" in v.message or "outside the timed call" in v.message
+    # (which rule fires depends on the machine's noise; the rules alone:
+    # tests/tools/test_integrity_checks.py)
+    assert any(w in v.message for w in ("outside the timed call", "beyond what", "no measurable"))
 
 
 RACY = (

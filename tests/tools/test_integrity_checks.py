@@ -68,6 +68,13 @@ def test_plausible_timings_pass():
     assert plausibility_problems(data(1.0, 0.35, 0.30, 0.30)) == []  # 2.9x on 2 threads: cache
 
 
+def test_noise_in_a_few_pairs_is_not_work_moved():
+    d = data(0.02, 0.011, 0.030, 0.031)
+    d["candidate_outside_s"] = [0.031, 0.25, 0.032, 0.03, 0.4]  # two stalled runs
+    d["reference_outside_s"] = [0.03] * 5
+    assert plausibility_problems(d) == []
+
+
 def test_work_moved_outside_the_call_is_caught():
     # half the work before or after the call: a "2x" that is none
     problems = plausibility_problems(data(1.0, 0.5, 0.30, 0.80))

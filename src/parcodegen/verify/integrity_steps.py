@@ -28,7 +28,7 @@ SPEEDUP_PER_THREAD = 1.5  # superlinear allowance (caches) per thread
 SPEEDUP_MARGIN = 0.5
 OUTSIDE_CALL_FRACTION = 0.25  # of the reference's call time
 OUTSIDE_NOISE_FRACTION = 0.2  # of the reference's own time outside the call
-OUTSIDE_NOISE_S = 0.005
+OUTSIDE_NOISE_S = 0.05  # start-up and OpenMP thread teardown vary this much under load
 
 
 class CompilerDependenceStep(BaseStep):
@@ -67,18 +67,23 @@ def plausibility_problems(data: dict) -> list[str]:
     if low > bound:  # the interval's low end: noise alone does not make it implausible
         problems.append(f"speedup {speedup:.2f}x with {threads} threads is beyond what "
                         f"{threads} threads allow ({bound:.1f}x): held for review")  # fmt: skip
-    r_out, c_out = (
-        _median(data.get("reference_outside_s")),
-        _median(data.get("candidate_outside_s")),
-    )
+    r_outs, c_outs = data.get("reference_outside_s"), data.get("candidate_outside_s")
     r_call = _median(data.get("reference_times"))
-    if r_out is not None and c_out is not None and r_call is not None:
+    if isinstance(r_outs, list) and isinstance(c_outs, list) and r_outs and r_call is not None:
+        pairs = sorted(float(c) - float(r) for r, c in zip(r_outs, c_outs, strict=False))
+        # every pair (or all but the lowest fifth) must show the excess: a moved piece of
+        # work shifts every run; noise (a stall, thread teardown under load) shifts a few
+        low = pairs[len(pairs) // 5] if pairs else 0.0
+        r_out = statistics.median(float(r) for r in r_outs)
         allowed = OUTSIDE_CALL_FRACTION * r_call + OUTSIDE_NOISE_FRACTION * r_out + OUTSIDE_NOISE_S
-        if c_out - r_out > allowed:
+        if low > allowed:
+            c_out = statistics.median(float(c) for c in c_outs)
             problems.append(
-                f"the candidate's runs spend {c_out - r_out:.3f}s more outside the timed call "
-                f"than the reference's (median {c_out:.3f}s vs {r_out:.3f}s, call "
-                f"{r_call:.3f}s): work moved before or after the call is not counted"
+                f"the candidate's runs spend {low:.3f}s or more outside the timed call beyond "
+                f"the reference's in {len(pairs) - len(pairs) // 5} of {len(pairs)} pairs "
+                f"(median {c_out:.3f}s vs {r_out:.3f}s; allowed {allowed:.3f}s with the "
+                f"reference's call {r_call:.3f}s): work moved before or after the call is "
+                "not counted"
             )
     return problems
 
