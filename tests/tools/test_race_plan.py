@@ -81,6 +81,8 @@ def test_plan_reaches_above_thresholds_within_budget():
     costly = plan_race(problem, code, lambda n: None if n > 5000 else 0.01)
     assert costly.thresholds == () and "n > 20000" in costly.unreached[0]
     assert plan.threads == (2, 3, 4) and plan.runs >= 2
+    log2 = load_problem(ROOT / "problems" / "builtin" / "fft" / "fft_radix2")  # n = log2(length)
+    assert plan_race(log2, "if (len >= 4096) {}", lambda n: 0.01).thresholds == ()
 
 
 def test_toolchain_of_another_llvm_version_is_refused(tmp_path):

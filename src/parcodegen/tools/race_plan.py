@@ -6,8 +6,9 @@ Sizes (each run in every process, at every thread count):
 - an odd size below the largest, not divisible by 2..8 or 64 (chunk boundaries inside a
   machine word, where packed bits and bytes conflict), when the largest is >= 64;
 - above every integer literal the candidate compares something against (`if (n > 20000)`,
-  `if(n >= 1 << 14)`), while the reference's run there stays within THRESHOLD_BUDGET_S:
-  code that goes parallel only above a size is checked above it.
+  `if(n >= 1 << 14)`) up to the problem's benchmark size, while the reference's run there
+  stays within THRESHOLD_BUDGET_S: code that goes parallel only above a size is checked
+  above it.
 Outputs are compared with the reference only at sizes the problem declares (test sizes
 and `[race] sizes`); the others are race-checked only (the reference may not define them).
 """
@@ -73,7 +74,9 @@ def plan_race(problem: Problem, code: str,
     thresholds: list[int] = []
     unreached: list[str] = []
     for lit in compared_literals(code):
-        if lit < top or lit + 1 > THRESHOLD_MAX or len(thresholds) >= MAX_THRESHOLDS:
+        # above the benchmark size n means nothing the problem describes (n may be a log2)
+        if lit < top or lit + 1 > min(THRESHOLD_MAX, problem.bench_size) \
+                or len(thresholds) >= MAX_THRESHOLDS:  # fmt: skip
             continue
         wall = reference_wall(lit + 1)
         if wall is None:
