@@ -226,11 +226,22 @@ def plan_variants(code: str, nests: list[NestPlan], extra=()) -> list[Variant]:
         out.append(Variant(label, desc, new, regions, smallest, why, nested))
     # one region per nest before regions inside serial loops; then the kinds of
     # transformation (each kind's best guess) before the tweaks
-    out.sort(key=lambda v: (bool(v.dropped), v.nested, RANK.get(v.label, len(RANK))))
+    # a small constant outer trip count (3 colour planes) leaves threads idle: collapse
+    # and the inner loop come right after the outer one there
+    rank = RANK_SMALL_OUTER if any(_small_outer(n) for n in nests) else RANK
+    out.sort(key=lambda v: (bool(v.dropped), v.nested, rank.get(v.label, len(rank))))
     return out
 
 
 RANK = {"outer": 0, "interchange": 1, "tile": 2, "collapse": 3, "simd": 4, "schedule": 5}
+RANK_SMALL_OUTER = {"outer": 0, "collapse": 1, "inner": 2, "interchange": 3, "tile": 4}
+
+
+def _small_outer(nest: NestPlan) -> bool:
+    if nest.chosen is None:
+        return False
+    t = trip(nest.chosen.loop, set())
+    return t.degree == 0 and t.value < 16
 
 
 def _inner_instead(nests: list[NestPlan]) -> str:
