@@ -448,6 +448,29 @@ class Measurement:
 
 
 @dataclass(frozen=True)
+class ScalingPoint:
+    """The candidate at one thread count: speedup over the reference (with its interval)
+    and self-relative scaling: `scaling` = candidate time at 1 thread / at `threads`,
+    `efficiency` = scaling / threads."""
+
+    threads: int
+    speedup: float
+    low: float | None
+    high: float | None
+    candidate_s: float
+    scaling: float
+    efficiency: float
+    call: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ScalingPoint:
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+@dataclass(frozen=True)
 class Verdict:
     """The pipeline's conclusion on one candidate: status, every step's result, timing."""
 

@@ -70,6 +70,7 @@ class LoopConfig:
     allow_unchecked: bool = False  # accept a pass with a check that could not run
     timing_reps: int | None = None  # fixed timed pairs; None: until the interval is narrow
     threads: int | None = None
+    scaling: bool = False  # time passing candidates at 1 .. cores threads too (not identity)
     workers: int = 2  # parallel correctness checks
     budget: Budget = field(default_factory=Budget)
 

@@ -89,6 +89,7 @@ class Evaluator:
             timing_reps=c.timing_reps,
             difftest=difftest,
             allow_unchecked=c.allow_unchecked,
+            scaling=timing and c.scaling,
         )
 
     def _check(self, verdict: Verdict) -> Verdict:

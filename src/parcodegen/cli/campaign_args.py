@@ -38,6 +38,8 @@ def add_campaign_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-cost", type=float, help="cost budget (USD)")
     p.add_argument("--max-wall", type=float, help="wall-time budget (s) for this execution")
     p.add_argument("--threads", type=int, help="timing threads (default: all cores)")
+    p.add_argument("--scaling", action="store_true",
+                   help="also time passing candidates at 1 .. cores threads (plotted in the report)")  # fmt: skip
     p.add_argument("--timing-reps", type=int, default=None,
                    help="a fixed number of timed pairs (default: until the interval is +-5%%)")  # fmt: skip
     p.add_argument("--no-timing", action="store_true", help="no timing: speedup@K not reported")
@@ -66,7 +68,7 @@ def campaign_request(args: argparse.Namespace, name: str, seeds: int = 1) -> Cam
         suite=args.suite, problems=only, strategy=args.strategy, backend=args.backend,
         settings=backend_settings(args), samples=args.samples, mode=args.mode,
         max_iters=args.max_iters, temperature=args.temperature, budget=budget(args),
-        threads=args.threads, timing_reps=args.timing_reps, timing=not args.no_timing,
+        threads=args.threads, timing_reps=args.timing_reps, scaling=args.scaling, timing=not args.no_timing,
         race=not args.no_race, allow_unchecked=args.allow_unchecked, workers=args.workers, scheduler=args.scheduler,
         kb=args.kb or "", run_dir=args.run_dir, verbose=args.verbose, name=name,
         verify_seeds=seeds, reply_tokens=args.reply_tokens, fresh=args.fresh,

@@ -70,6 +70,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--no-timing", action="store_true", help="skip timing (nothing can be claimed faster)"
     )
     p.add_argument("--no-race", action="store_true", help="skip the race detector")
+    p.add_argument("--scaling", action="store_true",
+                   help="also time the result at 1 .. cores threads (speedup, efficiency)")  # fmt: skip
     p.add_argument("--timing-reps", type=int, default=None,
                    help="a fixed number of timed pairs (default: until the interval is +-5%%)")  # fmt: skip
     p.add_argument(
@@ -109,7 +111,7 @@ def request_of(args: argparse.Namespace) -> OptimizeRequest:
         allow_unchecked=args.allow_unchecked, bench_size=args.bench_size,
         defines=tuple(args.defines), output=args.output, run_dir=args.run_dir,
         timing_reps=args.timing_reps, reply_tokens=args.reply_tokens, fresh=args.fresh,
-        resume=args.resume, kb_create=args.kb_create,
+        resume=args.resume, kb_create=args.kb_create, scaling=args.scaling,
     )  # fmt: skip
 
 

@@ -30,6 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a fixed number of timed pairs (default: pairs until the speedup's "
         "95%% interval is within --timing-target, 5 to 30)",
     )
+    p.add_argument(
+        "--scaling",
+        action="store_true",
+        help="also time the candidate at 1 .. cores threads (speedup, efficiency)",
+    )
     p.add_argument("--timing-target", type=float, default=0.05,
                    help="relative half-width of the speedup's interval to reach (default 0.05)")  # fmt: skip
     p.add_argument(
@@ -63,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     options = VerifyOptions(threads=args.threads, timing=not args.no_timing, race=not args.no_race,
                             timing_reps=args.reps and max(1, args.reps), extract=args.reply,
-                            timing_target=args.timing_target, allow_unchecked=args.allow_unchecked)  # fmt: skip
+                            timing_target=args.timing_target, allow_unchecked=args.allow_unchecked,
+                            scaling=args.scaling)  # fmt: skip
     verdict = verify(problem, Candidate(path.read_text(errors="replace"), origin="file"), options)
     if args.json:
         out = verdict.to_dict()
@@ -74,6 +80,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"problem   {problem.id} ({problem.directory})")
         print(f"candidate {path}")
         print(format_verdict(verdict))
+        m = verdict.measurement
+        if m is not None and m.machine is not None:
+            print(f"machine   {m.machine.summary()}")
     if verdict.status is Status.INFRA_ERROR:
         return 2
     return 0 if verdict.passed else 1

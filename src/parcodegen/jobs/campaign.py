@@ -233,6 +233,7 @@ class CampaignRequest:
     temperature: float = 0.8
     budget: Budget = field(default_factory=Budget)  # its max_iters is replaced by the mode's
     threads: int | None = None
+    scaling: bool = False  # also time at 1 .. cores threads (speedup, efficiency per count)
     timing_reps: int | None = None  # fixed timed pairs; None: until the interval is narrow
     timing: bool = True
     race: bool = True
@@ -260,7 +261,7 @@ class CampaignRequest:
             reply_tokens=self.reply_tokens,
             timing=self.timing, race=self.race, timing_reps=self.timing_reps,
             allow_unchecked=self.allow_unchecked,
-            threads=self.threads, workers=self.workers,
+            threads=self.threads, workers=self.workers, scaling=self.scaling,
             budget=replace(self.budget, max_iters=self.max_iters),
         )  # fmt: skip
 

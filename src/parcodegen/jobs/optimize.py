@@ -40,6 +40,7 @@ class OptimizeRequest:
     budget: Budget = field(default_factory=Budget)
     kb: str = ""
     threads: int | None = None
+    scaling: bool = False  # also time at 1 .. cores threads (speedup, efficiency per count)
     timing_reps: int | None = None  # fixed timed pairs; None: until the interval is narrow
     timing: bool = True
     race: bool = True
@@ -102,6 +103,7 @@ def loop_config(request: OptimizeRequest, backend: str, keep_improving: bool,
         race=r.race, threads=r.threads, timing_reps=r.timing_reps, budget=r.budget,
         continue_after_pass=keep_improving, reply_tokens=r.reply_tokens,
         allow_unchecked=r.allow_unchecked,
+        scaling=r.scaling,
     )  # fmt: skip
 
 

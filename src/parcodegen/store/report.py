@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parcodegen.metrics.aggregate import ProblemMetrics, Sample, Summary, by_category, score
-from parcodegen.types import Status
+from parcodegen.types import MachineProfile, ScalingPoint, Status
 
 
 @dataclass
@@ -70,6 +70,32 @@ def load_samples(store: Any, run_id: str) -> list[Sample]:
     return out
 
 
+def load_scaling(store: Any, run_id: str) -> dict[str, list[ScalingPoint]]:
+    """Per problem, the thread scaling stored with its fastest passing timed attempt."""
+    out: dict[str, list[ScalingPoint]] = {}
+    best: dict[str, float] = {}
+    for a in store.attempts(run_id):
+        if (
+            a.status is not Status.PASS
+            or a.speedup is None
+            or a.speedup <= best.get(a.problem_id, -1)
+        ):
+            continue
+        verdict = store.verdict(run_id, a.episode, a.turn)
+        for s in verdict.steps if verdict is not None else ():
+            if s.step == "scaling" and s.ok and s.data.get("points"):
+                out[a.problem_id] = [ScalingPoint.from_dict(p) for p in s.data["points"]]
+                best[a.problem_id] = a.speedup
+    return out
+
+
+def machine_summary(store: Any, run_id: str) -> str:
+    """The machine profile the run's manifest recorded, one line ("" when none)."""
+    manifest = store.manifest(run_id)
+    prof = (manifest.machine or {}).get("profile") if manifest is not None else None
+    return MachineProfile.from_dict(prof).summary() if prof else ""
+
+
 def run_label(store: Any, run_id: str) -> tuple[dict[str, str], int]:
     manifest = store.manifest(run_id)
     if manifest is None:
@@ -102,6 +128,7 @@ def score_run(store: Any, run_id: str, ks: Sequence[int]) -> RunScore:
         per_problem=per_problem, summary=summary, categories=by_category(per_problem, ks),
         tokens=usage.total_tokens, cost_usd=usage.cost_usd,
         state=row["state"], stop_reason=row["stop_reason"],
+        extra={"scaling": load_scaling(store, run_id), "machine": machine_summary(store, run_id)},
     )  # fmt: skip
 
 
@@ -282,6 +309,9 @@ def render_markdown(scores: Sequence[RunScore], ks: Sequence[int],
                     images: dict[str, str] | None = None) -> str:  # fmt: skip
     parts = ["# parcodegen bench report", "", NOTES, ""]
     for r in scores:
+        if r.extra.get("machine"):
+            parts += [f"Machine ({r.run_id}): {r.extra['machine']}", ""]
+    for r in scores:
         if r.stop_reason or len(r.samples) < r.expected:
             parts += [f"> {r.run_id}: {len(r.samples)} of {r.expected} samples stored "
                       f"({r.state}{': ' + r.stop_reason if r.stop_reason else ''})", ""]  # fmt: skip
@@ -295,6 +325,11 @@ def render_markdown(scores: Sequence[RunScore], ks: Sequence[int],
 def render_html(scores: Sequence[RunScore], ks: Sequence[int], images_b64: dict[str, str]) -> str:
     """A self-contained page: tables and the plots embedded as base64 PNG."""
     body = [f"<h1>parcodegen bench report</h1><p>{html.escape(NOTES)}</p>"]
+    for r in scores:
+        if r.extra.get("machine"):
+            body.append(
+                f"<p>Machine ({html.escape(r.run_id)}): {html.escape(r.extra['machine'])}</p>"
+            )
     for title, rows in sections(scores, ks):
         body.append(f"<h2>{html.escape(title)}</h2>{html_table(rows)}")
     for name, b64 in images_b64.items():

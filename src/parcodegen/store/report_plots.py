@@ -72,10 +72,38 @@ def best_vs_k(scores: Sequence[Any], ks: Sequence[int]) -> bytes | None:
     return _png(fig)
 
 
+def thread_scaling(scores: Sequence[Any]) -> bytes | None:
+    """Speedup over the reference and parallel efficiency against the thread count, one
+    line per (run, problem) that was timed with --scaling; None when none was."""
+    series = [(f"{r.run_id[:12]} {pid}", pts) for r in scores
+              for pid, pts in sorted(r.extra.get("scaling", {}).items()) if pts]  # fmt: skip
+    if not series:
+        return None
+    plt = _pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for label, pts in series[:12]:
+        threads = [p.threads for p in pts]
+        left.plot(threads, [p.speedup for p in pts], marker="o", label=label)
+        lows = [p.low if p.low is not None else p.speedup for p in pts]
+        highs = [p.high if p.high is not None else p.speedup for p in pts]
+        left.fill_between(threads, lows, highs, alpha=0.15)
+        right.plot(threads, [p.efficiency for p in pts], marker="o", label=label)
+    left.set_xlabel("threads")
+    left.set_ylabel("speedup over the reference (95% interval)")
+    left.axhline(1.0, color="grey", lw=0.8)
+    right.set_xlabel("threads")
+    right.set_ylabel("parallel efficiency (own 1-thread time / (t x time))")
+    right.set_ylim(0, 1.2)
+    left.legend(fontsize=7)
+    left.set_title("Thread scaling")
+    return _png(fig)
+
+
 def all_plots(scores: Sequence[Any], ks: Sequence[int]) -> dict[str, bytes]:
     out = {}
     for name, png in (("speedup_distribution", speedup_distribution(scores)),
-                      ("best_speedup_vs_k", best_vs_k(scores, ks))):  # fmt: skip
+                      ("best_speedup_vs_k", best_vs_k(scores, ks)),
+                      ("thread_scaling", thread_scaling(scores))):  # fmt: skip
         if png is not None:
             out[name] = png
     return out

@@ -64,7 +64,7 @@ STALL_DISTURBED = 0.10  # a run during which some task waited for a CPU this sha
 
 @dataclass(frozen=True)
 class TimingPlan:
-    """How long to measure. Defaults: until +-5% at 95%, 5 to 30 pairs, 120 s."""
+    """How long to measure. Defaults: until +-5% at 95%, 5 to 30 pairs, 120 s, 10 s of waiting for quiet."""
 
     reps: int | None = None  # a fixed number of timed pairs; None: until the target
     warmup: int = 1
@@ -75,7 +75,7 @@ class TimingPlan:
     max_reps: int = 30
     time_budget_s: float = 120.0  # of timed pairs, warm-up excluded
     slow_stop: float = 5.0  # stop when the first run is this many times slower; 0: never
-    quiet_wait_s: float = 30.0  # total time to wait for other work to leave the CPUs
+    quiet_wait_s: float = 10.0  # total time to wait for other work to leave the CPUs
     samples: int = TIMING_SAMPLES
 
 

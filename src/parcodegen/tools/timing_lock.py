@@ -53,8 +53,31 @@ def holder_of(fd: int) -> str:
     except (OSError, ValueError):
         info = {}
     if not info:
-        return "an unknown holder"
+        return _holder_from_kernel(fd)
     return _describe(info)
+
+
+def _holder_from_kernel(fd: int) -> str:
+    """The holder of an flock on `fd` from /proc/locks, when it wrote no record (an older
+    parcodegen): its pid and command line, since when unknown."""
+    try:
+        inode = os.fstat(fd).st_ino
+        with open("/proc/locks", encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return "an unknown holder"
+    for line in lines:
+        parts = line.split()
+        if len(parts) >= 6 and parts[1] == "FLOCK" and parts[5].endswith(f":{inode}"):
+            pid = parts[4]
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as c:
+                    argv = [a.decode(errors="replace") for a in c.read().split(b"\0") if a]
+            except OSError:
+                argv = []
+            what = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(argv))
+            return f"pid {pid} ({what[:160] or '?'}; it did not record since when)"
+    return "an unknown holder"
 
 
 def _command_line() -> str:

@@ -10,6 +10,7 @@ from parcodegen.tools.extract import extract_code
 from parcodegen.tools.interface import check_interface
 from parcodegen.tools.parallelism import static_parallelism
 from parcodegen.tools.race import legacy_race_check, race_check
+from parcodegen.tools.scaling import measure_scaling
 from parcodegen.tools.timing import TimingPlan, measure
 from parcodegen.types import Status, StepResult
 from parcodegen.verify.context import VerifyContext, VerifyOptions
@@ -129,6 +130,21 @@ class TimingStep(BaseStep):
         return step
 
 
+class ScalingStep(BaseStep):
+    """With `options.scaling`: the candidate at 1 .. cores threads (speedup, efficiency)."""
+
+    name, phase, cost, order = "scaling", Phase.TIMING, Cost.TIMING, 110.0
+
+    def applies(self, ctx: VerifyContext) -> bool:
+        return ctx.options.scaling
+
+    def run(self, ctx: VerifyContext) -> StepResult:
+        m = ctx.measurement
+        known = {m.threads: m} if m is not None else {}
+        return measure_scaling(ctx.need_build(), ctx.need_binary(), timing_plan(ctx.options),
+                               known=known)  # fmt: skip
+
+
 def timing_plan(o: VerifyOptions) -> TimingPlan:
     """The timing plan the verify options ask for."""
     return TimingPlan(reps=o.timing_reps, warmup=o.warmup, target=o.timing_target,
@@ -138,5 +154,5 @@ def timing_plan(o: VerifyOptions) -> TimingPlan:
 
 
 for _step in (ExtractStep(), CompileStep(), InterfaceStep(), LinkStep(), DifftestStep(), RaceStep(),
-              TimingStep()):  # fmt: skip
+              TimingStep(), ScalingStep()):  # fmt: skip
     register_step(_step)

@@ -28,7 +28,8 @@ class VerifyOptions:
     timing_target: float = 0.05  # relative half-width of the speedup's interval to reach
     timing_max_reps: int = 30  # pairs at most (adaptive timing)
     timing_budget_s: float = 120.0  # seconds of timed pairs at most (adaptive timing)
-    timing_quiet_wait_s: float = 30.0  # total wait for other work to leave the CPUs
+    timing_quiet_wait_s: float = 10.0  # total wait for other work to leave the CPUs
+    scaling: bool = False  # also time the candidate at 1 .. cores threads
     slow_stop: float = 5.0  # stop timing when the first run is this many times slower; 0: never
     warmup: int = 1
     timing_samples: int = (

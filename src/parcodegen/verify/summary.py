@@ -59,7 +59,11 @@ def coverage_lines(verdict: Verdict) -> list[str]:
 
 def verdict_line(verdict: Verdict) -> str:
     """`verdict: PASS  speedup 1.72x`, or `verdict: PASS (race not checked: why)`."""
-    speed = f"  speedup {verdict.speedup:.2f}x" if verdict.speedup is not None else ""
+    m = verdict.measurement
+    speed = ""
+    if m is not None:  # the interval and what it says (see the README on reading it)
+        call = f": {m.call.value.replace('_', ' ')}" if m.call else ""
+        speed = f"  speedup {m.interval_text()}{call}"
     if verdict.unchecked and verdict.status in (Status.PASS, Status.UNCHECKED):
         why = "; ".join(u.replace(": ", " not checked: ", 1) for u in verdict.unchecked)
         tail = (
