@@ -59,6 +59,7 @@ TIMING_SAMPLES = 65536  # elements compared per output array after the first run
 BUSY_CPU_SHARE = 0.9  # a serial reference getting less than this of a CPU was crowded out
 BUSY_VARIATION = 0.05  # run-to-run variation (MAD / median) above this: noisy
 BUSY_COMPETING = 0.5  # other runnable tasks on average
+DISTURBED_CONFIDENCE = 0.99  # the interval's level when only disturbed pairs are at hand
 STALL_DISTURBED = 0.10  # a run during which some task waited for a CPU this share of its time
 
 
@@ -377,6 +378,14 @@ class _Session:
             return self._fail(Status.WRONG_OUTPUT, f"wrong output on {where}: {mismatch.message}")
         return None
 
+    def _confidence(self, discarded: int) -> float:
+        """The plan's level; at least DISTURBED_CONFIDENCE when disturbed pairs are used
+        (too few undisturbed ones): load that comes and goes is noise a t interval on the
+        pairs underrates, and a same-binary pair must not be called slower or faster."""
+        if all(self.pairs.clean) or discarded:
+            return self.plan.confidence
+        return max(self.plan.confidence, DISTURBED_CONFIDENCE)
+
     def _need(self) -> int:
         """Undisturbed pairs that suffice for an interval (when fewer: every pair is used)."""
         return max(2, self.plan.min_reps)
@@ -389,7 +398,7 @@ class _Session:
         # disturbed pairs in the mix (too few undisturbed ones): more pairs before stopping
         need = self._need() if all(self.pairs.clean) or discarded else plan.busy_min_reps
         if len(ref) >= max(2, need):
-            iv = ratio_interval(ref, cand, plan.confidence)
+            iv = ratio_interval(ref, cand, self._confidence(discarded))
             if iv is not None and iv.half_width <= plan.target:
                 return "target"
         if n >= plan.max_reps:
@@ -430,7 +439,8 @@ class _Session:
         used_ref, used_cand, discarded = p.used(self._need())
         load = replace(self._load(), discarded_pairs=discarded)
         disturbed = [ok for ok in p.clean if not ok]
-        iv = ratio_interval(used_ref, used_cand, plan.confidence)
+        confidence = self._confidence(discarded)
+        iv = ratio_interval(used_ref, used_cand, confidence)
         if iv is None:
             estimate, interval, half = rmean / cmean, None, math.inf
             call, reason = SpeedCall.INCONCLUSIVE, "one pair gives no interval"
@@ -447,7 +457,7 @@ class _Session:
         gen = [g for g in p.gen if g == g]
         m = Measurement(tuple(used_ref), tuple(used_cand), rmean, cmean, spread(rkept, rmean),
                         spread(ckept, cmean), self.threads, self.n, estimate=estimate,
-                        interval=interval, confidence=plan.confidence, target=plan.target,
+                        interval=interval, confidence=confidence, target=plan.target,
                         call=call, reason=reason, stop_reason=stop,
                         generation_s=sum(gen) / len(gen) if gen else 0.0,
                         wall_s=time.monotonic() - self.start, lock_wait_s=self.lock_wait_s,
