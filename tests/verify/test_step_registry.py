@@ -48,7 +48,7 @@ def test_builtin_steps_are_ordered_by_phase():
     build = ["extract", "compile", "compiler_dependence", "interface", "link"]
     assert [s.name for s in steps_in(Phase.BUILD)] == build
     assert [s.name for s in steps_in(Phase.CHECK)] == ["difftest", "race"]
-    assert [s.name for s in steps_in(Phase.TIMING)] == ["timing", "plausibility"]
+    assert [s.name for s in steps_in(Phase.TIMING)] == ["timing", "plausibility", "scaling"]
 
 
 def test_a_registered_step_runs_between_difftest_and_race(toy_step):
