@@ -40,12 +40,6 @@ def _read(path: Path | str) -> str:
         return ""
 
 
-def hardware_label(cpu: str, cores: int | None) -> str:
-    """How a KB entry or a report names a machine: 'AMD EPYC 7B13 (2 cores)'. One format
-    for this machine (kb add-seed) and for one a run manifest recorded (kb add-run, synth)."""
-    return f"{cpu} ({cores} cores)".strip() if cores else cpu
-
-
 def usable_cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))

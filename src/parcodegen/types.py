@@ -671,6 +671,12 @@ class Episode:
     attempts: int = 0
 
 
+def hardware_label(cpu: str, cores: int | None) -> str:
+    """How a KB entry or a report names a machine: 'AMD EPYC 7B13 (2 cores)'. One format
+    for this machine (kb add-seed) and for one a run manifest recorded (kb add-run, synth)."""
+    return f"{cpu} ({cores} cores)".strip() if cores else cpu
+
+
 @dataclass(frozen=True)
 class RunManifest:
     """What a run was: resolved config, versions, machine and date."""
@@ -680,6 +686,19 @@ class RunManifest:
     config: dict[str, Any]
     versions: dict[str, str]
     machine: dict[str, Any]
+
+    @property
+    def hardware(self) -> str:
+        """The machine that measured this run's speedups, e.g. 'AMD EPYC 7B13 (2 cores)'."""
+        m = self.machine or {}
+        cpu = str(m.get("cpu") or m.get("machine") or m.get("processor") or "")
+        return hardware_label(cpu, m.get("cores"))
+
+    @property
+    def compiler(self) -> str:
+        """The compiler this run built and timed candidates with (its `g++` version)."""
+        v = self.versions or {}
+        return str(v.get("g++") or "")
 
     def to_dict(self) -> dict[str, Any]:
         return {

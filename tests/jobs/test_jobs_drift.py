@@ -17,7 +17,7 @@ from parcodegen.jobs.kb import run_entries
 from parcodegen.problems.load import load_problem
 from parcodegen.problems.suite import SUITE_ENV, suite_dir, suite_problems
 from parcodegen.store import RunStore
-from parcodegen.store.manifest import compiler_of, hardware_of, tool_version
+from parcodegen.store.manifest import tool_version
 from parcodegen.types import Attempt, Candidate, Measurement, RunManifest, Status, Verdict
 
 PID = "reduce/count_primes"
@@ -88,7 +88,7 @@ def test_kb_add_run_names_the_measuring_machine_and_compiler(tmp_path: Path) -> 
     store.close()
     entries, notes = run_entries(tmp_path / "runs")
     assert notes == [] and len(entries) == 1
-    assert entries[0].hardware == f"{CPU} ({CORES} cores)"
+    assert entries[0].hardware == f"{CPU} ({CORES} cores), 2 threads"
     assert entries[0].compiler == GXX  # the key manifests write ("g++"), not a made-up one
 
 
@@ -103,6 +103,12 @@ def test_synth_export_names_the_measuring_machine_not_the_exporter(tmp_path: Pat
     assert rows[0]["hardware"] == f"{CPU} ({CORES} cores), 2 threads"
     assert rows[0]["compiler"] == GXX
     assert platform.node() not in rows[0]["hardware"]
+    # one conversion for both: the same fields, token counts included
+    (run_entry,) = run_entries(tmp_path / "runs")[0]
+    assert {k: rows[0][k] for k in ("hardware", "compiler", "slow_tokens", "fast_tokens")} == {
+        k: getattr(run_entry, k) for k in ("hardware", "compiler", "slow_tokens", "fast_tokens")
+    }
+    assert rows[0]["fast_tokens"] > 0
 
 
 def test_a_campaign_manifest_holds_what_the_readers_read(tmp_path: Path, capsys) -> None:
@@ -114,8 +120,8 @@ def test_a_campaign_manifest_holds_what_the_readers_read(tmp_path: Path, capsys)
         (row,) = store.runs()
         manifest = store.manifest(row["run_id"])
     assert manifest is not None
-    assert compiler_of(manifest.versions) == tool_version("g++") != ""
-    assert hardware_of(manifest.machine).endswith("cores)")
+    assert manifest.compiler == tool_version("g++") != ""
+    assert manifest.hardware.endswith("cores)")
     assert manifest.config["backend"]["name"] == "scripted"
     assert manifest.config["loop"]["strategy"] == "parallel"
 
@@ -126,5 +132,6 @@ def test_this_machine_is_named_alike_measured_here_or_read_from_a_manifest() -> 
     from parcodegen.memory.seed_kb import hardware_description
     from parcodegen.store.manifest import machine
 
-    assert hardware_of(machine()) == hardware_description()
+    here = RunManifest("r", "2026-01-01T00:00:00+00:00", {}, {}, machine())
+    assert here.hardware == hardware_description()
     assert hardware_description().endswith("cores)")

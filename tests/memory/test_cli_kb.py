@@ -101,7 +101,7 @@ def test_add_run_reads_passing_faster_attempts(tmp_path, capsys):
             "r1",
             "2026-01-01T00:00:00+00:00",
             {},
-            {"compiler": "g++ 12"},
+            {"g++": "g++ 12"},  # the key manifests write
             {"cpu": "Test CPU", "cores": 2},
         ),
         "ident",
@@ -136,7 +136,7 @@ def test_add_run_reads_passing_faster_attempts(tmp_path, capsys):
         (entry,) = base.entries()
     assert entry.source == "run" and entry.verified and entry.raw_speedup == 2.0
     assert entry.fast_code == good and entry.slow_code == problem.reference_code
-    assert entry.hardware == "Test CPU (2 cores)" and entry.compiler == "g++ 12"
+    assert entry.hardware == "Test CPU (2 cores), 2 threads" and entry.compiler == "g++ 12"
     assert main(["kb", "add-run", str(tmp_path / "run"), "--kb", kb]) == 0
     assert "stored 0 new (1 already present)" in capsys.readouterr().out
 

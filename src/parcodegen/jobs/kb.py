@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from parcodegen.errors import ConfigError
-from parcodegen.memory.entry import KBEntry
+from parcodegen.memory.entry import KBEntry, measured_entry
 from parcodegen.memory.kb import KnowledgeBase
-from parcodegen.memory.tokens import count_tokens
 
 Say = Callable[[str], None]
 
@@ -110,7 +109,6 @@ def run_entries(run_dir: Path, run_id: str | None = None) -> tuple[list[KBEntry]
     candidate), each naming the hardware and compiler of the run that measured it (its
     manifest). Returns (entries, notes about what was skipped)."""
     from parcodegen.problems.load import load_problem
-    from parcodegen.store.manifest import compiler_of, hardware_of
     from parcodegen.store.run_store import RunStore
     from parcodegen.types import Status, content_hash
 
@@ -123,8 +121,6 @@ def run_entries(run_dir: Path, run_id: str | None = None) -> tuple[list[KBEntry]
             manifest = store.manifest(rid)
             if manifest is None:
                 raise ConfigError(f"no run '{rid}' in {store.path}")
-            hardware = hardware_of(manifest.machine or {})
-            compiler = compiler_of(manifest.versions or {})
             slow_by_problem: dict[str, str | None] = {}
             for p in store.problems(rid):
                 ref: str | None
@@ -137,25 +133,26 @@ def run_entries(run_dir: Path, run_id: str | None = None) -> tuple[list[KBEntry]
                     notes.append(f"{rid}: problem {p['problem_id']}: reference changed since run")
                     ref = None
                 slow_by_problem[p["problem_id"]] = ref
-            best: dict[tuple[str, str], float] = {}
+            best: dict[tuple[str, str], tuple[float, int]] = {}  # -> (speedup, threads)
             for a in store.attempts(rid):
                 if a.status is not Status.PASS or not a.speedup or a.speedup <= 1.0:
                     continue
                 if a.candidate_id is None or slow_by_problem.get(a.problem_id) is None:
                     continue
                 key = (a.problem_id, a.candidate_id)
-                best[key] = max(best.get(key, 0.0), a.speedup)
-            for (pid, cid), speed in sorted(best.items()):
+                if a.speedup > best.get(key, (0.0, 0))[0]:
+                    verdict = store.verdict(rid, a.episode, a.turn)
+                    m = verdict.measurement if verdict is not None else None
+                    best[key] = (a.speedup, m.threads if m is not None else 0)
+            for (pid, cid), (speed, threads) in sorted(best.items()):
                 code = store.candidate_code(pid, cid)
                 if code is None:
                     notes.append(f"{rid}: candidate {cid} of {pid}: code not stored")
                     continue
                 slow = slow_by_problem[pid] or ""
-                entries.append(KBEntry.make(
-                    family=pid, slow_code=slow, fast_code=code, raw_speedup=speed,
-                    source="run", hardware=hardware, compiler=compiler, verified=True,
-                    slow_tokens=count_tokens(slow), fast_tokens=count_tokens(code),
-                ))  # fmt: skip
+                entries.append(measured_entry(family=pid, slow_code=slow, fast_code=code,
+                                              speedup=speed, source="run", manifest=manifest,
+                                              threads=threads))  # fmt: skip
     finally:
         store.close()
     return entries, notes

@@ -13,6 +13,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from parcodegen.types import RunManifest
+
 SOURCES = ("pie", "seed", "synth", "user", "run")
 
 # Identity up to KNEE, then 10 - KNEE**2 / s above it: continuous with slope 1 at the knee,
@@ -138,3 +140,19 @@ class KBEntry:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def measured_entry(*, family: str, slow_code: str, fast_code: str, speedup: float, source: str,
+                   manifest: RunManifest | None, threads: int = 0) -> KBEntry:  # fmt: skip
+    """THE conversion of a stored run's verified, timed result into a KB entry (kb add-run,
+    synth exports): the hardware and compiler of the run that measured it (its manifest),
+    the threads it was timed with, and token counts."""
+    from parcodegen.memory.tokens import count_tokens
+
+    hardware = manifest.hardware if manifest is not None else ""
+    return KBEntry.make(
+        family=family, slow_code=slow_code, fast_code=fast_code, raw_speedup=speedup,
+        source=source, hardware=f"{hardware}, {threads} threads" if threads else hardware,
+        compiler=manifest.compiler if manifest is not None else "", verified=True,
+        slow_tokens=count_tokens(slow_code), fast_tokens=count_tokens(fast_code),
+    )  # fmt: skip

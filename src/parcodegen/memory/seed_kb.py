@@ -42,8 +42,9 @@ def seed_dirs(root: Path | None = None, names: list[str] | None = None) -> list[
 
 def hardware_description() -> str:
     """CPU model and usable cores of this machine, e.g. 'AMD EPYC 7B13 (2 cores)' (the
-    format run manifests are described in: store.manifest.hardware_of)."""
-    from parcodegen.machine import hardware_label, profile
+    format a run manifest names its machine in: RunManifest.hardware)."""
+    from parcodegen.machine import profile
+    from parcodegen.types import hardware_label
 
     prof = profile()
     return hardware_label(prof.cpu_model or platform.machine(), prof.usable_cpus)

@@ -56,14 +56,3 @@ def machine() -> dict[str, Any]:
 def make_manifest(run_id: str, config: dict[str, Any]) -> RunManifest:
     created = datetime.now(UTC).isoformat(timespec="seconds")
     return RunManifest(run_id, created, config, versions(), machine())
-
-
-def hardware_of(machine: dict[str, Any]) -> str:
-    """The measuring machine a manifest records, e.g. 'AMD EPYC 7B13 (2 cores)'."""
-    cpu = str(machine.get("cpu") or machine.get("machine") or machine.get("processor") or "")
-    return hw.hardware_label(cpu, machine.get("cores"))
-
-
-def compiler_of(versions: dict[str, str]) -> str:
-    """The compiler a manifest records (the one candidates are built and timed with)."""
-    return str(versions.get("g++") or versions.get("compiler") or "")

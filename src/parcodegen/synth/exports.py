@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from parcodegen.memory.entry import KBEntry
+from parcodegen.memory.entry import KBEntry, measured_entry
 from parcodegen.synth.select import Pool, Scored
-from parcodegen.types import Problem
+from parcodegen.types import Problem, RunManifest
 
 
 def reply_text(code: str) -> str:
@@ -41,32 +41,22 @@ def prompt_messages(problem: Problem, strategy: str) -> list[dict[str, str]]:
     return [{"role": m.role, "content": m.content} for m in msgs]
 
 
-@dataclass(frozen=True)
-class Machine:
-    """Where a run measured its speedups (from its manifest): hardware and compiler."""
-
-    hardware: str = ""
-    compiler: str = ""
-
-
 def kb_entries(kept: Sequence[Scored], problems: dict[str, Problem],
-               machines: Mapping[str, Machine]) -> list[KBEntry]:  # fmt: skip
+               manifests: Mapping[str, RunManifest | None]) -> list[KBEntry]:  # fmt: skip
     """KB entries of the kept candidates, each naming the machine of the run that timed it
-    (`machines`: run id -> Machine), never the machine that exports."""
-    out = []
-    for v in kept:
-        m = machines.get(v.run_id, Machine())
-        out.append(KBEntry.make(
+    (`manifests`: run id -> its manifest), never the machine that exports."""
+    return [
+        measured_entry(
             family=v.problem_id,
             slow_code=problems[v.problem_id].reference_code,
             fast_code=v.code,
-            raw_speedup=float(v.speedup or 1.0),
+            speedup=float(v.speedup or 1.0),
             source="synth",
-            hardware=f"{m.hardware}, {v.threads} threads" if v.threads else m.hardware,
-            compiler=m.compiler,
-            verified=True,
-        ))  # fmt: skip
-    return out
+            manifest=manifests.get(v.run_id),
+            threads=v.threads,
+        )  # fmt: skip
+        for v in kept
+    ]
 
 
 def sft_records(kept: Sequence[Scored], problems: dict[str, Problem]) -> list[dict[str, Any]]:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from parcodegen.synth.exports import (
-    Machine,
     SynthOutputs,
     kb_entries,
     preference_records,
@@ -28,19 +27,6 @@ def _problems(directories: dict[str, str]) -> dict[str, Problem]:
     from parcodegen.problems.load import load_problem
 
     return {pid: load_problem(d) for pid, d in directories.items()}
-
-
-def machines(store: Any, run_ids: set[str]) -> dict[str, Machine]:
-    """The measuring machine of each run, from its manifest (what kb add-run reads too)."""
-    from parcodegen.store.manifest import compiler_of, hardware_of
-
-    out = {}
-    for rid in sorted(run_ids):
-        manifest = store.manifest(rid)
-        if manifest is not None:
-            out[rid] = Machine(hardware_of(manifest.machine or {}),
-                               compiler_of(manifest.versions or {}))  # fmt: skip
-    return out
 
 
 def export(
@@ -64,7 +50,8 @@ def export(
     pool = collect(store, run_ids, excluded)
     kept = select_top(pool, keep, min_speedup)
     problems = _problems({pid: pool.directories[pid] for pid in {v.problem_id for v in kept}})
-    entries = kb_entries(kept, problems, machines(store, {v.run_id for v in kept}))
+    manifests = {rid: store.manifest(rid) for rid in sorted({v.run_id for v in kept})}
+    entries = kb_entries(kept, problems, manifests)
     added, present = 0, 0
     kb_dir = Path(kb_path) if kb_path else out / "kb"
     if entries:
