@@ -160,7 +160,7 @@ class EpisodeState:
         if verdict.passed:
             self._on_pass(attempt, verdict, reply, code or "")
         elif verdict.status is Status.UNCHECKED:  # not the model's fault: nothing to feed back
-            self.finish("done", "passed the checks that ran, not accepted: "
+            self.finish(EpisodeStatus.DONE, "passed the checks that ran, not accepted: "
                         + "; ".join(verdict.unchecked))  # fmt: skip
             return
         else:
