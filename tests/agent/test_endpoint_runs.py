@@ -253,3 +253,54 @@ def test_optimize_can_use_the_scripted_backend(tmp_path, capsys):
     code = main(["optimize", str(VSCALE), "--backend", "scripted", "--script", str(script),
                  "--run-dir", str(tmp_path / "runs"), "--no-timing", "--no-race", "--json"])  # fmt: skip
     assert code == 1 and json.loads(capsys.readouterr().out)["status"] == "pass"
+
+
+def test_identical_code_is_not_asked_to_be_made_faster_again(tmp_path, capsys):
+    with FakeServer(replies=[VSCALE_GOOD] * 4) as server:
+        optimize(server.url, tmp_path, "--keep-improving", "--max-iters", "4", "--json")
+        sent = len(server.chat_requests())
+    report = json.loads(capsys.readouterr().out)
+    assert sent == 2 and report["attempts"] == 2  # the repeat ends the episode
+
+
+def test_kb_add_run_takes_a_run_id(tmp_path, capsys):
+    with FakeServer(replies=[VSCALE_GOOD]) as server:
+        optimize(server.url, tmp_path, "--json")
+    run_id = json.loads(capsys.readouterr().out)["run_id"]
+    code = main(["kb", "add-run", run_id, "--run-dir", str(tmp_path / "runs"),
+                 "--kb", str(tmp_path / "kb")])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1 and "found 0 verified faster candidates" in out  # untimed: none faster
+
+
+def test_bench_list_shows_the_final_state_of_every_run(tmp_path, capsys):
+    with FakeServer() as server:
+        server.fail_next("server_error", count=50)
+        optimize(server.url, tmp_path, "--retries", "0", "--breaker-after", "2")
+    with FakeServer(replies=[VSCALE_GOOD]) as server:
+        optimize(server.url, tmp_path, "--max-cost", "0", "--price-in", "1", "--price-out", "1")
+    capsys.readouterr()
+    assert main(["bench", "list", "--json", "--run-dir", str(tmp_path / "runs")]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert sorted(r["state"] for r in rows) == ["failed", "stopped-by-budget"]
+
+
+def test_an_interrupted_run_is_marked_interrupted(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    with FakeServer(replies=[VSCALE_GOOD]) as server:
+        server.fail_next("slow", seconds=30)
+        argv = [sys.executable, "-m", "parcodegen.cli.main", "optimize", str(VSCALE),
+                "--base-url", server.url, "--model", "fake-model", "--no-timing", "--no-race",
+                "--run-dir", str(tmp_path / "runs")]  # fmt: skip
+        proc = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+        deadline = time.time() + 120
+        while not server.chat_requests() and time.time() < deadline:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "Traceback" not in err
+    assert states(tmp_path)[0][1] == "interrupted"

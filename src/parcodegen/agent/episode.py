@@ -185,6 +185,11 @@ class EpisodeState:
         if verdict.measurement is None and not cfg.continue_after_pass:
             self.finish(EpisodeStatus.DONE, "passed (not timed)")
             return
+        if any(a.candidate_id == attempt.candidate_id for a, _v in self.tried[:-1]):
+            # the model gave back a version it had given before: asking "faster, please"
+            # again would repeat the same request (and, cached or at temperature 0, reply)
+            self.finish(EpisodeStatus.DONE, "the model returned code it had already given")
+            return
         self.action = "improve"
         self.history = [
             Message("assistant", reply),

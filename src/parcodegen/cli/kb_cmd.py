@@ -2,11 +2,12 @@
 
     kb ingest-pie FILE.jsonl [--max-tokens 1000]   the user's own copy of PIE
     kb add-seed [NAME ...] [--record] [--force]    verify + time the packaged seeds
-    kb add-run RUN_DIR [--run ID]                  passing, faster attempts of our runs
+    kb add-run RUN | RUN_DIR [--run ID]            passing, faster attempts of our runs
     kb query FILE [-L 2] [--no-self-match]         the most similar stored pairs
     kb stats | kb reindex [--kind exact|approx]
 Every action takes `--kb PATH` (default: the user cache KB) and `--embedder NAME` (only
-used when the KB is created).
+used when the KB is created). query, stats and reindex need an existing KB at PATH; the
+adding actions create one there.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from parcodegen.memory.kb import KnowledgeBase
 from parcodegen.memory.pie import DEFAULT_MAX_TOKENS, read_pie_file
 
 
-def _open(args: argparse.Namespace) -> KnowledgeBase:
+def _open(args: argparse.Namespace, create: bool = True) -> KnowledgeBase:
+    """The --kb knowledge base; reading actions (create=False) refuse a missing one."""
+    from parcodegen.jobs.preflight import check_kb
+
+    check_kb(args.kb or "", needed=True, create=create)
     return KnowledgeBase.open(args.kb, args.embedder)
 
 
@@ -69,8 +74,20 @@ def cmd_add_seed(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ add-run
 def cmd_add_run(args: argparse.Namespace) -> int:
+    from parcodegen.jobs.runs import open_store, run_dir
+
+    run_dir_path, run_id = Path(args.run), args.only
+    if not run_dir_path.is_dir():  # a run id in the run store (--run-dir or the default)
+        store_dir = run_dir(args.run_dir)
+        with open_store(store_dir) as store:
+            if store.run(args.run) is None:
+                raise ConfigError(
+                    f"'{args.run}' is neither a run store directory nor a run in {store.path} "
+                    "(see `parcodegen bench list`)"
+                )
+        run_dir_path, run_id = store_dir, args.run
     with _open(args) as kb:
-        entries, added, present, notes = add_run(kb, args.run_dir, args.run)
+        entries, added, present, notes = add_run(kb, run_dir_path, run_id)
     for note in notes:
         print(f"  skipped: {note}")
     print(f"found {len(entries)} verified faster candidates; stored {added} new "
@@ -80,8 +97,10 @@ def cmd_add_run(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ query / stats
 def cmd_query(args: argparse.Namespace) -> int:
+    if args.file != "-" and not Path(args.file).is_file():
+        raise ConfigError(f"kb query: no such file: {args.file}")
     code = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
-    with _open(args) as kb:
+    with _open(args, create=False) as kb:
         hits = kb.retrieve(code, k=args.L, self_match=not args.no_self_match)
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], indent=1))
@@ -102,7 +121,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    with _open(args) as kb:
+    with _open(args, create=False) as kb:
         stats = kb.stats()
     if args.json:
         print(json.dumps(stats, indent=1))
@@ -125,7 +144,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    with _open(args) as kb:
+    with _open(args, create=False) as kb:
         kb.reindex(args.kind)
         print(f"rebuilt {kb.index.kind} index of {kb.index.ntotal} vectors in {kb.path}")
     return 0
@@ -182,8 +201,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "add-run", parents=[common], help="store the verified faster candidates of a run"
     )
-    p.add_argument("run_dir", help="run store directory (holding runs.sqlite)")
-    p.add_argument("--run", default=None, help="only this run id")
+    p.add_argument("run", metavar="RUN",
+                   help="a run id (from `bench list`), or a run store directory (runs.sqlite)")  # fmt: skip
+    p.add_argument("--only", "--run", dest="only", default=None,
+                   help="with a directory: only this run id")  # fmt: skip
+    p.add_argument("--run-dir", help="run store directory for a run id "
+                   "(default: $PARCODEGEN_RUN_DIR or the cache)")  # fmt: skip
     p.set_defaults(func=cmd_add_run)
 
     p = sub.add_parser("query", parents=[common], help="show the most similar stored pairs")

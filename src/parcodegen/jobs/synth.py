@@ -37,6 +37,12 @@ class SynthRequest:
     include_runs: tuple[str, ...] = ()
     export_only: bool = False
 
+    def __post_init__(self) -> None:  # checked before any campaign runs
+        if not 0 < self.keep <= 1:
+            raise ConfigError(f"--keep: a fraction in (0, 1] (got {self.keep})")
+        if self.pairs_per < 0:
+            raise ConfigError(f"--pairs-per: 0 or more (got {self.pairs_per})")
+
 
 @dataclass
 class SynthOutcome:
