@@ -81,12 +81,14 @@ def test_prices_file_entry_is_used(tmp_path, capsys):
 # 2 ------------------------------------------------------------------ time
 def test_max_wall_stops_a_hung_reply_while_waiting(tmp_path, capsys):
     with FakeServer(replies=[VSCALE_GOOD]) as server:
-        server.fail_next("slow", seconds=60)
+        server.fail_next("slow", seconds=150)
         start = time.monotonic()
         code = optimize(server.url, tmp_path, "--max-wall", "4", "--json")
         took = time.monotonic() - start
     report = json.loads(capsys.readouterr().out)
-    assert took < 30, took  # the reference check is part of it; the 60 s reply is not
+    assert took < 90, (
+        took
+    )  # the reference check (load-dependent) is part of it; the 150 s reply is not
     assert report["stop_reason"].startswith("budget: wall time") and code == 1
     assert report["state"] == "stopped-by-budget"
 
