@@ -33,6 +33,7 @@ class Signature:
 
 
 def split_params(text: str) -> list[str]:
+    """Split a parameter list at top-level commas (templates may hold commas)."""
     parts: list[str] = []
     cur: list[str] = []
     depth = 0

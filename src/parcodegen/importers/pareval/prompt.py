@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from parcodegen.errors import ProblemError
+from parcodegen.problems.cparse import split_params
 
 _SIG = re.compile(
     r"(?P<ret>[\w:<>,\s]+?)\s+(?P<name>[A-Za-z_]\w*)\s*\((?P<params>.*)\)\s*\{\s*$", re.S
@@ -55,26 +56,6 @@ class PromptParts:
     returns: str
     params: tuple[Param, ...]
     structs: tuple[StructDef, ...]
-
-
-def split_params(text: str) -> list[str]:
-    """Split a parameter list at top-level commas (templates may hold commas)."""
-    out: list[str] = []
-    cur: list[str] = []
-    depth = 0
-    for ch in text:
-        if ch in "<([":
-            depth += 1
-        elif ch in ">)]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    if "".join(cur).strip():
-        out.append("".join(cur))
-    return [p.strip() for p in out]
 
 
 def parse_param(text: str) -> Param:
