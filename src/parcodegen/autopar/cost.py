@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from parcodegen.autopar.dependence import loop_range
 from parcodegen.autopar.loops import parse_header
-from parcodegen.autopar.syntax import Node, line_of
+from parcodegen.autopar.syntax import Node, line_of, outermost_loops
 
 NOMINAL = 1000.0  # the value a size name is assumed to have when estimating
 LOOPS = ("for_statement", "while_statement", "do_statement", "for_range_loop")
@@ -56,24 +56,12 @@ def trip(loop: Node, loop_vars: set[str]) -> Work:
     return Work(value, 1 if names else 0, sizes)
 
 
-def _loops_in(node: Node) -> list[Node]:
-    out: list[Node] = []
-    stack = list(reversed(node.children))
-    while stack:
-        n = stack.pop()
-        if n.type in LOOPS:
-            out.append(n)
-            continue
-        stack.extend(reversed(n.children))
-    return out
-
-
 def work(loop: Node, loop_vars: set[str] | None = None) -> Work:
     """Estimated work of a whole loop: its trips times (1 + the work of its inner loops)."""
     loop_vars = set(loop_vars or set()) | _vars_of(loop)
     t = trip(loop, loop_vars)
     body = loop.child_by_field_name("body")
-    inner = [work(c, loop_vars) for c in (_loops_in(body) if body is not None else [])]
+    inner = [work(c, loop_vars) for c in (outermost_loops(body, LOOPS) if body is not None else [])]
     value = t.value * (1 + sum(w.value for w in inner))
     degree = t.degree + max((w.degree for w in inner), default=0)
     names = t.names.union(*(w.names for w in inner)) if inner else t.names

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from parcodegen.autopar.analysis import LOOP_TYPES, LoopAnalysis, Scope, analyze_loop
 from parcodegen.autopar.loops import LoopHeader, header_text, parse_header
-from parcodegen.autopar.syntax import Node, callee_name, line_of, req, text, walk
+from parcodegen.autopar.syntax import (
+    Node,
+    callee_name,
+    line_of,
+    outermost_loops,
+    req,
+    text,
+    walk,
+)
 
 
 @dataclass
@@ -42,21 +50,6 @@ class LoopNote:
 class FilePlan:
     nests: list[NestPlan] = field(default_factory=list)
     notes: list[LoopNote] = field(default_factory=list)
-
-
-def _loops_directly_in(node: Node) -> list[Node]:
-    """Loops under `node` not nested in another loop under `node`."""
-    if node.type in LOOP_TYPES:
-        return [node]
-    out: list[Node] = []
-    stack = list(reversed(node.children))
-    while stack:
-        n = stack.pop()
-        if n.type in LOOP_TYPES:
-            out.append(n)
-            continue
-        stack.extend(reversed(n.children))
-    return out
 
 
 def _has_pragma_before(loop: Node) -> bool:
@@ -118,7 +111,7 @@ def _plan_nest(loop: Node, fn_name: str, scope: Scope, out: FilePlan) -> list[Ne
     )
     plan.simd = _innermost_safe(loop, scope)
     body = req(loop.child_by_field_name("body"))
-    direct = _loops_directly_in(body)
+    direct = outermost_loops(body, LOOP_TYPES)
     outer_var = req_header(analysis).var
     for child in direct:
         a = analyze_loop(child, scope) if child.type == "for_statement" else None
@@ -144,7 +137,7 @@ def _inside(node: Node, fn_name: str, scope: Scope, out: FilePlan) -> list[NestP
     plans: list[NestPlan] = []
     if body is None:
         return plans
-    for child in _loops_directly_in(body):
+    for child in outermost_loops(body, LOOP_TYPES):
         plans.extend(_plan_nest(child, fn_name, scope, out))
     return plans
 

@@ -258,3 +258,19 @@ def global_declarations(root: Node) -> dict[str, VarInfo]:
             for v in declared_vars(n):
                 out.setdefault(v.name, v)
     return out
+
+
+def outermost_loops(node: Node, loop_types: tuple[str, ...]) -> list[Node]:
+    """The loops at or under `node` that are not nested in another loop under `node`
+    (`node` itself when it is a loop, as the body of a brace-less `for` is)."""
+    if node.type in loop_types:
+        return [node]
+    out: list[Node] = []
+    stack = list(reversed(node.children))
+    while stack:
+        n = stack.pop()
+        if n.type in loop_types:
+            out.append(n)
+            continue
+        stack.extend(reversed(n.children))
+    return out
