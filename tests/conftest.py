@@ -23,3 +23,21 @@ def examples_dir() -> Path:
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def other_llvm_clang(tmp_path) -> Path:
+    """A `clang++` under an `llvm-99/bin` tree (no Archer beside it) that runs the real one:
+    a toolchain of another LLVM version than the installed libomp/Archer."""
+    import shutil
+
+    real = shutil.which("clang++")
+    if real is None:
+        pytest.skip("clang++ not installed")
+    bindir = tmp_path / "llvm-99" / "bin"
+    bindir.mkdir(parents=True)
+    (tmp_path / "llvm-99" / "lib").mkdir()
+    fake = bindir / "clang++"
+    fake.write_text(f'#!/bin/sh\nexec {real} "$@"\n')
+    fake.chmod(0o755)
+    return fake

@@ -19,17 +19,8 @@ GOOD = EXAMPLE / "candidates" / "good.cpp"
 
 
 @pytest.fixture
-def other_llvm_path(tmp_path):
-    real = shutil.which("clang++")
-    if real is None:
-        pytest.skip("clang++ not installed")
-    bindir = tmp_path / "llvm-99" / "bin"
-    bindir.mkdir(parents=True)
-    (tmp_path / "llvm-99" / "lib").mkdir()
-    fake = bindir / "clang++"
-    fake.write_text(f'#!/bin/sh\nexec {real} "$@"\n')
-    fake.chmod(0o755)
-    return f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"
+def other_llvm_path(other_llvm_clang):
+    return f"{other_llvm_clang.parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 def _verify(path_env: str, *extra: str) -> subprocess.CompletedProcess[str]:
