@@ -84,3 +84,25 @@ def test_work_moved_outside_the_call_is_caught():
 def test_a_speedup_beyond_the_threads_is_held():
     problems = plausibility_problems(data(1.0, 0.2, 0.30, 0.30))
     assert len(problems) == 1 and "beyond what 2 threads allow" in problems[0]
+
+
+def with_cpu(d, ref_cpu, cand_cpu):
+    return {**d, "reference_cpu_s": [ref_cpu] * 3, "candidate_cpu_s": [cand_cpu] * 3}
+
+
+def test_a_faster_algorithm_explains_a_speedup_beyond_the_threads():
+    # 5x on 2 threads, serial lookup table: the call's CPU time fell 5x as well
+    assert plausibility_problems(with_cpu(data(1.0, 0.2, 0.30, 0.30), 1.30, 0.50)) == []
+    # the same 5x, half algorithm (2.5x less CPU) and half 2 threads: plausible too
+    assert plausibility_problems(with_cpu(data(1.0, 0.2, 0.30, 0.30), 1.30, 0.70)) == []
+
+
+def test_cpu_time_does_not_excuse_threads_beyond_the_limit_or_moved_work():
+    # 5x with the same CPU time as the reference: more threads than allowed (or hidden ones)
+    problems = plausibility_problems(with_cpu(data(1.0, 0.2, 0.30, 0.30), 1.30, 1.30))
+    assert len(problems) == 1 and "beyond what 2 threads allow" in problems[0]
+    # 10x whose work was moved before the call (40 ms, under the outside allowance): the
+    # moved work's CPU still counts against the call, so it is no "faster algorithm"
+    d = with_cpu(data(0.05, 0.005, 0.30, 0.34), 0.35, 0.345)
+    problems = plausibility_problems(d)
+    assert len(problems) == 1 and "beyond what 2 threads allow" in problems[0]

@@ -9,7 +9,10 @@
   outputs are written). The launcher also measures the whole run; the candidate's wall
   time outside the call may exceed the reference's (the same harness code) only by
   noise. And a speedup beyond what the thread count allows (threads x 1.5 + 0.5) is held
-  for review, not accepted.
+  for review, not accepted, unless the candidate's CPU time explains it: a faster
+  algorithm (a lookup table, a better bound) does less work, so its call's CPU time is
+  lower in proportion, while work hidden from the timed call or spread over more threads
+  than allowed is not (the launcher's rusage counts every thread and child).
 Both fail with Status.SUSPECT, never a pass.
 """
 
@@ -57,6 +60,31 @@ def _median(values: object) -> float | None:
     return statistics.median(vals) if vals else None
 
 
+def _call_cpu(data: dict, who: str) -> float | None:
+    """Median CPU seconds of one side's timed call: the whole run's CPU less the
+    reference's wall time outside the call (the same serial harness code for both sides,
+    so work a candidate moves out of the call still counts), never below the call's own
+    wall time."""
+    cpu, calls = data.get(f"{who}_cpu_s"), data.get(f"{who}_times")
+    outside = data.get("reference_outside_s")
+    if not (isinstance(cpu, list) and isinstance(outside, list) and isinstance(calls, list)):
+        return None
+    if not (cpu and outside and calls):
+        return None
+    median = statistics.median
+    return max(median(float(c) for c in cpu) - median(float(o) for o in outside),
+               median(float(t) for t in calls))  # fmt: skip
+
+
+def work_ratio(data: dict) -> float:
+    """How many times less CPU the candidate's call used than the reference's (>= 1): the
+    part of a speedup that a different algorithm explains, not the threads."""
+    ref, cand = _call_cpu(data, "reference"), _call_cpu(data, "candidate")
+    if ref is None or cand is None or cand <= 0:
+        return 1.0
+    return max(1.0, ref / cand)
+
+
 def plausibility_problems(data: dict) -> list[str]:
     """What is implausible about a timing step's data (empty: nothing)."""
     problems = []
@@ -64,8 +92,10 @@ def plausibility_problems(data: dict) -> list[str]:
     bound = threads * SPEEDUP_PER_THREAD + SPEEDUP_MARGIN
     interval = data.get("interval")
     low = float(interval[0]) if isinstance(interval, (list, tuple)) and interval else speedup
-    if low > bound:  # the interval's low end: noise alone does not make it implausible
-        problems.append(f"speedup {speedup:.2f}x with {threads} threads is beyond what "
+    work = work_ratio(data)
+    if low / work > bound:  # the interval's low end: noise alone does not make it implausible
+        less = f" and only {work:.2f}x less CPU time than the reference" if work > 1 else ""
+        problems.append(f"speedup {speedup:.2f}x with {threads} threads{less} is beyond what "
                         f"{threads} threads allow ({bound:.1f}x): held for review")  # fmt: skip
     r_outs, c_outs = data.get("reference_outside_s"), data.get("candidate_outside_s")
     r_call = _median(data.get("reference_times"))
