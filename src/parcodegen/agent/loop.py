@@ -204,9 +204,20 @@ class Loop:
             active, turns, responses, outcomes, strict=True
         ):
             e.observe(turn, attempt, verdict, resp.texts[0] if resp.texts else "", code)
-            speed = f" {verdict.speedup:.2f}x" if verdict.speedup is not None else ""
+            m = verdict.measurement
+            speed = (
+                f" {m.interval_text()}"
+                if m is not None
+                else (f" {verdict.speedup:.2f}x" if verdict.speedup is not None else "")
+            )
             flag = " (self-check)" if attempt.self_check else ""
             self.progress(f"  {e.key} turn {attempt.turn}{flag}: {verdict.status.value}{speed}")
+            final = resp.raw.get("final") if isinstance(resp.raw, dict) else None
+            if final and not e.done:
+                # the backend has nothing further for this episode (autopar: every variant
+                # was proposed): end it rather than ask for turns that can hold no code
+                e.finish(EpisodeStatus.DONE, str(final))
+                self.progress(f"  {e.key}: {final}")
 
     def _responses(self, active: list[EpisodeState], turns: list[Turn]) -> list[LLMResponse]:
         """Stored replies are read back; the others are asked in one batch, and each reply

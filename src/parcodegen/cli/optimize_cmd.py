@@ -123,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(report["diff"] if report["diff"] else "(no change: the original is kept)")
         if outcome.improved:
-            print(f"verdict: pass; speedup {report['speedup']:.2f}x ({report['explanation']})")
+            speed = report["speedup_text"] or f"{report['speedup']:.2f}x"
+            print(f"verdict: pass; speedup {speed}; {report['explanation']}")
         else:
             print(f"verdict: original kept: {report['explanation']}")
         if report["stop_reason"]:

@@ -175,6 +175,10 @@ def optimize(request: OptimizeRequest, say: Say = lambda _m: None) -> OptimizeOu
         "output": str(out_path),
         "improved": pr.improved,
         "speedup": pr.choice.speedup if verdict else (best_pass or None),
+        # the chosen candidate's speedup with its confidence interval, as the steps print it
+        "speedup_text": verdict.measurement.interval_text()
+        if verdict is not None and verdict.measurement is not None
+        else None,
         "status": status,  # the chosen candidate's, else the best that passed (not kept)
         "state": RunState.after(result.stop).value,
         "explanation": pr.choice.explanation,

@@ -7,7 +7,9 @@ is one variant in a ```cpp fence with autopar's report around it; the texts are 
 by the request's "turn" tag (plus the "sample" tag) so an agent that reads only the
 first text tries a different variant on each turn, best predicted first; once every
 variant was proposed, a turn gets a text without code saying so (each variant is tried
-once). When no loop is safe to parallelize the single text says "nothing is safe to
+once). The response that proposes the last untried variant carries raw["final"]
+("autopar: all K variants tried"): the agent loop ends the episode after it instead
+of asking again. When no loop is safe to parallelize the single text says "nothing is safe to
 parallelize" with the reason per loop, and holds no code. Usage and cost are zero.
 """
 
@@ -60,7 +62,8 @@ class AutoparBackend(OneAtATime):
             text = (
                 f"autopar proposes no code for `{function}`; keep the original.\n\n{result.report}"
             )
-            return self._response([text], start, {"variants": []})
+            final = "autopar: no variant to try (nothing is safe or worth parallelizing)"
+            return self._response([text], start, {"variants": []}, final=final)
         texts = [
             f"autopar variant `{label}`.\n\n```cpp\n{variant.rstrip()}\n```\n\n{result.report}"
             for label, variant in result.variants
@@ -81,16 +84,26 @@ class AutoparBackend(OneAtATime):
                 f"({', '.join(labels)}) were proposed in earlier turns; keep the best of "
                 "them.\n\n" + result.report
             )
-            return self._response([text], start, {"variants": labels, "exhausted": True})
+            return self._response(
+                [text], start, {"variants": labels, "exhausted": True}, final=_all_tried(labels)
+            )
         shift = (turns + sample) % len(texts)
         texts = texts[shift:] + texts[:shift]
-        return self._response(texts, start, {"variants": labels, "first": labels[shift]})
+        # the turn that proposes the last untried variant ends the episode after it
+        final = _all_tried(labels) if turns == len(texts) - 1 else ""
+        raw = {"variants": labels, "first": labels[shift]}
+        return self._response(texts, start, raw, final=final)
 
-    def _response(self, texts: list[str], start: float, raw: dict) -> LLMResponse:
+    def _response(self, texts: list[str], start: float, raw: dict, final: str = "") -> LLMResponse:
+        """`final` (in raw["final"]): this backend has nothing further for the episode."""
         return LLMResponse(
             texts=tuple(texts),
             usage=Usage(),
             model=self.model,
             latency_s=time.monotonic() - start,
-            raw={"autopar": raw},
+            raw={"autopar": raw, **({"final": final} if final else {})},
         )
+
+
+def _all_tried(labels: list[str]) -> str:
+    return f"autopar: all {len(labels)} variants tried ({', '.join(labels)})"
