@@ -12,7 +12,7 @@ from bench_replies import write_script
 from parcodegen.cli.main import main
 from parcodegen.metrics.estimators import pass_at_k
 from parcodegen.store import RunStore
-from parcodegen.store.report import load_samples
+from parcodegen.store.report import load_samples, markdown_table, rate_table, score_runs
 
 PROBLEMS = ["scan/prefix_sum", "reduce/count_primes", "sparse_la/spmv"]
 
@@ -141,6 +141,20 @@ def test_bench_run_extends_with_more_samples(tmp_path: Path, run_dir: Path, caps
     assert len(got) == 4
     assert got[("reduce/count_primes", 0)] == expected[("reduce/count_primes", 0)]
     assert got[("reduce/count_primes", 1)] == expected[("reduce/count_primes", 1)]
+    # the report and the listing count the extended run's samples (were "4/2" and 2)
+    with RunStore(run_dir) as store:
+        (score,) = score_runs(store, [run_id], [1, 2])
+    assert (len(score.samples), score.expected) == (4, 4)
+    assert f"| {run_id} | 4/4 |" in markdown_table(rate_table([score], [1, 2]))
+    capsys.readouterr()
+    assert bench(["list", "--json", "--run-dir", str(run_dir)]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["samples"], row["attempts"]) == (4, 4)
+    # an interrupted extension still expects the samples asked for: 6 asked, 4 stored
+    bench(["run", "--samples", "6", "--max-wall", "0.000001", *common])
+    with RunStore(run_dir) as store:
+        (score,) = score_runs(store, [run_id], [1])
+    assert (len(score.samples), score.expected) == (4, 6)
 
 
 def test_bad_arguments_are_usage_errors(tmp_path: Path, run_dir: Path, capsys) -> None:

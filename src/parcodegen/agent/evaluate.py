@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from parcodegen.agent.config import LoopConfig
@@ -73,6 +73,17 @@ class Evaluator:
         self.verify_fn = verify_fn or default_verify()
         self.timing_fn = timing_fn or default_timing()
         self.cache: dict[tuple[str, str], Verdict] = {}
+        self._on_final: Callable[[tuple[str, str], Verdict], None] | None = None
+
+    def listen(self, on_final: Callable[[tuple[str, str], Verdict], None] | None) -> None:
+        """Call `on_final((problem id, candidate id), verdict)` as each verdict is final:
+        a failed check as it returns (or any check when nothing is timed), a timed one as
+        its timing returns (the loop stores the attempt then)."""
+        self._on_final = on_final
+
+    def _final(self, key: tuple[str, str], verdict: Verdict) -> None:
+        if self._on_final is not None and verdict.status is not Status.INFRA_ERROR:
+            self._on_final(key, verdict)
 
     def remember(self, problem: Problem, candidate_id: str, verdict: Verdict) -> None:
         """Seed the cache with a stored verdict (resume)."""
@@ -104,18 +115,25 @@ class Evaluator:
             items = list(todo.items())
             opts = self._options(timing=False)
             workers = max(1, min(self.config.workers, len(items)))
+            timed_later = self.config.timing
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                verdicts = list(
-                    pool.map(
-                        lambda kv: self._check(self.verify_fn(kv[1][0], kv[1][1], options=opts)),
-                        items,
-                    )
-                )
-            for i, ((_key, (problem, cand)), v) in enumerate(zip(items, verdicts, strict=True)):
+                futures = {
+                    pool.submit(self.verify_fn, problem, cand, options=opts): i
+                    for i, (_key, (problem, cand)) in enumerate(items)
+                }
+                verdicts: list[Verdict] = [Verdict(Status.INFRA_ERROR, ())] * len(items)
+                for f in as_completed(futures):
+                    i = futures[f]
+                    verdicts[i] = v = self._check(f.result())
+                    if not _harness_glitch(v) and (not v.passed or not timed_later):
+                        self._final(items[i][0], v)
+            for i, ((key, (problem, cand)), v) in enumerate(zip(items, verdicts, strict=True)):
                 if _harness_glitch(v):  # the sandbox failed to start a program: retry alone
                     verdicts[i] = v = self._check(self.verify_fn(problem, cand, options=opts))
                     if _harness_glitch(v):
                         raise InfraError(f"the sandbox could not run a program: {v.message}")
+                    if not v.passed or not timed_later:
+                        self._final(key, v)
             if self.config.timing:
                 # difftest and race already passed; timing still checks outputs on fresh inputs
                 timed_opts = self._options(timing=True, race=False, difftest=False)
@@ -124,6 +142,7 @@ class Evaluator:
                         with TIMING_LOCK:
                             timed = self._check(self.timing_fn(problem, cand, options=timed_opts))
                         verdicts[i] = merge_timing(v, timed)
+                        self._final(items[i][0], verdicts[i])
             for (key, _), v in zip(items, verdicts, strict=True):
                 self.cache[key] = v
         return [self.cache[(p.id, c.id)] for p, c in jobs]

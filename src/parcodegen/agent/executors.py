@@ -198,6 +198,11 @@ class ExecutorEvaluator:
     passed go to the timing workers after every check of the batch has returned (on a
     local pool nothing else runs while a timing does). Verdicts are cached per
     (problem, candidate).
+
+    A listener (`listen`) hears each verdict the moment it is final: a check that failed
+    (or any check when timing is off) as soon as it returns, even while the round's
+    replies are still arriving (from the executor's callback thread), and a timed one as
+    its timing returns. Harness faults are never final verdicts.
     """
 
     def __init__(self, executor: Executor, options: dict[str, Any],
@@ -209,15 +214,37 @@ class ExecutorEvaluator:
         self.timing = bool(self.options.get("timing", True))
         self.cache: dict[tuple[str, str], Any] = {}
         self._checks: dict[tuple[str, str], Any] = {}  # checks started before evaluate()
+        self._on_final: Callable[[tuple[str, str], Any], None] | None = None
+
+    def listen(self, on_final: Callable[[tuple[str, str], Any], None] | None) -> None:
+        """Call `on_final((problem id, candidate id), verdict)` as each verdict is final."""
+        self._on_final = on_final
+
+    def _final(self, key: tuple[str, str], verdict: Any) -> None:
+        from parcodegen.types import Status
+
+        if self._on_final is not None and verdict.status is not Status.INFRA_ERROR:
+            self._on_final(key, verdict)
+
+    def _check_returned(self, key: tuple[str, str], future: Any) -> None:
+        """A check's done-callback: its verdict is final if it failed or nothing is timed."""
+        try:
+            if future.cancelled():
+                return
+            verdict = future.result()
+        except BaseException:  # noqa: BLE001 - evaluate() raises it in the loop's thread
+            return
+        if not verdict.passed or not self.timing:
+            self._final(key, verdict)
 
     def prefetch(self, problem: Any, candidate: Any) -> None:
         """Start the correctness check of a candidate now (e.g. while the rest of the
         round's replies are still arriving); `evaluate` then waits for it."""
         key = (problem.id, candidate.id)
         if key not in self.cache and key not in self._checks:
-            self._checks[key] = self.executor.submit_check(
-                check_job, problem, candidate.code, self.options
-            )
+            future = self.executor.submit_check(check_job, problem, candidate.code, self.options)
+            self._checks[key] = future
+            future.add_done_callback(lambda f, key=key: self._check_returned(key, f))
 
     def discard_prefetched(self) -> None:
         """Cancel the early checks nobody will wait for (the round stopped)."""
@@ -255,5 +282,6 @@ class ExecutorEvaluator:
                 if verdict.status is Status.INFRA_ERROR:
                     raise InfraError(f"timing harness failed: {verdict.message}")
                 checked[timed[f]] = verdict
+                self._final(timed[f], verdict)
         self.cache.update(checked)
         return [self.cache[(p.id, c.id)] for p, c in jobs]

@@ -5,7 +5,10 @@ requests go to the backend as ONE batch (calls already stored by an interrupted 
 of this run are read back instead of re-sent); each reply is stored as it arrives; candidates
 are extracted and evaluated (correctness in parallel, each check started as its reply
 arrives when the evaluator can; timing one at a time, after every check of the round); every
-attempt is stored with its verdict; only then do the episodes learn from the verdicts.
+attempt is stored with its verdict the moment that verdict is final (a failed check as it
+returns, a passing one when its timing returns: evaluators that can `listen` say when), so
+a run killed mid-round keeps every finished check and its resume checks only the rest;
+only after the round do the episodes learn from the verdicts.
 
 Budgets (attempts per episode, tokens, cost, wall time) stop the loop cleanly with a
 reason. Tokens, cost and wall time are also checked by the backend before every request
@@ -16,6 +19,7 @@ reason; it is never shown to the model, and a re-run resumes where it stopped.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -111,6 +115,14 @@ class Loop:
         attach_guard(backend, self.guard)
         self.calls_sent = 0
         self.verified = 0
+        # (problem id, candidate id) -> stores of the attempts waiting for that verdict;
+        # an evaluator that can `listen` calls _on_final from its own threads
+        self._awaiting: dict[tuple[str, str], list[Callable[[Verdict], None]]] = {}
+        self._awaited: set[tuple[str, int]] = set()  # (episode, turn) with a store above
+        self._awaiting_lock = threading.Lock()
+        listen = getattr(self.evaluator, "listen", None)
+        if callable(listen):
+            listen(self._on_final)
         examples = {p.id: self._examples(p) for p in self.problems}  # retrieved once per problem
         self.episodes = [
             EpisodeState(p, s, self.strategy, config, examples=examples[p.id])
@@ -195,6 +207,9 @@ class Loop:
             discard = getattr(self.evaluator, "discard_prefetched", None)
             if discard is not None:  # the round is over: its early checks are not waited for
                 discard()
+            with self._awaiting_lock:  # those already final are stored; later ones are not
+                self._awaiting.clear()
+                self._awaited.clear()
             raise
         self.progress(
             f"round {number}: {len(active)} episode(s), {self.calls_sent} call(s) sent so far"
@@ -239,7 +254,7 @@ class Loop:
                     self.usage = self.usage + resp.usage
                     if not resp.cached:
                         self.calls_sent += 1
-                    self._prefetch(active[i], resp)
+                    self._prefetch(active[i], turns[i], resp)
             except BackendError as exc:
                 if not exc.retryable or attempt == BACKEND_RETRIES:
                     raise
@@ -250,14 +265,42 @@ class Loop:
             raise BackendError(f"the backend left {len(missing)} request(s) unanswered")
         return [r for r in out if r is not None]
 
-    def _prefetch(self, e: EpisodeState, resp: LLMResponse) -> None:
-        """Let an evaluator that can start checks early start this reply's check now."""
+    def _prefetch(self, e: EpisodeState, turn: Turn, resp: LLMResponse) -> None:
+        """Let an evaluator that can start checks early start this reply's check now (its
+        attempt is stored as soon as the verdict is final); a reply without code is
+        final at once (a self-check's keeps its draft: checked with the round)."""
         prefetch = getattr(self.evaluator, "prefetch", None)
         if prefetch is None or self.recorder.get_attempt(e.key, e.turn) is not None:
             return
-        code, _ = extract(resp.texts[0] if resp.texts else "", e.problem.function)
-        if code is not None:
-            prefetch(e.problem, Candidate(code))
+        reply = resp.texts[0] if resp.texts else ""
+        code, step = extract(reply, e.problem.function)
+        if code is None and not (turn.kind == "self_check" and turn.parent_id):
+            declined = no_code_verdict(step, reply)
+            with self._awaiting_lock:
+                self.recorder.put_attempt(self._attempt(e, turn, None, declined), declined, None)
+        elif code is not None:
+            cand = Candidate(code)
+            self._await(e, turn, cand.id, code)
+            prefetch(e.problem, cand)
+
+    def _await(self, e: EpisodeState, turn: Turn, cid: str, code: str) -> None:
+        """Store this episode's attempt when the verdict of (its problem, `cid`) is final."""
+        number = e.turn  # the turn now: the store may run after the episode moved on
+
+        def store(verdict: Verdict) -> None:
+            if self.recorder.get_attempt(e.key, number) is None:
+                attempt = self._attempt(e, turn, cid, verdict, number=number)
+                self.recorder.put_attempt(attempt, verdict, code)
+
+        with self._awaiting_lock:
+            self._awaiting.setdefault((e.problem.id, cid), []).append(store)
+            self._awaited.add((e.key, number))
+
+    def _on_final(self, key: tuple[str, str], verdict: Verdict) -> None:
+        with self._awaiting_lock:
+            stores = self._awaiting.pop(key, [])
+            for store in stores:  # under the lock: one writer at a time
+                store(verdict)
 
     def _evaluate(
         self, active: list[EpisodeState], turns: list[Turn], responses: list[LLMResponse]
@@ -291,21 +334,31 @@ class Loop:
             )
             self.codes[(e.problem.id, cand.id)] = code
             jobs.append((i, e.problem, cand, code))
-        if jobs:
-            verdicts = self.evaluator.evaluate([(p, c) for _, p, c, _ in jobs])
-            self.verified += len(jobs)
-            for (i, _p, cand, code), verdict in zip(jobs, verdicts, strict=True):
-                slots[i] = (self._attempt(active[i], turns[i], cand.id, verdict), verdict, code)
-        for attempt, verdict, code in slots:
-            if self.recorder.get_attempt(attempt.episode, attempt.turn) is None:
-                self.recorder.put_attempt(attempt, verdict, code)
+        try:
+            if jobs:
+                for i, _p, cand, code in jobs:
+                    if (active[i].key, active[i].turn) not in self._awaited:
+                        self._await(active[i], turns[i], cand.id, code)
+                verdicts = self.evaluator.evaluate([(p, c) for _, p, c, _ in jobs])
+                self.verified += len(jobs)
+                for (i, _p, cand, code), verdict in zip(jobs, verdicts, strict=True):
+                    slots[i] = (self._attempt(active[i], turns[i], cand.id, verdict), verdict, code)
+        finally:
+            with self._awaiting_lock:
+                self._awaiting.clear()  # the round is over: later verdicts store nothing
+                self._awaited.clear()
+        with self._awaiting_lock:
+            for attempt, verdict, code in slots:
+                if self.recorder.get_attempt(attempt.episode, attempt.turn) is None:
+                    self.recorder.put_attempt(attempt, verdict, code)
         return slots
 
-    def _attempt(self, e: EpisodeState, turn: Turn, cid: str | None, verdict: Verdict) -> Attempt:
+    def _attempt(self, e: EpisodeState, turn: Turn, cid: str | None, verdict: Verdict,
+                 *, number: int | None = None) -> Attempt:  # fmt: skip
         return Attempt(
             run_id=self.run_id,
             episode=e.key,
-            turn=e.turn,
+            turn=e.turn if number is None else number,
             problem_id=e.problem.id,
             sample=e.sample,
             strategy=self.strategy.name,

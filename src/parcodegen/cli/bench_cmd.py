@@ -78,6 +78,9 @@ def parse_ks(text: str) -> list[int]:
 def cmd_run(args: argparse.Namespace) -> int:
     ks = parse_ks(args.ks)
     outcome = run_bench(campaign_request(args, args.name), ks, say=_err)
+    result = outcome.campaign.result
+    _err(f"this execution: {result.calls_sent} request(s) sent to the model, "
+         f"{result.verified} attempt(s) checked (the others were read back)")  # fmt: skip
     print(outcome.table)
     for k, best in outcome.best_speedups.items():
         print(f"best speedup@{k} (user view): {best:.2f}")

@@ -15,6 +15,7 @@ Correctness checks and timings go to an Executor (local process pool or Dask).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -94,6 +95,8 @@ class ProgressRecorder:
         self._last = 0.0
         self._work_start: dict[str, float] = {}
         self._reported = -1
+        self._lock = threading.RLock()  # attempts are stored from check callbacks too
+        self._later: threading.Timer | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -116,8 +119,9 @@ class ProgressRecorder:
 
     def put_attempt(self, attempt: Attempt, verdict: Verdict, code: str | None) -> None:
         self.inner.put_attempt(attempt, verdict, code)
-        self.done += 1
-        self.fresh += 1
+        with self._lock:
+            self.done += 1
+            self.fresh += 1
         self.report()
 
     def put_episode(self, episode: Episode) -> None:
@@ -152,17 +156,40 @@ class ProgressRecorder:
         return max(0.0, (self.total - self.done) * elapsed / self.fresh)
 
     def report(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if self._reported == self.done and self.done > 0:
-            return
-        if not force and now - self._last < self.every_s and self.done < self.total:
-            return
-        self._last, self._reported = now, self.done
+        """Print the stored count (at most every `every_s`; a count held back by that is
+        printed when the interval ends, so the latest count always shows, also while the
+        round waits for a slow reply)."""
+        with self._lock:
+            now = time.monotonic()
+            if self._reported == self.done and self.done > 0:
+                return
+            if not force and now - self._last < self.every_s and self.done < self.total:
+                if self._later is None:
+                    self._later = threading.Timer(self.every_s - (now - self._last), self._flush)
+                    self._later.daemon = True
+                    self._later.start()
+                return
+            self._last, self._reported = now, self.done
+            self._print(now)
+
+    def _flush(self) -> None:
+        with self._lock:
+            self._later = None
+        self.report(force=True)
+
+    def close(self) -> None:
+        """No held-back count is printed after this."""
+        with self._lock:
+            if self._later is not None:
+                self._later.cancel()
+                self._later = None
+
+    def _print(self, now: float) -> None:
         u = self.inner.usage()
         eta = self.eta_s()
         eta_txt = f"ETA {eta:.0f}s" if eta is not None else "ETA ?"
         self.say(
-            f"[{self.done}/{self.total} attempts] {now - self.start:.0f}s elapsed, {eta_txt}; "
+            f"[attempts stored {self.done}/{self.total}] {now - self.start:.0f}s elapsed, {eta_txt}; "
             f"{u.total_tokens} tokens, ${u.cost_usd:.4f}"
         )
 
@@ -211,7 +238,10 @@ def run_campaign(
         loop = Loop(problems, backend, rec, config, run_id=run_id, retriever=retriever,
                     progress=say if verbose else None, evaluator=evaluator)  # fmt: skip
         loop.guard.say = say  # waiting, retries and cut-off replies are always reported
-        result = loop.run()
+        try:
+            result = loop.run()
+        finally:
+            rec.close()
         rec.report(force=True)
         run_exit.stop = result.stop
     return run_id, result

@@ -54,6 +54,8 @@ def open_run(
                         config_now=config.get("loop"))  # fmt: skip
     if choice.how != "resumed":
         store.create_run(make_manifest(choice.run_id, config), identity)
+    elif "samples" in config.get("loop", {}):  # a larger --samples extends the run
+        store.extend_samples(choice.run_id, int(config["loop"]["samples"]))
     for p in problems:
         store.add_problem(choice.run_id, p)
     return choice

@@ -108,7 +108,9 @@ def run_label(store: Any, run_id: str) -> tuple[dict[str, str], int]:
         "backend": str(loop.get("backend", "?")),
         "mode": str(camp.get("mode", "agent")),
     }
-    expected = len(store.problems(run_id)) * int(loop.get("samples", 1))
+    # runs extended before the manifest followed --samples: at least the samples stored
+    stored = max((a.sample + 1 for a in store.attempts(run_id)), default=0)
+    expected = len(store.problems(run_id)) * max(int(loop.get("samples", 1)), stored)
     return label, expected
 
 

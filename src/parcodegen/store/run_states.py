@@ -4,7 +4,9 @@ States (types.RunState): `running` while an execution works on it, then exactly 
 `finished` (every episode ended on its own), `stopped-by-budget` (a token, cost or
 wall-time budget ran out; raise it and re-run to continue), `failed` (the endpoint or
 the harness failed, or an error escaped) and `interrupted` (Ctrl-C or SIGTERM). A
-SIGKILL leaves `running`.
+SIGKILL leaves `running` stored, but the run's owner (host, pid, process start:
+store/owner.py) is recorded when it starts, and the store shows a `running` run whose
+process is gone as `interrupted`; re-running the command resumes it as any other.
 
 Which run: the newest stored run with the command's identity is resumed; `fresh` starts
 a new one beside it (same identity, id suffixed -2, -3...), which later plain re-runs
@@ -34,6 +36,9 @@ class RunExit:
 def tracked(store: Any, run_id: str) -> Iterator[RunExit]:
     """Marks the run `running`, then sets its final state however the block ends."""
     store.set_run_state(run_id, RunState.RUNNING)
+    claim = getattr(store, "claim", None)
+    if callable(claim):
+        claim(run_id)
     outcome = RunExit()
     try:
         yield outcome

@@ -1,7 +1,9 @@
 """The run store: SQLite, one file, many runs (schema in schema.py and docs/optimize.md).
 
-Writes happen from one thread (the loop's), each committed at once, so a killed process
-loses at most the call or verification in flight. `RunStore.recorder(run_id)` gives the
+Writes are committed at once, so a killed process loses at most the call or verification
+in flight. They may come from several threads (the loop's, and the check callbacks that
+store an attempt the moment its verdict is final): one lock serializes the connection's
+writes and the reads the loop makes while they happen. `RunStore.recorder(run_id)` gives the
 agent loop the narrow interface it writes through (agent.record.Recorder); the read
 functions below are what `bench` and reports use: metrics read only stored records.
 """
@@ -10,12 +12,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
 from parcodegen.llm.base import LLMRequest, LLMResponse, Usage
 from parcodegen.store.codec import dumps, request_to_dict, response_from_row, verdict_from_dict
+from parcodegen.store.owner import Owner
 from parcodegen.store.schema import DDL, SCHEMA_VERSION
 from parcodegen.types import (
     Attempt,
@@ -85,6 +89,7 @@ class RunStore:
         self.path = path
         self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
+        self.lock = threading.RLock()  # one thread at a time on the connection's writes
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(DDL)
@@ -121,20 +126,47 @@ class RunStore:
         self, run_id: str, state: RunState, stop: StopReason | str | None = None
     ) -> None:
         """The run's state (a closed set) and, for a stopped run, why (stored as text)."""
-        self.db.execute(
-            "UPDATE runs SET state = ?, stop_reason = ?, updated = ? WHERE run_id = ?",
-            (RunState(state).value, str(stop) if stop is not None else "", now(), run_id),
-        )
+        with self.lock:
+            self.db.execute(
+                "UPDATE runs SET state = ?, stop_reason = ?, updated = ? WHERE run_id = ?",
+                (RunState(state).value, str(stop) if stop is not None else "", now(), run_id),
+            )
+
+    def claim(self, run_id: str, owner: Owner | None = None) -> None:
+        """Record the process working on the run now (this one unless given)."""
+        o = owner or Owner.this_process()
+        with self.lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO run_owners VALUES (?, ?, ?, ?)",
+                (run_id, o.host, o.pid, o.start),
+            )
+
+    def owner(self, run_id: str) -> Owner | None:
+        row = self.db.execute(
+            "SELECT host, pid, start FROM run_owners WHERE run_id = ?", (run_id,)
+        ).fetchone()
+        return Owner(row["host"], row["pid"], row["start"]) if row else None
+
+    def _as_seen(self, row: Any) -> dict[str, Any]:
+        """A runs row, a `running` run whose owner is gone shown `interrupted`."""
+        d = dict(row)
+        if d["state"] == RunState.RUNNING.value:
+            owner = self.owner(d["run_id"])
+            if owner is not None and owner.gone():
+                d["state"] = RunState.INTERRUPTED.value
+                d["stop_reason"] = f"the process running it ended ({owner.describe()}): killed?"
+        return d
 
     def runs(self) -> list[dict[str, Any]]:
+        """Every run; a `running` one whose process is gone reads `interrupted`."""
         rows = self.db.execute(
             "SELECT run_id, created, updated, state, stop_reason FROM runs ORDER BY created"
         ).fetchall()
-        return [dict(r) for r in rows]
+        return [self._as_seen(r) for r in rows]
 
     def run(self, run_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-        return dict(row) if row else None
+        return self._as_seen(row) if row else None
 
     def manifest(self, run_id: str) -> RunManifest | None:
         row = self.run(run_id)
@@ -142,6 +174,25 @@ class RunStore:
             return None
         d = json.loads(row["manifest"])
         return RunManifest(d["run_id"], d["created"], d["config"], d["versions"], d["machine"])
+
+    def extend_samples(self, run_id: str, samples: int) -> None:
+        """A resumed run asked for `samples` per problem: its manifest's loop.samples becomes
+        the larger of that and what it held (more samples extend a run; reports count the
+        samples expected from it)."""
+        with self.lock:
+            row = self.db.execute(
+                "SELECT manifest FROM runs WHERE run_id = ?", (run_id,)
+            ).fetchone()
+            if row is None:
+                return
+            manifest = json.loads(row["manifest"])
+            loop = manifest.setdefault("config", {}).setdefault("loop", {})
+            if int(loop.get("samples", 1)) >= samples:
+                return
+            loop["samples"] = samples
+            self.db.execute(
+                "UPDATE runs SET manifest = ? WHERE run_id = ?", (dumps(manifest), run_id)
+            )
 
     def add_problem(self, run_id: str, problem: Problem) -> None:
         self.db.execute(
@@ -168,23 +219,25 @@ class RunStore:
     def put_call(
         self, run_id: str, episode: str, turn: int, request: LLMRequest, response: LLMResponse
     ) -> None:
-        u = response.usage
-        self.db.execute(
-            "INSERT OR IGNORE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                run_id, episode, turn, request.cache_key(), dumps(request_to_dict(request)),
-                json.dumps(list(response.texts)), response.model, u.prompt_tokens,
-                u.completion_tokens, u.cost_usd, response.latency_s, int(response.cached), now(),
-            ),
-        )  # fmt: skip
+        with self.lock:
+            u = response.usage
+            self.db.execute(
+                "INSERT OR IGNORE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id, episode, turn, request.cache_key(), dumps(request_to_dict(request)),
+                    json.dumps(list(response.texts)), response.model, u.prompt_tokens,
+                    u.completion_tokens, u.cost_usd, response.latency_s, int(response.cached), now(),
+                ),
+            )  # fmt: skip
 
     def get_call(self, run_id: str, episode: str, turn: int) -> LLMResponse | None:
-        row = self.db.execute(
-            "SELECT texts, model, prompt_tokens, completion_tokens, cost_usd, latency_s "
-            "FROM calls WHERE run_id = ? AND episode = ? AND turn = ?",
-            (run_id, episode, turn),
-        ).fetchone()
-        return response_from_row(*row) if row else None
+        with self.lock:
+            row = self.db.execute(
+                "SELECT texts, model, prompt_tokens, completion_tokens, cost_usd, latency_s "
+                "FROM calls WHERE run_id = ? AND episode = ? AND turn = ?",
+                (run_id, episode, turn),
+            ).fetchone()
+            return response_from_row(*row) if row else None
 
     def calls(self, run_id: str, episode: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM calls WHERE run_id = ?"
@@ -211,32 +264,34 @@ class RunStore:
 
     # ------------------------------------------------------------------ attempts
     def put_attempt(self, attempt: Attempt, verdict: Verdict, code: str | None) -> None:
-        a = attempt
-        with self.db:  # one transaction: the candidate and its attempt together
-            self.db.execute("BEGIN")
-            if code is not None and a.candidate_id is not None:
+        with self.lock:
+            a = attempt
+            with self.db:  # one transaction: the candidate and its attempt together
+                self.db.execute("BEGIN")
+                if code is not None and a.candidate_id is not None:
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO candidates VALUES (?, ?, ?)",
+                        (a.problem_id, a.candidate_id, code),
+                    )
                 self.db.execute(
-                    "INSERT OR IGNORE INTO candidates VALUES (?, ?, ?)",
-                    (a.problem_id, a.candidate_id, code),
-                )
-            self.db.execute(
-                "INSERT OR IGNORE INTO attempts VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    a.run_id, a.episode, a.turn, a.problem_id, a.sample, a.strategy, a.stage,
-                    a.kind, a.action, int(a.self_check), a.candidate_id, a.parent_id,
-                    a.status.value, a.speedup, a.message, dumps(verdict.to_dict()), now(),
-                ),
-            )  # fmt: skip
+                    "INSERT OR IGNORE INTO attempts VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        a.run_id, a.episode, a.turn, a.problem_id, a.sample, a.strategy, a.stage,
+                        a.kind, a.action, int(a.self_check), a.candidate_id, a.parent_id,
+                        a.status.value, a.speedup, a.message, dumps(verdict.to_dict()), now(),
+                    ),
+                )  # fmt: skip
 
     def get_attempt(self, run_id: str, episode: str, turn: int) -> tuple[Attempt, Verdict] | None:
-        row = self.db.execute(
-            "SELECT * FROM attempts WHERE run_id = ? AND episode = ? AND turn = ?",
-            (run_id, episode, turn),
-        ).fetchone()
-        if row is None:
-            return None
-        return _attempt(row), verdict_from_dict(json.loads(row["verdict"]))
+        with self.lock:
+            row = self.db.execute(
+                "SELECT * FROM attempts WHERE run_id = ? AND episode = ? AND turn = ?",
+                (run_id, episode, turn),
+            ).fetchone()
+            if row is None:
+                return None
+            return _attempt(row), verdict_from_dict(json.loads(row["verdict"]))
 
     def attempts(
         self,
@@ -281,14 +336,15 @@ class RunStore:
 
     # ------------------------------------------------------------------ episodes, results
     def put_episode(self, e: Episode) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                e.run_id, e.key, e.problem_id, e.sample, e.strategy, EpisodeStatus(e.state).value,
-                e.stop_reason,
-                e.best_candidate_id, e.best_speedup, e.attempts, now(),
-            ),
-        )  # fmt: skip
+        with self.lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    e.run_id, e.key, e.problem_id, e.sample, e.strategy, EpisodeStatus(e.state).value,
+                    e.stop_reason,
+                    e.best_candidate_id, e.best_speedup, e.attempts, now(),
+                ),
+            )  # fmt: skip
 
     def episodes(self, run_id: str) -> list[Episode]:
         rows = self.db.execute(
@@ -300,10 +356,11 @@ class RunStore:
         self, run_id: str, problem_id: str, candidate_id: str | None, speedup: float | None,
         explanation: str,
     ) -> None:  # fmt: skip
-        self.db.execute(
-            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
-            (run_id, problem_id, candidate_id, speedup, explanation),
-        )
+        with self.lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+                (run_id, problem_id, candidate_id, speedup, explanation),
+            )
 
     def results(self, run_id: str) -> list[dict[str, Any]]:
         rows = self.db.execute(

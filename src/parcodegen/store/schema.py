@@ -24,6 +24,12 @@ CREATE TABLE IF NOT EXISTS runs (
     stop_reason TEXT NOT NULL DEFAULT '',
     manifest    TEXT NOT NULL            -- RunManifest JSON (resolved config, versions, machine)
 );
+CREATE TABLE IF NOT EXISTS run_owners (  -- store/owner.py: who runs it, to tell a killed run
+    run_id      TEXT PRIMARY KEY,
+    host        TEXT NOT NULL,
+    pid         INTEGER NOT NULL,
+    start       TEXT NOT NULL            -- boot id : process start ticks ('' when unknown)
+);
 CREATE TABLE IF NOT EXISTS problems (
     run_id         TEXT NOT NULL,
     problem_id     TEXT NOT NULL,
