@@ -103,3 +103,26 @@ def test_runtime_task_memory_reuse_is_recognised():
         "#1 operator new(unsigned long) <null> (t+0x1234)\n    #2 main tasks.cpp:50",
     )
     assert not is_runtime_artifact(race_reports(user)[0][1])  # user heap memory: a real race
+
+
+def test_plan_has_every_tiny_size_below_the_small_one():
+    """A `nowait` race that needs n / threads below a constant shows only at tiny sizes."""
+    problem = load_problem(ROOT / "problems" / "builtin" / "geometry" / "point_in_polygon")
+    plan = plan_race(problem, "#pragma omp parallel for\n", lambda n: 0.01)
+    assert {2, 3, 7, 100}.issubset(plan.sizes) and 1 not in plan.sizes
+    assert plan.runs == 2 and plan.repeats == 1 and plan.threads == (2, 3, 4)
+
+
+def test_task_code_gets_a_ladder_of_sizes_more_threads_and_runs():
+    """Sibling tasks race visibly only on different threads: sizes with about as many
+    tasks as threads, up to 8 threads, more processes and repeated calls."""
+    problem = load_problem(ROOT / "problems" / "builtin" / "transform" / "sigmoid")
+    code = "#pragma omp parallel\n#pragma omp single\n#pragma omp task\n{}\n"
+    assert static_parallelism(code).tasks == 1
+    assert static_parallelism("#pragma omp taskwait\n#pragma omp parallel\n").tasks == 0
+    plan = plan_race(problem, code, lambda n: 0.01)
+    assert {64, 128, 256, 512, 1024, 2048}.issubset(plan.sizes)
+    assert {2, 3, 7, 33, 1000, 4099}.issubset(plan.sizes)
+    assert 8 in plan.threads and plan.runs >= 4 and plan.repeats >= 2
+    skipped = plan_race(problem, code, lambda n: None)  # ladder sizes the reference fails at
+    assert 256 not in skipped.sizes and 4099 in skipped.sizes

@@ -19,6 +19,7 @@ _COMMENT_OR_LITERAL = re.compile(
 )
 _PP_IF = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 _OMP_DIRECTIVE = re.compile(r"^\s*#\s*pragma\s+omp\b(.*)$|_Pragma\s*\(\s*\"omp\b", re.M)
+_TASK = re.compile(r"(?:parallel\s+|master\s+|masked\s+)*task(?:loop)?\b")
 _OMP_CALL = re.compile(r"\bomp_\w+\s*\(")
 _THREADS = re.compile(
     r"\bstd::(?:j?thread|async)\b|\bpthread_create\s*\(|\bstd::execution::par|__gnu_parallel::"
@@ -77,6 +78,7 @@ class StaticParallelism:
     omp_calls: int  # live omp_* calls
     other_threads: tuple[str, ...]  # std::thread, std::async, pthread_create, ...
     simd_only: bool  # every OpenMP directive is a `simd` (vector lanes, no threads)
+    tasks: int = 0  # live `task` / `taskloop` directives (explicit tasks)
 
     @property
     def parallel(self) -> bool:
@@ -94,7 +96,8 @@ class StaticParallelism:
 
     def to_dict(self) -> dict[str, object]:
         return {"openmp_directives": self.directives, "omp_calls": self.omp_calls,
-                "other_threads": list(self.other_threads), "simd_only": self.simd_only}  # fmt: skip
+                "other_threads": list(self.other_threads), "simd_only": self.simd_only,
+                "tasks": self.tasks}  # fmt: skip
 
 
 def static_parallelism(code: str) -> StaticParallelism:
@@ -103,7 +106,10 @@ def static_parallelism(code: str) -> StaticParallelism:
     clauses = [d.strip() for d in directives if isinstance(d, str)]
     simd_only = bool(clauses) and all(re.match(r"(declare\s+)?simd\b", c) for c in clauses)
     others = tuple(sorted({m.group(0).strip() for m in _THREADS.finditer(live)}))
-    return StaticParallelism(len(directives), len(_OMP_CALL.findall(live)), others, simd_only)
+    tasks = sum(1 for c in clauses if _TASK.match(c))
+    return StaticParallelism(
+        len(directives), len(_OMP_CALL.findall(live)), others, simd_only, tasks
+    )
 
 
 def _number(text: str) -> int | None:

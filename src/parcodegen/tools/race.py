@@ -324,7 +324,8 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RaceP
         pattern = problem.patterns[r % len(problem.patterns)]
         seed = 7 + 1000 * r
         order = plan.threads[r % len(plan.threads) :] + plan.threads[: r % len(plan.threads)]
-        calls = [PlannedCall(seed, n, pattern, t) for t in order for n in plan.sizes]
+        calls = [PlannedCall(seed, n, pattern, t) for t in order for n in plan.sizes
+                 for _ in range(plan.repeats)]  # fmt: skip
         refs = {}
         for n in plan.sizes:
             if n in plan.declared:

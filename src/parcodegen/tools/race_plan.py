@@ -2,13 +2,21 @@
 
 Sizes (each run in every process, at every thread count):
 - the largest test size up to RACE_MAX_N (or the problem's `[race] sizes`);
-- a small test size (a `nowait` or boundary race that only shows when chunks are short);
+- every test size from TINY_MIN up to the smallest one >= SMALL_MIN (a `nowait` or boundary
+  race that shows only when chunks are short: a later loop or a `masked` block reading what
+  another thread's chunk of a `nowait` loop wrote, only while n / threads is below some
+  constant; these calls cost almost nothing);
 - an odd size below the largest, not divisible by 2..8 or 64 (chunk boundaries inside a
   machine word, where packed bits and bytes conflict), when the largest is >= 64;
 - above every integer literal the candidate compares something against (`if (n > 20000)`,
   `if(n >= 1 << 14)`) up to the problem's benchmark size, while the reference's run there
   stays within THRESHOLD_BUDGET_S: code that goes parallel only above a size is checked
   above it.
+Code with explicit tasks (`task`, `taskloop`) gets every test size up to RACE_MAX_N, the
+thread counts TASK_THREADS and TASK_RUNS processes: the detector sees two sibling tasks
+race only when they run on different threads, which depends on who steals what (a race
+between the last two of many tasks showed in 1 of 20 processes at one size and 2 threads,
+in 16 of 20 at a size with few tasks and 4 threads).
 Outputs are compared with the reference only at sizes the problem declares (test sizes
 and `[race] sizes`); the others are race-checked only (the reference may not define them).
 """
@@ -19,11 +27,15 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from parcodegen.tools.parallelism import compared_literals
+from parcodegen.tools.parallelism import compared_literals, static_parallelism
 from parcodegen.types import Problem
 
 RACE_THREADS = (2, 3, 4)
 RACE_RUNS = 2  # processes, each its own seed and thread order
+TASK_THREADS = (2, 3, 4, 8)  # for code with explicit tasks
+TASK_RUNS = 4
+TASK_REPEATS = 2
+TINY_MIN = 2
 RACE_MAX_N = 5000
 SMALL_MIN = 9
 THRESHOLD_MAX = 1 << 31
@@ -40,9 +52,11 @@ class RacePlan:
     runs: int
     thresholds: tuple[int, ...]  # literals the plan goes above
     unreached: tuple[str, ...]  # literals it could not go above, and why
+    repeats: int = 1  # calls per (size, threads) in a process (same input)
 
     def to_dict(self) -> dict[str, object]:
         return {"sizes": list(self.sizes), "threads": list(self.threads), "runs": self.runs,
+                "repeats": self.repeats,
                 "thresholds": list(self.thresholds), "unreached": list(self.unreached),
                 "outputs_compared_at": sorted(self.declared & set(self.sizes))}  # fmt: skip
 
@@ -62,11 +76,18 @@ def plan_race(problem: Problem, code: str,
     declared = set(problem.test_sizes) | set(problem.race_sizes)
     capped = [n for n in problem.test_sizes if n <= RACE_MAX_N]
     largest = max(capped) if capped else min(problem.test_sizes)
+    tasks = static_parallelism(code).tasks > 0
     sizes: list[int] = list(problem.race_sizes) or [largest]
     if not problem.race_sizes:
-        small = min((n for n in problem.test_sizes if n >= SMALL_MIN), default=None)
-        if small is not None and small not in sizes:
-            sizes.append(small)
+        small = min((n for n in problem.test_sizes if n >= SMALL_MIN), default=largest)
+        upto = largest if tasks else small
+        sizes += [n for n in problem.test_sizes if TINY_MIN <= n <= upto and n not in sizes]
+        if tasks:  # a ladder of sizes: at one of them there are about as many tasks as threads
+            p = 1 << max(small, 1).bit_length()
+            while p < largest:
+                if p not in sizes and reference_wall(p) is not None:
+                    sizes.append(p)
+                p *= 2
         odd = odd_size(largest) if largest >= 64 else None
         if odd is not None and odd not in sizes and reference_wall(odd) is not None:
             sizes.append(odd)
@@ -85,6 +106,7 @@ def plan_race(problem: Problem, code: str,
             break  # larger literals cost more
         thresholds.append(lit)
         sizes.append(lit + 1)
-    threads = tuple(problem.race_threads) or RACE_THREADS
-    return RacePlan(tuple(sorted(set(sizes))), frozenset(declared), threads, RACE_RUNS,
-                    tuple(thresholds), tuple(unreached))  # fmt: skip
+    threads = tuple(problem.race_threads) or (TASK_THREADS if tasks else RACE_THREADS)
+    return RacePlan(tuple(sorted(set(sizes))), frozenset(declared), threads,
+                    TASK_RUNS if tasks else RACE_RUNS, tuple(thresholds), tuple(unreached),
+                    TASK_REPEATS if tasks else 1)  # fmt: skip
