@@ -178,3 +178,58 @@ def test_a_backend_bug_keeps_the_replies_and_is_not_retried() -> None:
                                   [request(0), request(1)])  # fmt: skip
     assert [(i, r.texts) for i, r in replies] == [(0, ("first",))]
     assert error[0].startswith("RuntimeError: index out of range") and error[1] is False
+
+
+def test_cost_cap_holds_for_generation_on_the_cluster() -> None:
+    """The run guard's cap binds the cluster's chunks as it binds the client's requests:
+    eight requests per chunk, full-length replies, room for three and a half worst cases:
+    the cluster sends at most what the client sends under the same cap (without an
+    allotment each chunk would send all of its requests)."""
+    import time
+
+    from distributed import LocalCluster
+
+    from parcodegen.agent.executors import DaskExecutor
+    from parcodegen.errors import BudgetExhausted
+    from parcodegen.llm.accounting import Price
+    from parcodegen.llm.fake_server import FakeServer
+    from parcodegen.llm.guard import RunGuard, attach_guard
+
+    prices = {"fake-model": Price(1.0, 1.0)}
+    with FakeServer(reply_fn=lambda body: "word " * 200) as srv:
+        options = {"base_url": srv.url, "model": "fake-model", "prices": prices,
+                   "max_tokens": 100, "continuations": 0, "backoff_s": 0.01}  # fmt: skip
+        local = make_backend("openai", **options)
+        with LocalCluster(n_workers=2, threads_per_worker=2, processes=False,
+                          dashboard_address=None) as lc, DaskExecutor(lc.scheduler_address) as ex:  # fmt: skip
+            backend = ClusterBackend(BackendSpec.of("openai", options), "shared", local, ex)
+            # no guard: the shared backend (options holding a price table) serves all
+            assert len(backend.generate([request(t) for t in range(4)])) == 4
+            srv.requests.clear()
+            cap = 3.5 * local.worst_usage(request(0)).cost_usd
+            local.use_guard(RunGuard(max_cost=cap))  # the client path, for comparison
+            with pytest.raises(BudgetExhausted, match="budget: cost"):
+                local.generate([request(t) for t in range(32)])
+            on_client = len(srv.chat_requests())
+            assert 3 <= on_client < 8
+            guard = RunGuard(max_cost=cap)
+            tasks = backend.tasks_sent
+            attach_guard(backend, guard)  # as the loop gives its guard
+            with pytest.raises(BudgetExhausted, match="budget: cost"):
+                backend.generate([request(t) for t in range(32)])
+            assert backend.tasks_sent - tasks == 4
+            sent = len(srv.chat_requests()) - on_client
+            assert 3 <= sent <= on_client
+            assert guard.spent.cost_usd <= cap
+            assert guard.spent.cost_usd == pytest.approx(sent * 100e-6, rel=0.5)
+            # what is left after settling is not enough: another batch sends nothing
+            with pytest.raises(BudgetExhausted):
+                backend.generate([request(t) for t in range(4)])
+            assert len(srv.chat_requests()) == on_client + sent
+            # the wall-time budget reaches the worker too: a hung reply is cut
+            srv.fail_next("slow", seconds=20)
+            attach_guard(backend, RunGuard(max_wall_s=2.0))
+            t0 = time.monotonic()
+            with pytest.raises((BudgetExhausted, BackendError)):
+                backend.generate([request(0)])
+            assert time.monotonic() - t0 < 10

@@ -14,6 +14,11 @@ never exceeded, provided the server counts prompt tokens no more generously than
 The deadline (`--max-wall`) bounds every wait: an HTTP request's timeout, a back-off
 and a Retry-After are cut to what is left, and the run stops with the budget reason
 when it passes. `say` receives progress lines (waiting, retries, continuations).
+
+Generation on a Dask cluster (llm/cluster.py) cannot ask this guard from the worker:
+each chunk is `allot`ted up to its worst case from what is left, and the worker checks
+every request of the chunk against a guard of its own holding that allotment, so the
+chunks together stay within the run's budgets.
 """
 
 from __future__ import annotations
@@ -128,6 +133,30 @@ class RunGuard:
                     raise refusal
                 left = self.remaining_s()
                 self._cond.wait(timeout=1.0 if left is None else max(0.01, min(1.0, left)))
+
+    def allot(self, worst: Usage) -> tuple[Booking, dict[str, float | None]]:
+        """Book up to `worst` for work sent elsewhere (a Dask generation task), without
+        waiting: what is left when less is; (the booking, the budgets that work must keep:
+        `RunGuard(**limits)` there). Settle it with what the work used. Raises
+        BudgetExhausted when the wall time is spent."""
+        with self._cond:
+            self.check_time()
+            used = self._spent + self._booked
+            cost = worst.cost_usd
+            if self.max_cost is not None:
+                cost = max(0.0, min(cost, self.max_cost - used.cost_usd))
+            tokens = worst.total_tokens
+            if self.max_tokens is not None:
+                tokens = max(0, min(tokens, self.max_tokens - used.total_tokens))
+            booked = Usage(0, tokens, cost)
+            self._booked = self._booked + booked
+            self._in_flight += 1
+            limits: dict[str, float | None] = {
+                "max_cost": cost if self.max_cost is not None else None,
+                "max_tokens": tokens if self.max_tokens is not None else None,
+                "max_wall_s": self.remaining_s(),
+            }
+            return Booking(booked), limits
 
     def settle(self, booking: Booking, actual: Usage) -> None:
         """The request booked as `booking` is over and used `actual`."""

@@ -304,6 +304,12 @@ class OpenAICompatBackend:
             )
         return text, reason, usage, calls
 
+    def worst_usage(self, request: LLMRequest) -> Usage:
+        """The most `request` can use in one sending (its prompt, every reply at the limit)."""
+        req = self.resolve(request)
+        messages = [{"role": m.role, "content": m.content} for m in req.messages]
+        return self._worst(req, messages, req.n)
+
     def _worst(self, req: LLMRequest, messages: list[dict[str, str]], n: int) -> Usage:
         prompt = estimate_prompt_tokens(
             dataclasses.replace(
