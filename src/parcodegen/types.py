@@ -517,14 +517,23 @@ class Verdict:
         in difftest or the race runs (None when difftest did not run)."""
         cov = [s.data.get("coverage", {}) for s in self.steps]
         threads = max((int(c.get("max_threads_seen", 0) or 0) for c in cov), default=0)
+        probe = next((c["probe"] for c in cov if "probe" in c), None)
+        if probe:  # the parallel_size step's fresh one-call runs above the test sizes
+            threads = max([threads, *probe.get("threads_seen", [])])
+        bench = next((c["threads_used"] for c in cov if "threads_used" in c), None)
         for s in self.steps:
             if s.step == "difftest" and "static" in s.data:
                 static = s.data["static"]
                 in_code = (static["openmp_directives"] > 0 and not static["simd_only"]) or bool(
                     static["omp_calls"] or static["other_threads"]
                 )
-                return {"parallel": in_code and threads > 1, "in_code": in_code,
-                        "threads_at_run_time": threads, "static": static}  # fmt: skip
+                out = {"parallel": in_code and max(threads, bench or 0) > 1, "in_code": in_code,
+                       "threads_at_run_time": threads, "static": static}  # fmt: skip
+                if probe and probe.get("parallel_from"):
+                    out["parallel_from_n"] = probe["parallel_from"]
+                if bench is not None:
+                    out["threads_at_bench_size"] = bench
+                return out
         return None
 
     @property

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -247,10 +248,11 @@ def _reference_links(build: ProblemBuild, tc: Toolchain, harness_obj) -> bool:
     return out.ok
 
 
-def race_check(build: ProblemBuild, code: str, wall_s: float,
-               toolchain: Toolchain | None = None) -> StepResult:  # fmt: skip
+def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolchain | None = None,
+               at_sizes: tuple[int, ...] = ()) -> StepResult:  # fmt: skip
     """Race-check `code` (see the module docstring); `wall_s` is the least wall time a
-    process gets."""
+    process gets. `at_sizes`: run there only (each within the reference's budget; the
+    others are named unchecked) instead of the planned sizes."""
     start = time.monotonic()
     problem = build.problem
     static = static_parallelism(code)
@@ -303,6 +305,16 @@ def race_check(build: ProblemBuild, code: str, wall_s: float,
         return run.result.wall_s
 
     plan = plan_race(problem, code, reference_wall)
+    if at_sizes:
+        reached = tuple(n for n in at_sizes if reference_wall(n) is not None)
+        missed = tuple(f"n={n} (the reference fails or needs more than {THRESHOLD_BUDGET_S}s "
+                       "there)" for n in at_sizes if n not in reached)  # fmt: skip
+        plan = replace(plan, sizes=reached, thresholds=(), unreached=())
+        if not reached:
+            data["coverage"] = plan.to_dict()
+            return _skip(f"race not run at {'; '.join(missed)}", "", start, data)
+        if missed:
+            data["unchecked"] = [f"race not run at {m}" for m in missed]
     data["coverage"] = plan.to_dict()
     if plan.unreached:
         data["unchecked"] = [f"race above {u}" for u in plan.unreached]

@@ -41,8 +41,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
+
 from parcodegen import machine
 from parcodegen.tools.build import HarnessRun, ProblemBuild, cores, run_harness
+from parcodegen.tools.harness import THREADS_KEY
 from parcodegen.tools.outputs import compare_outputs
 from parcodegen.tools.timing_lock import exclusive_timing
 from parcodegen.tools.timing_stats import call_of, ratio_interval, relative_mad
@@ -255,6 +258,7 @@ class _Session:
         self.last_stall: list[float] = []
         self.lock_wait_s = 0.0
         self.load_before = 0.0
+        self.threads_used = 0  # threads alive after the candidate's calls at the benchmark size
 
     # ---------------------------------------------------------------- one pair
     def _pair(self, i: int, early: bool, full: bool) -> tuple[HarnessRun, HarnessRun, float]:
@@ -376,6 +380,9 @@ class _Session:
         mismatch = compare_outputs(self.problem, ref.outputs, cand.outputs, self.n)
         if mismatch is not None:
             return self._fail(Status.WRONG_OUTPUT, f"wrong output on {where}: {mismatch.message}")
+        live = cand.outputs.get(THREADS_KEY)
+        if isinstance(live, np.ndarray) and len(live):
+            self.threads_used = max(self.threads_used, int(live[0]))
         return None
 
     def _confidence(self, discarded: int) -> float:
@@ -485,8 +492,9 @@ class _Session:
                f"{m.reference_mean * 1e3:.2f} ms, candidate {m.candidate_mean * 1e3:.2f} ms, "
                f"{m.threads} threads, n={m.size}\n{m.reason}\nmachine: {m.load.summary()}\n{gen}")  # fmt: skip
         log = "\n".join(self.pairs.log)
+        cov = {"n": m.size, "threads": m.threads, "threads_used": self.threads_used}
         return StepResult("timing", True, None, msg, log, time.monotonic() - self.start,
-                          data={**m.to_dict(), **self.pairs.whole_run()})  # fmt: skip
+                          data={**m.to_dict(), **self.pairs.whole_run(), "coverage": cov})  # fmt: skip
 
     def _much_slower(self, ref: HarnessRun, cand: HarnessRun, slower: float,
                      pairs_run: int) -> tuple[StepResult, Measurement | None]:  # fmt: skip

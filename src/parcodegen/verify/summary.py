@@ -34,6 +34,16 @@ def _race(c: dict[str, Any]) -> str:
     return text
 
 
+def _parallel_size(c: dict[str, Any]) -> str:
+    p = c.get("probe", {})
+    text = (f"parallel size: tested build probed at n {', '.join(map(str, p.get('sizes', [])))} "
+            f"({p.get('threads', 0)} threads; threads after the call "
+            f"{', '.join(map(str, p.get('threads_seen', [])))})")  # fmt: skip
+    if c.get("race_sizes"):
+        text += f"; race-checked at n {', '.join(map(str, c['race_sizes']))}"
+    return text
+
+
 def _span(sizes: list[int]) -> str:
     return f"{min(sizes)}..{max(sizes)}, {len(sizes)} sizes" if sizes else "-"
 
@@ -45,11 +55,17 @@ def coverage_lines(verdict: Verdict) -> list[str]:
         lines.append(_difftest(cov["difftest"]))
     if "race" in cov:
         lines.append(_race(cov["race"]))
+    if "parallel_size" in cov:
+        lines.append(_parallel_size(cov["parallel_size"]))
     par = verdict.parallel
     if par is not None:
         how = "yes" if par["parallel"] else "no"
         why = (f"OpenMP/threads in live code: {'yes' if par['in_code'] else 'no'}; "
                f"threads alive after a call: {par['threads_at_run_time']}")  # fmt: skip
+        if "parallel_from_n" in par:
+            why += f", from n={par['parallel_from_n']}"
+        if "threads_at_bench_size" in par:
+            why += f"; at the benchmark size: {par['threads_at_bench_size']}"
         lines.append(f"parallel: {how} ({why})")
     for item in verdict.not_run:
         if item not in verdict.unchecked:
