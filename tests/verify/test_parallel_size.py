@@ -12,7 +12,7 @@ from parcodegen.problems.load import load_problem
 from parcodegen.tools import race
 from parcodegen.tools.parallel_probe import probe_sizes
 from parcodegen.types import Candidate, Status
-from parcodegen.verify.pipeline import VerifyOptions, check_candidate
+from parcodegen.verify.pipeline import VerifyOptions, check_candidate, verify
 from parcodegen.verify.summary import coverage_lines, verdict_line
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,3 +74,17 @@ def test_openmp_that_never_runs_parallel_is_probed_up_to_the_benchmark_size():
     probe = v.coverage["parallel_size"]["probe"]
     assert probe["sizes"][-1] == 20000000 and set(probe["threads_seen"]) == {1}
     assert v.parallel is not None and v.parallel["parallel"] is False
+
+
+def test_parallel_only_at_the_timing_thread_count_is_unchecked_not_pass():
+    """Serial at every checked thread count of difftest and the probe, parallel in the
+    timed runs at 6 threads (no check runs 6): the timing step's threads-used count names it unchecked."""
+    code = BEHIND_THRESHOLD.replace(
+        "REDUCTION if (n > omp_get_max_threads() * per_thread)",
+        "reduction(+ : sum) if (omp_get_max_threads() == 6 && per_thread > 0)",
+    )
+    opts = VerifyOptions(threads=6, timing_reps=2, timing_quiet_wait_s=0.0)
+    v = verify(load_problem(EXAMPLE), Candidate(code), opts)
+    assert v.status is Status.UNCHECKED, v.message
+    assert v.parallel is not None and v.parallel["threads_at_bench_size"] == 6
+    assert any("n=20000000 uses 6 threads" in u for u in v.unchecked)

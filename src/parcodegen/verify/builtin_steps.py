@@ -127,7 +127,28 @@ class TimingStep(BaseStep):
         step, measurement = measure(ctx.need_build(), ctx.need_binary(), threads=ctx.options.threads,
                                     plan=timing_plan(ctx.options))  # fmt: skip
         ctx.measurement = measurement
+        used = int(step.data.get("coverage", {}).get("threads_used", 0) or 0)
+        if step.ok and used > 1 and not _parallel_path_checked(ctx):
+            n = ctx.need_build().problem.bench_size
+            step.data["unchecked"] = [f"race not checked at sizes where the code runs parallel: "
+                                      f"n={n} uses {used} threads, no checked run used more than "
+                                      "one"]  # fmt: skip
         return step
+
+
+def _parallel_path_checked(ctx: VerifyContext) -> bool:
+    """Did a checked run (difftest, or the parallel_size step's race run) start threads?
+    Without the check phase in this verdict (timing only), the caller checked before."""
+    checked = {s.step: s for s in ctx.steps}
+    difftest = checked.get("difftest")
+    if difftest is None or difftest.skipped:
+        return True
+    if int(difftest.data.get("coverage", {}).get("max_threads_seen", 0) or 0) > 1:
+        return True
+    size = checked.get("parallel_size")
+    cov = size.data.get("coverage", {}) if size is not None else {}
+    top = max((cov.get("probe") or {}).get("sizes") or [0])
+    return bool(cov.get("race_sizes")) or (cov.get("probe") or {}).get("parallel_from") == top > 0
 
 
 class ScalingStep(BaseStep):
