@@ -20,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from bench_replies import replies_for
 
 from parcodegen.llm.fake_server import FakeServer
@@ -44,6 +45,33 @@ def stored(db: Path) -> list[tuple[str, int, str]]:
     with sqlite3.connect(str(db)) as conn:
         rows = conn.execute("SELECT episode, turn, status FROM attempts ORDER BY episode")
         return [tuple(r) for r in rows.fetchall()]
+
+
+def children(pid: int) -> set[int]:
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+def kill_and_reap(proc: subprocess.Popen) -> None:
+    """SIGKILL `proc`; its pool workers must end on their own (they watch their parent)."""
+    workers = children(proc.pid)
+    assert workers  # the check pool was started
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.2)
+    left = [w for w in workers if Path(f"/proc/{w}").exists()]
+    for w in left:  # do not leave them behind, then fail
+        os.kill(w, signal.SIGKILL)
+    assert not left, f"pool workers outlived the killed run: {left}"
 
 
 def listed(run_dir: Path) -> dict:
@@ -88,8 +116,7 @@ def test_killed_mid_round_keeps_checked_attempts_reads_interrupted_and_resumes(t
         assert len(stored(db)) == 5
         assert sorted(s for _, _, s in stored(db)) == ["compile_error"] * 2 + ["pass"] * 3
         assert listed(run_dir)["state"] == "running"  # its process lives
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(30)
+        kill_and_reap(first)
         reader.join(10)
         row = listed(run_dir)
         assert (row["state"], row["attempts"]) == ("interrupted", 5)
@@ -108,3 +135,51 @@ def test_killed_mid_round_keeps_checked_attempts_reads_interrupted_and_resumes(t
     rows = stored(db)
     assert len(rows) == 6 and len({(e, t) for e, t, _ in rows}) == 6
     assert listed(run_dir)["state"] == "finished"
+
+
+@pytest.mark.slow  # about a minute: two timed runs
+def test_killed_while_timing_resumes_without_checking_again(tmp_path):
+    """Checks passed, timings pending: the kill keeps the passed checks (`checks` table) and
+    the re-run only times them: no check runs again."""
+    from bench_replies import small_suite
+
+    pid = "reduce/count_primes"
+    suite = small_suite([pid], tmp_path / "suite", bench=2_000_000)
+    expert = (suite / pid / "solutions" / "expert.cpp").read_text()
+
+    def reply(body: dict) -> str:  # three distinct candidates, each correct
+        return f"```cpp\n{expert}\n// sample {int(body['seed']) // 1000}\n```\n"
+
+    run_dir = tmp_path / "runs"
+    db = run_dir / "runs.sqlite"
+    with FakeServer(reply_fn=reply) as server:
+        argv = cli("bench", "run", "--backend", "openai", "--model", "fake-model", "--base-url",
+                   server.url, "--no-cache", "--suite", str(suite), "--problems", pid,
+                   "--samples", "3", "--no-race", "--timing-reps", "2", "--workers", "2",
+                   "--run-dir", str(run_dir))  # fmt: skip
+        first = subprocess.Popen(argv, env=env(), stderr=subprocess.PIPE, text=True)
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(first.stderr), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and first.poll() is None:
+            if any("checks 3/3" in ln for ln in lines):
+                break
+            time.sleep(0.05)
+        assert any("checks 3/3" in ln for ln in lines), "".join(lines)
+        kill_and_reap(first)
+        reader.join(10)
+        with sqlite3.connect(str(db)) as conn:
+            checks = conn.execute("SELECT COUNT(*) FROM checks").fetchone()[0]
+        assert checks == 3
+        assert len(stored(db)) < 3  # the kill came while timing
+        second = subprocess.run(argv, env=env(), capture_output=True, text=True, timeout=900,
+                                check=False)  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    assert "checks " not in second.stderr  # no check ran again (progress says each one)
+    assert "timings " in second.stderr
+    rows = stored(db)
+    assert len(rows) == 3 and {s for _, _, s in rows} == {"pass"}
+    with sqlite3.connect(str(db)) as conn:
+        speedups = [r[0] for r in conn.execute("SELECT speedup FROM attempts")]
+    assert all(s is not None for s in speedups)

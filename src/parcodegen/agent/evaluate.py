@@ -74,12 +74,22 @@ class Evaluator:
         self.timing_fn = timing_fn or default_timing()
         self.cache: dict[tuple[str, str], Verdict] = {}
         self._on_final: Callable[[tuple[str, str], Verdict], None] | None = None
+        self._on_checked: Callable[[tuple[str, str], Verdict], None] | None = None
+        self._known: dict[tuple[str, str], Verdict] = {}  # passed checks stored earlier
 
-    def listen(self, on_final: Callable[[tuple[str, str], Verdict], None] | None) -> None:
+    def listen(self, on_final: Callable[[tuple[str, str], Verdict], None] | None,
+               on_checked: Callable[[tuple[str, str], Verdict], None] | None = None) -> None:  # fmt: skip
         """Call `on_final((problem id, candidate id), verdict)` as each verdict is final:
         a failed check as it returns (or any check when nothing is timed), a timed one as
-        its timing returns (the loop stores the attempt then)."""
-        self._on_final = on_final
+        its timing returns (the loop stores the attempt then); `on_checked(key, verdict)`
+        as a check passes whose timing is still to come (the loop keeps it for a resume)."""
+        self._on_final, self._on_checked = on_final, on_checked
+
+    def remember_check(self, problem: Problem, candidate_id: str, verdict: Verdict) -> None:
+        """A passed check stored by an interrupted execution: time it, do not re-check."""
+        key = (problem.id, candidate_id)
+        if key not in self.cache:
+            self._known.setdefault(key, verdict)
 
     def _final(self, key: tuple[str, str], verdict: Verdict) -> None:
         if self._on_final is not None and verdict.status is not Status.INFRA_ERROR:
@@ -116,17 +126,24 @@ class Evaluator:
             opts = self._options(timing=False)
             workers = max(1, min(self.config.workers, len(items)))
             timed_later = self.config.timing
+            verdicts: list[Verdict] = [
+                self._known.pop(key, Verdict(Status.INFRA_ERROR, ())) for key, _ in items
+            ]
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 futures = {
                     pool.submit(self.verify_fn, problem, cand, options=opts): i
                     for i, (_key, (problem, cand)) in enumerate(items)
+                    if verdicts[i].status is Status.INFRA_ERROR  # not checked before
                 }
-                verdicts: list[Verdict] = [Verdict(Status.INFRA_ERROR, ())] * len(items)
                 for f in as_completed(futures):
                     i = futures[f]
                     verdicts[i] = v = self._check(f.result())
-                    if not _harness_glitch(v) and (not v.passed or not timed_later):
+                    if _harness_glitch(v):
+                        continue
+                    if not v.passed or not timed_later:
                         self._final(items[i][0], v)
+                    elif self._on_checked is not None:
+                        self._on_checked(items[i][0], v)
             for i, ((key, (problem, cand)), v) in enumerate(zip(items, verdicts, strict=True)):
                 if _harness_glitch(v):  # the sandbox failed to start a program: retry alone
                     verdicts[i] = v = self._check(self.verify_fn(problem, cand, options=opts))

@@ -44,16 +44,36 @@ class Executor(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
+def exit_with_parent(poll_s: float = 1.0) -> None:
+    """A pool worker's initializer: the worker exits once the process that started it is
+    gone (a SIGKILLed parent cannot shut its pool down; idle workers would wait forever)."""
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 class LocalExecutor:
     """Checks in a process pool; timings in one extra process, one at a time."""
 
     def __init__(self, workers: int = 2, *, threads: bool = False):
         if workers < 1:
             raise ConfigError("workers must be at least 1")
-        pool = cf.ThreadPoolExecutor if threads else cf.ProcessPoolExecutor
         self.workers = workers
-        self._checks = pool(max_workers=workers)
-        self._timing = pool(max_workers=1)
+        if threads:
+            self._checks: cf.Executor = cf.ThreadPoolExecutor(max_workers=workers)
+            self._timing: cf.Executor = cf.ThreadPoolExecutor(max_workers=1)
+        else:  # workers end with this process, also when it is killed with SIGKILL
+            self._checks = cf.ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent)
+            self._timing = cf.ProcessPoolExecutor(max_workers=1, initializer=exit_with_parent)
 
     def submit_check(self, fn: Callable[..., Any], *args: Any) -> cf.Future:
         return self._checks.submit(fn, *args)
@@ -215,10 +235,20 @@ class ExecutorEvaluator:
         self.cache: dict[tuple[str, str], Any] = {}
         self._checks: dict[tuple[str, str], Any] = {}  # checks started before evaluate()
         self._on_final: Callable[[tuple[str, str], Any], None] | None = None
+        self._on_checked: Callable[[tuple[str, str], Any], None] | None = None
+        self._known: dict[tuple[str, str], Any] = {}  # passed checks stored earlier
 
-    def listen(self, on_final: Callable[[tuple[str, str], Any], None] | None) -> None:
-        """Call `on_final((problem id, candidate id), verdict)` as each verdict is final."""
-        self._on_final = on_final
+    def listen(self, on_final: Callable[[tuple[str, str], Any], None] | None,
+               on_checked: Callable[[tuple[str, str], Any], None] | None = None) -> None:  # fmt: skip
+        """Call `on_final((problem id, candidate id), verdict)` as each verdict is final,
+        and `on_checked(key, verdict)` as a check passes whose timing is still to come."""
+        self._on_final, self._on_checked = on_final, on_checked
+
+    def remember_check(self, problem: Any, candidate_id: str, verdict: Any) -> None:
+        """A passed check stored by an interrupted execution: time it, do not re-check."""
+        key = (problem.id, candidate_id)
+        if key not in self.cache:
+            self._known.setdefault(key, verdict)
 
     def _final(self, key: tuple[str, str], verdict: Any) -> None:
         from parcodegen.types import Status
@@ -236,12 +266,14 @@ class ExecutorEvaluator:
             return
         if not verdict.passed or not self.timing:
             self._final(key, verdict)
+        elif self._on_checked is not None:
+            self._on_checked(key, verdict)
 
     def prefetch(self, problem: Any, candidate: Any) -> None:
         """Start the correctness check of a candidate now (e.g. while the rest of the
         round's replies are still arriving); `evaluate` then waits for it."""
         key = (problem.id, candidate.id)
-        if key not in self.cache and key not in self._checks:
+        if key not in self.cache and key not in self._checks and key not in self._known:
             future = self.executor.submit_check(check_job, problem, candidate.code, self.options)
             self._checks[key] = future
             future.add_done_callback(lambda f, key=key: self._check_returned(key, f))
@@ -259,13 +291,16 @@ class ExecutorEvaluator:
         from parcodegen.types import Status
 
         todo = pending(jobs, self.cache)
+        checked = {key: self._known.pop(key) for key in todo if key in self._known}
         for problem, cand in todo.values():
             self.prefetch(problem, cand)
-        futures = {self._checks.pop(key): key for key in todo}
+        futures = {self._checks.pop(key): key for key in todo if key not in checked}
         self.discard_prefetched()  # prefetched but not asked for: not waited on
-        checked = {}
         for i, f in enumerate(self.executor.as_completed(futures), 1):
             checked[futures[f]] = f.result()
+            # stored before it is counted (its done-callback may not have run yet; storing
+            # twice is harmless: the loop stores each attempt once)
+            self._check_returned(futures[f], f)
             self.progress("check", i, len(futures))
         for verdict in checked.values():
             if verdict.status is Status.INFRA_ERROR:

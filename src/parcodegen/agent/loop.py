@@ -122,7 +122,7 @@ class Loop:
         self._awaiting_lock = threading.Lock()
         listen = getattr(self.evaluator, "listen", None)
         if callable(listen):
-            listen(self._on_final)
+            listen(self._on_final, on_checked=self._on_checked)
         examples = {p.id: self._examples(p) for p in self.problems}  # retrieved once per problem
         self.episodes = [
             EpisodeState(p, s, self.strategy, config, examples=examples[p.id])
@@ -281,7 +281,8 @@ class Loop:
         elif code is not None:
             cand = Candidate(code)
             self._await(e, turn, cand.id, code)
-            prefetch(e.problem, cand)
+            if not self._known_check(e.problem, cand.id):
+                prefetch(e.problem, cand)
 
     def _await(self, e: EpisodeState, turn: Turn, cid: str, code: str) -> None:
         """Store this episode's attempt when the verdict of (its problem, `cid`) is final."""
@@ -295,6 +296,24 @@ class Loop:
         with self._awaiting_lock:
             self._awaiting.setdefault((e.problem.id, cid), []).append(store)
             self._awaited.add((e.key, number))
+
+    def _on_checked(self, key: tuple[str, str], verdict: Verdict) -> None:
+        """A check passed and its timing is to come: keep it, so a resume only times it."""
+        put = getattr(self.recorder, "put_check", None)
+        if callable(put):
+            with self._awaiting_lock:
+                put(key[0], key[1], verdict)
+
+    def _known_check(self, problem: Problem, cid: str) -> bool:
+        """Hand the evaluator a passed check an interrupted execution stored; True if any."""
+        get = getattr(self.recorder, "get_check", None)
+        remember = getattr(self.evaluator, "remember_check", None)
+        if not callable(get) or not callable(remember):
+            return False
+        verdict = get(problem.id, cid)
+        if verdict is not None:
+            remember(problem, cid, verdict)
+        return verdict is not None
 
     def _on_final(self, key: tuple[str, str], verdict: Verdict) -> None:
         with self._awaiting_lock:
@@ -336,9 +355,10 @@ class Loop:
             jobs.append((i, e.problem, cand, code))
         try:
             if jobs:
-                for i, _p, cand, code in jobs:
+                for i, p, cand, code in jobs:
                     if (active[i].key, active[i].turn) not in self._awaited:
                         self._await(active[i], turns[i], cand.id, code)
+                    self._known_check(p, cand.id)
                 verdicts = self.evaluator.evaluate([(p, c) for _, p, c, _ in jobs])
                 self.verified += len(jobs)
                 for (i, _p, cand, code), verdict in zip(jobs, verdicts, strict=True):

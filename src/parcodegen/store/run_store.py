@@ -293,6 +293,23 @@ class RunStore:
                 return None
             return _attempt(row), verdict_from_dict(json.loads(row["verdict"]))
 
+    def put_check(self, run_id: str, problem_id: str, candidate_id: str, verdict: Verdict) -> None:
+        """A passed correctness check whose timing is pending (kept for a resume)."""
+        with self.lock:
+            self.db.execute(
+                "INSERT OR IGNORE INTO checks VALUES (?, ?, ?, ?, ?)",
+                (run_id, problem_id, candidate_id, dumps(verdict.to_dict()), now()),
+            )
+
+    def get_check(self, run_id: str, problem_id: str, candidate_id: str) -> Verdict | None:
+        with self.lock:
+            row = self.db.execute(
+                "SELECT verdict FROM checks WHERE run_id = ? AND problem_id = ? "
+                "AND candidate_id = ?",
+                (run_id, problem_id, candidate_id),
+            ).fetchone()
+            return verdict_from_dict(json.loads(row["verdict"])) if row else None
+
     def attempts(
         self,
         run_id: str,
@@ -389,6 +406,12 @@ class RunRecorder:
 
     def put_attempt(self, attempt: Attempt, verdict: Verdict, code: str | None) -> None:
         self.store.put_attempt(attempt, verdict, code)
+
+    def put_check(self, problem_id: str, candidate_id: str, verdict: Verdict) -> None:
+        self.store.put_check(self.run_id, problem_id, candidate_id, verdict)
+
+    def get_check(self, problem_id: str, candidate_id: str) -> Verdict | None:
+        return self.store.get_check(self.run_id, problem_id, candidate_id)
 
     def put_episode(self, episode: Episode) -> None:
         self.store.put_episode(episode)

@@ -2,7 +2,9 @@
 
 One database file holds many runs. Rows are written as the loop goes, each one before
 anything is scored: a model call is stored as soon as its reply arrives, an attempt (the
-candidate and its full verdict, measurement included) as soon as it is verified.
+candidate and its full verdict, measurement included) as soon as it is verified, and a
+passed check whose timing is still to come in `checks` (a resumed run times it without
+checking it again).
 Primary keys make re-writing idempotent, so a resumed run never duplicates a row.
 """
 
@@ -80,6 +82,14 @@ CREATE TABLE IF NOT EXISTS attempts (
     verdict      TEXT NOT NULL,          -- Verdict JSON (every step's log, the measurement)
     created      TEXT NOT NULL,
     PRIMARY KEY (run_id, episode, turn)
+);
+CREATE TABLE IF NOT EXISTS checks (      -- a passed correctness check whose timing is pending
+    run_id       TEXT NOT NULL,
+    problem_id   TEXT NOT NULL,
+    candidate_id TEXT NOT NULL,
+    verdict      TEXT NOT NULL,          -- Verdict JSON of the checks (no timing yet)
+    created      TEXT NOT NULL,
+    PRIMARY KEY (run_id, problem_id, candidate_id)
 );
 CREATE TABLE IF NOT EXISTS episodes (
     run_id            TEXT NOT NULL,
