@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 FUNCTIONS: dict[str, Callable[..., float]] = {
@@ -55,3 +55,35 @@ def eval_size_expr(expr: str, n: int, extra: Mapping[str, float] | None = None) 
         return float(_eval(tree, {"n": n, **(extra or {})}))
     except (ZeroDivisionError, OverflowError) as exc:
         raise ValueError(f"'{expr}' at n={n}: {exc}") from None
+
+
+def arg_values(args: Iterable[Any], n: int) -> dict[str, float]:
+    """The values the scalar arguments (`value = "..."` in problem.toml) take at size n,
+    by name; arguments whose value is not plain arithmetic in n are left out."""
+    out: dict[str, float] = {}
+    for arg in args:
+        expr = getattr(arg, "value", None)
+        if not expr:
+            continue
+        try:
+            out[arg.name] = eval_size_expr(str(expr), n)
+        except ValueError:
+            continue
+    return out
+
+
+def format_values(values: Mapping[str, float]) -> str:
+    """`n=500,steps=20` (the request tag the autopar backend reads)."""
+    return ",".join(f"{k}={v:g}" for k, v in sorted(values.items()))
+
+
+def parse_values(tag: str) -> dict[str, float]:
+    """The inverse of `format_values`; malformed entries are skipped."""
+    out: dict[str, float] = {}
+    for part in tag.split(","):
+        name, _, value = part.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            continue
+    return {k: v for k, v in out.items() if k}

@@ -6,8 +6,10 @@ share an element, or propose a variant that cannot pay off."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from autopar_cases import HEAD
@@ -366,3 +368,70 @@ void mm(const std::vector<double>& A, const std::vector<double>& B, std::vector<
 }"""
     result = plan(code, "mm")
     assert all("collapse(" not in v for _, v in result.variants)
+
+
+BANDS = Path(__file__).resolve().parents[1] / "fixtures" / "autopar_bands"
+
+
+def _band_problem(name: str):
+    from parcodegen.problems.load import load_problem
+
+    return load_problem(BANDS / name)
+
+
+def test_a_band_is_reordered_parallel_outside_and_stride_1_inside():
+    """j-k-i matrix product: k carries C; i-k-j puts a parallel loop outside and the
+    stride-1 loop (C and B rows) inside; a column walk becomes a row walk."""
+    mm = _band_problem("mm_jki")
+    result = optimize_source(mm.reference_code, mm.function)
+    labels = [label for label, _ in result.variants]
+    assert labels[0] == "permute" and "tile-band" in labels
+    code = dict(result.variants)["permute"]
+    assert re.findall(r"for \(int (\w+) =", code) == ["i", "k", "j"], code
+    assert pragma_before(code, "for (int i = 0").startswith("#pragma omp parallel for")
+    tiled = dict(result.variants)["tile-band"]
+    heads = re.findall(r"for \(int (\w+) =", tiled)
+    assert heads == ["i_tile", "k_tile", "j_tile", "i", "k", "j"], heads
+    assert pragma_before(tiled, "for (int i_tile") == "#pragma omp parallel for schedule(static)"
+    col = _band_problem("colscale")
+    code = dict(optimize_source(col.reference_code, col.function).variants)["permute"]
+    assert code.index("for (int i = 0") < code.index("for (int j = 0")
+
+
+def test_no_reordering_of_a_band_with_a_negative_distance_or_a_last_value():
+    """(1, -1) distances: interchanging or tiling would read values not yet written; a
+    value read after the band must come from the same last iteration."""
+    for name in ("skew_sweep", "band_last"):
+        p = _band_problem(name)
+        result = optimize_source(p.reference_code, p.function)
+        labels = [label for label, _ in result.variants]
+        assert "permute" not in labels and "tile-band" not in labels, (name, labels)
+        assert "tile-band" not in result.report
+    code = """
+void skew(double* __restrict__ a, int n) {
+  for (int i = 1; i < n; ++i)
+    for (int j = 0; j < n - 1; ++j) a[i * n + j] = a[(i - 1) * n + j + 1] + 1.0;
+}"""
+    assert not optimize_source(code, "skew").variants
+    # a triangular band is not rectangular: never reordered here
+    tri = """
+void tri(const double* __restrict__ a, double* __restrict__ b, int n) {
+  for (int j = 0; j < n; ++j)
+    for (int i = j; i < n; ++i) b[i * n + j] = a[i * n + j];
+}"""
+    assert "permute" not in [label for label, _ in optimize_source(tri, "tri").variants]
+
+
+def test_cost_model_uses_the_bench_sizes_of_the_size_arguments():
+    """A loop over `planes` is parallel; at the bench size planes = 3, so the threads
+    would idle: collapse and the inner loop come right after it. At a nominal size
+    they do not."""
+    code = """
+void scale(double* __restrict__ a, int planes, int n) {
+  for (int c = 0; c < planes; ++c)
+    for (int i = 0; i < n; ++i) a[c * n + i] *= 2.0;
+}"""
+    nominal = [label for label, _ in optimize_source(code, "scale").variants]
+    sized = [label for label, _ in optimize_source(code, "scale", {"planes": 3, "n": 1e6}).variants]
+    assert nominal[:2] == ["outer", "tile"] or "inner" not in nominal, nominal
+    assert sized[:2] == ["outer", "collapse"] and "inner" in sized, sized

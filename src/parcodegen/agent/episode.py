@@ -66,6 +66,13 @@ class EpisodeState:
         return episode_key(self.problem, self.sample)
 
     @property
+    def sizes(self) -> str:
+        """The size arguments' values at the bench size, as a request tag ("n=500")."""
+        from parcodegen.exprs import arg_values, format_values
+
+        return format_values(arg_values(self.problem.args, self.problem.bench_size))
+
+    @property
     def done(self) -> bool:
         return self.state is not EpisodeStatus.ACTIVE
 
@@ -131,6 +138,8 @@ class EpisodeState:
             ("turn", str(self.turn)),
             ("kind", kind),
         )
+        if self.sizes:  # the size arguments at the bench size (autopar's cost model)
+            tags += (("sizes", self.sizes),)
         if self.examples:
             tags += (("examples", ",".join(str(getattr(e, "id", "")) for e in self.examples)),)
         request = LLMRequest(

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parcodegen.autopar.analysis import make_scope
+from parcodegen.autopar.band import band_variants
+from parcodegen.autopar.cost import Sizes
 from parcodegen.autopar.plan import FilePlan, LoopNote, NestPlan, calls_in, plan_function
 from parcodegen.autopar.purity import PurityChecker
 from parcodegen.autopar.rangefor import rewrite_range_loops
@@ -87,7 +89,9 @@ def _annotated_lines(nests: list[NestPlan]) -> set[int]:
     return lines
 
 
-def optimize_source(code: str, function: str) -> AutoparResult:
+def optimize_source(code: str, function: str, sizes: Sizes | None = None) -> AutoparResult:
+    """The variants for `function`, ranked by the cost model; `sizes` are the values of
+    the size arguments at the problem's benchmark size (`bench_values`), when known."""
     functions = function_definitions(parse(code).root_node)
     if function not in functions:
         report = f"autopar: function '{function}' is not defined in this source; nothing done"
@@ -113,7 +117,8 @@ def optimize_source(code: str, function: str) -> AutoparResult:
 
     swapped = interchanged(final_code, nests, replan)
     tiles = tiled(final_code, nests, replan)
-    variants = plan_variants(final_code, nests, extra=swapped + tiles)
+    bands = band_variants(final_code, nests, replan)
+    variants = plan_variants(final_code, nests, extra=swapped + tiles + bands, sizes=sizes)
     kept = [v for v in variants if not v.dropped]
     notes = sorted(plan.notes, key=lambda n: (n.line, n.function))
     lines = [f"autopar report for `{function}`:"]

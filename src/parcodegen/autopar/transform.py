@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parcodegen.autopar.analysis import LoopAnalysis, section_name
-from parcodegen.autopar.cost import region_cost, trip
+from parcodegen.autopar.cost import Sizes, region_cost, trip
 from parcodegen.autopar.plan import NestPlan
 from parcodegen.autopar.syntax import Node, line_of, text, walk
 
@@ -180,14 +180,14 @@ class Variant:
     nested: bool = False  # some region starts once per iteration of a serial loop
 
 
-def judge(edits: list[Edit]) -> tuple[float, float, str, bool]:
+def judge(edits: list[Edit], sizes: Sizes | None = None) -> tuple[float, float, str, bool]:
     """(regions, smallest work per region, why hopeless or "", whether a region sits in
     a serial loop) for a set of edits."""
     regions, smallest, why, nested = 0.0, float("inf"), "", False
     for loop, text_, _ in edits:
         if not text_.startswith("#pragma omp parallel"):
             continue
-        c = region_cost(loop)
+        c = region_cost(loop, sizes)
         regions += c.regions
         smallest = min(smallest, c.work)
         why = why or c.hopeless
@@ -200,7 +200,9 @@ def build_variants(code: str, nests: list[NestPlan]) -> list[tuple[str, str, str
     return [(v.label, v.description, v.code) for v in plan_variants(code, nests) if not v.dropped]
 
 
-def plan_variants(code: str, nests: list[NestPlan], extra=()) -> list[Variant]:
+def plan_variants(
+    code: str, nests: list[NestPlan], extra=(), sizes: Sizes | None = None
+) -> list[Variant]:
     """Every distinct variant, ranked by the cost model (fewest regions, then the most
     work per region), hopeless ones last with the reason they are dropped."""
     if not any(n.chosen for n in nests) and not extra:
@@ -220,38 +222,46 @@ def plan_variants(code: str, nests: list[NestPlan], extra=()) -> list[Variant]:
         if new in seen or new == code:
             continue
         seen.add(new)
-        regions, smallest, why, nested = judge(edits)
+        regions, smallest, why, nested = judge(edits, sizes)
         if label == "inner" and not why:
-            why = _inner_instead(nests)
+            why = _inner_instead(nests, sizes)
         out.append(Variant(label, desc, new, regions, smallest, why, nested))
     # one region per nest before regions inside serial loops; then the kinds of
     # transformation (each kind's best guess) before the tweaks
     # a small constant outer trip count (3 colour planes) leaves threads idle: collapse
     # and the inner loop come right after the outer one there
-    rank = RANK_SMALL_OUTER if any(_small_outer(n) for n in nests) else RANK
+    rank = RANK_SMALL_OUTER if any(_small_outer(n, sizes) for n in nests) else RANK
     out.sort(key=lambda v: (bool(v.dropped), v.nested, rank.get(v.label, len(rank))))
     return out
 
 
-RANK = {"outer": 0, "interchange": 1, "tile": 2, "collapse": 3, "simd": 4, "schedule": 5}
-RANK_SMALL_OUTER = {"outer": 0, "collapse": 1, "inner": 2, "interchange": 3, "tile": 4}
+# `permute` exists only when reordering a band puts a parallel loop outside and a stride-1
+# loop inside where the written order did not: it comes first
+RANK = {"permute": -1, "outer": 0, "interchange": 1, "tile": 2, "tile-band": 2.5, "collapse": 3,
+        "simd": 4, "schedule": 5}  # fmt: skip
+RANK_SMALL_OUTER = {"outer": 0, "collapse": 1, "inner": 2, "permute": 3, "interchange": 3,
+                    "tile": 4, "tile-band": 4.5}  # fmt: skip
 
 
-def _small_outer(nest: NestPlan) -> bool:
+def _small_outer(nest: NestPlan, sizes: Sizes | None = None) -> bool:
+    """The parallel loop runs few iterations at the bench sizes (a constant, or a size
+    argument that is small there): threads would idle."""
     if nest.chosen is None:
         return False
-    t = trip(nest.chosen.loop, set())
-    return t.degree == 0 and t.value < 16
+    t = trip(nest.chosen.loop, set(), sizes)
+    return t.value < SMALL_TRIP and (t.degree == 0 or bool(sizes) and "?" not in t.names)
 
 
-def _inner_instead(nests: list[NestPlan]) -> str:
+SMALL_TRIP = 16
+
+
+def _inner_instead(nests: list[NestPlan], sizes: Sizes | None = None) -> str:
     """Why the loop one level inside is not proposed: the outer loop is parallel, unless
     its trip count is a small constant (3 colour planes on more threads)."""
     for nest in nests:
         if nest.inner is None or nest.chosen is None:
             continue
-        t = trip(nest.chosen.loop, set())
-        if t.degree == 0 and t.value < 16:
+        if _small_outer(nest, sizes):
             return ""
         return (
             f"the loop at line {line_of(nest.chosen.loop)} outside it is parallel: one region "

@@ -2,7 +2,8 @@
 
 For each request it takes the source from the first ```cpp block of the first user message
 that has one (the task prompt: later messages carry feedback or an already parallelized
-candidate) and the function name from the request tag "function". Each response text
+candidate), the function name from the request tag "function" and the size arguments'
+values at the bench size from the tag "sizes" (`n=500,steps=20`, for the cost model). Each response text
 is one variant in a ```cpp fence with autopar's report around it; the texts are rotated
 by the request's "turn" tag (plus the "sample" tag) so an agent that reads only the
 first text tries a different variant on each turn, best predicted first; once every
@@ -57,7 +58,9 @@ class AutoparBackend(OneAtATime):
                 "parallelize; keep the original."
             )
             return self._response([text], start, {"variants": []})
-        result = optimize_source(code, function)
+        from parcodegen.exprs import parse_values
+
+        result = optimize_source(code, function, parse_values(request.tag("sizes")))
         if not result.variants:
             text = (
                 f"autopar proposes no code for `{function}`; keep the original.\n\n{result.report}"
