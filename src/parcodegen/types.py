@@ -361,11 +361,13 @@ class Measurement:
     call: SpeedCall | None = None
     reason: str = ""  # why the call is what it is (inconclusive: what was missing)
     stop_reason: str = ""  # "target", "max_reps", "time_budget", "fixed_reps", "much_slower"
-    generation_s: float = 0.0  # mean input generation + process start per run (not timed)
+    generation_s: float = 0.0  # mean seconds making one input set (per run, or per pair
+    # when stored: tools.stored_inputs), process start included; never timed
     wall_s: float = 0.0  # wall time of the whole timing step
     lock_wait_s: float = 0.0  # time spent waiting for the machine-wide timing lock
     load: MachineLoad | None = None
     machine: MachineProfile | None = None
+    inputs: str = ""  # how the runs got their inputs ("made by every run", "made once per pair...")
 
     @property
     def speedup(self) -> float:
@@ -418,6 +420,7 @@ class Measurement:
             "lock_wait_s": self.lock_wait_s,
             "load": self.load.to_dict() if self.load else None,
             "machine": self.machine.to_dict() if self.machine else None,
+            "inputs": self.inputs,
         }
 
     @classmethod
@@ -444,6 +447,7 @@ class Measurement:
             lock_wait_s=float(d.get("lock_wait_s", 0.0)),
             load=MachineLoad.from_dict(d["load"]) if d.get("load") else None,
             machine=MachineProfile.from_dict(d["machine"]) if d.get("machine") else None,
+            inputs=str(d.get("inputs", "")),
         )
 
 

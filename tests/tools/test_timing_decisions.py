@@ -61,7 +61,7 @@ def test_the_same_binary_twice_is_never_called_faster_or_slower(prefix):
     assert (
         f"({m.confidence:.0%}, {m.reps} pairs)" in step.message and "machine: load" in step.message
     )
-    assert m.generation_s > 0 and "to generate per run (not timed)" in step.message
+    assert m.generation_s > 0 and "to generate per input set (not timed" in step.message
 
 
 def test_a_fixed_number_of_pairs_is_honoured(prefix):

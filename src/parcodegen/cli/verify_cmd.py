@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from parcodegen.tools.timing import INPUT_MODES
 from parcodegen.problems.load import load_problem
 from parcodegen.types import Candidate, Status, Verdict
 from parcodegen.verify.pipeline import VerifyOptions, verify
@@ -37,6 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--timing-target", type=float, default=0.05,
                    help="relative half-width of the speedup's interval to reach (default 0.05)")  # fmt: skip
+    p.add_argument("--timing-inputs", choices=INPUT_MODES, default="auto",
+                   help="each pair's inputs: 'stored' (made once, the same bytes read by "
+                   "reference and candidate), 'made' (by every run), 'auto' (stored when "
+                   "making them takes 0.1 s or more; default)")  # fmt: skip
     p.add_argument(
         "--allow-unchecked",
         action="store_true",
@@ -69,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     options = VerifyOptions(threads=args.threads, timing=not args.no_timing, race=not args.no_race,
                             timing_reps=args.reps and max(1, args.reps), extract=args.reply,
                             timing_target=args.timing_target, allow_unchecked=args.allow_unchecked,
-                            scaling=args.scaling)  # fmt: skip
+                            scaling=args.scaling, timing_inputs=args.timing_inputs)  # fmt: skip
     verdict = verify(problem, Candidate(path.read_text(errors="replace"), origin="file"), options)
     if args.json:
         out = verdict.to_dict()

@@ -2,7 +2,7 @@
  *
  * usage: pcg-jail --status-fd FD [--uid U] [--isolate] [--cgroup DIR]... [--wall S]
  *                 [--cpu S] [--as MB] [--fsize MB] [--nproc N] [--nofile N]
- *                 [--harness PARAMS_FD RESULT_FD] -- PROGRAM ARGS...
+ *                 [--harness PARAMS_FD RESULT_FD] [--inputs FD] -- PROGRAM ARGS...
  *
  * The launcher stays as a supervisor (it forks; it never becomes the program), so
  * everything it reports comes from a process the program cannot write to:
@@ -22,6 +22,8 @@
  *    writes its output records); its stdin is a pipe on which the supervisor sends the
  *    parameters (read from PARAMS_FD before the start) only after the program said 'R'.
  *    The supervisor timestamps every event itself ("event C NS": ns since the fork).
+ *  - --inputs FD: the program also gets FD as fd 5 (stored inputs to read: the parent
+ *    passes a sealed, read-only file; see parcodegen_harness.h, InputReader).
  * Exit status: 0 when the report was written (the program's status is in the report),
  * 120 when the launcher itself could not run (also reported as "launcher-error").
  */
@@ -140,7 +142,7 @@ static int isolate_fs(const char* workdir, int* proc_ok) {
 struct options {
   long uid, cpu, as_mb, fsize_mb, nproc, nofile;
   double wall;
-  int isolate, params_fd, result_fd;
+  int isolate, params_fd, result_fd, inputs_fd;
   const char* cgroups[MAX_CGROUPS];
   int ncgroups;
   char** argv;
@@ -150,14 +152,15 @@ struct options {
 static void start_program(const struct options* o, int stdin_fd, int events_fd, int exec_err_fd) {
   if (o->isolate == 0) setpgid(0, 0);
   /* first out of the way (any of them may sit on 0, 3 or 4), then into place */
-  int high[4] = {stdin_fd, events_fd, o->result_fd, exec_err_fd};
-  for (int k = 0; k < 4; ++k)
+  int high[5] = {stdin_fd, events_fd, o->result_fd, exec_err_fd, o->inputs_fd};
+  for (int k = 0; k < 5; ++k)
     if (high[k] >= 0 && (high[k] = fcntl(high[k], F_DUPFD_CLOEXEC, 1000 + k)) < 0) _exit(122);
   exec_err_fd = high[3];
   if (high[0] >= 0 && dup2(high[0], 0) < 0) _exit(122);
   if (high[1] >= 0 && dup2(high[1], 3) < 0) _exit(122);
   if (high[2] >= 0 && dup2(high[2], 4) < 0) _exit(122);
-  int keep = high[1] >= 0 ? 5 : 3;
+  if (high[4] >= 0 && dup2(high[4], 5) < 0) _exit(122);
+  int keep = high[4] >= 0 ? 6 : high[1] >= 0 ? 5 : 3;
   for (int fd = keep; fd < 1100; ++fd)
     if (fd != exec_err_fd) close(fd);
   signal(SIGPIPE, SIG_DFL);
@@ -233,7 +236,7 @@ static void cloexec_pipe(int p[2]) {
 }
 
 int main(int argc, char** argv) {
-  struct options o = {-1, -1, -1, -1, -1, 256, 0.0, 0, -1, -1, {0}, 0, NULL};
+  struct options o = {-1, -1, -1, -1, -1, 256, 0.0, 0, -1, -1, -1, {0}, 0, NULL};
   int i = 1;
   for (; i < argc; ++i) {
     const char* a = argv[i];
@@ -252,6 +255,8 @@ int main(int argc, char** argv) {
     else if (strcmp(a, "--harness") == 0 && i + 2 < argc) {
       o.params_fd = atoi(argv[++i]);
       o.result_fd = atoi(argv[++i]);
+    } else if (strcmp(a, "--inputs") == 0) {
+      o.inputs_fd = atoi(argv[++i]);
     } else { fprintf(stderr, "pcg-jail: unknown option %s\n", a); return 120; }
   }
   if (status_fd < 0 || fcntl(status_fd, F_SETFD, FD_CLOEXEC) != 0) {
@@ -261,6 +266,7 @@ int main(int argc, char** argv) {
   if (i >= argc) { report("launcher-error no program given"); return 120; }
   o.argv = argv + i;
   if (o.result_fd >= 0) fcntl(o.result_fd, F_SETFD, FD_CLOEXEC);
+  if (o.inputs_fd >= 0) fcntl(o.inputs_fd, F_SETFD, FD_CLOEXEC);
 
   char params[MAX_PARAMS];
   ssize_t nparams = 0;
@@ -337,6 +343,7 @@ int main(int argc, char** argv) {
   if (stdin_pipe[0] >= 0) close(stdin_pipe[0]);
   if (events[1] >= 0) close(events[1]);
   if (o.result_fd >= 0) close(o.result_fd);
+  if (o.inputs_fd >= 0) close(o.inputs_fd);
 
   long long deadline = o.wall > 0 ? t0 + (long long)(o.wall * 1e9) : 0;
   int timed_out = 0, exited = 0, wstatus = 0, events_open = events[0] >= 0, init_open = 1;

@@ -122,11 +122,14 @@ class HarnessIO:
     `params` is sent on the program's stdin only after it said it started ('R' on fd 3),
     so nothing in argv, the environment or the files can tell it the input before then.
     The program writes its output records to fd 4: `results`, a file the parent opened
-    outside the work directory (read it from the start after the run).
+    outside the work directory (read it from the start after the run). `inputs`, when
+    given, is a descriptor the program gets as fd 5: stored inputs to read (a sealed
+    memfd, see tools.stored_inputs), never written by it.
     """
 
     params: bytes
     results: IO[bytes]
+    inputs: int | None = None
 
 
 def _next_uid() -> int:
@@ -508,6 +511,9 @@ def _launch(jail, argv, workdir, limits, env, harness):
         harness.results.truncate()
         cmd += ["--harness", str(params_r), str(harness.results.fileno())]
         pass_fds += [params_r, harness.results.fileno()]
+        if harness.inputs is not None:
+            cmd += ["--inputs", str(harness.inputs)]
+            pass_fds.append(harness.inputs)
     try:
         proc = subprocess.Popen(
             cmd + ["--"] + argv,

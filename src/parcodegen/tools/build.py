@@ -215,11 +215,15 @@ def call_times(events: tuple[tuple[str, float], ...]) -> tuple[tuple[float, ...]
     return tuple(times), None
 
 
-def harness_params(seed: int, n: int, pattern: str, samples: int, plan: str | None = None) -> bytes:
-    """What the launcher sends on the program's stdin once it has started."""
+def harness_params(seed: int, n: int, pattern: str, samples: int, plan: str | None = None,
+                   inputs: str | None = None) -> bytes:  # fmt: skip
+    """What the launcher sends on the program's stdin once it has started (`inputs`:
+    "save" or "load", see tools.stored_inputs; None: the program makes them)."""
     text = f"seed {seed}\nn {max(0, n)}\npattern {pattern}\nsamples {max(0, samples)}\n"
     if plan is not None:
         text += f"plan {plan}\n"
+    if inputs is not None:
+        text += f"inputs {inputs}\n"
     return text.encode()
 
 
@@ -265,6 +269,7 @@ def run_harness(
     workdir: Workdir | None = None,
     output_kb: int = 32,
     ok_codes: tuple[int, ...] = (0,),
+    inputs_fd: int | None = None,
 ) -> HarnessRun:
     """Run a harness binary once in a sandbox and read its outputs.
 
@@ -276,7 +281,22 @@ def run_harness(
     calls in the one process. `env` adds variables (None removes one of the defaults,
     e.g. OMP_NUM_THREADS). `workdir` runs in a directory shared with other runs (what
     one run leaves there the next one sees); by default every run gets a fresh one.
+    `inputs_fd`: the program reads its inputs from these stored bytes (a sealed file,
+    tools.stored_inputs) instead of making them; they must be of the same (seed, n,
+    pattern).
     """
+    final_env = harness_env(threads, env)
+    limits = harness_limits(wall_s, memory_mb, output_kb)
+    if workdir is not None:
+        return _run_in(workdir, binary, seed, n, pattern, limits, final_env, samples, plan,
+                       ok_codes, inputs_fd)  # fmt: skip
+    with Workdir("run", size_mb=RUN_WORKDIR_MB) as wd:
+        return _run_in(wd, binary, seed, n, pattern, limits, final_env, samples, plan, ok_codes,
+                       inputs_fd)  # fmt: skip
+
+
+def harness_env(threads: int, env: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """The environment of every harness run (`env` adds to it; None removes a default)."""
     run_env: dict[str, str | None] = {
         "OMP_NUM_THREADS": str(threads),
         "OMP_WAIT_POLICY": "passive",
@@ -284,14 +304,13 @@ def run_harness(
         **sanitizer_env(),
     }
     run_env.update(env or {})
-    final_env = {k: v for k, v in run_env.items() if v is not None}
-    limits = Limits(wall_s=wall_s, memory_mb=memory_mb, file_mb=RUN_FILE_MB, output_kb=output_kb,
-                    resident_mb=RUN_RESIDENT_MB, workdir_mb=RUN_WORKDIR_MB)  # fmt: skip
-    if workdir is not None:
-        return _run_in(workdir, binary, seed, n, pattern, limits, final_env, samples, plan,
-                       ok_codes)  # fmt: skip
-    with Workdir("run", size_mb=RUN_WORKDIR_MB) as wd:
-        return _run_in(wd, binary, seed, n, pattern, limits, final_env, samples, plan, ok_codes)
+    return {k: v for k, v in run_env.items() if v is not None}
+
+
+def harness_limits(wall_s: float, memory_mb: int | None = RUN_MEMORY_MB,
+                   output_kb: int = 32) -> Limits:  # fmt: skip
+    return Limits(wall_s=wall_s, memory_mb=memory_mb, file_mb=RUN_FILE_MB, output_kb=output_kb,
+                  resident_mb=RUN_RESIDENT_MB, workdir_mb=RUN_WORKDIR_MB)  # fmt: skip
 
 
 _out_counter = itertools.count()
@@ -299,13 +318,14 @@ _out_counter = itertools.count()
 
 def _run_in(wd: Workdir, binary: Path, seed: int, n: int, pattern: str, limits: Limits,
             env: dict[str, str], samples: int, plan: str | None,
-            ok_codes: tuple[int, ...] = (0,)) -> HarnessRun:  # fmt: skip
+            ok_codes: tuple[int, ...] = (0,), inputs_fd: int | None = None) -> HarnessRun:  # fmt: skip
     # a fresh name every run: in a shared work dir an earlier run may have replaced
     # what it found there (the parent never runs or reads a file the program could touch)
     prog = f"prog-{binary.stem}-{next(_out_counter)}"
     wd.add(prog, binary)
     with results_file() as results:
-        io = HarnessIO(harness_params(seed, n, pattern, samples, plan), results)
+        mode = "load" if inputs_fd is not None else None
+        io = HarnessIO(harness_params(seed, n, pattern, samples, plan, mode), results, inputs_fd)
         res = run([f"./{prog}"], wd, limits, env=env, harness=io)
         if res.launcher_failed:
             raise InfraError(f"the sandbox launcher failed: {'; '.join(res.notes)}")

@@ -203,18 +203,20 @@ class _Gen:
         data, count = (f"{var}.data()", f"{var}.size()")
         pattern = "opt.pattern" if info.kind is Kind.ARRAY_IN else "pcg::Pattern::Random"
         fills = info.kind is Kind.ARRAY_IN or arg.init == "random"
+        # making an array's content is skipped when the inputs are loaded (pcg_make)
         if info.struct is not None:
             if fills:
-                setup.append(f"  pcg_fill_{t}({data}, {count}, rng, {lo}, {hi});")
+                setup.append(f"  if (pcg_make) pcg_fill_{t}({data}, {count}, rng, {lo}, {hi});")
         elif arg.index_into is not None:
             limit = self.size_of(arg.index_into)
-            setup.append(f"  pcg::fill_indices({data}, {count}, rng, {limit}, {pattern});")
-        elif arg.offsets_into is not None:
             setup.append(
-                f"  pcg::fill_offsets({data}, {count}, rng, {self.size_of(arg.offsets_into)});"
+                f"  if (pcg_make) pcg::fill_indices({data}, {count}, rng, {limit}, {pattern});"
             )
+        elif arg.offsets_into is not None:
+            total = self.size_of(arg.offsets_into)
+            setup.append(f"  if (pcg_make) pcg::fill_offsets({data}, {count}, rng, {total});")
         elif fills:
-            setup.append(f"  pcg::fill({var}, rng, {lo}, {hi}, {pattern});")
+            setup.append(f"  if (pcg_make) pcg::fill({var}, rng, {lo}, {hi}, {pattern});")
         for k, v in self.edges_for(arg.name):
             if info.is_complex:
                 real = info.element[len("std::complex<") : -1]
@@ -223,9 +225,8 @@ class _Gen:
                 target = var
             else:
                 target = f"{data}, {count}"
-            setup.append(
-                f'  if (opt.edge == {k}) pcg::assign_edge({target}, {_values(v)}, "{arg.name}");'
-            )
+            setup.append(f"  if (pcg_make && opt.edge == {k}) "
+                         f'pcg::assign_edge({target}, {_values(v)}, "{arg.name}");')  # fmt: skip
         if info.kind is Kind.ARRAY_OUT:
             mask = self.masks.get(arg.name)
             if mask:
@@ -242,7 +243,8 @@ class _Gen:
 
     def hooked(self, arg: ArgSpec, info: CxxType) -> tuple[list[str], str, list[str]]:
         var = f"arg_{arg.name}"
-        setup = [f"  {info.base} {var}{{}};", f"  make_{arg.hook}({var}, rng, n, opt.pattern);"]
+        setup = [f"  {info.base} {var}{{}};",
+                 f"  if (pcg_make) make_{arg.hook}({var}, rng, n, opt.pattern);"]  # fmt: skip
         is_input = "const" in arg.ctype.split() or not arg.ctype.rstrip().endswith(("&", "*"))
         emit = [] if is_input else [f'  emit_{arg.hook}({var}, out, "{arg.name}");']
         call = f"&{var}" if arg.ctype.rstrip().endswith("*") else var
@@ -305,6 +307,8 @@ def harness_source(problem: Problem) -> str:
         if s.definition not in problem.prelude:
             lines.append(s.definition)
         lines.extend(_struct_functions(s))
+        # arithmetic fields only: stored inputs hold its bytes
+        lines.append(f"template <> struct pcg::stored_as_bytes<{s.name}> : std::true_type {{}};")
     lines.append("")
     lines.append(declaration(problem))
     lines.append("")
@@ -317,8 +321,12 @@ def harness_source(problem: Problem) -> str:
     lines.append("  (void)n;")
     lines.append("  (void)pcg_check;")
     lines.append("  pcg::Rng rng(opt.seed);")
+    lines.append("  const bool pcg_make = pcg::input_mode() != pcg::InputMode::Load;")
+    lines.append("  (void)pcg_make;")
     calls: dict[str, str] = {}
     emits: list[str] = []
+    snapshots: list[str] = []
+    stored: list[str] = []
     ordered = _scalar_order(problem, gen.infos)
     rest = [a for a in problem.args if a not in ordered]
     for arg in ordered + rest:
@@ -332,11 +340,15 @@ def harness_source(problem: Problem) -> str:
         lines.extend(setup)
         calls[arg.name] = call
         emits.extend(emit)
+        if not _blank_output(arg, info, gen):
+            stored.append(f"arg_{arg.name}")
         if _is_const_input(arg, info):
             var = f"arg_{arg.name}"
             snap_setup, snap_emit = _snapshot(var, arg.name)
-            lines.extend(snap_setup)
+            snapshots.extend(snap_setup)
             emits.extend(snap_emit)
+    lines.extend(_transfer(stored))
+    lines.extend(snapshots)  # after the inputs are complete (made or loaded)
     call = f"{problem.function}({', '.join(calls[a.name] for a in problem.args)})"
     lines.append("  pcg::set_threads(opt.threads);")
     lines.append("  pcg::call_begin();")
@@ -377,6 +389,32 @@ def harness_source(problem: Problem) -> str:
     lines.append("  return 0;")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _blank_output(arg: ArgSpec, info: CxxType, gen: _Gen) -> bool:
+    """An output that starts empty (zeros): nothing of it to store with the inputs."""
+    if arg.hook or gen.edges_for(arg.name):
+        return False
+    if info.kind is Kind.ARRAY_OUT:
+        return arg.init != "random"
+    return info.kind is Kind.SCALAR_OUT and arg.range is None
+
+
+def _transfer(stored: list[str]) -> list[str]:
+    """Save mode: write the made inputs to fd 4 and exit (no call); load mode: read them
+    from fd 5 (see parcodegen_harness.h, InputWriter)."""
+    storable = " && ".join(f"pcg::storable_v<decltype({v})>" for v in stored) or "true"
+    out = [f"  constexpr bool pcg_storable = {storable};",
+           "  if (pcg::input_mode() == pcg::InputMode::Save) {",
+           "    pcg::InputWriter pcg_w(pcg_storable);",
+           "    if (pcg_storable) {"]  # fmt: skip
+    out += [f"      pcg::store(pcg_w, {v});" for v in stored]
+    out += ["    }", "    pcg_w.finish();", "  }",
+            "  if (pcg::input_mode() == pcg::InputMode::Load) {",
+            "    pcg::InputReader pcg_r;"]  # fmt: skip
+    out += [f"    pcg::load(pcg_r, {v});" for v in stored]
+    out += ["    pcg_r.finish();", "  }"]
+    return out
 
 
 def _is_const_input(arg: ArgSpec, info: CxxType) -> bool:

@@ -18,7 +18,15 @@ The measurement carries its interval, its pairs, the load it saw and the machine
   busy), instead of timing out.
 - **Inputs do not dominate.** The launcher's clock separates making the inputs (from the
   harness's "ready" to its first call) from the call; the measurement reports the mean
-  generation time per run apart, never as part of the speedup.
+  generation time apart, never as part of the speedup. When making one run's inputs
+  takes at least `STORE_MIN_GEN_S` (seen in the first pair; `TimingPlan.inputs` "auto"),
+  each later pair's inputs are made once, by a save run of the reference binary, into a
+  sealed file that the reference and the candidate both read (tools.stored_inputs: the
+  same bytes, a fresh seed per pair still, and no run can change the other's copy);
+  "auto" goes back to making them when the first stored pair (save run plus both
+  reads) cost more than the first pair's two makings (many cheap bytes: a prefix sum).
+  "stored" stores from the first pair, "made" never (every run makes its own, as
+  before). A problem whose input types cannot be stored falls back to "made".
 - **Outputs are checked.** The candidate's outputs are compared with the reference's on
   every run, so a candidate cannot cache or skip work. The first run (the warm-up)
   compares every output element at the benchmark size: it catches what only shows at
@@ -47,6 +55,7 @@ from parcodegen import machine
 from parcodegen.tools.build import HarnessRun, ProblemBuild, cores, run_harness
 from parcodegen.tools.harness import THREADS_KEY
 from parcodegen.tools.outputs import compare_outputs
+from parcodegen.tools.stored_inputs import StoredInputs, store_inputs
 from parcodegen.tools.timing_lock import exclusive_timing
 from parcodegen.tools.timing_stats import call_of, ratio_interval, relative_mad
 from parcodegen.types import MachineLoad, Measurement, SpeedCall, Status, StepResult
@@ -64,6 +73,9 @@ BUSY_VARIATION = 0.05  # run-to-run variation (MAD / median) above this: noisy
 BUSY_COMPETING = 0.5  # other runnable tasks on average
 DISTURBED_CONFIDENCE = 0.99  # the interval's level when only disturbed pairs are at hand
 STALL_DISTURBED = 0.10  # a run during which some task waited for a CPU this share of its time
+STORE_MIN_GEN_S = 0.1  # "auto": store a pair's inputs once when a run takes this to make them
+# (and keep storing only when the first stored pair cost less than making them twice)
+INPUT_MODES = ("auto", "stored", "made")
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,7 @@ class TimingPlan:
     slow_stop: float = 5.0  # stop when the first run is this many times slower; 0: never
     quiet_wait_s: float = 10.0  # total time to wait for other work to leave the CPUs
     samples: int = TIMING_SAMPLES
+    inputs: str = "auto"  # "stored": made once per pair, "made": by every run (module doc)
 
 
 @dataclass
@@ -93,7 +106,7 @@ class _Pairs:
     cand_cpu: list[float] = field(default_factory=list)
     ref_wall: list[float] = field(default_factory=list)  # whole runs, the launcher's rusage
     cand_wall: list[float] = field(default_factory=list)
-    gen: list[float] = field(default_factory=list)
+    gen: list[float] = field(default_factory=list)  # seconds making one input set
     clean: list[bool] = field(default_factory=list)  # no task waited for a CPU during the pair
     stall: list[float] = field(default_factory=list)  # per run: share of wall time stalled
     competing: list[float] = field(default_factory=list)
@@ -259,6 +272,13 @@ class _Session:
         self.lock_wait_s = 0.0
         self.load_before = 0.0
         self.threads_used = 0  # threads alive after the candidate's calls at the benchmark size
+        if plan.inputs not in INPUT_MODES:
+            raise ValueError(f"timing inputs must be one of {', '.join(INPUT_MODES)}")
+        self.store = plan.inputs == "stored"  # pairs' inputs made once, by a save run
+        self.stored_pairs = 0
+        self.store_s: float | None = None  # the last save run's wall time
+        self.note = ""  # said at the end of the current pair's log line
+        self.made_cost = 0.0  # seconds both runs of the first pair spent making inputs
 
     # ---------------------------------------------------------------- one pair
     def _pair(self, i: int, early: bool, full: bool) -> tuple[HarnessRun, HarnessRun, float]:
@@ -267,8 +287,34 @@ class _Session:
         `early`: the reference first and the candidate limited to `slow_stop` times its
         wall; `full`: every output element compared (else a sample)."""
         s = self.base + 7919 * i
+        stored = self._stored_inputs(s)
+        try:
+            return self._pair_runs(i, s, early, full, stored)
+        finally:
+            if stored is not None:
+                stored.close()
+
+    def _stored_inputs(self, seed: int) -> StoredInputs | None:
+        """This pair's inputs made once (when storing), else None: each run makes them."""
+        self.store_s = None
+        if not self.store:
+            return None
+        got = store_inputs(self.build.reference_bin, seed=seed, n=self.n, pattern=self.pattern,
+                           wall_s=REFERENCE_TIMING_WALL_S)  # fmt: skip
+        if got.inputs is None:
+            why = "its input types cannot be stored" if not got.storable else got.error
+            self.pairs.log.append(f"inputs made by every run: {why}")
+            self.store = False
+            return None
+        self.store_s = got.wall_s
+        self.stored_pairs += 1
+        return got.inputs
+
+    def _pair_runs(self, i: int, s: int, early: bool, full: bool,
+                   stored: StoredInputs | None) -> tuple[HarnessRun, HarnessRun, float]:  # fmt: skip
         order = ("ref", "cand") if i % 2 == 0 or early else ("cand", "ref")
         k = 0 if full or self.plan.samples < 2 else self.plan.samples
+        fd = stored.fd if stored is not None else None
         runs: dict[str, HarnessRun] = {}
         limit = 0.0
         stalls = []
@@ -276,7 +322,8 @@ class _Session:
             before = machine.cpu_stall_us()
             if who == "ref":
                 runs[who] = run_harness(self.build.reference_bin, seed=s, n=self.n, pattern=self.pattern,
-                                        threads=self.threads, wall_s=REFERENCE_TIMING_WALL_S, samples=k)  # fmt: skip
+                                        threads=self.threads, wall_s=REFERENCE_TIMING_WALL_S, samples=k,
+                                        inputs_fd=fd)  # fmt: skip
                 self.last_ref_wall = runs[who].result.wall_s
             else:
                 if early:
@@ -284,12 +331,46 @@ class _Session:
                 else:
                     limit = max(MIN_TIMING_WALL_S, TIMING_WALL_FACTOR * self.last_ref_wall + 2.0)
                 runs[who] = run_harness(self.candidate_bin, seed=s, n=self.n, pattern=self.pattern,
-                                        threads=self.threads, wall_s=limit, samples=k)  # fmt: skip
+                                        threads=self.threads, wall_s=limit, samples=k,
+                                        inputs_fd=fd)  # fmt: skip
             after = machine.cpu_stall_us()
             if before is not None and after is not None and runs[who].result.wall_s > 0:
                 stalls.append((after - before) / 1e6 / runs[who].result.wall_s)
         self.last_stall = stalls
         return runs["ref"], runs["cand"], limit
+
+    def _note_generation(self, ref: HarnessRun, cand: HarnessRun) -> None:
+        """Seconds making one input set: the save run's, else each run's own."""
+        if self.store_s is not None:
+            self.pairs.gen.append(self.store_s)
+            loads = generation_s(ref) + generation_s(cand)  # 'R' to 'S' of a loading run
+            stored_cost = self.store_s + loads
+            if self.plan.inputs == "auto" and self.stored_pairs == 1 and self.made_cost:
+                if not stored_cost < self.made_cost:  # NaN too: back to the known way
+                    self.store = False
+                    self.note = (f"; stored inputs cost {stored_cost:.2f}s per pair against "
+                                 f"{self.made_cost:.2f}s made by both runs: made by every "
+                                 "run from the next pair on")  # fmt: skip
+            return
+        self.pairs.gen.append(generation_s(ref))
+        self.pairs.gen.append(generation_s(cand))
+        made = generation_s(ref)
+        if self.plan.inputs == "auto" and not self.store and made == made and not self.stored_pairs:
+            if made >= STORE_MIN_GEN_S:
+                self.store = True
+                self.made_cost = made + generation_s(cand)
+                self.note = (f"; inputs took {made:.2f}s to make: from the next pair on made "
+                             "once per pair, read by both runs")  # fmt: skip
+
+    def _take_note(self) -> str:
+        note, self.note = self.note, ""
+        return note
+
+    def _inputs_text(self) -> str:
+        if self.stored_pairs:
+            return (f"made once per pair for {self.stored_pairs} pair"
+                    f"{'s' if self.stored_pairs > 1 else ''}, the same bytes to both runs")  # fmt: skip
+        return "made by every run"
 
     def _where(self, i: int) -> str:
         return (f"benchmark input n={self.n}, seed={self.base + 7919 * i}, pattern={self.pattern}, "
@@ -326,8 +407,7 @@ class _Session:
                 if failure is not None:
                     return failure
                 assert ref.outputs is not None and cand.outputs is not None
-                pairs.gen.append(generation_s(ref))
-                pairs.gen.append(generation_s(cand))
+                self._note_generation(ref, cand)
                 check = (
                     "all elements"
                     if full or plan.samples < 2
@@ -337,7 +417,7 @@ class _Session:
                 if i < plan.warmup + confirmations:
                     rt, ct = ref.call_s, cand.call_s
                     pairs.log.append(f"rep {i} (warm-up): reference {rt:.6f}s candidate {ct:.6f}s "
-                                     f"(compared: {check})")  # fmt: skip
+                                     f"(compared: {check}){self._take_note()}")  # fmt: skip
                     i += 1
                     continue
                 if timed_start is None:
@@ -348,7 +428,7 @@ class _Session:
                 stall = "/".join(f"{x:.0%}" for x in self.last_stall) or "unknown"
                 pairs.log.append(f"rep {i}: reference {rt:.6f}s candidate {ct:.6f}s "
                                  f"(compared: {check}; {competing:.0f} other runnable, CPU stall "
-                                 f"{stall}{'' if clean else ': disturbed'})")  # fmt: skip
+                                 f"{stall}{'' if clean else ': disturbed'}){self._take_note()}")  # fmt: skip
                 stop = self._stop_reason(time.monotonic() - timed_start)
                 if stop:
                     return self._result(stop)
@@ -468,7 +548,8 @@ class _Session:
                         call=call, reason=reason, stop_reason=stop,
                         generation_s=sum(gen) / len(gen) if gen else 0.0,
                         wall_s=time.monotonic() - self.start, lock_wait_s=self.lock_wait_s,
-                        load=load, machine=machine.profile(self.build.compiler))  # fmt: skip
+                        load=load, machine=machine.profile(self.build.compiler),
+                        inputs=self._inputs_text())  # fmt: skip
         return self._step(m), m
 
     def _reason(self, call: SpeedCall, stop: str, half: float, load: MachineLoad, n: int) -> str:
@@ -486,8 +567,8 @@ class _Session:
 
     def _step(self, m: Measurement) -> StepResult:
         assert m.call is not None and m.load is not None
-        gen = (f"inputs: {m.generation_s * 1e3:.0f} ms to generate per run (not timed); "
-               f"timing wall {m.wall_s:.1f}s")  # fmt: skip
+        gen = (f"inputs: {m.generation_s * 1e3:.0f} ms to generate per input set (not timed; "
+               f"{m.inputs or 'made by every run'}); timing wall {m.wall_s:.1f}s")  # fmt: skip
         msg = (f"speedup {m.interval_text()}: {m.call.value.replace('_', ' ')}; reference "
                f"{m.reference_mean * 1e3:.2f} ms, candidate {m.candidate_mean * 1e3:.2f} ms, "
                f"{m.threads} threads, n={m.size}\n{m.reason}\nmachine: {m.load.summary()}\n{gen}")  # fmt: skip
@@ -515,9 +596,10 @@ class _Session:
                         interval=(0.0, max(estimate, 1.0 / factor)), confidence=self.plan.confidence,
                         target=self.plan.target, call=SpeedCall.MUCH_SLOWER, reason=reason,
                         stop_reason="much_slower",
-                        generation_s=generation_s(ref),
+                        generation_s=self.store_s if self.store_s is not None else generation_s(ref),
                         wall_s=time.monotonic() - self.start, lock_wait_s=self.lock_wait_s,
-                        load=self._load(), machine=machine.profile(self.build.compiler))  # fmt: skip
+                        load=self._load(), machine=machine.profile(self.build.compiler),
+                        inputs=self._inputs_text())  # fmt: skip
         return self._step(m), m
 
     def _fail(self, status: Status, msg: str) -> tuple[StepResult, None]:

@@ -171,7 +171,7 @@ def timing_plan(o: VerifyOptions) -> TimingPlan:
     return TimingPlan(reps=o.timing_reps, warmup=o.warmup, target=o.timing_target,
                       max_reps=o.timing_max_reps, time_budget_s=o.timing_budget_s,
                       slow_stop=o.slow_stop, samples=o.timing_samples,
-                      quiet_wait_s=o.timing_quiet_wait_s)  # fmt: skip
+                      quiet_wait_s=o.timing_quiet_wait_s, inputs=o.timing_inputs)  # fmt: skip
 
 
 for _step in (ExtractStep(), CompileStep(), InterfaceStep(), LinkStep(), DifftestStep(), RaceStep(),

@@ -29,6 +29,7 @@ class VerifyOptions:
     timing_max_reps: int = 30  # pairs at most (adaptive timing)
     timing_budget_s: float = 120.0  # seconds of timed pairs at most (adaptive timing)
     timing_quiet_wait_s: float = 10.0  # total wait for other work to leave the CPUs
+    timing_inputs: str = "auto"  # "stored" once per pair, "made" by every run (tools.timing)
     scaling: bool = False  # also time the candidate at 1 .. cores threads
     slow_stop: float = 5.0  # stop timing when the first run is this many times slower; 0: never
     warmup: int = 1

@@ -10,6 +10,13 @@ struct Matrix {
   std::size_t n = 0;
   std::vector<double> a;
 };
+// Its fields, for stored inputs (parcodegen_harness.h: the same bytes to reference
+// and candidate): f(field) for every field.
+template <class F>
+void pcg_fields(Matrix& m, F&& f) {
+  f(m.n);
+  f(m.a);
+}
 
 // Strictly diagonally dominant, so LU without pivoting is stable.
 inline void make_matrix(Matrix& m, pcg::Rng& rng, std::size_t n, pcg::Pattern pattern) {

@@ -10,6 +10,13 @@ struct LowerMatrix {
   std::size_t n = 0;
   std::vector<double> a;
 };
+// Its fields, for stored inputs (parcodegen_harness.h: the same bytes to reference
+// and candidate): f(field) for every field.
+template <class F>
+void pcg_fields(LowerMatrix& l, F&& f) {
+  f(l.n);
+  f(l.a);
+}
 
 // Unit-ish diagonal and small off-diagonal entries: forward substitution stays stable.
 inline void make_lower(LowerMatrix& m, pcg::Rng& rng, std::size_t n, pcg::Pattern pattern) {

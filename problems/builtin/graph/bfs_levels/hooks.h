@@ -16,6 +16,14 @@ struct Graph {
   std::vector<std::int64_t> offsets;  // n + 1 entries
   std::vector<std::int32_t> adj;
 };
+// Its fields, for stored inputs (parcodegen_harness.h: the same bytes to reference
+// and candidate): f(field) for every field.
+template <class F>
+void pcg_fields(Graph& g, F&& f) {
+  f(g.n);
+  f(g.offsets);
+  f(g.adj);
+}
 
 // The pattern picks the graph family:
 //   random    2n uniform random edges (a giant component, small ones, isolated vertices)

@@ -16,6 +16,16 @@ struct Csr {
   std::vector<std::int32_t> col;
   std::vector<double> val;
 };
+// Its fields, for stored inputs (parcodegen_harness.h: the same bytes to reference
+// and candidate): f(field) for every field.
+template <class F>
+void pcg_fields(Csr& c, F&& f) {
+  f(c.rows);
+  f(c.cols);
+  f(c.row_ptr);
+  f(c.col);
+  f(c.val);
+}
 
 // n-by-n, about 12 entries per row on average. The pattern shapes the row lengths:
 // random = uniform in [0, 24]; sorted = growing with the row index (skewed work);

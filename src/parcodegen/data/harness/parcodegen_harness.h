@@ -34,7 +34,18 @@
 namespace pcg {
 
 constexpr int EVENT_FD = 3;   // events to the sandbox launcher (see parse_options)
-constexpr int RESULT_FD = 4;  // output records (see Out)
+constexpr int RESULT_FD = 4;  // output records (see Out), or the stored inputs (save mode)
+constexpr int INPUT_FD = 5;   // stored inputs to read (load mode): a sealed file, read-only
+
+// Where a call's inputs come from (parameter "inputs"): made from the seed (make), made
+// and written to RESULT_FD without calling the function (save), or read from INPUT_FD
+// (load: the bytes one save run wrote, so the reference and the candidate of a timed
+// pair get the same inputs without each making them again).
+enum class InputMode { Make, Save, Load };
+inline InputMode& input_mode() {
+  static InputMode mode = InputMode::Make;
+  return mode;
+}
 
 enum class Pattern { Random, Sorted, Reversed, Constant, Extremes };
 
@@ -248,6 +259,7 @@ struct Out {
   // work directory before the program started.
   explicit Out(std::size_t samples_ = 0, std::uint64_t seed_ = 0)
       : samples(samples_ >= 2 && samples_ <= (1u << 30) ? samples_ : 0), seed(seed_) {
+    if (input_mode() == InputMode::Save) return;  // fd 4 gets the stored inputs instead
     f = fdopen(RESULT_FD, "wb");
     if (!f) {
       std::perror("parcodegen harness: no results descriptor (run it through the sandbox)");
@@ -364,14 +376,223 @@ struct Out {
   }
 };
 
+// ---------------------------------------------------------------- stored inputs
+// The byte stream of save mode: "PCGI", u8 1 (0: some input type cannot be stored, and
+// nothing follows), then every input in argument order: arithmetic values, enums and
+// generated structs as their bytes; std::vector / std::basic_string as u64 length + the
+// elements; std::array, std::pair, std::complex element by element; a hook type through
+// its `pcg_fields(T&, f)` (next to the type in hooks.h: f(field) for every field).
+// Any other type (a raw pointer, a class without pcg_fields) is not storable: its
+// problem's timing makes the inputs in every run, as before.
+template <class T>
+struct stored_as_bytes : std::false_type {};  // the generated harness marks its structs
+
+struct field_probe {
+  template <class U>
+  void operator()(U&) const {}
+};
+template <class T, class = void>
+struct has_fields : std::false_type {};
+template <class T>
+struct has_fields<T, std::void_t<decltype(pcg_fields(std::declval<T&>(), std::declval<field_probe&>()))>>
+    : std::true_type {};
+
+template <class T>
+struct storable : std::bool_constant<std::is_arithmetic_v<T> || std::is_enum_v<T> ||
+                                     stored_as_bytes<T>::value || has_fields<T>::value> {};
+template <class T>
+constexpr bool storable_v = storable<std::remove_cv_t<std::remove_reference_t<T>>>::value;
+template <class T>
+struct storable<std::complex<T>> : storable<T> {};
+template <class T, class A>
+struct storable<std::vector<T, A>> : storable<T> {};
+template <class T, std::size_t N>
+struct storable<std::array<T, N>> : storable<T> {};
+template <class A, class B>
+struct storable<std::pair<A, B>> : std::bool_constant<storable_v<A> && storable_v<B>> {};
+template <class C, class Tr, class A>
+struct storable<std::basic_string<C, Tr, A>> : std::is_arithmetic<C> {};
+
+[[noreturn]] inline void input_failure(const char* what) {
+  std::fprintf(stderr, "parcodegen harness: stored inputs: %s\n", what);
+  std::exit(95);
+}
+
+struct InputWriter {
+  std::FILE* f;
+  explicit InputWriter(bool storable) {
+    f = fdopen(RESULT_FD, "wb");
+    if (!f) input_failure("no results descriptor (run it through the sandbox)");
+    const unsigned char flag = storable ? 1 : 0;
+    bytes("PCGI", 4);
+    bytes(&flag, 1);
+  }
+  void bytes(const void* p, std::size_t k) {
+    if (k && std::fwrite(p, 1, k, f) != k) input_failure("cannot write");
+  }
+  [[noreturn]] void finish() {
+    if (std::fclose(f) != 0) input_failure("cannot write");
+    std::exit(0);
+  }
+};
+
+struct InputReader {
+  std::uint64_t offset = 0;
+  InputReader() {
+    char magic[5];
+    bytes(magic, 5);
+    if (std::memcmp(magic, "PCGI\1", 5) != 0) input_failure("not a stored input stream");
+  }
+  void bytes(void* p, std::size_t k) {
+    auto* d = static_cast<char*>(p);
+    while (k > 0) {
+      const ssize_t got = ::pread(INPUT_FD, d, k, static_cast<off_t>(offset));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) input_failure("short or unreadable (is descriptor 5 the stored inputs?)");
+      d += got;
+      k -= static_cast<std::size_t>(got);
+      offset += static_cast<std::uint64_t>(got);
+    }
+  }
+  void finish() {
+    char extra;
+    if (::pread(INPUT_FD, &extra, 1, static_cast<off_t>(offset)) != 0) input_failure("bytes left over");
+  }
+};
+
+template <class T> void store(InputWriter& w, const T& v);
+template <class T> void load(InputReader& r, T& v);
+template <class T, class A> void store(InputWriter& w, const std::vector<T, A>& v);
+template <class T, class A> void load(InputReader& r, std::vector<T, A>& v);
+template <class A> void store(InputWriter& w, const std::vector<bool, A>& v);
+template <class A> void load(InputReader& r, std::vector<bool, A>& v);
+template <class T, std::size_t N> void store(InputWriter& w, const std::array<T, N>& v);
+template <class T, std::size_t N> void load(InputReader& r, std::array<T, N>& v);
+template <class A, class B> void store(InputWriter& w, const std::pair<A, B>& v);
+template <class A, class B> void load(InputReader& r, std::pair<A, B>& v);
+template <class T> void store(InputWriter& w, const std::complex<T>& v);
+template <class T> void load(InputReader& r, std::complex<T>& v);
+template <class C, class Tr, class A> void store(InputWriter& w, const std::basic_string<C, Tr, A>& v);
+template <class C, class Tr, class A> void load(InputReader& r, std::basic_string<C, Tr, A>& v);
+
+template <class T>
+constexpr bool plain_bytes = std::is_arithmetic_v<T> || std::is_enum_v<T> || stored_as_bytes<T>::value;
+
+template <class T>
+void store(InputWriter& w, const T& v) {
+  if constexpr (plain_bytes<T>) {
+    w.bytes(&v, sizeof v);
+  } else if constexpr (has_fields<T>::value) {
+    pcg_fields(const_cast<T&>(v), [&w](auto& field) { store(w, field); });
+  } else {
+    input_failure("an input type that cannot be stored");
+  }
+}
+template <class T>
+void load(InputReader& r, T& v) {
+  if constexpr (plain_bytes<T>) {
+    r.bytes(&v, sizeof v);
+  } else if constexpr (has_fields<T>::value) {
+    pcg_fields(v, [&r](auto& field) { load(r, field); });
+  } else {
+    input_failure("an input type that cannot be loaded");
+  }
+}
+template <class T, class A>
+void store(InputWriter& w, const std::vector<T, A>& v) {
+  const std::uint64_t k = v.size();
+  w.bytes(&k, sizeof k);
+  if constexpr (plain_bytes<T>) {
+    w.bytes(v.data(), k * sizeof(T));
+  } else {
+    for (const auto& x : v) store(w, x);
+  }
+}
+template <class T, class A>
+void load(InputReader& r, std::vector<T, A>& v) {
+  std::uint64_t k = 0;
+  r.bytes(&k, sizeof k);
+  if (k > (std::uint64_t(1) << 40)) input_failure("an implausible length");
+  v.resize(static_cast<std::size_t>(k));
+  if constexpr (plain_bytes<T>) {
+    r.bytes(v.data(), k * sizeof(T));
+  } else {
+    for (auto& x : v) load(r, x);
+  }
+}
+template <class A>
+void store(InputWriter& w, const std::vector<bool, A>& v) {
+  const std::uint64_t k = v.size();
+  w.bytes(&k, sizeof k);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const unsigned char b = v[i] ? 1 : 0;
+    w.bytes(&b, 1);
+  }
+}
+template <class A>
+void load(InputReader& r, std::vector<bool, A>& v) {
+  std::uint64_t k = 0;
+  r.bytes(&k, sizeof k);
+  if (k > (std::uint64_t(1) << 40)) input_failure("an implausible length");
+  std::vector<unsigned char> tmp(static_cast<std::size_t>(k));
+  r.bytes(tmp.data(), tmp.size());
+  v.assign(tmp.begin(), tmp.end());
+}
+template <class T, std::size_t N>
+void store(InputWriter& w, const std::array<T, N>& v) {
+  for (const auto& x : v) store(w, x);
+}
+template <class T, std::size_t N>
+void load(InputReader& r, std::array<T, N>& v) {
+  for (auto& x : v) load(r, x);
+}
+template <class A, class B>
+void store(InputWriter& w, const std::pair<A, B>& v) {
+  store(w, v.first);
+  store(w, v.second);
+}
+template <class A, class B>
+void load(InputReader& r, std::pair<A, B>& v) {
+  load(r, v.first);
+  load(r, v.second);
+}
+template <class T>
+void store(InputWriter& w, const std::complex<T>& v) {
+  const T parts[2] = {v.real(), v.imag()};
+  store(w, parts[0]);
+  store(w, parts[1]);
+}
+template <class T>
+void load(InputReader& r, std::complex<T>& v) {
+  T re{}, im{};
+  load(r, re);
+  load(r, im);
+  v = std::complex<T>(re, im);
+}
+template <class C, class Tr, class A>
+void store(InputWriter& w, const std::basic_string<C, Tr, A>& v) {
+  const std::uint64_t k = v.size();
+  w.bytes(&k, sizeof k);
+  w.bytes(v.data(), k * sizeof(C));
+}
+template <class C, class Tr, class A>
+void load(InputReader& r, std::basic_string<C, Tr, A>& v) {
+  std::uint64_t k = 0;
+  r.bytes(&k, sizeof k);
+  if (k > (std::uint64_t(1) << 40)) input_failure("an implausible length");
+  v.resize(static_cast<std::size_t>(k));
+  r.bytes(v.data(), k * sizeof(C));
+}
+
 // The harness protocol with the sandbox launcher (src/parcodegen/sandbox/jail.c):
 //  - fd 3 (EVENT_FD): one byte per event, timestamped by the launcher, a process the
 //    program cannot write to: 'R' the program started and waits for its parameters,
 //    'S' a timed call starts, 'E' it ended. A call's time is E - S as the launcher saw
 //    it; nothing in this process records it.
 //  - stdin: the parameters, sent by the launcher only after 'R' ("key value" lines until
-//    end of file: seed, n, pattern, samples, plan), never in argv or the environment, so
-//    no code can know the input before the program has started.
+//    end of file: seed, n, pattern, samples, plan, inputs), never in argv or the
+//    environment, so no code can know the input before the program has started.
+//  - fd 5 (INPUT_FD), with "inputs load" only: the stored inputs (see InputWriter).
 //  - fd 4 (RESULT_FD): the output records (Out).
 inline void event(char code) {
   if (::write(EVENT_FD, &code, 1) != 1) {
@@ -477,6 +698,8 @@ inline Options parse_options(int argc, char** argv) {
       o.samples = static_cast<std::size_t>(std::strtoull(value.c_str(), nullptr, 10));
     } else if (key == "plan") {
       parse_plan(value.c_str(), o);
+    } else if (key == "inputs") {
+      input_mode() = value == "save" ? InputMode::Save : value == "load" ? InputMode::Load : InputMode::Make;
     }
   }
   if (!have_seed || !have_n) {
