@@ -23,7 +23,8 @@ Each entry prints its speedup with the 95% confidence interval of the timing.
 Run: .venv/bin/python benchmarks/autopar_vs_gcc.py [--suite builtin] [--category dense]
      [--threads 2] [--reps 3] [--max-variants 3] [--columns autopar,hand] [--json out.json]
 The full loop-nest set (27 kernels, all columns) takes about 15 min at --reps 3 on 2
-cores (about 30 s per kernel); --reps 2 --max-variants 2 is quicker.
+cores (about 30 s per kernel); --reps 2 --max-variants 2 is quicker. --readme README.md
+writes the table and summary (date, commit, load) between the autopar-table markers.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import json
 import math
 import os
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -222,6 +224,38 @@ def summary(rows: list[dict], loads: list[float], args, seconds: float) -> str:
     return "\n".join(lines)
 
 
+START, END = "<!-- autopar-table:start -->", "<!-- autopar-table:end -->"
+
+
+def readme_block(rows: list[dict], loads: list[float], args, seconds: float, started: str) -> str:
+    """What goes between the markers in README.md: when, where, the table, the summary."""
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True, text=True, check=False,
+    ).stdout.strip() or "unknown"  # fmt: skip
+    head = (
+        f"Measured {started} UTC ({seconds / 60:.0f} min), commit {commit}, "
+        f"`benchmarks/autopar_vs_gcc.py --reps {args.reps} --max-variants "
+        f"{args.max_variants}`, {args.threads} threads on {os.cpu_count()} cores, "
+        f"1-minute load {min(loads):.1f}-{max(loads):.1f} (mean "
+        f"{sum(loads) / len(loads):.1f}). Each entry: speedup over the serial reference "
+        "[95% interval]."
+    )
+    body = "\n".join(
+        [head, "", table(rows, args.threshold), "", summary(rows, loads, args, seconds)]
+    )
+    return f"{START}\n{body}\n{END}"
+
+
+def write_readme(path: Path, block: str) -> None:
+    text = path.read_text()
+    if START not in text or END not in text:
+        raise SystemExit(f"{path}: no {START} ... {END} markers to write the table between")
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    path.write_text(before + block + after)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--suite", default=str(ROOT / "benchmarks" / "loopnests"))
@@ -240,6 +274,11 @@ def main(argv: list[str] | None = None) -> int:
         help=f"which of {','.join(COLUMNS)} to run (default: all; the others print 'not run')",
     )
     ap.add_argument("--json", help="also write the raw results here")
+    ap.add_argument(
+        "--readme",
+        help="also write the table and summary into this file between the autopar-table "
+        "markers (README.md)",
+    )
     args = ap.parse_args(argv)
     columns = {c.strip() for c in args.columns.split(",") if c.strip()}
     if not columns or columns - set(COLUMNS):
@@ -251,8 +290,11 @@ def main(argv: list[str] | None = None) -> int:
         timing_quiet_wait_s=args.quiet_wait,
     )  # fmt: skip
     plan = TimingPlan(reps=args.reps, quiet_wait_s=args.quiet_wait)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     rows, loads = [], []
     start = time.monotonic()
+    started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     for sp in suite:
         p = sp.problem
         loads.append(load1())
@@ -280,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows, args.threshold))
     print()
     print(summary(rows, loads, args, seconds))
+    if args.readme:
+        write_readme(Path(args.readme), readme_block(rows, loads, args, seconds, started))
+        print(f"\nthe table and summary were written into {args.readme}")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
     return 0
