@@ -48,7 +48,7 @@ type = "double*"
 size = "n"
 [sizes]
 test = [0, 5]
-bench = 3000
+bench = 300000
 """
 KINDS_REF = """#include <complex>
 #include <cstddef>
@@ -82,7 +82,7 @@ type = "const Blob&"
 hook = "blob"
 [sizes]
 test = [0, 5]
-bench = 2000
+bench = 300000
 """
 POINTER_REF = """#include "hooks.h"
 double total(const Blob& b) {
@@ -225,7 +225,7 @@ type = "const std::vector<long>&"
 hook = "slow"
 [sizes]
 test = [0, 5]
-bench = 1000
+bench = 300000
 """
 SLOW_REF = """#include <vector>
 long total(const std::vector<long>& v) {
