@@ -17,6 +17,15 @@ the load seen; then the issue's targets: no "faster" for the same binary under l
 quiet, the repeated estimates of one pair within 5% (max/min) with a timing wall at most
 1.5x the fixed timing's.
 
+Runnable in parts: `--conditions quiet` (or `loaded`) runs one condition only, `--pairs`
+picks pairs, `--fixed-repeats N` sets how many fixed 1+5 timings per pair are taken for
+the wall comparison (interleaved with the quiet measurements; 0: none, no wall ratio).
+The quiet-machine targets alone (the agreement of 5 estimates and the timing wall
+against the fixed timing's), in a few minutes:
+
+  .venv/bin/python benchmarks/timing_noise.py --conditions quiet --pairs expert,slow2x \
+      --repeats 5 --fixed-repeats 2
+
 Run: .venv/bin/python benchmarks/timing_noise.py [--repeats 5] [--loaded-repeats 3]
 Timing takes the machine-wide timing lock: other timings wait (and are told who holds it).
 """
@@ -141,21 +150,33 @@ def main() -> int:
     ap.add_argument("--burners", type=int, default=machine.usable_cpus(),
                     help="CPU-burning processes under load (default: one per CPU)")  # fmt: skip
     ap.add_argument("--pairs", default="same,expert,slow2x")
+    ap.add_argument("--conditions", default="quiet,loaded",
+                    help="quiet, loaded or both (default both)")  # fmt: skip
+    ap.add_argument("--fixed-repeats", type=int, default=1,
+                    help="fixed 1+5 timings per pair for the wall comparison (default 1)")  # fmt: skip
+    ap.add_argument("--inputs", default="auto", choices=("auto", "stored", "made"),
+                    help="the adaptive timing's inputs (the fixed one always makes them per run)")  # fmt: skip
     args = ap.parse_args()
     chosen = [p for p in pairs(args.expert) if p.name in args.pairs.split(",")]
+    conditions = [c for c in args.conditions.split(",") if c]
+    if not chosen or not conditions or set(conditions) - {"quiet", "loaded"}:
+        ap.error("--pairs: same, expert, slow2x; --conditions: quiet, loaded")
     print(f"machine: {machine.profile().summary()}")
     print(f"load at start: {open('/proc/loadavg').read().strip()}  (pid {os.getpid()})")
-    default = VerifyOptions(difftest=False, race=False)
+    default = VerifyOptions(difftest=False, race=False, timing_inputs=args.inputs)
     legacy = VerifyOptions(difftest=False, race=False, timing_reps=5, slow_stop=0.0,
-                           timing_quiet_wait_s=0.0)  # fmt: skip
+                           timing_quiet_wait_s=0.0, timing_inputs="made")  # fmt: skip
     rows: list[Row] = []
-    legacy_walls: dict[str, float] = {}
+    legacy_walls: dict[str, list[float]] = {p.name: [] for p in chosen}
     start = time.monotonic()
-    for pair in chosen:  # the fixed timing of before, once per pair, no load added
-        m, wall = measure_once(pair, legacy)
-        legacy_walls[pair.name] = m.wall_s - m.lock_wait_s  # not the lock wait
+
+    def fixed(pair: Pair) -> None:  # the fixed timing of before, no load added
+        m, _ = measure_once(pair, legacy)
+        legacy_walls[pair.name].append(m.wall_s - m.lock_wait_s)  # not the lock wait
         print(f"[fixed 1+5] {pair.name:7s} {fmt(m)}", flush=True)
-    for condition, repeats in (("quiet", args.repeats), ("loaded", args.loaded_repeats)):
+
+    for condition in conditions:
+        repeats = args.repeats if condition == "quiet" else args.loaded_repeats
         ctx = Burners(args.burners) if condition == "loaded" else None
         if ctx:
             ctx.__enter__()
@@ -164,6 +185,8 @@ def main() -> int:
                 row = Row(condition, pair.name)
                 rows.append(row)
                 for k in range(repeats):
+                    if condition == "quiet" and k < args.fixed_repeats:
+                        fixed(pair)  # interleaved with the adaptive ones: the same machine
                     m, wall = measure_once(pair, default)
                     row.measurements.append(m)
                     row.walls.append(wall)
@@ -171,7 +194,12 @@ def main() -> int:
         finally:
             if ctx:
                 ctx.__exit__()
-    report(rows, chosen, legacy_walls, time.monotonic() - start)
+    if "quiet" not in conditions:
+        for pair in chosen:
+            for _ in range(args.fixed_repeats):
+                fixed(pair)
+    walls = {k: sum(v) / len(v) for k, v in legacy_walls.items() if v}
+    report(rows, chosen, walls, time.monotonic() - start)
     return 0
 
 
@@ -209,6 +237,10 @@ def report(
             agree = max(est) / min(est)
             wall = sum(m.wall_s - m.lock_wait_s for m in ms) / len(ms)
             ratio = wall / legacy_walls[r.pair] if legacy_walls.get(r.pair) else float("nan")
+            if ratio != ratio:
+                print(
+                    f"- quiet, {r.pair}: no fixed timing taken (--fixed-repeats 0): no wall ratio"
+                )
             quiet = all(m.load is not None and not m.load.busy for m in ms)
             print(f"- quiet, {r.pair}: {len(ms)} estimates agree within {agree - 1:.1%} "
                   f"(target 5%: {'MET' if agree <= 1.05 else 'MISSED'}); timing wall "
