@@ -435,3 +435,49 @@ void scale(double* __restrict__ a, int planes, int n) {
     sized = [label for label, _ in optimize_source(code, "scale", {"planes": 3, "n": 1e6}).variants]
     assert nominal[:2] == ["outer", "tile"] or "inner" not in nominal, nominal
     assert sized[:2] == ["outer", "collapse"] and "inner" in sized, sized
+
+
+def test_a_scalar_accumulator_is_sunk_into_its_element_then_the_band_reordered():
+    """i-j-k with `s = 0; s += ...; C[i][j] = s` -> C[i][j] = 0, then i-k-j accumulating
+    in C (same additions in the same order on a double)."""
+    p = _band_problem("atb_sink")
+    result = optimize_source(p.reference_code, p.function)
+    labels = [label for label, _ in result.variants]
+    assert labels[0] == "sink-permute", labels
+    code = dict(result.variants)["sink-permute"]
+    assert "C[i * n + j] = 0.0;" in code and "C[i * n + j] += A[k * n + i] * B[k * n + j];" in code
+    assert re.findall(r"for \(int (\w+) =", code) == ["i", "j", "k", "j"], code
+    assert pragma_before(code, "for (int i = 0").startswith("#pragma omp parallel for")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a float element would round each partial sum differently from a double s
+        "float* __restrict__ C) { for (int j = 0; j < n; ++j) { double s = 0.0;"
+        " for (int k = 0; k < n; ++k) s += A[k] * B[k * n + j]; C[j] = s; } }",
+        # s read after the store: not only an accumulator
+        "double* __restrict__ C) { for (int j = 0; j < n; ++j) { double s = 0.0;"
+        " for (int k = 0; k < n; ++k) s += A[k] * B[k * n + j]; C[j] = s + s; } }",
+        # the element is read while it would be accumulating
+        "double* __restrict__ C) { for (int j = 0; j < n; ++j) { double s = 0.0;"
+        " for (int k = 0; k < n; ++k) s += A[k] * C[k]; C[j] = s; } }",
+        # two j write one element: the split loop would sum both into it
+        "double* __restrict__ C) { for (int j = 0; j < n; ++j) { double s = 0.0;"
+        " for (int k = 0; k < n; ++k) s += A[k] * B[k * n + j]; C[j / 2] = s; } }",
+        # a pointer that may alias the element
+        "double* C) { for (int j = 0; j < n; ++j) { double s = 0.0;"
+        " for (int k = 0; k < n; ++k) s += A[k] * B[k * n + j]; C[j] = s; } }",
+    ],
+)
+def test_no_accumulator_sinking_when_it_would_change_the_result(body):
+    from parcodegen.autopar.sink import sink_accumulators
+
+    code = f"void f(const double* A, const double* __restrict__ B, int n, {body}"
+    assert sink_accumulators(code) is None, code
+    control = (
+        "void f(const double* A, const double* __restrict__ B, int n, double* __restrict__ C)"
+        " { for (int j = 0; j < n; ++j) { double s = 0.0;"
+        " for (int k = 0; k < n; ++k) s += A[k] * B[k * n + j]; C[j] = s; } }"
+    )
+    assert sink_accumulators(control) is not None  # the same shape, sound: sunk

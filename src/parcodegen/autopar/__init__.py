@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from parcodegen.autopar.analysis import make_scope
 from parcodegen.autopar.band import band_variants
+from parcodegen.autopar.sink import sink_accumulators
 from parcodegen.autopar.cost import Sizes
 from parcodegen.autopar.plan import FilePlan, LoopNote, NestPlan, calls_in, plan_function
 from parcodegen.autopar.purity import PurityChecker
@@ -118,6 +119,15 @@ def optimize_source(code: str, function: str, sizes: Sizes | None = None) -> Aut
     swapped = interchanged(final_code, nests, replan)
     tiles = tiled(final_code, nests, replan)
     bands = band_variants(final_code, nests, replan)
+    sunk = sink_accumulators(final_code)
+    if sunk is not None:  # `s = 0; for k: s += e; X[..] = s` accumulating in X, then reordered
+        sunk_code, sunk_lines = sunk
+        where = ", ".join(map(str, sunk_lines))
+        bands += [
+            (f"sink-{label}", f"accumulator at line {where} summed in the array element; "
+             + desc, code, edits)
+            for label, desc, code, edits in band_variants(sunk_code, replan(sunk_code), replan)
+        ]  # fmt: skip
     variants = plan_variants(final_code, nests, extra=swapped + tiles + bands, sizes=sizes)
     kept = [v for v in variants if not v.dropped]
     notes = sorted(plan.notes, key=lambda n: (n.line, n.function))

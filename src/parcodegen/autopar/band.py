@@ -86,15 +86,19 @@ def _chosen_at(nests: list[NestPlan], start: int) -> LoopAnalysis | None:
     return None
 
 
-def distance_zero(code: str, band: Band, replan: Replan) -> list[bool]:
-    """Per band loop: whether every dependence has distance 0 in it (see the module doc)."""
+def distance_zero(code: str, band: Band) -> list[bool]:
+    """Per band loop: whether every dependence has distance 0 in it (see the module doc);
+    loops enclosing the band are fixed (parameters of the analysis)."""
+    from parcodegen.autopar.sink import analyze_at
+
     out = []
     start = band.loops[0].start_byte
     for k in range(len(band.loops)):
         order = (k,) + tuple(i for i in range(len(band.loops)) if i != k)
-        a = _chosen_at(replan(permute_headers(code, band, order)), start)
+        a = analyze_at(permute_headers(code, band, order), start)
         out.append(
             a is not None
+            and a.ok
             and a.header is not None
             and a.header.var == band.vars[k]
             and not a.array_reductions
@@ -125,9 +129,12 @@ def legal(order: tuple[int, ...], zero: list[bool]) -> bool:
     return carried == sorted(carried)
 
 
-def best_order(band: Band, zero: list[bool]) -> tuple[int, ...] | None:
-    """A legal order with a distance-0 loop outermost and the best stride-1 loop
-    innermost (ties keep the original innermost); None when none exists."""
+def best_order(
+    band: Band, zero: list[bool], parallel_outside: bool = False
+) -> tuple[int, ...] | None:
+    """A legal order with the best stride-1 loop innermost (ties keep the original
+    innermost) and a distance-0 loop outermost (any loop when a loop outside the band
+    is the parallel one); None when none exists."""
     body = req(band.loops[-1].child_by_field_name("body"))
     depth = len(band.loops)
     scores = [stride_score(body, v) for v in band.vars]
@@ -137,7 +144,7 @@ def best_order(band: Band, zero: list[bool]) -> tuple[int, ...] | None:
         key=lambda k: (-scores[k], k != depth - 1, -k),
     )
     for inner in inner_rank:
-        for outer in (k for k in range(depth) if zero[k] and k != inner):
+        for outer in (k for k in range(depth) if (zero[k] or parallel_outside) and k != inner):
             middle = tuple(k for k in range(depth) if k not in (outer, inner))
             order = (outer, *middle, inner)
             if legal(order, zero):
@@ -165,8 +172,13 @@ def band_variants(code: str, nests: list[NestPlan], replan: Replan) -> list[Extr
         band = find_band(loop)
         if band is None:
             continue
-        zero = distance_zero(code, band, replan)
-        order = best_order(band, zero)
+        zero = distance_zero(code, band)
+        inside = any(
+            n.chosen is not None
+            and n.chosen.loop.start_byte < loop.start_byte < n.chosen.loop.end_byte
+            for n in nests
+        )
+        order = best_order(band, zero, parallel_outside=inside)
         if order is None:
             continue
         claimed.append(loop)
