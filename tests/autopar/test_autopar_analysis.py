@@ -46,7 +46,7 @@ def test_independent_loop_is_parallel_static():
 def test_collapse_tile_and_simd_variants_for_matmul_and_no_inner_one():
     result = run("matmul")
     labels = [label for label, _ in result.variants]
-    assert labels == ["outer", "tile", "collapse", "simd", "schedule"]
+    assert labels == ["sink-permute", "outer", "tile", "collapse", "simd", "schedule"]
     assert "collapse(2)" in variant(result, "collapse")
     assert "collapse" not in variant(result, "outer")
     simd = variant(result, "simd")
