@@ -41,6 +41,7 @@ class EpisodeState:
     strategy: Strategy
     config: LoopConfig
     examples: tuple[Any, ...] = ()
+    machine: Any = None  # MachineProfile the prompt states (strategies with state_machine)
     turn: int = 0
     stage: int = 0
     stage_turns: int = 0
@@ -110,6 +111,7 @@ class EpisodeState:
             stage=self.stage,
             examples=self.examples,
             from_previous_stage=self.from_previous_stage,
+            machine=self.machine,
         )
         return self.strategy.messages(self.problem, ctx)
 

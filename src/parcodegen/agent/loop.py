@@ -33,6 +33,7 @@ from parcodegen.agent.select import Choice, choose
 from parcodegen.errors import BackendError, BudgetExhausted, InfraError
 from parcodegen.llm.base import Backend, LLMResponse, Usage, stream
 from parcodegen.llm.guard import RunGuard, attach_guard
+from parcodegen.machine import profile as machine_profile
 from parcodegen.strategies import get_strategy
 from parcodegen.types import (
     Attempt,
@@ -124,8 +125,9 @@ class Loop:
         if callable(listen):
             listen(self._on_final, on_checked=self._on_checked)
         examples = {p.id: self._examples(p) for p in self.problems}  # retrieved once per problem
+        target = machine_profile() if self.strategy.state_machine else None
         self.episodes = [
-            EpisodeState(p, s, self.strategy, config, examples=examples[p.id])
+            EpisodeState(p, s, self.strategy, config, examples=examples[p.id], machine=target)
             for p in self.problems
             for s in range(config.samples)
         ]

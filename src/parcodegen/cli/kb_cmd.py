@@ -113,6 +113,8 @@ def cmd_query(args: argparse.Namespace) -> int:
             f"=== {rank}. {h.id}  family={h.family}  speedup {h.speedup:.2f} "
             f"(raw {h.raw_speedup:.2f})  source={h.source}  verified={h.verified}"
         )
+        where = h.machine.summary() if h.machine is not None else h.hardware or "unknown"
+        print(f"measured on: {where}")
         print("--- slow")
         print(h.slow_code.rstrip())
         print("--- fast")

@@ -11,6 +11,7 @@ from typing import Any
 from parcodegen.errors import ConfigError
 from parcodegen.memory.entry import KBEntry, measured_entry
 from parcodegen.memory.kb import KnowledgeBase
+from parcodegen.types import MachineProfile
 
 Say = Callable[[str], None]
 
@@ -77,6 +78,9 @@ def add_seeds(
         raise ConfigError(str(exc.args[0])) from None
     options = VerifyOptions(timing_reps=reps, threads=threads, race=race)
     hardware, compiler = hardware_description(), compiler_id("g++")
+    from parcodegen.machine import profile
+
+    here = profile()  # the machine verify times the seeds on
     measured = load_measurements(root) if record else {}
     outcomes = []
     for d in dirs:
@@ -89,11 +93,12 @@ def add_seeds(
                 out = SeedOutcome(d.name, status, speedup, None, message)
             else:
                 entry = seed_entry(d, raw_speedup=speedup, hardware=hardware,
-                                   compiler=compiler, verified=True)  # fmt: skip
+                                   compiler=compiler, verified=True, machine=here)  # fmt: skip
                 kb.replace([entry])
                 out = SeedOutcome(d.name, "pass", speedup, entry.speedup)
                 measured[d.name] = {"status": "pass", "raw_speedup": round(speedup, 4),
-                                    "hardware": hardware, "compiler": compiler}  # fmt: skip
+                                    "hardware": hardware, "compiler": compiler,
+                                    "machine": here.to_dict()}  # fmt: skip
         outcomes.append(out)
         on_seed(out)
     written = None
@@ -134,6 +139,7 @@ def run_entries(run_dir: Path, run_id: str | None = None) -> tuple[list[KBEntry]
                     ref = None
                 slow_by_problem[p["problem_id"]] = ref
             best: dict[tuple[str, str], tuple[float, int]] = {}  # -> (speedup, threads)
+            profiles: dict[tuple[str, str], MachineProfile | None] = {}
             for a in store.attempts(rid):
                 if a.status is not Status.PASS or not a.speedup or a.speedup <= 1.0:
                     continue
@@ -144,6 +150,7 @@ def run_entries(run_dir: Path, run_id: str | None = None) -> tuple[list[KBEntry]
                     verdict = store.verdict(rid, a.episode, a.turn)
                     m = verdict.measurement if verdict is not None else None
                     best[key] = (a.speedup, m.threads if m is not None else 0)
+                    profiles[key] = m.machine if m is not None else None
             for (pid, cid), (speed, threads) in sorted(best.items()):
                 code = store.candidate_code(pid, cid)
                 if code is None:
@@ -152,7 +159,8 @@ def run_entries(run_dir: Path, run_id: str | None = None) -> tuple[list[KBEntry]
                 slow = slow_by_problem[pid] or ""
                 entries.append(measured_entry(family=pid, slow_code=slow, fast_code=code,
                                               speedup=speed, source="run", manifest=manifest,
-                                              threads=threads))  # fmt: skip
+                                              threads=threads,
+                                              machine=profiles[(pid, cid)]))  # fmt: skip
     finally:
         store.close()
     return entries, notes

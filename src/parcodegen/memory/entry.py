@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from parcodegen.types import RunManifest
+from parcodegen.types import MachineProfile, RunManifest
 
 SOURCES = ("pie", "seed", "synth", "user", "run")
 
@@ -88,8 +88,11 @@ class KBEntry:
     """One slow -> fast example.
 
     `speedup` is normalized into [1, 10] (see `normalize_speedup`); `raw_speedup` is the
-    measured ratio. `hardware` / `compiler` say where it was measured; `verified` is True
-    only when this tool's own pipeline checked the pair.
+    measured ratio. `hardware` / `compiler` say where it was measured (one line each);
+    `machine` is the full profile of that machine (CPU, cores and threads, caches,
+    memory, compiler, OpenMP runtime) when it was recorded, None when not known (PIE
+    pairs, entries stored before profiles were kept); `verified` is True only when this
+    tool's own pipeline checked the pair.
     """
 
     id: str
@@ -104,6 +107,7 @@ class KBEntry:
     verified: bool = False
     slow_tokens: int = 0
     fast_tokens: int = 0
+    machine: MachineProfile | None = None
 
     @classmethod
     def make(
@@ -120,6 +124,7 @@ class KBEntry:
         slow_tokens: int = 0,
         fast_tokens: int = 0,
         id: str | None = None,
+        machine: MachineProfile | None = None,
     ) -> KBEntry:
         if source not in SOURCES:
             raise ValueError(f"unknown source '{source}' (known: {', '.join(SOURCES)})")
@@ -136,17 +141,28 @@ class KBEntry:
             verified=verified,
             slow_tokens=slow_tokens,
             fast_tokens=fast_tokens,
+            machine=machine,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["machine"] = self.machine.to_dict() if self.machine is not None else None
+        return d
+
+
+def manifest_profile(manifest: RunManifest | None) -> MachineProfile | None:
+    """The machine profile a run's manifest recorded (None for manifests without one)."""
+    prof = (manifest.machine or {}).get("profile") if manifest is not None else None
+    return MachineProfile.from_dict(prof) if isinstance(prof, dict) else None
 
 
 def measured_entry(*, family: str, slow_code: str, fast_code: str, speedup: float, source: str,
-                   manifest: RunManifest | None, threads: int = 0) -> KBEntry:  # fmt: skip
+                   manifest: RunManifest | None, threads: int = 0,
+                   machine: MachineProfile | None = None) -> KBEntry:  # fmt: skip
     """THE conversion of a stored run's verified, timed result into a KB entry (kb add-run,
     synth exports): the hardware and compiler of the run that measured it (its manifest),
-    the threads it was timed with, and token counts."""
+    the machine profile of the measurement (`machine`, else the manifest's), the threads
+    it was timed with, and token counts."""
     from parcodegen.memory.tokens import count_tokens
 
     hardware = manifest.hardware if manifest is not None else ""
@@ -155,4 +171,5 @@ def measured_entry(*, family: str, slow_code: str, fast_code: str, speedup: floa
         source=source, hardware=f"{hardware}, {threads} threads" if threads else hardware,
         compiler=manifest.compiler if manifest is not None else "", verified=True,
         slow_tokens=count_tokens(slow_code), fast_tokens=count_tokens(fast_code),
+        machine=machine or manifest_profile(manifest),
     )  # fmt: skip

@@ -1,13 +1,20 @@
 """SQLite storage of knowledge-base entries and their embedding vectors.
 
-Tables: `meta` (key/value; holds the embedder stamp), `entries` (one row per KBEntry,
-unique on id), `vectors` (float32 blob per entry rowid). SQLite is the source of truth:
-the FAISS index can always be rebuilt from `vectors`.
+Tables: `meta` (key/value; holds the embedder stamp and the schema version), `entries`
+(one row per KBEntry, unique on id), `vectors` (float32 blob per entry rowid). SQLite is
+the source of truth: the FAISS index can always be rebuilt from `vectors`.
+
+Schema 2 added `entries.machine`: the JSON machine profile the entry was measured on
+('' when unknown). A schema-1 file is migrated when opened: the column is added and
+filled, for entries that name their hardware, with what that line says (CPU model and
+usable cores, e.g. 'AMD EPYC 7B13 (2 cores), 2 threads') and the compiler; the rest of
+such a profile stays unknown (empty), never guessed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -16,8 +23,9 @@ from typing import Any
 import numpy as np
 
 from parcodegen.memory.entry import KBEntry, code_key
+from parcodegen.types import MachineProfile
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,7 +44,8 @@ CREATE TABLE IF NOT EXISTS entries (
   slow_tokens INTEGER NOT NULL DEFAULT 0,
   fast_tokens INTEGER NOT NULL DEFAULT 0,
   code_key TEXT NOT NULL,
-  added_at TEXT NOT NULL DEFAULT (datetime('now'))
+  added_at TEXT NOT NULL DEFAULT (datetime('now')),
+  machine TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS entries_code_key ON entries(code_key);
 CREATE TABLE IF NOT EXISTS vectors (rowid INTEGER PRIMARY KEY, vec BLOB NOT NULL);
@@ -55,7 +64,23 @@ _FIELDS = (
     "verified",
     "slow_tokens",
     "fast_tokens",
+    "machine",
 )
+_HARDWARE = re.compile(r"^(?P<cpu>.*?)(?: \((?P<cores>\d+) cores?\))?(?:, \d+ threads?)?$")
+
+
+def profile_from_label(hardware: str, compiler: str) -> MachineProfile | None:
+    """What a schema-1 entry's one-line hardware and compiler say, as a (partial) profile."""
+    if not hardware.strip():
+        return None
+    m = _HARDWARE.match(hardware.strip())
+    cpu = m.group("cpu") if m else hardware.strip()
+    cores = int(m.group("cores")) if m and m.group("cores") else 0
+    return MachineProfile(cpu_model=cpu, usable_cpus=cores, compiler=compiler)
+
+
+def _machine_text(machine: MachineProfile | None) -> str:
+    return json.dumps(machine.to_dict(), sort_keys=True) if machine is not None else ""
 
 
 class PairsDB:
@@ -64,9 +89,23 @@ class PairsDB:
         self.conn = sqlite3.connect(str(self.path))
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.executescript(_SCHEMA)
-        if self.get_meta("schema_version") is None:
+        self._migrate()
+        if self.get_meta("schema_version") != SCHEMA_VERSION:
             self.set_meta("schema_version", SCHEMA_VERSION)
             self.conn.commit()
+
+    def _migrate(self) -> None:
+        """Schema 1 -> 2: the machine column, filled from each entry's hardware line."""
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(entries)")}
+        if "machine" in columns:
+            return
+        with self.conn:
+            self.conn.execute("ALTER TABLE entries ADD COLUMN machine TEXT NOT NULL DEFAULT ''")
+            rows = self.conn.execute("SELECT rowid, hardware, compiler FROM entries").fetchall()
+            for rowid, hardware, compiler in rows:
+                text = _machine_text(profile_from_label(hardware or "", compiler or ""))
+                if text:
+                    self.conn.execute("UPDATE entries SET machine=? WHERE rowid=?", (text, rowid))
 
     def close(self) -> None:
         self.conn.close()
@@ -97,7 +136,7 @@ class PairsDB:
                 cur = self.conn.execute(
                     f"INSERT INTO entries({', '.join(_FIELDS)}, code_key) "
                     f"VALUES ({', '.join('?' * (len(_FIELDS) + 1))})",
-                    (*[getattr(entry, f) for f in _FIELDS], code_key(entry.slow_code)),
+                    (*[self._column(entry, f) for f in _FIELDS], code_key(entry.slow_code)),
                 )
                 assert cur.lastrowid is not None  # an INSERT always sets it
                 rowid = int(cur.lastrowid)
@@ -108,10 +147,19 @@ class PairsDB:
                 rowids.append(rowid)
         return rowids
 
+    @staticmethod
+    def _column(entry: KBEntry, name: str) -> Any:
+        return _machine_text(entry.machine) if name == "machine" else getattr(entry, name)
+
     def _row_to_entry(self, row: tuple) -> KBEntry:
         values = dict(zip(_FIELDS, row, strict=True))
         values["verified"] = bool(values["verified"])
-        return KBEntry(**values)
+        text = values.pop("machine") or ""
+        try:
+            machine = MachineProfile.from_dict(json.loads(text)) if text else None
+        except (ValueError, TypeError):  # an unreadable profile is an unknown one
+            machine = None
+        return KBEntry(**values, machine=machine)
 
     def get_many(self, rowids: Iterable[int]) -> dict[int, tuple[KBEntry, str]]:
         """rowid -> (entry, code_key of its slow code) for the rowids that exist."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from parcodegen.memory.entry import KBEntry
 from parcodegen.memory.tokens import count_tokens
+from parcodegen.types import MachineProfile
 
 MEASURED_FILE = "measured.json"
 
@@ -58,6 +59,7 @@ def seed_entry(
     compiler: str,
     verified: bool,
     reference_file: str = "reference.cpp",
+    machine: MachineProfile | None = None,
 ) -> KBEntry:
     slow = (directory / reference_file).read_text()
     fast = (directory / "fast.cpp").read_text()
@@ -72,6 +74,7 @@ def seed_entry(
         verified=verified,
         slow_tokens=count_tokens(slow),
         fast_tokens=count_tokens(fast),
+        machine=machine,
     )
 
 
@@ -103,6 +106,7 @@ def recorded_seed_entries(root: Path | None = None) -> list[KBEntry]:
                     hardware=m.get("hardware", ""),
                     compiler=m.get("compiler", ""),
                     verified=True,
+                    machine=MachineProfile.from_dict(m["machine"]) if m.get("machine") else None,
                 )
             )
         else:

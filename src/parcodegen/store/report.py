@@ -91,9 +91,49 @@ def load_scaling(store: Any, run_id: str) -> dict[str, list[ScalingPoint]]:
 
 def machine_summary(store: Any, run_id: str) -> str:
     """The machine profile the run's manifest recorded, one line ("" when none)."""
+    prof = machine_profile(store, run_id)
+    return prof.summary() if prof is not None else ""
+
+
+def machine_profile(store: Any, run_id: str) -> MachineProfile | None:
+    """The run's machine: its manifest's profile; for a manifest from before profiles
+    were kept, what it says (CPU model and cores); None when it says nothing."""
     manifest = store.manifest(run_id)
-    prof = (manifest.machine or {}).get("profile") if manifest is not None else None
-    return MachineProfile.from_dict(prof).summary() if prof else ""
+    m = (manifest.machine or {}) if manifest is not None else {}
+    if isinstance(m.get("profile"), dict):
+        return MachineProfile.from_dict(m["profile"])
+    if m.get("cpu") or m.get("cores"):
+        return MachineProfile(
+            cpu_model=str(m.get("cpu") or ""), usable_cpus=int(m.get("cores") or 0)
+        )
+    return None
+
+
+MACHINE_HEADER = ["run", "CPU", "cores / threads (usable)", "caches", "memory", "compiler",
+                  "OpenMP", "governor", "load at start"]  # fmt: skip
+
+
+def machine_table(scores: Sequence[RunScore]) -> list[list[str]]:
+    """Per run, the machine its speedups were measured on ("?" where not recorded)."""
+    rows = [list(MACHINE_HEADER)]
+    for r in scores:
+        p = r.extra.get("profile")
+        if not isinstance(p, MachineProfile):
+            rows.append([r.run_id] + ["?"] * (len(MACHINE_HEADER) - 1))
+            continue
+        cores = f"{p.physical_cores or '?'} / {p.logical_cpus or '?'} ({p.usable_cpus or '?'})"
+        load = r.extra.get("loadavg")
+        rows.append([r.run_id, p.cpu_model or "?", cores, ", ".join(p.caches) or "?",
+                     f"{p.memory_mb // 1024} GiB" if p.memory_mb else "?", p.compiler or "?",
+                     p.openmp or "?", p.governor or "?",
+                     f"{load:.2f}" if isinstance(load, int | float) else "?"])  # fmt: skip
+    return rows
+
+
+def _start_load(store: Any, run_id: str) -> float | None:
+    manifest = store.manifest(run_id)
+    load = (manifest.machine or {}).get("loadavg") if manifest is not None else None
+    return float(load) if isinstance(load, int | float) else None
 
 
 def run_label(store: Any, run_id: str) -> tuple[dict[str, str], int]:
@@ -130,7 +170,8 @@ def score_run(store: Any, run_id: str, ks: Sequence[int]) -> RunScore:
         per_problem=per_problem, summary=summary, categories=by_category(per_problem, ks),
         tokens=usage.total_tokens, cost_usd=usage.cost_usd,
         state=row["state"], stop_reason=row["stop_reason"],
-        extra={"scaling": load_scaling(store, run_id), "machine": machine_summary(store, run_id)},
+        extra={"scaling": load_scaling(store, run_id), "machine": machine_summary(store, run_id),
+               "profile": machine_profile(store, run_id), "loadavg": _start_load(store, run_id)},
     )  # fmt: skip
 
 
@@ -301,6 +342,7 @@ def sections(scores: Sequence[RunScore], ks: Sequence[int]) -> list[tuple[str, l
             rate_table(scores, ks),
         ),
         ("Failures by verdict status (samples)", status_table(scores)),
+        ("Machine profile (where the speedups were measured)", machine_table(scores)),
     ]
     for r in scores:
         out.append((f"Per category: {r.run_id}", category_table(r, ks)))

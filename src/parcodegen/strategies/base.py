@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from parcodegen.llm.base import Message
 from parcodegen.prompts import render
 from parcodegen.registry import Registry
-from parcodegen.types import Problem
+from parcodegen.types import MachineProfile, Problem
 
 
 class ExamplePair(Protocol):
@@ -34,13 +34,16 @@ class StrategyContext:
 
     `code` is the reference source for stage 0; for a later stage, the verified result of
     the stage before (or the reference when that stage produced nothing verified).
-    `from_previous_stage` is True when `code` is such a verified result.
+    `from_previous_stage` is True when `code` is such a verified result. `machine` is
+    the machine the candidates will be compiled and timed on (the loop passes it to
+    strategies with `state_machine`).
     """
 
     code: str
     stage: int = 0
     examples: tuple[Any, ...] = ()
     from_previous_stage: bool = False
+    machine: MachineProfile | None = None  # where candidates are timed (stated when asked)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Strategy:
     stages: tuple[Stage, ...]
     retrieve: bool = False  # wants retrieved example pairs in the context
     self_match: bool = False  # passed to KnowledgeBase.retrieve: filter out the task itself
+    state_machine: bool = False  # the prompt names the target machine (cores, caches, compiler)
 
     def messages(self, problem: Problem, ctx: StrategyContext) -> list[Message]:
         stage = self.stages[ctx.stage]
@@ -70,6 +74,7 @@ class Strategy:
             code_label="current version" if ctx.from_previous_stage else "original serial code",
             base_note=note,
             examples=list(ctx.examples),
+            machine=ctx.machine if self.state_machine else None,
         )
         return [Message("system", render("system")), Message("user", user)]
 

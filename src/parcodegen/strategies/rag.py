@@ -5,6 +5,8 @@ Both retrieve the pairs whose slow code is most similar to the task's code
 filtering: a pair whose slow code is (nearly) the task's own code is skipped, so the
 model cannot just copy a stored answer to this very task. `rag` retrieves without that
 filter (when the knowledge base holds the task itself, this is an upper bound).
+Both state the target machine (CPU, cores and threads, caches, compiler and OpenMP
+runtime) and, per example, the machine its speedup was measured on.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ RAG = Strategy(
     stages=(Stage("parallel", "parallel"),),
     retrieve=True,
     self_match=False,
+    state_machine=True,
 )
 RAG_SELF_MATCH = Strategy(
     name="rag+self-match",
@@ -24,6 +27,7 @@ RAG_SELF_MATCH = Strategy(
     stages=(Stage("parallel", "parallel"),),
     retrieve=True,
     self_match=True,
+    state_machine=True,
 )
 
 for _s in (RAG, RAG_SELF_MATCH):
