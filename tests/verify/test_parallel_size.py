@@ -88,3 +88,26 @@ def test_parallel_only_at_the_timing_thread_count_is_unchecked_not_pass():
     assert v.status is Status.UNCHECKED, v.message
     assert v.parallel is not None and v.parallel["threads_at_bench_size"] == 6
     assert any("n=20000000 uses 6 threads" in u for u in v.unchecked)
+
+
+def test_std_thread_code_is_not_probed():
+    """Joined threads leave no trace after the call: probing would climb to the
+    benchmark size for nothing and call the code serial."""
+    code = """#include <cmath>
+#include <thread>
+#include <vector>
+double gaussian_energy(const std::vector<double>& x) {
+  const long n = static_cast<long>(x.size());
+  double part[2] = {0.0, 0.0};
+  auto work = [&](int t) {
+    for (long i = t * n / 2; i < (t + 1) * n / 2; ++i) part[t] += std::exp(-0.5 * x[i] * x[i]);
+  };
+  std::thread other(work, 1);
+  work(0);
+  other.join();
+  return part[0] + part[1];
+}
+"""
+    v = _check(code)
+    assert v.status is Status.PASS, v.message
+    assert "parallel_size" not in [s.step for s in v.steps]

@@ -33,6 +33,13 @@ def _threads_seen(step: StepResult | None) -> int:
     return int(step.data.get("coverage", {}).get("max_threads_seen", 0) or 0)
 
 
+def _uses_openmp_threads(code: str) -> bool:
+    """OpenMP that can start a team (threads joined before the call returns, std::thread,
+    leave no trace the probe can count: such code is not probed)."""
+    sp = static_parallelism(code)
+    return (sp.directives > 0 and not sp.simd_only) or sp.omp_calls > 0
+
+
 class ParallelSizeStep(BaseStep):
     name, phase, cost, order = NAME, Phase.CHECK, Cost.EXPENSIVE, 65.0
 
@@ -46,7 +53,7 @@ class ParallelSizeStep(BaseStep):
             and not race.skipped
             and difftest is not None
             and _threads_seen(difftest) <= 1
-            and static_parallelism(ctx.code).parallel
+            and _uses_openmp_threads(ctx.code)
         )
 
     def run(self, ctx: VerifyContext) -> StepResult:
