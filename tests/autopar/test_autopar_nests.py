@@ -135,11 +135,12 @@ void colsum(const double* __restrict__ a, double* __restrict__ s, int n, int m) 
 def test_column_sums_get_an_array_section_reduction_and_an_interchange():
     result = plan(COLSUM, "colsum")
     labels = [label for label, _ in result.variants]
-    assert labels[:2] == ["outer", "interchange"]
+    # the swapped nest walks a column of `a` innermost: proposed, but ranked last
+    assert labels[0] == "outer" and labels[-1] == "interchange-strided", labels
     outer = dict(result.variants)["outer"]
     assert "reduction(+:s[(0):((-1 + m) - (0) + 1)])" in outer
     assert "} else {" in outer  # an empty section runs the serial loop
-    swapped = dict(result.variants)["interchange"]
+    swapped = dict(result.variants)["interchange-strided"]
     assert pragma_before(swapped, "for (int j = 0; j < m; ++j)").startswith(
         "#pragma omp parallel for"
     )
@@ -412,7 +413,8 @@ void skew(double* __restrict__ a, int n) {
   for (int i = 1; i < n; ++i)
     for (int j = 0; j < n - 1; ++j) a[i * n + j] = a[(i - 1) * n + j + 1] + 1.0;
 }"""
-    assert not optimize_source(code, "skew").variants
+    # only the row-by-row sweep (one region, `omp for` per row) is legal
+    assert [label for label, _ in optimize_source(code, "skew").variants] == ["region"]
     # a triangular band is not rectangular: never reordered here
     tri = """
 void tri(const double* __restrict__ a, double* __restrict__ b, int n) {
@@ -481,3 +483,50 @@ def test_no_accumulator_sinking_when_it_would_change_the_result(body):
         " for (int k = 0; k < n; ++k) s += A[k] * B[k * n + j]; C[j] = s; } }"
     )
     assert sink_accumulators(control) is not None  # the same shape, sound: sunk
+
+
+def test_one_region_around_a_time_loop_with_omp_for_inside():
+    """The team starts once: `omp parallel` on the time loop, `omp for` on each sweep."""
+    code = """
+void sweeps(double* __restrict__ a, double* __restrict__ b, int n, int steps) {
+  for (int t = 0; t < steps; ++t) {
+    for (int i = 1; i < n - 1; ++i) b[i] = a[i - 1] + a[i + 1];
+    for (int i = 1; i < n - 1; ++i) a[i] = b[i];
+  }
+}"""
+    result = plan(code, "sweeps")
+    labels = [label for label, _ in result.variants]
+    assert labels[0] == "region", labels
+    out = dict(result.variants)["region"]
+    assert pragma_before(out, "for (int t = 0") == "#pragma omp parallel"
+    assert out.count("#pragma omp for schedule(static)") == 2
+    assert "parallel for" not in out
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [
+        # the time variable is shared: every thread would step it
+        "int t; for (t = 0; t < steps; ++t) { for (int i = 0; i < n; ++i) a[i] += 1.0; }",
+        # the bound changes inside: threads would disagree on the trip count
+        "for (int t = 0; t < steps; ++t) { for (int i = 0; i < n; ++i) a[i] += 1.0;"
+        " for (int i = 0; i < 1; ++i) steps = steps - 0; }",
+        # a statement besides the loops would run once per thread
+        "for (int t = 0; t < steps; ++t) { a[0] += 1.0; for (int i = 1; i < n; ++i) a[i] += 1.0; }",
+    ],
+)
+def test_no_region_when_threads_would_not_step_the_serial_loop_alike(loop):
+    code = f"void f(double* __restrict__ a, int n, int steps) {{ {loop} }}"
+    labels = [label for label, _ in optimize_source(code, "f").variants]
+    assert "region" not in labels, labels
+
+
+def test_an_interchange_that_makes_the_inner_walk_strided_is_ranked_last():
+    """A column pass of a row-major table: swapping makes the inner loop walk columns."""
+    code = """
+void colpass(double* __restrict__ s, int n) {
+  for (int i = 1; i < n; ++i)
+    for (int j = 0; j < n; ++j) s[i * n + j] += s[(i - 1) * n + j];
+}"""
+    labels = [label for label, _ in plan(code, "colpass").variants]
+    assert labels == ["region", "interchange-strided"], labels

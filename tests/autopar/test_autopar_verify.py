@@ -80,12 +80,17 @@ def test_no_wrong_variant_passes_on_the_suite(suite):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("pid", ["dense/matmul_kij", "dense/matmul_ijk", "stencil/heat_3d"])
+@pytest.mark.parametrize(
+    "pid",
+    ["dense/matmul_kij", "dense/matmul_ijk", "stencil/heat_3d", "stencil/jacobi_1d",
+     "stencil/summed_area", "stencil/fdtd_2d", "stencil/jacobi_2d_pair", "dense/trmm_upper"],
+)  # fmt: skip
 def test_band_variants_of_the_loop_nest_kernels_are_sound(pid):
-    """The kernels whose variants reorder or tile a 3-deep band (run alone: -k band)."""
+    """The kernels whose variants reorder or tile a band, sink an accumulator or hoist a
+    region (run alone: -k band)."""
     sps = _suite(LOOPNESTS)
     variants = optimize_source(sps[pid].problem.reference_code, sps[pid].problem.function)
-    assert {"tile-band", "sink-permute"} & {label for label, _ in variants.variants}
+    assert {"tile-band", "sink-permute", "region"} & {label for label, _ in variants.variants}
     _check_sound({pid: sps[pid]}, refs=2, mutants=0)  # heat_3d has no `+=` to mutate
 
 

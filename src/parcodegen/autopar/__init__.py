@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from parcodegen.autopar.analysis import make_scope
 from parcodegen.autopar.band import band_variants
+from parcodegen.autopar.region import hoisted
 from parcodegen.autopar.sink import sink_accumulators
 from parcodegen.autopar.cost import Sizes
 from parcodegen.autopar.plan import FilePlan, LoopNote, NestPlan, calls_in, plan_function
@@ -119,6 +120,7 @@ def optimize_source(code: str, function: str, sizes: Sizes | None = None) -> Aut
     swapped = interchanged(final_code, nests, replan)
     tiles = tiled(final_code, nests, replan)
     bands = band_variants(final_code, nests, replan)
+    bands += hoisted(final_code, nests)
     sunk = sink_accumulators(final_code)
     if sunk is not None:  # `s = 0; for k: s += e; X[..] = s` accumulating in X, then reordered
         sunk_code, sunk_lines = sunk

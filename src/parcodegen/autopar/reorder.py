@@ -87,7 +87,27 @@ def interchanged(code: str, nests: list[NestPlan], replan: Replan) -> list[Extra
     swapped = swap_headers(code, kept)
     lines = ", ".join(str(line_of(o)) for o, _ in kept)
     desc = f"loops interchanged at line {lines}: the inner loop, parallel over the nest, outside"
+    if any(_strided_after(o, i) for o, i in kept):
+        # the old outer loop now runs innermost over a strided index (a column walk of a
+        # row-major array): ranked after every other variant
+        desc += "; the innermost loop then walks a strided index"
+        return [("interchange-strided", desc, swapped, _edits_of(replan(swapped)))]
     return [("interchange", desc, swapped, _edits_of(replan(swapped)))]
+
+
+def _strided_after(outer: Node, inner: Node) -> bool:
+    """Whether swapping makes the innermost loop's stride worse: `inner` is innermost
+    and the accesses favour its variable over the outer one's."""
+    from parcodegen.autopar.band import stride_score
+
+    body = inner.child_by_field_name("body")
+    if body is None or any(n.type == "for_statement" for n in walk(body)):
+        return False
+    ho, _ = parse_header(outer)
+    hi, _ = parse_header(inner)
+    if ho is None or hi is None:
+        return False
+    return stride_score(body, ho.var) < stride_score(body, hi.var)
 
 
 def tiled(code: str, nests: list[NestPlan], replan: Replan) -> list[Extra]:

@@ -237,7 +237,8 @@ def plan_variants(
 
 # `permute` exists only when reordering a band puts a parallel loop outside and a stride-1
 # loop inside where the written order did not: it comes first
-RANK = {"sink-permute": -1, "permute": -1, "outer": 0, "sink-tile-band": 2.4, "interchange": 1, "tile": 2, "tile-band": 2.5, "collapse": 3,
+RANK = {"sink-permute": -1, "permute": -1, "outer": 0, "region": 2.7, "sink-tile-band": 2.4,
+        "interchange-strided": 9, "interchange": 1, "tile": 2, "tile-band": 2.5, "collapse": 3,
         "simd": 4, "schedule": 5}  # fmt: skip
 RANK_SMALL_OUTER = {"outer": 0, "collapse": 1, "inner": 2, "permute": 3, "interchange": 3,
                     "tile": 4, "tile-band": 4.5}  # fmt: skip
