@@ -1,6 +1,6 @@
 // expect: race
-// An interleaving-only task race: one task per 256-element block, and a last task for the
-// remainder that starts one element early (off by one), so it writes y[nb*256-1] as the
+// An interleaving-only task race: one task per 64-element block, and a last task for the
+// remainder that starts one element early (off by one), so it writes y[full*64-1] as the
 // last full block's task does, with no `depend` between them. The output is right
 // whichever task wins; the detector sees the conflict only when those two tasks run on
 // different threads (the creating thread usually runs both: it pops its newest tasks first).
@@ -9,7 +9,7 @@
 
 void sigmoid(const std::vector<double>& x, std::vector<double>& y) {
   const long n = static_cast<long>(x.size());
-  const long block = 256;
+  const long block = 64;
   const long full = n / block;
 #pragma omp parallel
 #pragma omp single
