@@ -55,11 +55,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def format_verdict(verdict: Verdict) -> str:
     lines = []
+    w = max([10, *(len(s.step) for s in verdict.steps)])  # step names line up
     for s in verdict.steps:
         state = "SKIPPED" if s.skipped else ("ok" if s.ok else "FAIL")
         first, *rest = (s.message or "").splitlines() or [""]
-        lines.append(f"  {s.step:<10} {state:<8} {first}  ({s.seconds:.2f}s)")
-        lines.extend(f"  {'':<10} {'':<8} {r}" for r in rest[:12])
+        lines.append(f"  {s.step:<{w}} {state:<8} {first}  ({s.seconds:.2f}s)")
+        lines.extend(f"  {'':<{w}} {'':<8} {r}" for r in rest[:12])
     lines.extend(f"  {line}" for line in coverage_lines(verdict))
     lines.append(verdict_line(verdict))
     return "\n".join(lines)
