@@ -279,6 +279,7 @@ class _Session:
         self.store_s: float | None = None  # the last save run's wall time
         self.note = ""  # said at the end of the current pair's log line
         self.made_cost = 0.0  # seconds both runs of the first pair spent making inputs
+        self.reads: list[float] = []  # seconds a run spent reading stored inputs
 
     # ---------------------------------------------------------------- one pair
     def _pair(self, i: int, early: bool, full: bool) -> tuple[HarnessRun, HarnessRun, float]:
@@ -344,6 +345,7 @@ class _Session:
         if self.store_s is not None:
             self.pairs.gen.append(self.store_s)
             loads = generation_s(ref) + generation_s(cand)  # 'R' to 'S' of a loading run
+            self.reads.extend(x for x in (generation_s(ref), generation_s(cand)) if x == x)
             stored_cost = self.store_s + loads
             if self.plan.inputs == "auto" and self.stored_pairs == 1 and self.made_cost:
                 if not stored_cost < self.made_cost:  # NaN too: back to the known way
@@ -368,8 +370,10 @@ class _Session:
 
     def _inputs_text(self) -> str:
         if self.stored_pairs:
+            read = (f", read in {sum(self.reads) / len(self.reads) * 1e3:.0f} ms per run"
+                    if self.reads else "")  # fmt: skip
             return (f"made once per pair for {self.stored_pairs} pair"
-                    f"{'s' if self.stored_pairs > 1 else ''}, the same bytes to both runs")  # fmt: skip
+                    f"{'s' if self.stored_pairs > 1 else ''}, the same bytes to both runs{read}")  # fmt: skip
         return "made by every run"
 
     def _where(self, i: int) -> str:
