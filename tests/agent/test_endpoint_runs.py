@@ -118,6 +118,18 @@ def test_persistent_500_opens_the_circuit_breaker(tmp_path, capsys):
     assert sent <= 5 + 4  # at most one wave of concurrent requests beyond the threshold
 
 
+def test_persistent_500_with_the_default_settings_stops_at_the_breaker(tmp_path, capsys):
+    """No option given: the defaults alone bound what a persistent 500 costs (it was 15
+    requests per sample)."""
+    with FakeServer() as server:
+        server.fail_next("server_error", count=200)
+        code = optimize(server.url, tmp_path, "--samples", "4")
+        sent = len(server.chat_requests())
+    err = "".join(capsys.readouterr())
+    assert code == 2 and "circuit breaker" in err
+    assert sent <= 6 + 4  # the default breaker (6) and one wave of concurrent requests
+
+
 def test_retry_after_on_503_and_a_cut_off_200_are_retried(tmp_path, capsys):
     with FakeServer(replies=[VSCALE_GOOD]) as server:
         server.fail_next("unavailable", retry_after=1)
@@ -180,6 +192,21 @@ def test_reply_limit_is_sent_and_a_cut_off_reply_is_continued(tmp_path, capsys):
     assert bodies[0]["max_tokens"] == limit and len(bodies) == 2
     assert bodies[1]["messages"][-2]["content"] == head
     assert f"cut off at the {limit}-token reply limit" in err
+    assert json.loads(out)["status"] == "pass" and code == 1
+
+
+def test_a_reply_cut_at_the_default_limit_is_continued(tmp_path, capsys):
+    """No option given: a reply longer than the default limit (4096 tokens), cut inside its
+    code, is continued instead of scored as the compile error its first part is."""
+    long = VSCALE_GOOD.replace("#include <vector>", "// " + "pad " * 5000 + "\n#include <vector>")
+    head, cut = cut_to_tokens(long, 4096)
+    assert cut and "vscale" not in head
+    with FakeServer(replies=[long, long[len(head) :]]) as server:
+        code = optimize(server.url, tmp_path, "--json")
+        bodies = [r.body for r in server.chat_requests()]
+    out, err = capsys.readouterr()
+    assert len(bodies) == 2 and bodies[1]["messages"][-2]["content"] == head
+    assert "cut off at the 4096-token reply limit" in err
     assert json.loads(out)["status"] == "pass" and code == 1
 
 
