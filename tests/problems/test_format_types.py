@@ -456,3 +456,17 @@ def test_malformed_new_keys_name_the_field(tmp_path, key, value, words):
     )
     with pytest.raises(ProblemError, match=words.replace("[", r"\[").replace("]", r"\]")):
         make(tmp_path, src, toml)
+
+
+def test_c_driver_keeps_the_toolchain_path_and_version():
+    """A .c source compiles with the C driver of the same toolchain; the race step names
+    clang++ by its installation path (with the bare name, `-std=c11` reached clang++)."""
+    from parcodegen.tools.compile import c_driver
+
+    assert c_driver("/usr/lib/llvm-14/bin/clang++") == "/usr/lib/llvm-14/bin/clang"
+    assert [c_driver(c) for c in ("g++", "clang++-14", "g++-12", "icpx")] == [
+        "gcc",
+        "clang-14",
+        "gcc-12",
+        "icpx",
+    ]

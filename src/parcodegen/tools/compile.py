@@ -65,7 +65,19 @@ def for_language(
     )
     if C_STD not in c_flags:
         c_flags = (C_STD, *c_flags)
-    return c_flags, C_COMPILERS.get(compiler, compiler)
+    return c_flags, c_driver(compiler)
+
+
+def c_driver(compiler: str) -> str:
+    """The C driver next to a C++ one: g++ -> gcc, clang++-14 -> clang-14, and a path
+    keeps its directory (/usr/lib/llvm-14/bin/clang++ -> /usr/lib/llvm-14/bin/clang, as the
+    race step's toolchain names it)."""
+    head, _, name = compiler.rpartition("/")
+    m = re.fullmatch(r"(.*?)(g\+\+|clang\+\+|c\+\+)(-[\d.]+)?", name)
+    if m is None:
+        return compiler
+    c = m.group(1) + C_COMPILERS[m.group(2)] + (m.group(3) or "")
+    return f"{head}/{c}" if head else c
 
 
 def link_flags(flags: tuple[str, ...]) -> tuple[str, ...]:
