@@ -530,3 +530,19 @@ void colpass(double* __restrict__ s, int n) {
 }"""
     labels = [label for label, _ in plan(code, "colpass").variants]
     assert labels == ["region", "interchange-strided"], labels
+
+
+def test_a_row_start_written_outside_the_inner_loop_is_split_into_dimensions():
+    """`s[i*n]` and `s[i*n + j - 1]`, j in [1, n): rows apart, as long as a row has an
+    element at all (inside `i < n`, n >= 1); with another extent it may be one element."""
+    rows = """
+void rows(const double* __restrict__ img, double* __restrict__ s, int n) {
+  for (int i = 0; i < n; ++i) {
+    s[i * n] = img[i * n];
+    for (int j = 1; j < n; ++j) s[i * n + j] = s[i * n + j - 1] + img[i * n + j];
+  }
+}"""
+    assert decision(plan(rows, "rows"), "for (int i = 0").startswith("parallel for")
+    # m rows of width n: with n == 0 every s[i*n] is s[0]
+    other = rows.replace("int n)", "int n, int m)").replace("i < n; ++i", "i < m; ++i")
+    assert decision(plan(other, "rows"), "for (int i = 0").startswith("not parallelized")

@@ -165,11 +165,30 @@ def _delinearize(uses: list[_Use], varying: set[str]) -> list[list[Poly]] | None
         for k, extent in enumerate(extents):
             lo = _constant(_extreme(parts[k], u.ranges, want_max=False))
             hi = _extreme(parts[k], u.ranges, want_max=True)
-            gap = _constant(_add({(extent,): 1, (): -1}, hi, -1)) if hi is not None else None
+            gap = _gap(extent, hi, u.ranges) if hi is not None else None
             if lo is None or lo < 0 or gap is None or gap < 0:
                 return None
         out.append(list(reversed(parts)))
     return out
+
+
+def _gap(extent: str, hi: Poly, ranges: dict[str, LoopRange]) -> int | None:
+    """A lower bound on `extent - 1 - hi` wherever the access runs, or None. A constant
+    `hi` (the `s[i*n]` of a row, index 0) counts: the access runs inside a loop
+    `v = L .. extent - 1`, so there `extent >= L + 1`."""
+    diff = _add({(extent,): 1, (): -1}, hi, -1)
+    exact = _constant(diff)
+    if exact is not None:
+        return exact
+    if set(diff) - {(), (extent,)} or diff.get((extent,)) != 1:
+        return None
+    least = [
+        lo + 1
+        for r in ranges.values()
+        if r.hi is not None and r.hi == {(extent,): 1, (): -1}
+        and (lo := _constant(r.lo)) is not None
+    ]  # fmt: skip
+    return max(least) + diff.get((), 0) if least else None
 
 
 _WORD = re.compile(r"\W")
