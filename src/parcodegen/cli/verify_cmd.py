@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timing-inputs", choices=INPUT_MODES, default="auto",
                    help="each pair's inputs: 'stored' (made once, the same bytes read by "
                    "reference and candidate), 'made' (by every run), 'auto' (stored when "
-                   "making them takes 0.1 s or more; default)")  # fmt: skip
+                   "making them takes 0.25 s or more; default)")  # fmt: skip
     p.add_argument(
         "--allow-unchecked",
         action="store_true",

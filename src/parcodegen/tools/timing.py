@@ -73,7 +73,7 @@ BUSY_VARIATION = 0.05  # run-to-run variation (MAD / median) above this: noisy
 BUSY_COMPETING = 0.5  # other runnable tasks on average
 DISTURBED_CONFIDENCE = 0.99  # the interval's level when only disturbed pairs are at hand
 STALL_DISTURBED = 0.10  # a run during which some task waited for a CPU this share of its time
-STORE_MIN_GEN_S = 0.1  # "auto": store a pair's inputs once when a run takes this to make them
+STORE_MIN_GEN_S = 0.25  # "auto": store a pair's inputs once when a run takes this to make them
 # (and keep storing only when the first stored pair cost less than making them twice)
 INPUT_MODES = ("auto", "stored", "made")
 
