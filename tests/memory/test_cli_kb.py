@@ -180,6 +180,7 @@ def test_add_seed_verifies_a_few_seeds(tmp_path, capsys):
     for e in entries.values():
         assert e.verified and e.raw_speedup > 0 and "cores)" in e.hardware
         assert e.compiler and e.slow_tokens > 0
+        assert e.machine is not None and e.machine.usable_cpus >= 1 and e.machine.openmp
     assert main(["kb", "add-seed", *names, "--kb", kb]) == 0
     assert out.count("already in the KB") == 0
     assert capsys.readouterr().out.count("already in the KB") == 2
