@@ -298,7 +298,16 @@ def main(argv: list[str] | None = None) -> int:
     for sp in suite:
         p = sp.problem
         loads.append(load1())
-        print(f"[{time.monotonic() - start:6.0f}s] {p.id} (load {loads[-1]:.1f})", file=sys.stderr)
+        spent = time.monotonic() - start
+        left = (
+            f", about {spent / len(rows) * (len(suite) - len(rows)) / 60:.0f} min left"
+            if rows
+            else ""
+        )
+        print(
+            f"[{spent:6.0f}s] {len(rows) + 1}/{len(suite)} {p.id} (load {loads[-1]:.1f}{left})",
+            file=sys.stderr,
+        )
         rows.append(
             {
                 "id": p.id,

@@ -11,7 +11,9 @@ each inner loop is shared out with `omp for`, whose implicit barrier keeps the o
 between the inner loops and between the serial iterations, exactly as separate
 `parallel for` regions would, but the team starts once instead of once per serial
 iteration (time steps, the row loop of a column pass). Inner loops that need an
-array-section reduction (declarations before the loop) are not hoisted.
+array-section reduction (declarations before the loop) are not hoisted. A single inner
+loop whose dependences between serial iterations stay at the same inner iteration gets
+`nowait` (static schedule, same bounds: the same thread runs that iteration each time).
 """
 
 from __future__ import annotations
@@ -76,6 +78,25 @@ def hoistable(serial: Node, chosen: dict[int, LoopAnalysis]) -> list[LoopAnalysi
     return analyses
 
 
+def _may_skip_barrier(code: str, serial: Node, inner: list[LoopAnalysis]) -> bool:
+    """`nowait` on the one inner loop when every dependence between serial iterations
+    stays at the same inner iteration (the inner loop is distance-0 over the pair: a
+    column pass reading the row above) and that iteration runs on the same thread each
+    time: a static schedule over bounds that do not change with the serial loop. The
+    region's closing barrier still follows the last iteration."""
+    from parcodegen.autopar.band import distance_zero, find_band
+
+    if len(inner) != 1:
+        return False
+    a = inner[0]
+    if a.reductions or a.lastprivate or a.imbalance or a.header is None:
+        return False
+    band = find_band(serial)
+    if band is None or len(band.loops) != 2 or band.loops[1].start_byte != a.loop.start_byte:
+        return False  # rectangular: the inner bounds do not name the serial variable
+    return distance_zero(code, band)[1]
+
+
 def hoisted(code: str, nests: list[NestPlan]) -> list[Extra]:
     """The `region` variant, or nothing when no serial loop qualifies."""
     chosen = {n.chosen.loop.start_byte: n.chosen for n in nests if n.chosen is not None}
@@ -96,11 +117,11 @@ def hoisted(code: str, nests: list[NestPlan]) -> list[Extra]:
             continue
         edits.append((serial, "#pragma omp parallel", LoopAnalysis(serial, None)))
         serial_lines.append(line_of(serial))
+        wait = " nowait" if _may_skip_barrier(code, serial, inner) else ""
         for b in inner:
             head = pragma(b, schedule=default_schedule(b))
-            edits.append(
-                (b.loop, head.replace("#pragma omp parallel for", "#pragma omp for", 1), b)
-            )
+            head = head.replace("#pragma omp parallel for", "#pragma omp for", 1) + wait
+            edits.append((b.loop, head, b))
             covered.add(b.loop.start_byte)
     if not edits:
         return []
