@@ -111,3 +111,14 @@ double gaussian_energy(const std::vector<double>& x) {
     v = _check(code)
     assert v.status is Status.PASS, v.message
     assert "parallel_size" not in [s.step for s in v.steps]
+
+
+def test_no_race_asked_by_the_caller_is_not_turned_into_unchecked():
+    code = BEHIND_THRESHOLD.replace(
+        "REDUCTION if (n > omp_get_max_threads() * per_thread)",
+        "reduction(+ : sum) if (omp_get_max_threads() == 6 && per_thread > 0)",
+    )
+    opts = VerifyOptions(threads=6, timing_reps=2, timing_quiet_wait_s=0.0, race=False)
+    v = verify(load_problem(EXAMPLE), Candidate(code), opts)
+    assert v.status is Status.PASS and not v.unchecked, v.message
+    assert v.parallel is not None and v.parallel["threads_at_bench_size"] == 6

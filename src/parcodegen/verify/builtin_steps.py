@@ -138,7 +138,10 @@ class TimingStep(BaseStep):
 
 def _parallel_path_checked(ctx: VerifyContext) -> bool:
     """Did a checked run (difftest, or the parallel_size step's race run) start threads?
-    Without the check phase in this verdict (timing only), the caller checked before."""
+    Without the check phase in this verdict (timing only), the caller checked before;
+    with race checking switched off by the caller there is nothing to hold back."""
+    if not ctx.options.race or ctx.options.legacy_checks:
+        return True  # the caller switched race checking off (or asked for the old one)
     checked = {s.step: s for s in ctx.steps}
     difftest = checked.get("difftest")
     if difftest is None or difftest.skipped:
