@@ -7,6 +7,7 @@ handling (nothing followed or waited on in the work dir, cache entries checked b
 from __future__ import annotations
 
 import os
+import sys
 import subprocess
 import time
 from pathlib import Path
@@ -163,3 +164,36 @@ def test_what_a_killed_parcodegen_left_behind_is_swept():
     run_mod.Workdir("t").close()  # the first work dir of a process sweeps
     assert not any(d.exists() for d in stale_dirs)
     assert str(stale_wd) not in Path("/proc/self/mounts").read_text() and not stale_wd.exists()
+
+
+def test_a_run_dies_with_the_process_that_started_it(tmp_path):
+    # a pool worker SIGKILLed with its CLI cannot clean up: the launcher (and, isolated,
+    # the namespace's init with everything in it) must die with it, not run to --wall
+    suffix = f"{os.getpid()}-{time.monotonic_ns()}"
+    marker = f"pcg-orphan-{suffix}"  # only the sandboxed shell's command line holds it whole
+    starter = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys\n"
+         "from parcodegen.sandbox.run import Limits, Workdir, run\n"
+         "with Workdir('orphan') as wd:\n"
+         f"    run(['sh', '-c', 'sleep 120; : pcg-orphan-' + '{suffix}'], wd, Limits(wall_s=120))\n"],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")},
+    )  # fmt: skip
+
+    def alive() -> list[str]:
+        out = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
+        return out.split()
+
+    deadline = time.monotonic() + 30
+    while not alive():
+        assert starter.poll() is None and time.monotonic() < deadline, "never started"
+        time.sleep(0.05)
+    starter.kill()
+    starter.wait()
+    deadline = time.monotonic() + 5
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = alive()
+    for pid in left:
+        subprocess.run(["kill", "-9", pid], check=False)
+    assert not left, f"the sandboxed program outlived its starter: {left}"

@@ -238,6 +238,10 @@ static void cloexec_pipe(int p[2]) {
 int main(int argc, char** argv) {
   struct options o = {-1, -1, -1, -1, -1, 256, 0.0, 0, -1, -1, -1, {0}, 0, NULL};
   int i = 1;
+  /* dies with whoever started it (a pool worker SIGKILLed with its CLI): nothing it runs
+   * outlives the run that asked for it. Checked after the call: the parent may be gone. */
+  pid_t starter = getppid();
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != starter) return 120;
   for (; i < argc; ++i) {
     const char* a = argv[i];
     if (strcmp(a, "--") == 0) { ++i; break; }
@@ -316,6 +320,10 @@ int main(int argc, char** argv) {
   pid_t child = fork();
   if (child < 0) die("fork");
   if (child == 0) {
+    /* the namespace's init (or, unisolated, the program until it changes uid) dies with
+     * the supervisor; when init dies the kernel kills the whole namespace (its parent
+     * is outside the namespace, so getppid() cannot tell whether it is already gone) */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) _exit(120);
     close(sigchld_pipe[0]);
     close(sigchld_pipe[1]);
     signal(SIGCHLD, SIG_DFL);
