@@ -181,7 +181,9 @@ def test_a_run_dies_with_the_process_that_started_it(tmp_path):
     )  # fmt: skip
 
     def alive() -> list[str]:
-        out = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["pgrep", "-f", marker], check=False, capture_output=True, text=True
+        ).stdout
         return out.split()
 
     deadline = time.monotonic() + 30
