@@ -39,6 +39,21 @@ def env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(SRC), "PARCODEGEN_API_KEY": "k"}
 
 
+def start_until(argv: list[str], marker: str, pause: float):
+    """Start the CLI, read its stderr in a thread, and return once a line holds `marker`
+    (or it exited, or 300 s passed): (process, lines so far, reader thread)."""
+    proc = subprocess.Popen(argv, env=env(), stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(marker in ln for ln in lines):
+            break
+        time.sleep(pause)
+    return proc, lines, reader
+
+
 def stored(db: Path) -> list[tuple[str, int, str]]:
     if not db.exists():
         return []
@@ -100,15 +115,7 @@ def test_killed_mid_round_keeps_checked_attempts_reads_interrupted_and_resumes(t
         argv = cli("bench", "run", "--backend", "openai", "--model", "fake-model", "--base-url",
                    server.url, "--no-cache", "--problems", ",".join(PROBLEMS), "--samples", "2",
                    "--no-timing", "--no-race", "--workers", "2", "--run-dir", str(run_dir))  # fmt: skip
-        first = subprocess.Popen(argv, env=env(), stderr=subprocess.PIPE, text=True)
-        lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.extend(first.stderr), daemon=True)
-        reader.start()
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and first.poll() is None:
-            if any("[attempts stored 5/6]" in ln for ln in lines):
-                break
-            time.sleep(0.2)
+        first, lines, reader = start_until(argv, "[attempts stored 5/6]", 0.2)
         err = "".join(lines)
         assert "[attempts stored 5/6]" in err, err  # live, while the round's last reply hangs
         assert first.poll() is None and len(server.chat_requests()) == 6
@@ -157,15 +164,7 @@ def test_killed_while_timing_resumes_without_checking_again(tmp_path):
                    server.url, "--no-cache", "--suite", str(suite), "--problems", pid,
                    "--samples", "3", "--no-race", "--timing-reps", "2", "--workers", "2",
                    "--run-dir", str(run_dir))  # fmt: skip
-        first = subprocess.Popen(argv, env=env(), stderr=subprocess.PIPE, text=True)
-        lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.extend(first.stderr), daemon=True)
-        reader.start()
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and first.poll() is None:
-            if any("checks 3/3" in ln for ln in lines):
-                break
-            time.sleep(0.05)
+        first, lines, reader = start_until(argv, "checks 3/3", 0.05)
         assert any("checks 3/3" in ln for ln in lines), "".join(lines)
         kill_and_reap(first)
         reader.join(10)
