@@ -65,15 +65,11 @@ def _call_cpu(data: dict, who: str) -> float | None:
     reference's wall time outside the call (the same serial harness code for both sides,
     so work a candidate moves out of the call still counts), never below the call's own
     wall time."""
-    cpu, calls = data.get(f"{who}_cpu_s"), data.get(f"{who}_times")
-    outside = data.get("reference_outside_s")
-    if not (isinstance(cpu, list) and isinstance(outside, list) and isinstance(calls, list)):
+    cpu, call = _median(data.get(f"{who}_cpu_s")), _median(data.get(f"{who}_times"))
+    outside = _median(data.get("reference_outside_s"))
+    if cpu is None or call is None or outside is None:
         return None
-    if not (cpu and outside and calls):
-        return None
-    median = statistics.median
-    return max(median(float(c) for c in cpu) - median(float(o) for o in outside),
-               median(float(t) for t in calls))  # fmt: skip
+    return max(cpu - outside, call)
 
 
 def work_ratio(data: dict) -> float:
