@@ -529,7 +529,7 @@ class Verdict:
             if s.step == "difftest" and "static" in s.data:
                 static = s.data["static"]
                 in_code = (static["openmp_directives"] > 0 and not static["simd_only"]) or bool(
-                    static["omp_calls"] or static["other_threads"]
+                    static["omp_calls"] or static["other_threads"] or static.get("object_threads")
                 )
                 out = {"parallel": in_code and max(threads, bench or 0) > 1, "in_code": in_code,
                        "threads_at_run_time": threads, "static": static}  # fmt: skip

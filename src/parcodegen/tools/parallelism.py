@@ -15,10 +15,13 @@ import re
 from dataclasses import dataclass
 
 _COMMENT_OR_LITERAL = re.compile(
-    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|(?<!\w)'(?:\\.|[^'\\\n])*'", re.S
+    r"_Pragma\s*\(\s*\"(?:\\.|[^\"\\\n])*\"\s*\)"  # kept: the operator form of #pragma
+    r"|(?<![\w])(?:u8|[uUL])?R\"(?P<delim>[^()\\\s\"]{0,16})\(.*?\)(?P=delim)\""  # raw string
+    r"|//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|(?<!\w)'(?:\\.|[^'\\\n])*'",
+    re.S,
 )
 _PP_IF = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
-_OMP_DIRECTIVE = re.compile(r"^\s*#\s*pragma\s+omp\b(.*)$|_Pragma\s*\(\s*\"omp\b", re.M)
+_OMP_DIRECTIVE = re.compile(r"^\s*#\s*pragma\s+omp\b(.*)$|_Pragma\s*\(\s*\"omp\b([^\"]*)", re.M)
 _TASK = re.compile(r"(?:parallel\s+|master\s+|masked\s+)*task(?:loop)?\b")
 _OMP_CALL = re.compile(r"\bomp_\w+\s*\(")
 _THREADS = re.compile(
@@ -38,9 +41,11 @@ _COMPARE_OPS = {"<", ">", "<=", ">=", "==", "!="}
 def _strip_literals(code: str) -> str:
     def keep_lines(m: re.Match[str]) -> str:
         text = m.group(0)
+        if text.startswith("_Pragma"):
+            return text
         if text.startswith(("//", "/*")):
             return "\n" * text.count("\n") if text.startswith("/*") else ""
-        return '""'
+        return '""' + "\n" * text.count("\n")  # a raw string may span lines
 
     code = code.replace("\\\n", " ")  # line continuations
     return _COMMENT_OR_LITERAL.sub(keep_lines, code)
@@ -102,8 +107,9 @@ class StaticParallelism:
 
 def static_parallelism(code: str) -> StaticParallelism:
     live = live_code(code)
-    directives = _OMP_DIRECTIVE.findall(live)
-    clauses = [d.strip() for d in directives if isinstance(d, str)]
+    directives = [m.group(1) if m.group(1) is not None else m.group(2)
+                  for m in _OMP_DIRECTIVE.finditer(live)]  # fmt: skip
+    clauses = [d.strip() for d in directives]
     simd_only = bool(clauses) and all(re.match(r"(declare\s+)?simd\b", c) for c in clauses)
     others = tuple(sorted({m.group(0).strip() for m in _THREADS.finditer(live)}))
     tasks = sum(1 for c in clauses if _TASK.match(c))

@@ -34,6 +34,7 @@ from parcodegen.tools.build import (
 )
 from parcodegen.tools.difftest import REFERENCES, Case
 from parcodegen.tools.harness import CHANGED_PREFIX, THREADS_KEY, PlannedCall, harness_plan
+from parcodegen.tools.object_threads import ObjectThreads
 from parcodegen.tools.outputs import compare_outputs, split_calls
 from parcodegen.tools.parallelism import static_parallelism
 from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S, RacePlan, plan_race
@@ -250,18 +251,24 @@ def _reference_links(build: ProblemBuild, tc: Toolchain, harness_obj) -> bool:
 
 
 def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolchain | None = None,
-               at_sizes: tuple[int, ...] = ()) -> StepResult:  # fmt: skip
+               at_sizes: tuple[int, ...] = (), compiled: ObjectThreads | None = None) -> StepResult:  # fmt: skip
     """Race-check `code` (see the module docstring); `wall_s` is the least wall time a
     process gets. `at_sizes`: run there only (each within the reference's budget; the
-    others are named unchecked) instead of the planned sizes."""
+    others are named unchecked) instead of the planned sizes. `compiled`: the threading
+    entry points of the tested object (`object_threads.py`): code whose text hides its
+    OpenMP or threads (`_Pragma(#x)`, a namespace alias) is still run."""
     start = time.monotonic()
     problem = build.problem
     static = static_parallelism(code)
     data: dict = {"static": static.to_dict()}
-    if not static.may_race:
+    if compiled is not None:
+        data["static"]["object_threads"] = list(compiled.symbols)
+    hidden = compiled is not None and compiled.concurrent and not static.may_race
+    if not static.may_race and not hidden:
         data["coverage"] = {"runs": 0, "serial": True}
-        return _result(True, None, "not run: the candidate's live code has no OpenMP directive, "
-                       "omp_* call or thread (nothing can race)", [], start, data)  # fmt: skip
+        return _result(True, None, "not run: the candidate has no OpenMP directive, omp_* call "
+                       "or thread, in its live code or its object (nothing can race)", [],
+                       start, data)  # fmt: skip
     tc = toolchain or default_toolchain()
     data["toolchain"] = tc.to_dict()
     if not tc.ok or tc.clangxx is None:
@@ -305,7 +312,8 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
         ref_walls[n] = run.result.wall_s
         return run.result.wall_s
 
-    plan = plan_race(problem, code, reference_wall)
+    tasks = compiled is not None and compiled.tasks
+    plan = plan_race(problem, code, reference_wall, tasks=tasks or None)
     if at_sizes:
         reached = tuple(n for n in at_sizes if reference_wall(n) is not None)
         missed = tuple(f"n={n} (the reference fails or needs more than {THRESHOLD_BUDGET_S}s "

@@ -69,14 +69,15 @@ def odd_size(limit: int) -> int | None:
     return None
 
 
-def plan_race(problem: Problem, code: str,
-              reference_wall: Callable[[int], float | None]) -> RacePlan:  # fmt: skip
+def plan_race(problem: Problem, code: str, reference_wall: Callable[[int], float | None],
+              tasks: bool | None = None) -> RacePlan:  # fmt: skip
     """The plan for `code`; `reference_wall(n)` runs the reference at n (None: it failed
-    or exceeded THRESHOLD_BUDGET_S)."""
+    or exceeded THRESHOLD_BUDGET_S). `tasks`: True when the compiled code creates explicit
+    tasks though its text shows none (None: read the text only)."""
     declared = set(problem.test_sizes) | set(problem.race_sizes)
     capped = [n for n in problem.test_sizes if n <= RACE_MAX_N]
     largest = max(capped) if capped else min(problem.test_sizes)
-    tasks = static_parallelism(code).tasks > 0
+    tasks = bool(tasks) or static_parallelism(code).tasks > 0
     sizes: list[int] = list(problem.race_sizes) or [largest]
     if not problem.race_sizes:
         small = min((n for n in problem.test_sizes if n >= SMALL_MIN), default=largest)

@@ -8,6 +8,7 @@ from parcodegen.tools.compile import compile_object, link_binary, link_flags
 from parcodegen.tools.difftest import difftest, legacy_difftest
 from parcodegen.tools.extract import extract_code
 from parcodegen.tools.interface import check_interface
+from parcodegen.tools.object_threads import object_threads
 from parcodegen.tools.parallelism import static_parallelism
 from parcodegen.tools.race import legacy_race_check, race_check
 from parcodegen.tools.scaling import measure_scaling
@@ -95,6 +96,7 @@ class DifftestStep(BaseStep):
         test = legacy_difftest if o.legacy_checks else difftest
         step = test(ctx.need_build(), ctx.need_binary(), threads=o.difftest_threads, seeds=o.seeds)
         step.data["static"] = static_parallelism(ctx.code).to_dict()
+        step.data["static"]["object_threads"] = list(object_threads(ctx.need_object()).symbols)
         ctx.reference_wall_s = max(
             ctx.reference_wall_s, float(step.data.get("max_reference_wall_s", 0.0))
         )
@@ -111,8 +113,10 @@ class RaceStep(BaseStep):
 
     def run(self, ctx: VerifyContext) -> StepResult:
         wall = max(MIN_RACE_WALL_S, RACE_WALL_FACTOR * ctx.reference_wall_s)
-        check = legacy_race_check if ctx.options.legacy_checks else race_check
-        return check(ctx.need_build(), ctx.code, wall)
+        if ctx.options.legacy_checks:
+            return legacy_race_check(ctx.need_build(), ctx.code, wall)
+        return race_check(ctx.need_build(), ctx.code, wall,
+                          compiled=object_threads(ctx.need_object()))  # fmt: skip
 
 
 class TimingStep(BaseStep):

@@ -1,0 +1,67 @@
+"""What a compiled candidate can start: the threading entry points its object references.
+
+The source scan (`parallelism.py`) reads text, and text can hide what the compiler sees:
+a directive built by the `_Pragma` operator from a macro argument (`_Pragma(#x)`),
+libstdc++'s parallel mode behind a namespace alias, `thread t(...)` after `using
+namespace std`, a raw string that holds `#if 0`. The object file cannot hide it: a
+parallel region, a worksharing loop or a task compiles to calls into the OpenMP runtime
+(`GOMP_*` from g++, `__kmpc_*` from clang), an `omp_*` call stays one, a thread is
+`pthread_create` or `std::thread::_M_start_thread`. `simd` alone compiles to no call.
+The race step runs when either the text or the object says the code may be concurrent.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from parcodegen.errors import InfraError
+
+THREAD_SYMBOL = re.compile(
+    r"^(?:GOMP_\w+|GOACC_\w+|omp_\w+|__kmpc_\w+|pthread_create|thrd_create"
+    r"|std::thread::_M_start_thread\b.*|std::__future_base::_Async_state\w*.*|tbb::.*)$"
+)
+TASK_SYMBOL = re.compile(r"^(?:GOMP_task\w*|__kmpc_omp_task\w*|__kmpc_taskloop\w*)$")
+
+
+@dataclass(frozen=True)
+class ObjectThreads:
+    symbols: tuple[str, ...]  # threading entry points the object calls (sorted, short names)
+    tasks: bool  # it creates explicit tasks (task, taskloop)
+
+    @property
+    def concurrent(self) -> bool:
+        return bool(self.symbols)
+
+
+def undefined_symbols(obj: Path) -> set[str]:
+    """Demangled names of the symbols an object file uses but does not define."""
+    try:
+        proc = subprocess.run(["nm", "-C", "--undefined-only", str(obj)],
+                              check=False, capture_output=True, text=True, timeout=60)  # fmt: skip
+    except FileNotFoundError:
+        raise InfraError("'nm' not found: install binutils") from None
+    if proc.returncode != 0:
+        raise InfraError(f"nm failed on {obj.name}: {proc.stderr.strip()}")
+    names = set()
+    for line in proc.stdout.splitlines():
+        parts = line.split(None, 1)
+        if len(parts) == 2 and parts[0] in ("U", "w", "v"):
+            names.add(parts[1].strip().split("@")[0])
+    return names
+
+
+def _short(symbol: str) -> str:
+    return symbol.split("(")[0]
+
+
+@lru_cache(maxsize=256)
+def object_threads(obj: Path) -> ObjectThreads:
+    """The threading entry points `obj` references (objects are cached by content, so a
+    path names one object)."""
+    used = undefined_symbols(obj)
+    found = sorted({_short(s) for s in used if THREAD_SYMBOL.match(s)})
+    return ObjectThreads(tuple(found), any(TASK_SYMBOL.match(s) for s in used))
