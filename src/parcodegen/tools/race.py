@@ -9,8 +9,8 @@ vectorizes loops g++ -O3 left alone (a race between SIMD lanes, which TSan canno
 shows up there as a wrong output). Reports whose racing memory the OpenMP runtime
 allocated itself (a finished task's descriptor reused for a new task: Archer has no
 happens-before for that reuse) are recognised as detector artifacts and ignored. A
-candidate whose live code has no OpenMP directive, omp_* call or thread is not run
-(nothing can race). Missing clang or Archer makes the step `skipped` with a loud reason,
+candidate whose live code and compiled object (`object_threads.py`) show no OpenMP
+directive, omp_* call or thread is not run (nothing can race). Missing clang or Archer makes the step `skipped` with a loud reason,
 and the verdict names it as unchecked.
 """
 
