@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from parcodegen.tools.compile import GCC_FLAGS, TSAN_FLAGS
-from parcodegen.tools.compiler_dependence import differing_macros, find_dependences
+from parcodegen.tools.compiler_dependence import (
+    common_macros,
+    differing_macros,
+    find_dependences,
+)
 from parcodegen.verify.integrity_steps import plausibility_problems
 
 CLEAN = """#include <vector>
@@ -55,6 +59,43 @@ def test_macros_only_one_build_predefines_are_found():
     assert "__clang_major__" in diff
     assert "_OPENMP" not in diff  # both define it
     assert names("int v = __clang_major__;", diff) == ["__clang_major__"]
+
+
+BUILDS = (("g++", GCC_FLAGS), ("clang++", TSAN_FLAGS))
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    ["#ifdef __GNUC__\n#define RESTRICT __restrict__\n#endif",
+     "#if defined(__GNUC__)\n#endif",
+     "#ifndef __GNUG__\n#endif",
+     "#if defined __OPTIMIZE__\n#endif",
+     "#if defined(_OPENMP) && defined(__GNUC__)\n#endif"],
+)  # fmt: skip
+def test_defined_tests_of_macros_both_builds_predefine_are_clean(snippet):
+    # clang defines __GNUC__, __GNUG__ and (at -O1) __OPTIMIZE__ too: the same answer in
+    # the tested and the race build (a guard around __restrict__ in correct code)
+    common, diff = common_macros(*BUILDS), differing_macros(*BUILDS)
+    if not common:
+        pytest.skip("REDUCED: cannot ask both compilers for their predefined macros")
+    assert "__GNUC__" in common and "__clang__" in diff
+    assert [d.name for d in find_dependences(snippet, diff, common)] == []
+
+
+@pytest.mark.parametrize(
+    "snippet, name",
+    [("#if __GNUC__ >= 5\n#endif", "__GNUC__"),  # 12 in g++, 4 in clang++
+     ("int v = __GNUC_MINOR__;", "__GNUC_MINOR__"),
+     ("#if defined(__GNUC__) && !defined(__clang__)\n#endif", "__clang__"),
+     ("#if defined(__GNUC__) || defined(__SANITIZE_THREAD__)\n#endif", "__SANITIZE_THREAD__"),
+     ("#ifdef __has_feature\n#endif", "__has_feature"),
+     ("#if _OPENMP >= 201811\n#endif", "_OPENMP")],
+)  # fmt: skip
+def test_values_and_one_sided_macros_stay_flagged_with_the_common_set(snippet, name):
+    common, diff = common_macros(*BUILDS), differing_macros(*BUILDS)
+    if not common:
+        pytest.skip("REDUCED: cannot ask both compilers for their predefined macros")
+    assert name in [d.name for d in find_dependences(snippet, diff, common)]
 
 
 def data(ref_call, cand_call, ref_out, cand_out, threads=2):

@@ -10,8 +10,12 @@ be one program in one build and another in the other: it is rejected, naming the
 The names come from three places: a fixed list (feature tests, sanitizer and compiler
 identification macros, race-hiding attributes and annotations), prefixes of the same
 families, and every macro that exactly one of the two builds predefines (read from
-`-dM -E` of both compilers on an empty file). `_OPENMP` differs only in its value
-between the two: testing whether it is defined is fine, reading its value is not.
+`-dM -E` of both compilers on an empty file). A macro that both builds predefine
+(`_OPENMP`, and `__GNUC__` or `__OPTIMIZE__`, which clang defines as well) may differ in
+its value only: testing whether it is defined (`#ifdef __GNUC__`, `defined(__GNUC__)`,
+the usual guard around `__restrict__` or `#include <omp.h>`) gives one answer in both
+builds and is fine; reading its value (`#if __GNUC__ >= 9`) is not. A name neither build
+defines (`__SANITIZE_THREAD__`) or only one does (`__clang__`) is flagged in any use.
 """
 
 from __future__ import annotations
@@ -84,6 +88,13 @@ def differing_macros(tested: tuple[str, tuple[str, ...]], race: tuple[str, tuple
     return a ^ b
 
 
+def common_macros(tested: tuple[str, tuple[str, ...]], race: tuple[str, tuple[str, ...]],
+                  suffix: str = ".cpp") -> frozenset[str]:  # fmt: skip
+    """Macros both builds predefine (empty when either compiler cannot be asked): a
+    defined-test of one of them has the same answer in both builds."""
+    return predefined(tested[0], tested[1], suffix) & predefined(race[0], race[1], suffix)
+
+
 def _blank(match: re.Match[str]) -> str:
     """A comment or literal replaced by spaces, its newlines kept (line numbers stay)."""
     text = match.group(0)
@@ -111,8 +122,20 @@ def _in_strings(code: str) -> list[Dependence]:
     return found
 
 
-def find_dependences(code: str, differing: frozenset[str] = frozenset()) -> list[Dependence]:
-    """Every place where `code` asks which compiler/sanitizer it is built with."""
+def _defined_test(line: str, start: int, directive: str) -> bool:
+    """Is the name at `start` only tested for being defined (`#ifdef X`, `#ifndef X`,
+    `defined(X)`, `defined X`)?"""
+    if directive in ("ifdef", "ifndef"):
+        return True
+    return line[:start].rstrip().rstrip("(").rstrip().endswith("defined")
+
+
+def find_dependences(code: str, differing: frozenset[str] = frozenset(),
+                     common: frozenset[str] = frozenset()) -> list[Dependence]:  # fmt: skip
+    """Every place where `code` asks which compiler/sanitizer it is built with.
+
+    `differing`: macros only one build predefines; `common`: macros both predefine,
+    whose defined-tests are the same in both builds (see the module docstring)."""
     text = _STRIP.sub(_blank, code)
     found: list[Dependence] = _in_strings(code)
     for lineno, line in enumerate(text.splitlines(), start=1):
@@ -126,16 +149,15 @@ def find_dependences(code: str, differing: frozenset[str] = frozenset()) -> list
         )
         for m in _IDENT.finditer(line):
             name = m.group(0)
+            if name in common and name not in differing and _defined_test(line, m.start(),
+                                                                           directive):  # fmt: skip
+                continue
             if name in FIXED or name.startswith(PREFIXES):
                 found.append(Dependence(lineno, name, "tells the compiler or the sanitizer apart"))
             elif name in differing:
                 found.append(
                     Dependence(lineno, name, "is predefined by only one of the two builds")
                 )
-            elif name in VALUE_ONLY and directive not in ("ifdef", "ifndef"):
-                before = line[: m.start()].rstrip().rstrip("(").rstrip()
-                if not before.endswith("defined"):
-                    found.append(
-                        Dependence(lineno, name, "has a different value in the race build")
-                    )
+            elif name in VALUE_ONLY and not _defined_test(line, m.start(), directive):
+                found.append(Dependence(lineno, name, "has a different value in the race build"))
     return found

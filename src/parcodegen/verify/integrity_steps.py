@@ -22,7 +22,11 @@ import statistics
 
 from parcodegen.tools.build import candidate_name
 from parcodegen.tools.compile import TSAN_FLAGS
-from parcodegen.tools.compiler_dependence import differing_macros, find_dependences
+from parcodegen.tools.compiler_dependence import (
+    common_macros,
+    differing_macros,
+    find_dependences,
+)
 from parcodegen.types import Status, StepResult
 from parcodegen.verify.context import VerifyContext
 from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
@@ -42,9 +46,9 @@ class CompilerDependenceStep(BaseStep):
         build = ctx.need_build()
         suffix = ".c" if candidate_name(ctx.problem).endswith(".c") else ".cpp"
         race_cc = "clang" if suffix == ".c" else "clang++"
-        differing = differing_macros((build.compiler, build.flags),
-                                     (race_cc, TSAN_FLAGS + build.code_flags), suffix)  # fmt: skip
-        found = find_dependences(ctx.code, differing)
+        tested, race = (build.compiler, build.flags), (race_cc, TSAN_FLAGS + build.code_flags)
+        found = find_dependences(ctx.code, differing_macros(tested, race, suffix),
+                                 common_macros(tested, race, suffix))  # fmt: skip
         if not found:
             return StepResult(self.name, True, None, "no compiler- or sanitizer-dependent code")
         shown = "; ".join(d.describe() for d in found[:5])
