@@ -1,5 +1,5 @@
 // problem: graph/neighbor_degrees
-// class 6: each adjacency list is sorted in place (const_cast) "for locality" and left sorted
+// class 6: each adjacency list is reversed in place (const_cast) and left reversed
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -10,7 +10,7 @@ void neighbor_degrees(const Graph& g, std::vector<std::int64_t>& max_deg,
   const long n = (long)g.n;
 #pragma omp parallel for schedule(dynamic, 32)
   for (long v = 0; v < n; ++v) {
-    std::sort(adj + g.offsets[v], adj + g.offsets[v + 1]);
+    std::reverse(adj + g.offsets[v], adj + g.offsets[v + 1]);
     std::int64_t mx = 0, sum = 0;
     for (std::int64_t k = g.offsets[v]; k < g.offsets[v + 1]; ++k) {
       const std::int32_t u = adj[k];

@@ -419,5 +419,5 @@ def _checked_inputs(problem: Problem) -> list[str]:
         if info.kind is Kind.ARRAY_IN and not a.hook:
             names.append(a.name)
         elif a.hook and ("const" in a.ctype.split() or "const" in a.ctype):
-            names.append(f"{a.name} (when its type has ==)")
+            names.append(f"{a.name} (by == or, without one, field by field)")
     return names

@@ -420,6 +420,8 @@ struct storable<std::basic_string<C, Tr, A>> : std::is_arithmetic<C> {};
 
 struct InputWriter {
   std::FILE* f;
+  struct to_stream {};  // writes no header: the const-input check's byte image
+  InputWriter(to_stream, std::FILE* stream) : f(stream) {}
   explicit InputWriter(bool storable) {
     f = fdopen(RESULT_FD, "wb");
     if (!f) input_failure("no results descriptor (run it through the sandbox)");
@@ -757,6 +759,22 @@ struct comparable : has_equal<T> {};
 template <class T, class A>
 struct comparable<std::vector<T, A>> : has_equal<T> {};
 
+// The bytes `store` writes for v (a hook type field by field, through pcg_fields): the
+// image the const-input check compares when the type has no ==.
+template <class T>
+std::vector<unsigned char> byte_image(const T& v) {
+  char* buf = nullptr;
+  std::size_t len = 0;
+  std::FILE* m = open_memstream(&buf, &len);
+  if (!m) return {};
+  InputWriter w(InputWriter::to_stream{}, m);
+  store(w, v);
+  std::fclose(m);
+  std::vector<unsigned char> out(buf, buf + len);
+  std::free(buf);
+  return out;
+}
+
 template <class T>
 struct Snapshot {
   bool taken = false;
@@ -771,6 +789,9 @@ struct Snapshot {
     } else if constexpr (std::is_copy_constructible_v<T> && comparable<T>::value) {
       copy = std::make_unique<T>(v);
       taken = true;
+    } else if constexpr (storable<T>::value) {  // no ==: compare its fields' bytes
+      bytes = byte_image(v);
+      taken = true;
     }
   }
   bool changed(const T& v) const {
@@ -780,6 +801,8 @@ struct Snapshot {
       return size != bytes.size() || (size && std::memcmp(v.data(), bytes.data(), size) != 0);
     } else if constexpr (std::is_copy_constructible_v<T> && comparable<T>::value) {
       return !(*copy == v);
+    } else if constexpr (storable<T>::value) {
+      return byte_image(v) != bytes;
     } else {
       return false;
     }

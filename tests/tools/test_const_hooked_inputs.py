@@ -1,0 +1,75 @@
+"""A const input of a hook type without `==` (the suite's Csr, Graph) is checked field by
+field (the bytes `pcg_fields` stores): a candidate that uses the matrix's values as
+scratch and leaves them changed fails; one that changes them and restores them passes.
+Before, such inputs were listed but never compared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parcodegen.problems.load import load_problem
+from parcodegen.tools.build import build_problem
+from parcodegen.tools.compile import compile_object, link_binary, link_flags
+from parcodegen.tools.difftest import difftest
+from parcodegen.types import Status
+
+ROOT = Path(__file__).resolve().parents[2]
+SPMV = ROOT / "problems" / "builtin" / "sparse_la" / "spmv"
+
+HEAD = '#include <algorithm>\n#include <cstdint>\n#include <vector>\n#include "hooks.h"\n'
+
+SCRATCH = HEAD + """
+void spmv(const Csr& A, const std::vector<double>& x, std::vector<double>& y) {
+  double* val = const_cast<double*>(A.val.data());
+#pragma omp parallel for schedule(static)
+  for (long i = 0; i < (long)A.rows; ++i) {
+    double s = 0.0;
+    for (std::int64_t k = A.row_ptr[i]; k < A.row_ptr[i + 1]; ++k) { val[k] *= x[A.col[k]]; s += val[k]; }
+    y[i] = s;
+  }
+}
+"""
+
+RESTORED = HEAD + """
+void spmv(const Csr& A, const std::vector<double>& x, std::vector<double>& y) {
+  auto& a = const_cast<Csr&>(A);
+#pragma omp parallel for schedule(static)
+  for (long i = 0; i < (long)A.rows; ++i) {
+    std::reverse(a.col.begin() + A.row_ptr[i], a.col.begin() + A.row_ptr[i + 1]);
+    std::reverse(a.val.begin() + A.row_ptr[i], a.val.begin() + A.row_ptr[i + 1]);
+    double s = 0.0;
+    for (std::int64_t k = A.row_ptr[i + 1] - 1; k >= A.row_ptr[i]; --k) s += A.val[k] * x[A.col[k]];
+    y[i] = s;
+    std::reverse(a.col.begin() + A.row_ptr[i], a.col.begin() + A.row_ptr[i + 1]);
+    std::reverse(a.val.begin() + A.row_ptr[i], a.val.begin() + A.row_ptr[i + 1]);
+  }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def build():
+    return build_problem(load_problem(SPMV))
+
+
+def _binary(build, code: str) -> Path:
+    obj = compile_object(code, headers=build.headers, flags=build.flags, compiler=build.compiler)
+    assert obj.ok, obj.message
+    linked = link_binary([build.harness_obj, obj.path], flags=link_flags(build.flags),
+                         compiler=build.compiler)  # fmt: skip
+    assert linked.ok, linked.message
+    return linked.path
+
+
+def test_hooked_const_input_left_changed_fails(build):
+    step = difftest(build, _binary(build, SCRATCH))
+    assert not step.ok and step.status is Status.WRONG_OUTPUT
+    assert "changed const input 'A'" in step.message, step.message
+
+
+def test_hooked_const_input_restored_passes(build):
+    step = difftest(build, _binary(build, RESTORED))
+    assert step.ok, step.message
+    assert any(name.startswith("A ") for name in step.data["coverage"]["const_inputs_checked"])
