@@ -1,21 +1,17 @@
-// problem: transform/sigmoid
-// class 2: an inner parallel region sharing a scratch buffer: safe only while nesting is off
+// problem: reduce/log_likelihood
+// class 2: blocks in an outer team, each block summed by an inner team into a shared
+// block total without a reduction: right only while nested teams have one thread
 #include <cmath>
 #include <vector>
-#include <omp.h>
-void sigmoid(const std::vector<double>& x, std::vector<double>& y) {
-  const long n = (long)x.size();
+double log_likelihood(const std::vector<double>& p) {
+  const long n = (long)p.size();
   const long blocks = 4;
+  double part[4] = {0, 0, 0, 0};
 #pragma omp parallel for schedule(static)
   for (long b = 0; b < blocks; ++b) {
     const long lo = n * b / blocks, hi = n * (b + 1) / blocks;
-    static thread_local std::vector<double> e;
-    e.resize(hi - lo + 1);
-    double* scratch = e.data();
 #pragma omp parallel for schedule(static)
-    for (long i = lo; i < hi; ++i) {
-      scratch[i - lo] = std::exp(-x[i]);
-      y[i] = 1.0 / (1.0 + scratch[i - lo]);
-    }
+    for (long i = lo; i < hi; ++i) part[b] += std::log(p[i]);
   }
+  return part[0] + part[1] + part[2] + part[3];
 }

@@ -20,7 +20,9 @@ SPMV = ROOT / "problems" / "builtin" / "sparse_la" / "spmv"
 
 HEAD = '#include <algorithm>\n#include <cstdint>\n#include <vector>\n#include "hooks.h"\n'
 
-SCRATCH = HEAD + """
+SCRATCH = (
+    HEAD
+    + """
 void spmv(const Csr& A, const std::vector<double>& x, std::vector<double>& y) {
   double* val = const_cast<double*>(A.val.data());
 #pragma omp parallel for schedule(static)
@@ -31,8 +33,11 @@ void spmv(const Csr& A, const std::vector<double>& x, std::vector<double>& y) {
   }
 }
 """
+)
 
-RESTORED = HEAD + """
+RESTORED = (
+    HEAD
+    + """
 void spmv(const Csr& A, const std::vector<double>& x, std::vector<double>& y) {
   auto& a = const_cast<Csr&>(A);
 #pragma omp parallel for schedule(static)
@@ -47,6 +52,7 @@ void spmv(const Csr& A, const std::vector<double>& x, std::vector<double>& y) {
   }
 }
 """
+)
 
 
 @pytest.fixture(scope="module")

@@ -175,6 +175,9 @@ def _fail(status: Status, msg: str, log: list[str], start: float, runs: int, whe
 FRESH_SEED = 500  # seed offset of the "same size, fresh data" call
 MID_SIZE = 5000  # the fresh-data call and the environment variants use sizes up to this
 NONFINITE_WARN = 0.25  # warn when this share of a float output is NaN/inf
+# threads of the many-threads variant: one more than the fixed per-thread tables code
+# sizes for "enough" threads (`double part[64]`, `t % 8`, `best[16]`) on a bigger machine
+MANY_THREADS = 65
 
 
 @dataclass(frozen=True)
@@ -203,8 +206,10 @@ def env_variants() -> tuple[Variant, ...]:
         Variant("omp_set_num_threads(3) instead of OMP_NUM_THREADS", 3,
                 (("OMP_NUM_THREADS", None),), call_threads=3),
         Variant(f"OMP_DYNAMIC=true, threads={odd}", odd, (("OMP_DYNAMIC", "true"),)),
-        Variant("OMP_SCHEDULE=dynamic,3, OMP_MAX_ACTIVE_LEVELS=1, threads=3", 3,
-                (("OMP_SCHEDULE", "dynamic,3"), ("OMP_MAX_ACTIVE_LEVELS", "1"))),
+        Variant("OMP_SCHEDULE=dynamic,3, OMP_MAX_ACTIVE_LEVELS=4 (nested teams), threads=3", 3,
+                (("OMP_SCHEDULE", "dynamic,3"), ("OMP_MAX_ACTIVE_LEVELS", "4"))),
+        Variant(f"threads={MANY_THREADS} (more than a per-thread table of {MANY_THREADS - 1} "
+                "holds), OMP_SCHEDULE=guided", MANY_THREADS, (("OMP_SCHEDULE", "guided"),)),
     )  # fmt: skip
 
 

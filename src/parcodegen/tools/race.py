@@ -44,6 +44,8 @@ from parcodegen.tools.harness import harness_source
 from parcodegen.types import LAUNCHER_FAILED, Problem, Status, StepResult
 
 RACE_THREADS = (2, 4)
+NESTED_LEVELS = "4"  # OMP_MAX_ACTIVE_LEVELS of every second race process
+NESTED_NOTE = f"OMP_MAX_ACTIVE_LEVELS={NESTED_LEVELS}: nested teams"
 RACE_MAX_N = 4096
 ACCESS = re.compile(
     r"(?P<kind>(?:Previous )?(?:atomic )?(?:[Ww]rite|[Rr]ead) of size \d+) at \S+ by (?P<who>[^:\n]+):"
@@ -320,7 +322,7 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
                        "there)" for n in at_sizes if n not in reached)  # fmt: skip
         # one size, a large one: the calls are few, so more of them (a race there went
         # unreported in 4 of 40 two-process runs under load)
-        plan = replace(plan, sizes=reached, thresholds=(), unreached=(),
+        plan = replace(plan, sizes=reached, thresholds=(), unreached=(), wide=None,
                        runs=max(plan.runs, AT_SIZE_RUNS), repeats=max(plan.repeats, 2))  # fmt: skip
         if not reached:
             data["coverage"] = plan.to_dict()
@@ -350,6 +352,8 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RaceP
         order = plan.threads[r % len(plan.threads) :] + plan.threads[: r % len(plan.threads)]
         calls = [PlannedCall(seed, n, pattern, t) for t in order for n in plan.sizes
                  for _ in range(plan.repeats)]  # fmt: skip
+        if plan.wide is not None:
+            calls.append(PlannedCall(seed, plan.wide[0], pattern, plan.wide[1]))
         refs = {}
         for n in plan.sizes:
             if n in plan.declared:
@@ -357,18 +361,23 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RaceP
         est = sum(refs[c.n].result.wall_s if c.n in refs else ref_walls.get(c.n, 0.05)
                   for c in calls)  # fmt: skip
         wall = max(wall_s, RACE_WALL_FACTOR * est)
+        # every second process allows nested teams (the default is one active level): an
+        # inner region's race shows only when its team has more than one thread
+        run_env = dict(env, OMP_MAX_ACTIVE_LEVELS=NESTED_LEVELS) if r % 2 else env
         run = run_harness(binary, seed=seed, n=calls[0].n, pattern=pattern, threads=max(plan.threads),
-                          wall_s=wall, memory_mb=None, env=env, plan=harness_plan(calls),
+                          wall_s=wall, memory_mb=None, env=run_env, plan=harness_plan(calls),
                           output_kb=RACE_OUTPUT_KB, ok_codes=(0, TSAN_EXIT))  # fmt: skip
         res = run.result
+        nested = f", {NESTED_NOTE}" if r % 2 else ""
         log.append(f"run {r + 1}: {len(calls)} calls (n {list(plan.sizes)}, threads {list(order)}, "
-                   f"pattern {pattern}, seed {seed}): {res.describe()}\n{res.stderr[:20000]}")  # fmt: skip
+                   f"pattern {pattern}, seed {seed}{nested}): {res.describe()}\n{res.stderr[:20000]}")  # fmt: skip
         reports = race_reports(res.stderr)
         real = [(off, text) for off, text in reports if not is_runtime_artifact(text)]
         artifacts += len(reports) - len(real)
 
-        def where(k: int | None, calls: list[PlannedCall] = calls, order=order) -> str:
-            return _where(k, calls, order, plan.sizes)
+        def where(k: int | None, calls: list[PlannedCall] = calls, order=order,
+                  nested: str = nested) -> str:  # fmt: skip
+            return _where(k, calls, order, plan.sizes) + (f" ({NESTED_NOTE})" if nested else "")
 
         if real:
             first = real[0][0]

@@ -42,6 +42,11 @@ THRESHOLD_MAX = 1 << 31
 THRESHOLD_BUDGET_S = 0.25  # the reference's wall at a threshold size, at most
 MAX_THRESHOLDS = 3
 WORD_LCM = 840  # lcm(2..8)
+# One call per process at the largest planned size with this many threads: a slot shared by
+# thread ids equal modulo k (`part[omp_get_thread_num() % 4] += s`, k <= 8) races only
+# with more than k threads. Difftest runs 65 threads, but a lost update needs the
+# threads to collide in time; the detector does not.
+WIDE_THREADS = 9
 
 
 @dataclass(frozen=True)
@@ -53,10 +58,12 @@ class RacePlan:
     thresholds: tuple[int, ...]  # literals the plan goes above
     unreached: tuple[str, ...]  # literals it could not go above, and why
     repeats: int = 1  # calls per (size, threads) in a process (same input)
+    wide: tuple[int, int] | None = None  # one more call per process: (size, threads)
 
     def to_dict(self) -> dict[str, object]:
         return {"sizes": list(self.sizes), "threads": list(self.threads), "runs": self.runs,
                 "repeats": self.repeats,
+                "wide_call": list(self.wide) if self.wide else None,
                 "thresholds": list(self.thresholds), "unreached": list(self.unreached),
                 "outputs_compared_at": sorted(self.declared & set(self.sizes))}  # fmt: skip
 
@@ -108,6 +115,7 @@ def plan_race(problem: Problem, code: str, reference_wall: Callable[[int], float
         thresholds.append(lit)
         sizes.append(lit + 1)
     threads = tuple(problem.race_threads) or (TASK_THREADS if tasks else RACE_THREADS)
+    wide = (largest, WIDE_THREADS) if max(threads) < WIDE_THREADS else None
     return RacePlan(tuple(sorted(set(sizes))), frozenset(declared), threads,
                     TASK_RUNS if tasks else RACE_RUNS, tuple(thresholds), tuple(unreached),
-                    TASK_REPEATS if tasks else 1)  # fmt: skip
+                    TASK_REPEATS if tasks else 1, wide)  # fmt: skip
