@@ -9,6 +9,8 @@ from parcodegen.tools.compiler_dependence import (
     common_macros,
     differing_macros,
     find_dependences,
+    predefined,
+    same_in_both,
 )
 from parcodegen.verify.integrity_steps import plausibility_problems
 
@@ -96,6 +98,51 @@ def test_values_and_one_sided_macros_stay_flagged_with_the_common_set(snippet, n
     if not common:
         pytest.skip("REDUCED: cannot ask both compilers for their predefined macros")
     assert name in [d.name for d in find_dependences(snippet, diff, common)]
+
+
+def both_builds():
+    builds = (predefined(*BUILDS[0]), predefined(*BUILDS[1]))
+    if not all(builds):
+        pytest.skip("REDUCED: cannot ask both compilers for their predefined macros")
+    return builds
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    ["#if defined(__GNUC__) || defined(__clang__)\n#define HOT __attribute__((hot))\n#endif",
+     "#if !defined(__clang__) || defined(__GNUC__)\n#endif",
+     "#if defined(__clang__) || !defined(__clang__)\n#endif",
+     "#if (defined(__GNUC__) || defined(__clang__)) && defined(USE_RESTRICT)\n#endif",
+     "#ifdef __GNUC__\n#elif defined(__llvm__) || 1\n#endif"],
+)  # fmt: skip
+def test_conditions_with_one_value_in_both_builds_are_clean(snippet):
+    builds = both_builds()
+    common, diff = common_macros(*BUILDS), differing_macros(*BUILDS)
+    assert [d.name for d in find_dependences(snippet, diff, common, builds)] == []
+
+
+@pytest.mark.parametrize(
+    "snippet, name",
+    [("#if defined(__GNUC__) && !defined(__clang__)\n#endif", "__clang__"),
+     ("#if defined(__clang__) || defined(FAST)\n#endif", "__clang__"),  # FAST undefined
+     ("#if defined(__GNUC__) || defined(__SANITIZE_THREAD__)\n#endif", "__SANITIZE_THREAD__"),
+     ("#if defined(__clang__) == defined(__GNUC__)\n#endif", "__clang__"),
+     ("#ifdef __clang__\n#endif", "__clang__"),
+     ("#if __GNUC__ >= 5 || defined(__clang__)\n#endif", "__GNUC__"),
+     ("#define IS_CLANG defined(__clang__)\n#if IS_CLANG\n#endif", "__clang__")],
+)  # fmt: skip
+def test_conditions_that_differ_between_the_builds_stay_flagged(snippet, name):
+    builds = both_builds()
+    common, diff = common_macros(*BUILDS), differing_macros(*BUILDS)
+    assert name in [d.name for d in find_dependences(snippet, diff, common, builds)]
+
+
+def test_same_in_both_enumerates_the_candidates_own_macros():
+    a, b = frozenset({"G"}), frozenset({"C"})
+    assert same_in_both("defined(G) || defined(C)", a, b)
+    assert not same_in_both("defined(C) || defined(MINE)", a, b)  # MINE undefined: differs
+    assert same_in_both("defined(MINE) && (defined(G) || defined(C))", a, b)
+    assert not same_in_both("defined(G) && X > 1", a, b)  # a value: not evaluated
 
 
 def data(ref_call, cand_call, ref_out, cand_out, threads=2):

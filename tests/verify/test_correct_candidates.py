@@ -14,9 +14,11 @@ from parcodegen.verify.pipeline import VerifyOptions, verify
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "correct"
 # one or two per kind (loops, tasks, locks, std::thread, simd) and every file that a
-# verify of before rejected (gnuc_restrict: `#if defined(__GNUC__)` was `suspect`)
+# verify of before rejected (gnuc_restrict: `#if defined(__GNUC__)` was `suspect`, and
+# gnuc_or_clang: `#if defined(__GNUC__) || defined(__clang__)`)
 SAMPLE = [
     "transform/sigmoid/gnuc_restrict.cpp",
+    "stencil/conv_1d/gnuc_or_clang.cpp",
     "reduce/log_likelihood/openmp_fallback.cpp",
     "search/longest_run/depend.cpp",
     "histogram/count_keys/locks.cpp",

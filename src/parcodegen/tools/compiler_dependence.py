@@ -15,11 +15,16 @@ families, and every macro that exactly one of the two builds predefines (read fr
 its value only: testing whether it is defined (`#ifdef __GNUC__`, `defined(__GNUC__)`,
 the usual guard around `__restrict__` or `#include <omp.h>`) gives one answer in both
 builds and is fine; reading its value (`#if __GNUC__ >= 9`) is not. A name neither build
-defines (`__SANITIZE_THREAD__`) or only one does (`__clang__`) is flagged in any use.
+defines (`__SANITIZE_THREAD__`) or only one does (`__clang__`) is flagged in any use,
+except in a condition made only of `defined` tests, `!`, `&&`, `||` and 0/1 that has the
+same value in both builds whatever the candidate's own macros are
+(`#if defined(__GNUC__) || defined(__clang__)`: true in both; `defined(__GNUC__) &&
+!defined(__clang__)` differs and is flagged).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import tempfile
@@ -130,12 +135,74 @@ def _defined_test(line: str, start: int, directive: str) -> bool:
     return line[:start].rstrip().rstrip("(").rstrip().endswith("defined")
 
 
+_COND_TOKEN = re.compile(r"&&|\|\||[A-Za-z_]\w*|\d+|\S")
+MAX_OWN_MACROS = 6  # the candidate's own macros in one condition: 2^6 assignments at most
+
+
+def _flagged_name(name: str) -> bool:
+    return name in FIXED or name.startswith(PREFIXES) or name in VALUE_ONLY
+
+
+def same_in_both(condition: str, tested: frozenset[str], race: frozenset[str]) -> bool:
+    """True when `condition` (of an #if/#elif) is made only of `defined` tests, `!`, `&&`,
+    `||`, parentheses and 0/1, and has the same value with the tested build's predefined
+    macros as with the race build's, whatever the candidate's own macros are. A compiler
+    or sanitizer name that neither build predefines makes it False (another build of the
+    same code, a user's TSan build with gcc, may define it)."""
+    tokens = _COND_TOKEN.findall(condition)
+    expr: list[str] = []
+    names: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t == "defined":
+            paren = i + 3 < len(tokens) and tokens[i + 1] == "(" and tokens[i + 3] == ")"
+            name = tokens[i + 2] if paren else tokens[i + 1] if i + 1 < len(tokens) else ""
+            if not _IDENT.fullmatch(name):
+                return False
+            expr.append(f"d[{len(names)}]")
+            names.append(name)
+            i += 4 if paren else 2
+            continue
+        ops = {"&&": " and ", "||": " or ", "!": " not ", "(": "(", ")": ")", "0": " False ",
+               "1": " True "}  # fmt: skip
+        if t not in ops:
+            return False  # a value, a call or an operator this test does not evaluate
+        expr.append(ops[t])
+        i += 1
+    if not names:
+        return False
+    own = sorted({n for n in names if n not in tested and n not in race})
+    if any(_flagged_name(n) for n in own) or len(own) > MAX_OWN_MACROS:
+        return False
+    try:
+        program = compile("".join(expr).strip(), "<condition>", "eval")
+    except SyntaxError:
+        return False
+    for values in itertools.product((False, True), repeat=len(own)):
+        mine = dict(zip(own, values, strict=True))
+        a = [mine[n] if n in mine else n in tested for n in names]
+        b = [mine[n] if n in mine else n in race for n in names]
+        try:
+            if eval(program, {"__builtins__": {}}, {"d": a}) != eval(  # noqa: S307
+                program, {"__builtins__": {}}, {"d": b}
+            ):
+                return False
+        except Exception:  # noqa: BLE001 -- a malformed condition: not evaluated
+            return False
+    return True
+
+
 def find_dependences(code: str, differing: frozenset[str] = frozenset(),
-                     common: frozenset[str] = frozenset()) -> list[Dependence]:  # fmt: skip
+                     common: frozenset[str] = frozenset(),
+                     builds: tuple[frozenset[str], frozenset[str]] | None = None,
+                     ) -> list[Dependence]:  # fmt: skip
     """Every place where `code` asks which compiler/sanitizer it is built with.
 
     `differing`: macros only one build predefines; `common`: macros both predefine,
-    whose defined-tests are the same in both builds (see the module docstring)."""
+    whose defined-tests are the same in both builds; `builds`: the tested and the race
+    build's predefined macros, to evaluate conditions of defined tests in both (see the
+    module docstring)."""
     text = _STRIP.sub(_blank, code)
     found: list[Dependence] = _in_strings(code)
     for lineno, line in enumerate(text.splitlines(), start=1):
@@ -147,6 +214,11 @@ def find_dependences(code: str, differing: frozenset[str] = frozenset(),
             if stripped.startswith("#") and stripped[1:].strip()
             else ""
         )
+        if builds is not None and directive in ("if", "elif", "ifdef", "ifndef"):
+            rest = stripped[1:].strip()[len(directive) :]
+            cond = f"defined({rest.strip()})" if directive in ("ifdef", "ifndef") else rest
+            if same_in_both(cond, *builds):
+                continue
         for m in _IDENT.finditer(line):
             name = m.group(0)
             if name in common and name not in differing and _defined_test(line, m.start(),
