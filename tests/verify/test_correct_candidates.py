@@ -19,6 +19,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "correct"
 SAMPLE = [
     "transform/sigmoid/gnuc_restrict.cpp",
     "stencil/conv_1d/gnuc_or_clang.cpp",
+    "transform/polar_to_cartesian/endif_label.cpp",
     "reduce/log_likelihood/openmp_fallback.cpp",
     "search/longest_run/depend.cpp",
     "histogram/count_keys/locks.cpp",

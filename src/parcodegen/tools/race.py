@@ -33,6 +33,11 @@ from parcodegen.tools.build import (
     sanitizer_env,
 )
 from parcodegen.tools.difftest import REFERENCES, Case
+from parcodegen.tools.openmp_support import (
+    STRICT_FLAGS,
+    only_strictness_errors,
+    unsupported_openmp,
+)
 from parcodegen.tools.harness import CHANGED_PREFIX, THREADS_KEY, PlannedCall, harness_plan
 from parcodegen.tools.object_threads import ObjectThreads
 from parcodegen.tools.outputs import compare_outputs, split_calls
@@ -282,8 +287,16 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
         raise ProblemError(
             "problem.toml: args", f"the harness does not compile with clang:\n{harness.message}"
         )
-    cand = compile_object(code, headers=build.headers, flags=TSAN_FLAGS + build.code_flags,
+    cand = compile_object(code, headers=build.headers,
+                          flags=TSAN_FLAGS + build.code_flags + STRICT_FLAGS,
                           compiler=tc.clangxx, source_name=candidate_name(problem))  # fmt: skip
+    if not cand.ok and only_strictness_errors(cand.log):  # `#endif X`: not about OpenMP
+        cand = compile_object(code, headers=build.headers, flags=TSAN_FLAGS + build.code_flags,
+                              compiler=tc.clangxx, source_name=candidate_name(problem))  # fmt: skip
+    lacking = None if cand.ok else unsupported_openmp(cand.log, code)
+    if lacking is not None:
+        return _skip(f"the race build's compiler (clang++ of LLVM {tc.version}) does not "
+                     f"support OpenMP the candidate uses: {lacking}", cand.log, start, data)  # fmt: skip
     # The harness compiled with clang, so a failure now is the candidate's own: code that
     # only the tested compiler accepts (or that fails on purpose under clang, `#error`)
     # is rejected. Skipping would pass it unchecked for races.

@@ -1,0 +1,69 @@
+"""OpenMP that the tested compiler accepts and the race build's compiler does not.
+
+The tested build is g++ and the race build clang++ of the installed LLVM (14 here), and
+the two support different parts of OpenMP 5.x: g++ 12 compiles `#pragma omp scope`,
+`nothing`, `error`, `unroll partial`, `depend(inoutset: ...)` and `omp_all_memory`,
+which clang 14 rejects, and it reads `#pragma omp parallel loop` as one directive where
+clang 14 warns "extra tokens at the end of '#pragma omp parallel' are ignored" and builds
+a plain `parallel` region in which every thread runs the whole loop: a race (and maybe a
+wrong output) in the race build only, in code that is correct. The race build therefore
+makes that warning an error (STRICT_FLAGS) and `unsupported_openmp` tells such failures
+from the candidate's own errors: when every error is about an OpenMP directive, clause or
+`omp_` name the race compiler lacks, the race check could not build the program that is
+timed, so the verdict names the race check as unchecked (never pass, never a
+compile error or race blamed on the candidate). Any other error (`#error` under clang, a
+gcc-only builtin) stays the candidate's compile error.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parcodegen.tools.compile import DIAG
+
+STRICT_FLAGS = ("-Werror=extra-tokens",)
+# clang's diagnostics for OpenMP it does not implement (LLVM 14 wording; later versions
+# implement more and keep these phrases for what they still lack)
+_UNSUPPORTED = re.compile(
+    r"expected an OpenMP directive|unexpected OpenMP (?:clause|directive)"
+    r"|extra tokens at the end of '#pragma omp|in OpenMP clause '\w+'"
+    r"|use of undeclared identifier 'omp_\w+'|not supported in OpenMP|OpenMP .* not supported"
+)
+_EXTRA_TOKENS = "[-Werror,-Wextra-tokens]"
+
+
+def error_lines(log: str) -> list[tuple[int, str]]:
+    """(line, message) of every error in a compiler log."""
+    out = []
+    for raw in log.splitlines():
+        m = DIAG.match(raw.strip())
+        if m and m.group("kind") in ("error", "fatal error"):
+            out.append((int(m.group("line")), m.group("msg")))
+    return out
+
+
+def unsupported_openmp(log: str, code: str = "") -> str | None:
+    """What the race compiler lacks ("line 6 `#pragma omp scope`: expected an OpenMP
+    directive"), when every error of a failed race build is about unsupported OpenMP;
+    None otherwise."""
+    errors = error_lines(log)
+    if not errors:
+        return None
+    omp = [(ln, msg) for ln, msg in errors if _UNSUPPORTED.search(msg)]
+    if len(omp) != len(errors):
+        return None
+    src = code.splitlines()
+
+    def where(ln: int) -> str:
+        text = src[ln - 1].strip() if 0 < ln <= len(src) else ""
+        return f"line {ln} `{text[:80]}`" if text else f"line {ln}"
+
+    return "; ".join(f"{where(ln)}: {msg.replace(' ' + _EXTRA_TOKENS, '')}" for ln, msg in omp[:3])
+
+
+def only_strictness_errors(log: str) -> bool:
+    """True when the only errors come from STRICT_FLAGS on non-OpenMP lines (`#endif X`):
+    the build is retried without them."""
+    errors = error_lines(log)
+    return bool(errors) and all(_EXTRA_TOKENS in msg and "#pragma omp" not in msg
+                                for _, msg in errors)  # fmt: skip

@@ -1,0 +1,58 @@
+"""OpenMP that g++ accepts and the race build's clang does not: the race check is named
+unchecked (never a compile error or race blamed on correct code, never a pass)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parcodegen.problems.load import load_problem
+from parcodegen.problems.suite import suite_dir
+from parcodegen.tools.openmp_support import only_strictness_errors, unsupported_openmp
+from parcodegen.tools.race import race_unavailable
+from parcodegen.types import Candidate, Status
+from parcodegen.verify.pipeline import VerifyOptions, verify
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "newer_openmp"
+SCOPE = "candidate.cpp:14:13: error: expected an OpenMP directive\n"
+LOOP = ("candidate.cpp:9:22: error: extra tokens at the end of '#pragma omp parallel' are "
+        "ignored [-Werror,-Wextra-tokens]\n")  # fmt: skip
+ENDIF = (
+    "candidate.cpp:6:8: error: extra tokens at end of #endif directive [-Werror,-Wextra-tokens]\n"
+)
+OWN = 'candidate.cpp:3:2: error: "no clang"\n'
+
+
+def test_only_openmp_support_errors_are_the_race_compilers_lack():
+    code = "\n" * 13 + "#pragma omp scope reduction(+ : total)\n"
+    assert unsupported_openmp(SCOPE, code) == (
+        "line 14 `#pragma omp scope reduction(+ : total)`: expected an OpenMP directive"
+    )
+    assert "extra tokens at the end of '#pragma omp parallel'" in (unsupported_openmp(LOOP) or "")
+    assert unsupported_openmp(OWN) is None  # `#error` under clang: the candidate's own
+    assert unsupported_openmp(SCOPE + OWN) is None  # any other error: the candidate's
+    assert unsupported_openmp("") is None
+    assert only_strictness_errors(ENDIF) and not only_strictness_errors(LOOP + ENDIF)
+
+
+def check(problem: str, name: str):
+    if race_unavailable():
+        pytest.fail(f"race detection must be installed for the tests: {race_unavailable()}")
+    p = load_problem(suite_dir() / problem)
+    code = (FIXTURES / name).read_text()
+    return verify(p, Candidate(code), VerifyOptions(timing=False))
+
+
+@pytest.mark.parametrize(
+    "problem, name, said",
+    [("reduce/log_likelihood", "log_likelihood_scope.cpp", "expected an OpenMP directive"),
+     ("transform/sigmoid", "sigmoid_parallel_loop.cpp", "extra tokens at the end of")],
+)  # fmt: skip
+def test_correct_code_the_race_compiler_lacks_is_unchecked_not_rejected(problem, name, said):
+    # before: `scope` was a compile_error, `parallel loop` a race (clang ran every
+    # iteration on every thread)
+    v = check(problem, name)
+    assert v.status is Status.UNCHECKED, v.message
+    assert any(said in u for u in v.unchecked)
+    assert "difftest" in [s.step for s in v.steps if s.ok and not s.skipped]
