@@ -36,6 +36,18 @@ def test_only_openmp_support_errors_are_the_race_compilers_lack():
     assert only_strictness_errors(ENDIF) and not only_strictness_errors(LOOP + ENDIF)
 
 
+def test_any_error_on_a_directive_line_g_plus_plus_compiled_is_the_race_compilers_lack():
+    # clang 14 parses `num_tasks(strict: 4)` (OpenMP 5.1) as an expression
+    code = "\n" * 13 + "#pragma omp taskloop num_tasks(strict: 4) \\\n    grainsize(2)\n"
+    log = ("/w/candidate.cpp:14:37: error: use of undeclared identifier 'strict'\n"
+           "/w/candidate.cpp:15:5: error: expected ')'\n")  # fmt: skip
+    said = unsupported_openmp(log, code) or ""
+    assert "line 14 `#pragma omp taskloop num_tasks(strict: 4)" in said and "line 15" in said
+    # the same error elsewhere, or in a header, is the candidate's
+    assert unsupported_openmp(log, "\n" * 13 + "int k = strict;\n") is None
+    assert unsupported_openmp(log.replace("candidate.cpp", "hooks.h"), code) is None
+
+
 def check(problem: str, name: str):
     if race_unavailable():
         pytest.fail(f"race detection must be installed for the tests: {race_unavailable()}")
@@ -47,7 +59,8 @@ def check(problem: str, name: str):
 @pytest.mark.parametrize(
     "problem, name, said",
     [("reduce/log_likelihood", "log_likelihood_scope.cpp", "expected an OpenMP directive"),
-     ("transform/sigmoid", "sigmoid_parallel_loop.cpp", "extra tokens at the end of")],
+     ("transform/sigmoid", "sigmoid_parallel_loop.cpp", "extra tokens at the end of"),
+     ("reduce/count_primes", "count_primes_strict_tasks.cpp", "num_tasks(strict")],
 )  # fmt: skip
 def test_correct_code_the_race_compiler_lacks_is_unchecked_not_rejected(problem, name, said):
     # before: `scope` was a compile_error, `parallel loop` a race (clang ran every

@@ -9,7 +9,8 @@ a plain `parallel` region in which every thread runs the whole loop: a race (and
 wrong output) in the race build only, in code that is correct. The race build therefore
 makes that warning an error (STRICT_FLAGS) and `unsupported_openmp` tells such failures
 from the candidate's own errors: when every error is about an OpenMP directive, clause or
-`omp_` name the race compiler lacks, the race check could not build the program that is
+`omp_` name the race compiler lacks, or sits on a `#pragma omp` line that g++ compiled
+(`taskloop num_tasks(strict: 4)`: "use of undeclared identifier 'strict'"), the race check could not build the program that is
 timed, so the verdict names the race check as unchecked (never pass, never a
 compile error or race blamed on the candidate). Any other error (`#error` under clang, a
 gcc-only builtin) stays the candidate's compile error.
@@ -18,6 +19,7 @@ gcc-only builtin) stays the candidate's compile error.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from parcodegen.tools.compile import DIAG
 
@@ -32,14 +34,25 @@ _UNSUPPORTED = re.compile(
 _EXTRA_TOKENS = "[-Werror,-Wextra-tokens]"
 
 
-def error_lines(log: str) -> list[tuple[int, str]]:
-    """(line, message) of every error in a compiler log."""
+def error_lines(log: str) -> list[tuple[str, int, str]]:
+    """(file, line, message) of every error in a compiler log."""
     out = []
     for raw in log.splitlines():
         m = DIAG.match(raw.strip())
         if m and m.group("kind") in ("error", "fatal error"):
-            out.append((int(m.group("line")), m.group("msg")))
+            out.append((m.group("file"), int(m.group("line")), m.group("msg")))
     return out
+
+
+def _on_directive(src: list[str], ln: int) -> bool:
+    """Is line `ln` (1-based) part of a `#pragma omp` directive (continuations too)?"""
+    i = ln - 1
+    while 0 < i < len(src) and src[i - 1].rstrip().endswith("\\"):
+        i -= 1
+    if not 0 <= i < len(src):
+        return False
+    text = src[i].strip()
+    return bool(re.match(r"#\s*pragma\s+omp\b|_Pragma\s*\(\s*\"omp\b", text))
 
 
 def unsupported_openmp(log: str, code: str = "") -> str | None:
@@ -49,16 +62,19 @@ def unsupported_openmp(log: str, code: str = "") -> str | None:
     errors = error_lines(log)
     if not errors:
         return None
-    omp = [(ln, msg) for ln, msg in errors if _UNSUPPORTED.search(msg)]
+    src = code.splitlines()
+    omp = [(ln, msg) for file, ln, msg in errors
+           if _UNSUPPORTED.search(msg) or ("candidate" in Path(file).name and _on_directive(src, ln))]  # fmt: skip
     if len(omp) != len(errors):
         return None
-    src = code.splitlines()
 
     def where(ln: int) -> str:
         text = src[ln - 1].strip() if 0 < ln <= len(src) else ""
         return f"line {ln} `{text[:80]}`" if text else f"line {ln}"
 
-    return "; ".join(f"{where(ln)}: {msg.replace(' ' + _EXTRA_TOKENS, '')}" for ln, msg in omp[:3])
+    first = {ln: msg for ln, msg in reversed(omp)}  # one message per line, its first
+    shown = sorted(first.items())[:3]
+    return "; ".join(f"{where(ln)}: {msg.replace(' ' + _EXTRA_TOKENS, '')}" for ln, msg in shown)
 
 
 def only_strictness_errors(log: str) -> bool:
@@ -66,4 +82,4 @@ def only_strictness_errors(log: str) -> bool:
     the build is retried without them."""
     errors = error_lines(log)
     return bool(errors) and all(_EXTRA_TOKENS in msg and "#pragma omp" not in msg
-                                for _, msg in errors)  # fmt: skip
+                                for _, _, msg in errors)  # fmt: skip
