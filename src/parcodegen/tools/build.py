@@ -244,6 +244,12 @@ def sanitizer_env() -> dict[str, str]:
         "TSAN_OPTIONS": f"ignore_noninstrumented_modules=1 exitcode={TSAN_EXIT} "
         "report_signal_unsafe=0 halt_on_error=0 history_size=3",
         "OMP_TOOL_LIBRARIES": default_toolchain().archer or archer_library() or "",
+        # LLVM's libomp (the race build) adjusts a dynamic team by the machine's load,
+        # counting processes in /proc, and aborts (z_Linux_util.cpp assertion) when the
+        # sandbox's /proc (own PID namespace, hidepid=2) shows only the program itself:
+        # a candidate calling omp_set_dynamic(1) crashed there and nowhere else. The
+        # thread-limit mode reads nothing; libgomp (the tested build) ignores the variable.
+        "KMP_DYNAMIC_MODE": "thread_limit",
     }
 
 
