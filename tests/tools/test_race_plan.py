@@ -126,3 +126,13 @@ def test_task_code_gets_a_ladder_of_sizes_more_threads_and_runs():
     assert 8 in plan.threads and plan.runs >= 4 and plan.repeats >= 2
     skipped = plan_race(problem, code, lambda n: None)  # ladder sizes the reference fails at
     assert 256 not in skipped.sizes and 4099 in skipped.sizes
+
+
+def test_plan_has_a_power_of_two_near_half_the_largest():
+    from parcodegen.tools.race_plan import round_size
+
+    assert round_size(4099) == 2048 and round_size(65) == 32 and round_size(7) is None
+    problem = load_problem(ROOT / "examples" / "reduction")
+    plan = plan_race(problem, "#pragma omp parallel for\nfor(;;){}", lambda n: 0.01)
+    assert 2048 in plan.sizes  # above 64 the other planned sizes are odd (4099)
+    assert plan.wide is not None and plan.wide[1] > 8

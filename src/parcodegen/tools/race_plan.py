@@ -8,6 +8,8 @@ Sizes (each run in every process, at every thread count):
   constant; these calls cost almost nothing);
 - an odd size below the largest, not divisible by 2..8 or 64 (chunk boundaries inside a
   machine word, where packed bits and bytes conflict), when the largest is >= 64;
+- a power of two near half the largest (`round_size`): code taken only for even sizes or
+  multiples of a block size;
 - above every integer literal the candidate compares something against (`if (n > 20000)`,
   `if(n >= 1 << 14)`) up to the problem's benchmark size, while the reference's run there
   stays within THRESHOLD_BUDGET_S: code that goes parallel only above a size is checked
@@ -76,6 +78,14 @@ def odd_size(limit: int) -> int | None:
     return None
 
 
+def round_size(limit: int) -> int | None:
+    """The largest power of two <= limit / 2 (at least 4): the other sizes are mostly odd,
+    and a path taken only for even sizes or multiples of a block (`if (n % 4 == 0)`, a
+    last block that is full) was race-checked at n = 2 at most."""
+    p = 1 << max(limit // 2, 1).bit_length() - 1
+    return p if p >= 4 else None
+
+
 def plan_race(problem: Problem, code: str, reference_wall: Callable[[int], float | None],
               tasks: bool | None = None) -> RacePlan:  # fmt: skip
     """The plan for `code`; `reference_wall(n)` runs the reference at n (None: it failed
@@ -99,6 +109,9 @@ def plan_race(problem: Problem, code: str, reference_wall: Callable[[int], float
         odd = odd_size(largest) if largest >= 64 else None
         if odd is not None and odd not in sizes and reference_wall(odd) is not None:
             sizes.append(odd)
+        even = round_size(largest)
+        if even is not None and even not in sizes and reference_wall(even) is not None:
+            sizes.append(even)
     top = max(sizes)
     thresholds: list[int] = []
     unreached: list[str] = []
