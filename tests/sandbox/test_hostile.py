@@ -538,3 +538,30 @@ def test_the_tested_build_cannot_tell_it_is_not_the_race_build():
     )
     v, secs = run_verify(code, VerifyOptions(timing=False, race=False, difftest_threads=(1,)))
     assert v.status is Status.WRONG_OUTPUT and ", got 7" in v.message, v.message
+
+
+@needs_root
+def test_a_thread_bomb_stops_at_the_harness_process_limit(secrets):
+    # Harness runs allow HARNESS_NPROC threads (correct nested OpenMP at 65 x 65 needs
+    # ~4200): a candidate that starts sleeping threads until it cannot still stops there
+    # and returns the count (a wrong output naming it), within its wall limit.
+    from parcodegen.tools.build import HARNESS_NPROC
+
+    code = (
+        HEAD
+        + "#include <thread>\n#include <chrono>\n"
+        + good_function("""
+  long started = 0;
+  for (;;) {
+    try {
+      std::thread([] { std::this_thread::sleep_for(std::chrono::seconds(30)); }).detach();
+    } catch (...) { break; }
+    if (++started > 100000) break;
+  }
+  return static_cast<double>(started);
+""")
+    )
+    v, secs = run_verify(code, VerifyOptions(timing=False, race=False, difftest_threads=(1,)))
+    assert_contained(v, secs, 120)
+    got = [int(float(t)) for t in re.findall(r"got (\d+(?:\.\d+)?)", v.message)]
+    assert got and 0 < got[0] <= HARNESS_NPROC, v.message

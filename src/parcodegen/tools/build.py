@@ -313,10 +313,19 @@ def harness_env(threads: int, env: Mapping[str, str | None] | None = None) -> di
     return {k: v for k, v in run_env.items() if v is not None}
 
 
+# Processes + threads of one harness run (the sandbox uid's RLIMIT_NPROC and the cgroup's
+# pids.max). Correct nested parallelism at the difftest's many-threads variant creates
+# 65 x 65 threads (omp_set_max_active_levels(2), default team sizes): the sandbox's
+# default of 256 made libgomp fail "Thread creation failed" and called that code a crash.
+# Memory (the cgroup) and wall time still bound a thread bomb.
+HARNESS_NPROC = 8192
+
+
 def harness_limits(wall_s: float, memory_mb: int | None = RUN_MEMORY_MB,
                    output_kb: int = 32) -> Limits:  # fmt: skip
     return Limits(wall_s=wall_s, memory_mb=memory_mb, file_mb=RUN_FILE_MB, output_kb=output_kb,
-                  resident_mb=RUN_RESIDENT_MB, workdir_mb=RUN_WORKDIR_MB)  # fmt: skip
+                  resident_mb=RUN_RESIDENT_MB, workdir_mb=RUN_WORKDIR_MB,
+                  nproc=HARNESS_NPROC)  # fmt: skip
 
 
 _out_counter = itertools.count()
