@@ -150,3 +150,32 @@ def test_slots_shared_modulo_four_race_with_the_wide_call(build):
     step = race_check(build, MOD4, 60.0)
     assert not step.ok and step.status is Status.RACE, step.message
     assert step.data["coverage"]["wide_call"][1] == WIDE_THREADS
+
+
+SIZED_ONCE = (
+    HEAD
+    + SIG
+    + f"""  static std::vector<double> part;
+  if (part.empty()) part.resize(omp_get_max_threads());
+  int team = 1;
+#pragma omp parallel
+  {{
+    double s = 0.0;
+#pragma omp for schedule(static)
+    for (long i = 0; i < n; ++i) s += {TERM};
+#pragma omp single
+    team = omp_get_num_threads();
+    part.at(omp_get_thread_num()) = s;
+  }}
+  double total = 0.0;
+  for (int t = 0; t < team; ++t) total += part.at(t);
+  return total;
+}}
+"""
+)
+
+
+def test_per_thread_buffer_sized_once_fails_when_the_team_grows(build):
+    step = difftest(build, _binary(build, SIZED_ONCE))
+    assert not step.ok and step.status is Status.CRASH, step.message
+    assert "changing between calls" in step.message

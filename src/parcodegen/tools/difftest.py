@@ -178,6 +178,9 @@ NONFINITE_WARN = 0.25  # warn when this share of a float output is NaN/inf
 # threads of the many-threads variant: one more than the fixed per-thread tables code
 # sizes for "enough" threads (`double part[64]`, `t % 8`, `best[16]`) on a bigger machine
 MANY_THREADS = 65
+# the omp_set_num_threads variant's counts, call after call: a per-thread buffer sized
+# for the first call's team (a static) is too small for a later, larger one
+CALL_THREADS_CYCLE = (2, 3, 1, 5)
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,11 @@ class Variant:
     threads: int  # OMP_NUM_THREADS (ignored when env unsets it)
     env: tuple[tuple[str, str | None], ...] = ()
     call_threads: int = 0  # omp_set_num_threads(call_threads) before each call
+    # or, when given, before call k: call_cycle[k % len] (the count changes between calls)
+    call_cycle: tuple[int, ...] = ()
+
+    def threads_of_call(self, k: int) -> int:
+        return self.call_cycle[k % len(self.call_cycle)] if self.call_cycle else self.call_threads
 
 
 def thread_variant(t: int) -> Variant:
@@ -203,8 +211,9 @@ def env_variants() -> tuple[Variant, ...]:
     return (
         Variant("OMP_NUM_THREADS unset (threads left to the runtime)", c,
                 (("OMP_NUM_THREADS", None),)),
-        Variant("omp_set_num_threads(3) instead of OMP_NUM_THREADS", 3,
-                (("OMP_NUM_THREADS", None),), call_threads=3),
+        Variant("omp_set_num_threads(2, 3, 1, 5, 2, ...) instead of OMP_NUM_THREADS, the count "
+                "changing between calls", 3, (("OMP_NUM_THREADS", None),),
+                call_cycle=CALL_THREADS_CYCLE),
         Variant(f"OMP_DYNAMIC=true, threads={odd}", odd, (("OMP_DYNAMIC", "true"),)),
         Variant("OMP_SCHEDULE=dynamic,3, OMP_MAX_ACTIVE_LEVELS=4 (nested teams), threads=3", 3,
                 (("OMP_SCHEDULE", "dynamic,3"), ("OMP_MAX_ACTIVE_LEVELS", "4"))),
@@ -224,6 +233,8 @@ class Process:
     def where(self, k: int) -> str:
         case = self.cases[k]
         again = " (an input it had already seen)" if self.repeat_of[k] >= 0 else ""
+        if self.variant.call_cycle:
+            again += f" at {self.variant.threads_of_call(k)} threads"
         return (f"n={case.n}, seed={case.seed}, pattern={case.pattern}, {self.variant.name}; "
                 f"call {k + 1} of {len(self.cases)} in one process{again}")  # fmt: skip
 
@@ -326,8 +337,8 @@ def difftest(
                         acc[0] += bad
                         acc[1] += total
             wall = max(MIN_CANDIDATE_WALL_S, sum(WALL_FACTOR * r.result.wall_s + 0.5 for r in refs))
-            plan = harness_plan([PlannedCall(c.seed, c.n, c.pattern, proc.variant.call_threads)
-                                 for c in proc.cases])  # fmt: skip
+            plan = harness_plan([PlannedCall(c.seed, c.n, c.pattern, proc.variant.threads_of_call(k))
+                                 for k, c in enumerate(proc.cases)])  # fmt: skip
             first = proc.cases[0]
             run = run_harness(candidate_bin, seed=first.seed, n=first.n, pattern=first.pattern,
                               threads=proc.variant.threads, wall_s=wall, env=dict(proc.variant.env),
