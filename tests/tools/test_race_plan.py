@@ -63,6 +63,20 @@ void f(long n, std::vector<std::vector<int>>& v) {
     assert compared_literals(code) == [64, 5000, 16384, 20000, 1000000]
 
 
+@pytest.mark.parametrize(
+    "line, want",
+    [("const bool big = 4 * n * sizeof(double) > (4u << 20);", [131072]),  # bytes
+     ("if (r.size() * sizeof(std::int64_t) >= 65536) {}", [8192]),
+     ("if (65536 < 16 * n) {}", [16, 4096]),
+     ("if (n > 20000) {}", [20000]),
+     ("if (n * m > 1000) {}", [1000]),  # two sizes: the literal as it is
+     ("if (2 * n + 1 > 100) {}", [1, 100]),  # not a product
+     ("if (sizeof(Unknown) * n > 4096) {}", [4096])],
+)  # fmt: skip
+def test_a_literal_compared_with_a_multiple_of_one_size_is_scaled(line, want):
+    assert compared_literals(line) == want
+
+
 def test_odd_size_is_not_divisible_by_2_to_8():
     for limit in (64, 100, 1000, 4099, 5000):
         m = odd_size(limit)

@@ -17,13 +17,15 @@ CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "correct"
 # verify of before rejected (gnuc_restrict: `#if defined(__GNUC__)` was `suspect`, and
 # gnuc_or_clang: `#if defined(__GNUC__) || defined(__clang__)`; dynamic_set:
 # omp_set_dynamic(1) crashed libomp in the race build's sandbox; nested_default_teams:
-# 65 x 65 nested threads hit the sandbox's process limit of 256)
+# 65 x 65 nested threads hit the sandbox's process limit of 256; bytes_threshold:
+# `4 * n * sizeof(double) > (4u << 20)` was unchecked, read as n > 4194304)
 SAMPLE = [
     "transform/sigmoid/gnuc_restrict.cpp",
     "stencil/conv_1d/gnuc_or_clang.cpp",
     "transform/polar_to_cartesian/endif_label.cpp",
     "histogram/count_keys/dynamic_set.cpp",
     "transform/sigmoid/nested_default_teams.cpp",
+    "transform/polar_to_cartesian/bytes_threshold.cpp",
     "reduce/log_likelihood/openmp_fallback.cpp",
     "search/longest_run/depend.cpp",
     "histogram/count_keys/locks.cpp",

@@ -157,6 +157,72 @@ def compared_literals(code: str) -> list[int]:
 
     for i, t in enumerate(tokens):
         if t in _COMPARE_OPS:
-            operand(i - 1, -1)
-            operand(i + 1, 1)
+            # a literal compared with a product of constants and one size (`4 * n *
+            # sizeof(double) > (4u << 20)`, a threshold in bytes) is a threshold of the
+            # size at literal / product
+            for here, there in (((i - 1, -1), (i + 1, 1)), ((i + 1, 1), (i - 1, -1))):
+                before = set(found)
+                operand(*here)
+                k = _product_of_one_name(tokens, *there) or 1
+                for lit in set(found) - before if k > 1 else ():
+                    found.discard(lit)
+                    found.add(lit // k)
     return sorted(found)
+
+
+_SIZEOF = {"char": 1, "bool": 1, "int8_t": 1, "uint8_t": 1, "short": 2, "int16_t": 2,
+           "uint16_t": 2, "int": 4, "unsigned": 4, "float": 4, "int32_t": 4, "uint32_t": 4,
+           "long": 8, "double": 8, "size_t": 8, "int64_t": 8, "uint64_t": 8, "ptrdiff_t": 8}  # fmt: skip
+_OPERAND_END = {"&", "|", ",", ";", "=", "?", ":", "{", "}", "+", "-", "/", "%", "!", "if",
+                "return", "while", "for", "else", "<<", ">>"} | _COMPARE_OPS  # fmt: skip
+
+
+def _product_of_one_name(tokens: list[str], i: int, step: int) -> int | None:
+    """The product of the constant factors of the operand starting at tokens[i] (walking
+    `step`) when it is `c1 * name * sizeof(T) * ...` with exactly one name (`n`,
+    `r.size()`); None for anything else (a sum, two names, a cast, no name)."""
+    part: list[str] = []
+    depth = 0
+    while 0 <= i < len(tokens):
+        t = tokens[i]
+        opening, closing = ("(", ")") if step > 0 else (")", "(")
+        if t == opening:
+            depth += 1
+        elif t == closing:
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and t in _OPERAND_END:
+            break
+        part.append(t)
+        i += step
+    if step < 0:
+        part.reverse()
+    product, names, j = 1, 0, 0
+    prev_name = False
+    while j < len(part):
+        t = part[j]
+        if t == "sizeof":
+            close = part.index(")", j) if ")" in part[j:] else -1
+            inner = [x for x in part[j + 2 : close] if x not in (":", "std")]
+            if close < 0 or len(inner) != 1 or inner[0] not in _SIZEOF:
+                return None
+            product *= _SIZEOF[inner[0]]
+            j, prev_name = close + 1, False
+            continue
+        v = _number(t) if t[0].isdigit() else None
+        if v is not None:
+            product *= v
+            prev_name = False
+        elif t[0].isalpha() or t[0] == "_":
+            if not prev_name:
+                names += 1
+            prev_name = True
+        elif t in (".", "(", ")"):
+            pass  # a member call of the name: r.size()
+        elif t == "*":
+            prev_name = False
+        else:
+            return None
+        j += 1
+    return product if names == 1 and product > 0 else None
