@@ -11,15 +11,16 @@ The names come from three places: a fixed list (feature tests, sanitizer and com
 identification macros, race-hiding attributes and annotations), prefixes of the same
 families, and every macro that exactly one of the two builds predefines (read from
 `-dM -E` of both compilers on an empty file). A macro that both builds predefine
-(`_OPENMP`, and `__GNUC__` or `__OPTIMIZE__`, which clang defines as well) may differ in
-its value only: testing whether it is defined (`#ifdef __GNUC__`, `defined(__GNUC__)`,
+(`_OPENMP`, and `__GNUC__`, which clang defines as well) may differ in its value only: testing whether it is defined (`#ifdef __GNUC__`, `defined(__GNUC__)`,
 the usual guard around `__restrict__` or `#include <omp.h>`) gives one answer in both
 builds and is fine; reading its value (`#if __GNUC__ >= 9`) is not. A name neither build
 defines (`__SANITIZE_THREAD__`) or only one does (`__clang__`) is flagged in any use,
-except in a condition made only of `defined` tests, `!`, `&&`, `||` and 0/1 that has the
-same value in both builds whatever the candidate's own macros are
-(`#if defined(__GNUC__) || defined(__clang__)`: true in both; `defined(__GNUC__) &&
-!defined(__clang__)` differs and is flagged).
+except in a condition of `defined` tests, `!`, `&&`, `||`, comparisons, integers and
+predefined macros' values that has the same value in both builds whatever the
+candidate's own macros are (`#if defined(__GNUC__) || defined(__clang__)` and
+`_OPENMP >= 201307`: true in both; `defined(__GNUC__) && !defined(__clang__)` and
+`__GNUC__ >= 5`, 12 in g++ and 4 in clang, differ and are flagged). Optimization-level
+macros (`__OPTIMIZE__`) are flagged in any use.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import itertools
 import re
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -68,9 +70,16 @@ class Dependence:
         return f"line {self.line}: `{self.name}` {self.why}"
 
 
-@lru_cache(maxsize=16)
 def predefined(compiler: str, flags: tuple[str, ...], suffix: str = ".cpp") -> frozenset[str]:
     """The macro names `compiler flags` predefines (empty when it cannot be asked)."""
+    return frozenset(predefined_values(compiler, flags, suffix))
+
+
+@lru_cache(maxsize=16)
+def predefined_values(compiler: str, flags: tuple[str, ...],
+                      suffix: str = ".cpp") -> dict[str, str]:  # fmt: skip
+    """The macros `compiler flags` predefines, name -> value text (empty when it cannot
+    be asked)."""
     with tempfile.TemporaryDirectory(prefix="pcg-macros-") as tmp:
         empty = Path(tmp) / f"empty{suffix}"
         empty.write_text("")
@@ -78,9 +87,13 @@ def predefined(compiler: str, flags: tuple[str, ...], suffix: str = ".cpp") -> f
             out = subprocess.run([compiler, *flags, "-dM", "-E", str(empty)], capture_output=True,
                                  text=True, timeout=60, check=False).stdout  # fmt: skip
         except (OSError, subprocess.SubprocessError):
-            return frozenset()
-    return frozenset(ln.split()[1].split("(")[0] for ln in out.splitlines()
-                     if ln.startswith("#define ") and len(ln.split()) >= 2)  # fmt: skip
+            return {}
+    found: dict[str, str] = {}
+    for ln in out.splitlines():
+        parts = ln.split(None, 2)
+        if ln.startswith("#define ") and len(parts) >= 2:
+            found[parts[1].split("(")[0]] = parts[2] if len(parts) > 2 else ""
+    return found
 
 
 def differing_macros(tested: tuple[str, tuple[str, ...]], race: tuple[str, tuple[str, ...]],
@@ -135,42 +148,72 @@ def _defined_test(line: str, start: int, directive: str) -> bool:
     return line[:start].rstrip().rstrip("(").rstrip().endswith("defined")
 
 
-_COND_TOKEN = re.compile(r"&&|\|\||[A-Za-z_]\w*|\d+|\S")
+_COND_TOKEN = re.compile(r"&&|\|\||>=|<=|==|!=|[A-Za-z_]\w*|\d+[uUlL]*|\S")
 MAX_OWN_MACROS = 6  # the candidate's own macros in one condition: 2^6 assignments at most
+# optimization-level macros: our two builds agree on them, but a test of one has no use
+# but telling builds apart (a debug build from an optimized one): flagged in any use
+ALWAYS_FLAGGED = frozenset({"__OPTIMIZE__", "__OPTIMIZE_SIZE__", "__NO_INLINE__"})
+_OPS = {"&&": " and ", "||": " or ", "!": " not ", "(": "(", ")": ")", ">=": ">=", "<=": "<=",
+        ">": ">", "<": "<", "==": "==", "!=": "!="}  # fmt: skip
 
 
 def _flagged_name(name: str) -> bool:
     return name in FIXED or name.startswith(PREFIXES) or name in VALUE_ONLY
 
 
-def same_in_both(condition: str, tested: frozenset[str], race: frozenset[str]) -> bool:
-    """True when `condition` (of an #if/#elif) is made only of `defined` tests, `!`, `&&`,
-    `||`, parentheses and 0/1, and has the same value with the tested build's predefined
-    macros as with the race build's, whatever the candidate's own macros are. A compiler
-    or sanitizer name that neither build predefines makes it False (another build of the
-    same code, a user's TSan build with gcc, may define it)."""
+def _int_value(text: str | None) -> int | None:
+    try:
+        return int(text.rstrip("uUlL"), 0) if text else None
+    except ValueError:
+        return None
+
+
+def same_in_both(condition: str, tested: Mapping[str, str] | frozenset[str],
+                 race: Mapping[str, str] | frozenset[str]) -> bool:  # fmt: skip
+    """True when `condition` (of an #if/#elif) has the same value with the tested build's
+    predefined macros as with the race build's, whatever the candidate's own macros are.
+    It may hold `defined` tests, `!`, `&&`, `||`, comparisons, parentheses, integers and
+    the values of predefined macros (`_OPENMP >= 201307`, with macro values: `tested` and
+    `race` map names to values); anything else, an optimization-level macro, or a compiler
+    or sanitizer name that neither build predefines (another build of the same code, a
+    user's TSan build with gcc, may define it) makes it False."""
     tokens = _COND_TOKEN.findall(condition)
     expr: list[str] = []
-    names: list[str] = []
+    names: list[str] = []  # defined(...) operands: d[k]
+    values: list[str] = []  # macros read for their value: v[k]
     i = 0
     while i < len(tokens):
         t = tokens[i]
         if t == "defined":
             paren = i + 3 < len(tokens) and tokens[i + 1] == "(" and tokens[i + 3] == ")"
             name = tokens[i + 2] if paren else tokens[i + 1] if i + 1 < len(tokens) else ""
-            if not _IDENT.fullmatch(name):
+            if not _IDENT.fullmatch(name) or name in ALWAYS_FLAGGED:
                 return False
-            expr.append(f"d[{len(names)}]")
+            expr.append(f" d[{len(names)}] ")
             names.append(name)
             i += 4 if paren else 2
             continue
-        ops = {"&&": " and ", "||": " or ", "!": " not ", "(": "(", ")": ")", "0": " False ",
-               "1": " True "}  # fmt: skip
-        if t not in ops:
-            return False  # a value, a call or an operator this test does not evaluate
-        expr.append(ops[t])
+        if t in _OPS:
+            expr.append(_OPS[t])
+        elif t[0].isdigit():
+            v = _int_value(t)
+            if v is None:
+                return False
+            expr.append(f" {v} ")
+        elif _IDENT.fullmatch(t) and t not in ALWAYS_FLAGGED and (t in tested or t in race):
+            if not isinstance(tested, Mapping) or not isinstance(race, Mapping):
+                return False  # no values to compare
+            a, b = tested.get(t), race.get(t)
+            if (a is not None and _int_value(a) is None) or (
+                b is not None and _int_value(b) is None
+            ):
+                return False
+            expr.append(f" v[{len(values)}] ")
+            values.append(t)
+        else:
+            return False  # a call, a cast, an own macro's value: not evaluated here
         i += 1
-    if not names:
+    if not names and not values:
         return False
     own = sorted({n for n in names if n not in tested and n not in race})
     if any(_flagged_name(n) for n in own) or len(own) > MAX_OWN_MACROS:
@@ -179,13 +222,20 @@ def same_in_both(condition: str, tested: frozenset[str], race: frozenset[str]) -
         program = compile("".join(expr).strip(), "<condition>", "eval")
     except SyntaxError:
         return False
-    for values in itertools.product((False, True), repeat=len(own)):
-        mine = dict(zip(own, values, strict=True))
-        a = [mine[n] if n in mine else n in tested for n in names]
-        b = [mine[n] if n in mine else n in race for n in names]
+
+    def macro_values(side: Mapping[str, str] | frozenset[str]) -> list[int]:
+        if not isinstance(side, Mapping):
+            return []
+        return [_int_value(side.get(n)) or 0 for n in values]  # undefined reads as 0
+
+    va, vb = macro_values(tested), macro_values(race)
+    for assignment in itertools.product((False, True), repeat=len(own)):
+        mine = dict(zip(own, assignment, strict=True))
+        da = [mine[n] if n in mine else n in tested for n in names]
+        db = [mine[n] if n in mine else n in race for n in names]
         try:
-            if eval(program, {"__builtins__": {}}, {"d": a}) != eval(  # noqa: S307
-                program, {"__builtins__": {}}, {"d": b}
+            if eval(program, {"__builtins__": {}}, {"d": da, "v": va}) != eval(  # noqa: S307
+                program, {"__builtins__": {}}, {"d": db, "v": vb}
             ):
                 return False
         except Exception:  # noqa: BLE001 -- a malformed condition: not evaluated
@@ -195,7 +245,7 @@ def same_in_both(condition: str, tested: frozenset[str], race: frozenset[str]) -
 
 def find_dependences(code: str, differing: frozenset[str] = frozenset(),
                      common: frozenset[str] = frozenset(),
-                     builds: tuple[frozenset[str], frozenset[str]] | None = None,
+                     builds: tuple[Mapping[str, str], Mapping[str, str]] | None = None,
                      ) -> list[Dependence]:  # fmt: skip
     """Every place where `code` asks which compiler/sanitizer it is built with.
 
@@ -221,8 +271,8 @@ def find_dependences(code: str, differing: frozenset[str] = frozenset(),
                 continue
         for m in _IDENT.finditer(line):
             name = m.group(0)
-            if name in common and name not in differing and _defined_test(line, m.start(),
-                                                                           directive):  # fmt: skip
+            if (name in common and name not in differing and name not in ALWAYS_FLAGGED
+                    and _defined_test(line, m.start(), directive)):  # fmt: skip
                 continue
             if name in FIXED or name.startswith(PREFIXES):
                 found.append(Dependence(lineno, name, "tells the compiler or the sanitizer apart"))

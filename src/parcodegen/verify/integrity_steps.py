@@ -26,7 +26,7 @@ from parcodegen.tools.compiler_dependence import (
     common_macros,
     differing_macros,
     find_dependences,
-    predefined,
+    predefined_values,
 )
 from parcodegen.types import Status, StepResult
 from parcodegen.verify.context import VerifyContext
@@ -48,7 +48,7 @@ class CompilerDependenceStep(BaseStep):
         suffix = ".c" if candidate_name(ctx.problem).endswith(".c") else ".cpp"
         race_cc = "clang" if suffix == ".c" else "clang++"
         tested, race = (build.compiler, build.flags), (race_cc, TSAN_FLAGS + build.code_flags)
-        builds = (predefined(*tested, suffix), predefined(*race, suffix))
+        builds = (predefined_values(*tested, suffix), predefined_values(*race, suffix))
         found = find_dependences(ctx.code, differing_macros(tested, race, suffix),
                                  common_macros(tested, race, suffix),
                                  builds if all(builds) else None)  # fmt: skip
