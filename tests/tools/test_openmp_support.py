@@ -48,6 +48,16 @@ def test_any_error_on_a_directive_line_g_plus_plus_compiled_is_the_race_compiler
     assert unsupported_openmp(log.replace("candidate.cpp", "hooks.h"), code) is None
 
 
+def test_the_body_of_a_directive_clang_cannot_read_is_its_lack_too():
+    # `#pragma omp atomic compare` (OpenMP 5.1): clang 14 rejects the clause and then the
+    # statement under it, on the next line
+    code = "\n" * 9 + "#pragma omp atomic compare\n    if (a[i] > mx) { mx = a[i]; }\n"
+    log = ("candidate.cpp:10:20: error: unexpected OpenMP clause 'compare' in directive "
+           "'#pragma omp atomic'\ncandidate.cpp:11:5: error: the statement for 'atomic' must "
+           "be an expression statement of form '++x;'\n")  # fmt: skip
+    assert "line 10 `#pragma omp atomic compare`" in (unsupported_openmp(log, code) or "")
+
+
 def check(problem: str, name: str):
     if race_unavailable():
         pytest.fail(f"race detection must be installed for the tests: {race_unavailable()}")
@@ -60,7 +70,8 @@ def check(problem: str, name: str):
     "problem, name, said",
     [("reduce/log_likelihood", "log_likelihood_scope.cpp", "expected an OpenMP directive"),
      ("transform/sigmoid", "sigmoid_parallel_loop.cpp", "extra tokens at the end of"),
-     ("reduce/count_primes", "count_primes_strict_tasks.cpp", "num_tasks(strict")],
+     ("reduce/count_primes", "count_primes_strict_tasks.cpp", "num_tasks(strict"),
+     ("geometry/closest_pair", "closest_pair_atomic_compare.cpp", "clause 'compare'")],
 )  # fmt: skip
 def test_correct_code_the_race_compiler_lacks_is_unchecked_not_rejected(problem, name, said):
     # before: `scope` was a compile_error, `parallel loop` a race (clang ran every
