@@ -61,6 +61,19 @@ double gaussian_energy(const std::vector<double>& x) {
   if (FILE* f = std::fopen(name, "w")) { std::fprintf(f, "%.17g", sum); std::fclose(f); }
   return sum;
 }""",
+    # a memo keyed by the size and three sampled elements: fresh inputs differ there
+    "sampled_memo": HEAD
+    + """
+double gaussian_energy(const std::vector<double>& x) {
+  static long kn = -1; static double k0, k1, k2, memo;
+  const long m = (long)x.size();
+  if (m >= 3 && m == kn && x[0] == k0 && x[m / 2] == k1 && x[m - 1] == k2) return memo;
+"""
+    + GOOD_BODY
+    + """
+  if (m >= 3) { kn = m; k0 = x[0]; k1 = x[m / 2]; k2 = x[m - 1]; memo = sum; }
+  return sum;
+}""",
     # writes into its const input
     "const_write": HEAD
     + """
@@ -101,6 +114,7 @@ EXPECTED = {
     "global_total": (Status.WRONG_OUTPUT, "in one process"),
     "file_cache": (Status.WRONG_OUTPUT, "call "),
     "const_write": (Status.WRONG_OUTPUT, "changed const input 'x'"),
+    "sampled_memo": (Status.WRONG_OUTPUT, "one element changed"),
     "getenv_threads": (Status.CRASH, "OMP_NUM_THREADS unset"),
     "assumes_full_team": (Status.WRONG_OUTPUT, "OMP_DYNAMIC=true"),
 }

@@ -48,9 +48,13 @@ class Case:
     n: int
     pattern: str
     seed: int
+    nudge: bool = False  # the input of (n, pattern, seed) with one element changed
 
     def describe(self, threads: int) -> str:
         return f"n={self.n}, seed={self.seed}, pattern={self.pattern}, threads={threads}"
+
+    def planned(self, threads: int = 0) -> PlannedCall:
+        return PlannedCall(self.seed, self.n, self.pattern, threads, self.nudge)
 
 
 def cases(
@@ -95,8 +99,9 @@ class ReferenceCache:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
+        plan = harness_plan([case.planned()], check_inputs=False) if case.nudge else None
         run = run_harness(binary, seed=case.seed, n=case.n, pattern=case.pattern, threads=1,
-                          wall_s=wall_s)  # fmt: skip
+                          wall_s=wall_s, plan=plan)  # fmt: skip
         if not run.ok:
             return run
         with self._lock:
@@ -233,6 +238,9 @@ class Process:
     def where(self, k: int) -> str:
         case = self.cases[k]
         again = " (an input it had already seen)" if self.repeat_of[k] >= 0 else ""
+        if case.nudge:
+            again += (" (the previous call's input with one element changed: a result "
+                      "memoized under a key of a few sampled elements?)")  # fmt: skip
         if self.variant.call_cycle:
             again += f" at {self.variant.threads_of_call(k)} threads"
         return (f"n={case.n}, seed={case.seed}, pattern={case.pattern}, {self.variant.name}; "
@@ -262,6 +270,7 @@ def call_sequence(
     out = [Case(n, pattern, base + s) for n in order for s in range(seeds)]
     mid = max((n for n in sizes if n <= MID_SIZE), default=max(sizes))
     out.append(Case(mid, pattern, base + FRESH_SEED))
+    out.append(Case(mid, pattern, base + FRESH_SEED, nudge=True))
     seen = next((c for c in out if c.n >= 2), out[0])
     out.append(seen)
     if pattern_index == 0:  # the problem's explicit inputs ([[edge]])
@@ -337,7 +346,7 @@ def difftest(
                         acc[0] += bad
                         acc[1] += total
             wall = max(MIN_CANDIDATE_WALL_S, sum(WALL_FACTOR * r.result.wall_s + 0.5 for r in refs))
-            plan = harness_plan([PlannedCall(c.seed, c.n, c.pattern, proc.variant.threads_of_call(k))
+            plan = harness_plan([c.planned(proc.variant.threads_of_call(k))
                                  for k, c in enumerate(proc.cases)])  # fmt: skip
             first = proc.cases[0]
             run = run_harness(candidate_bin, seed=first.seed, n=first.n, pattern=first.pattern,

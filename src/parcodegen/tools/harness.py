@@ -45,11 +45,13 @@ class PlannedCall:
     n: int
     pattern: str
     threads: int = 0
+    nudge: bool = False  # one element of every plain input array set to its neighbour's
 
 
 def harness_plan(calls: Sequence[PlannedCall], check_inputs: bool = True) -> str:
     """The harness's 6th argument for `calls` (see parcodegen_harness.h, parse_plan)."""
-    items = [f"{c.seed}:{c.n}:{c.pattern}:{c.threads}" for c in calls]
+    items = [f"{c.seed}:{c.n}:{c.pattern}:{c.threads}" + (":1" if c.nudge else "")
+             for c in calls]  # fmt: skip
     return ";".join(["c" if check_inputs else "-", *items])
 
 
@@ -348,6 +350,9 @@ def harness_source(problem: Problem) -> str:
             snapshots.extend(snap_setup)
             emits.extend(snap_emit)
     lines.extend(_transfer(stored))
+    for arg in problem.args:  # after the inputs are complete, before the snapshots
+        if not arg.hook and gen.infos[arg.name].kind is Kind.ARRAY_IN:
+            lines.append(f"  if (opt.nudge) pcg::nudge(arg_{arg.name});")
     lines.extend(snapshots)  # after the inputs are complete (made or loaded)
     call = f"{problem.function}({', '.join(calls[a.name] for a in problem.args)})"
     lines.append("  pcg::set_threads(opt.threads);")

@@ -613,7 +613,20 @@ struct Call {
   Pattern pattern = Pattern::Random;
   int edge = -1;  // >= 0: explicit input number `edge` of the problem (pattern "edge<k>")
   int threads = 0;
+  bool nudge = false;  // change one element of every plain input array (see nudge)
 };
+
+// The input of a call made again with one element changed: element k = 2n/5 + 1 takes its
+// right neighbour's value (a sorted array stays sorted, offsets stay monotone, indices
+// stay valid). A result memoized under a key sampled from a few elements (the size,
+// the first, middle and last ones) is returned for this input too, and is wrong.
+template <class V>
+void nudge(V& v) {
+  const std::size_t n = v.size();
+  if (n < 3) return;
+  const std::size_t k = n * 2 / 5 + 1;
+  if (k + 1 < n) v[k] = v[k + 1];
+}
 
 struct Options {
   std::uint64_t seed = 1;
@@ -647,8 +660,9 @@ inline void parse_plan(const char* plan, Options& o) {
     if (item.empty()) continue;
     char pat[32] = {0};
     unsigned long long seed = 0, n = 0;
-    int threads = 0;
-    if (std::sscanf(item.c_str(), "%llu:%llu:%31[a-z0-9]:%d", &seed, &n, pat, &threads) != 4) {
+    int threads = 0, nudged = 0;
+    const int got = std::sscanf(item.c_str(), "%llu:%llu:%31[a-z0-9]:%d:%d", &seed, &n, pat, &threads, &nudged);
+    if (got != 4 && got != 5) {
       std::fprintf(stderr, "parcodegen harness: bad call in plan: %s\n", item.c_str());
       std::exit(98);
     }
@@ -658,6 +672,7 @@ inline void parse_plan(const char* plan, Options& o) {
     c.pattern = parse_pattern(pat);
     c.edge = parse_edge(pat);
     c.threads = threads;
+    c.nudge = nudged != 0;
     o.calls.push_back(c);
   }
 }
