@@ -1,6 +1,9 @@
-"""Code that goes parallel only above a size computed at run time (no literal the race
-plan can read) is race-checked where it runs parallel, or named unchecked: never a plain
-PASS whose parallel path no check ran (verify/parallel_size_step.py)."""
+"""Code that runs in a team only above a size computed at run time (no literal the race
+plan can read), in a candidate serial at the test sizes or in one already parallel there
+(another region, another branch of a region), is race-checked where it runs in a team, or
+named unchecked: never a plain PASS whose parallel path no check ran
+(verify/parallel_size_step.py, tools/path_probe.py). With timing off, the benchmark size's
+outputs are compared (verify/bench_size_step.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from parcodegen.problems.load import load_problem
-from parcodegen.tools import race
-from parcodegen.tools.parallel_probe import probe_sizes
+from parcodegen.tools import path_probe, race
+from parcodegen.tools.path_probe import probe_sizes
 from parcodegen.types import Candidate, Status
 from parcodegen.verify.pipeline import VerifyOptions, check_candidate, verify
 from parcodegen.verify.summary import coverage_lines, verdict_line
@@ -37,15 +40,18 @@ def _check(code: str):
 
 
 def test_probe_sizes_double_up_to_the_benchmark_size():
-    assert probe_sizes(4099, 20000) == [4099, 8198, 16396, 20000]
-    assert probe_sizes(5000, 5000) == [5000]
+    assert probe_sizes(4099, 20000) == [8198, 16396, 20000]
+    assert probe_sizes(5000, 5000) == []
+    assert probe_sizes(11, 22) == list(range(12, 23))  # n is a log2: every size
 
 
 def test_race_behind_a_runtime_threshold_is_found_where_the_code_goes_parallel():
     v = _check(BEHIND_THRESHOLD.replace("REDUCTION", ""))
     assert v.status is Status.RACE, v.message
     assert v.failing_step is not None and v.failing_step.step == "parallel_size"
-    assert "smallest probed size where the candidate starts threads" in v.message
+    assert (
+        "a probed size where code runs in a team that no race-checked size ran in one" in v.message
+    )
     assert "n=16396" in v.message  # 2 threads x 6000 = 12000 < 16396; 8198 runs serially
 
 
@@ -90,9 +96,9 @@ def test_parallel_only_at_the_timing_thread_count_is_unchecked_not_pass():
     assert any("n=20000000 uses 6 threads" in u for u in v.unchecked)
 
 
-def test_std_thread_code_is_not_probed():
-    """Joined threads leave no trace after the call: probing would climb to the
-    benchmark size for nothing and call the code serial."""
+def test_std_thread_code_is_probed_with_every_block_counted_as_parallel():
+    """Threads of its own have no OpenMP team: every block counts as run in one, and
+    nothing runs at the benchmark size that did not at the race sizes."""
     code = """#include <cmath>
 #include <thread>
 #include <vector>
@@ -110,7 +116,8 @@ double gaussian_energy(const std::vector<double>& x) {
 """
     v = _check(code)
     assert v.status is Status.PASS, v.message
-    assert "parallel_size" not in [s.step for s in v.steps]
+    probe = v.coverage["parallel_size"]["probe"]
+    assert set(probe["new_parallel"]) == {0} and probe["bench_new_blocks"] == 0, probe
 
 
 def test_no_race_asked_by_the_caller_is_not_turned_into_unchecked():
@@ -122,3 +129,134 @@ def test_no_race_asked_by_the_caller_is_not_turned_into_unchecked():
     v = verify(load_problem(EXAMPLE), Candidate(code), opts)
     assert v.status is Status.PASS and not v.unchecked, v.message
     assert v.parallel is not None and v.parallel["threads_at_bench_size"] == 6
+
+
+TWO_REGIONS = """#include <cmath>
+#include <omp.h>
+#include <vector>
+double gaussian_energy(const std::vector<double>& x) {
+  const long n = static_cast<long>(x.size());
+  const long half = n / 2;
+  const long grain = 6000;
+  double head = 0.0, tail = 0.0;
+#pragma omp parallel for reduction(+ : head)
+  for (long i = 0; i < half; ++i) head += std::exp(-0.5 * x[i] * x[i]);
+#pragma omp parallel for TAIL if (n - half > omp_get_max_threads() * grain)
+  for (long i = half; i < n; ++i) tail += std::exp(-0.5 * x[i] * x[i]);
+  return head + tail;
+}
+"""
+
+
+def test_a_second_region_behind_a_runtime_threshold_is_race_checked_where_it_has_a_team():
+    """Parallel at every test size (difftest and the race step see threads), but the
+    second region gets a team only above 2 x 6000 elements per half: the old per-process
+    thread count never looked further."""
+    v = _check(TWO_REGIONS.replace("TAIL", ""))
+    assert v.status is Status.RACE, v.message
+    assert v.failing_step is not None and v.failing_step.step == "parallel_size"
+    assert "n=32792" in v.message, v.message  # the first doubling of 4099 with n/2 > 12000
+
+
+def test_the_race_free_second_region_passes_and_names_where_it_was_race_checked():
+    v = _check(TWO_REGIONS.replace("TAIL", "reduction(+ : tail)"))
+    assert v.status is Status.PASS and not v.unchecked, v.message
+    cov = v.coverage["parallel_size"]
+    assert cov["race_sizes"] == [32792], cov
+    assert cov["probe"]["baseline_team"] >= 2 and cov["probe"]["new_parallel"][-1] > 0
+
+
+BRANCH_IN_REGION = """#include <cmath>
+#include <omp.h>
+#include <vector>
+double gaussian_energy(const std::vector<double>& x) {
+  const long n = static_cast<long>(x.size());
+  double sum = 0.0;
+  static double partial[256];
+#pragma omp parallel reduction(+ : sum)
+  {
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    const long lo = n * t / nt, hi = n * (t + 1) / nt;
+    if (hi - lo > 4 * 4096) {  // a long chunk: blocked, through a buffer every thread shares
+      for (long b = lo; b < hi; b += 256) {
+        const long e = b + 256 < hi ? b + 256 : hi;
+        for (long i = b; i < e; ++i) partial[i - b] = std::exp(-0.5 * x[i] * x[i]);
+        for (long i = b; i < e; ++i) sum += partial[i - b];
+      }
+    } else {
+      for (long i = lo; i < hi; ++i) sum += std::exp(-0.5 * x[i] * x[i]);
+    }
+  }
+  return sum;
+}
+"""
+
+
+def test_another_branch_of_a_region_that_runs_only_above_the_race_sizes_is_race_checked():
+    """The same region, parallel at every size, takes a racy branch only for long chunks
+    (the literal is compared with a chunk, not with n: going above it is not enough)."""
+    v = _check(BRANCH_IN_REGION)
+    assert v.status is Status.RACE, v.message
+    assert v.failing_step is not None and v.failing_step.step == "parallel_size"
+
+
+def test_a_probe_build_that_cannot_be_made_is_unchecked_not_pass(monkeypatch: pytest.MonkeyPatch):
+    """A clang without the coverage mode (here: a flag it does not know)."""
+    monkeypatch.setattr(path_probe, "COVERAGE_FLAGS", ("-fsanitize-coverage=no-such-mode",))
+    v = _check(BEHIND_THRESHOLD.replace("REDUCTION", "reduction(+ : sum)"))
+    assert v.status is Status.UNCHECKED, v.message
+    assert any("not looked for" in u for u in v.unchecked), v.unchecked
+
+
+def test_a_candidate_that_hooks_the_openmp_tool_interface_is_held():
+    """`ompt_start_tool` would replace the probe's (and Archer's) tool."""
+    code = BEHIND_THRESHOLD.replace("REDUCTION", "reduction(+ : sum)") + (
+        'extern "C" void* ompt_start_tool(unsigned int, const char*) { return nullptr; }\n'
+    )
+    v = _check(code)
+    assert v.status is Status.SUSPECT and "ompt_start_tool" in v.message, v.message
+
+
+WRONG_ABOVE = """#include <cmath>
+#include <omp.h>
+#include <vector>
+double gaussian_energy(const std::vector<double>& x) {
+  const long n = static_cast<long>(x.size());
+  const long stop = n > 8192L * omp_get_max_threads() ? n - 1 : n;  // one short, only there
+  double sum = 0.0;
+#pragma omp parallel for reduction(+ : sum)
+  for (long i = 0; i < stop; ++i) sum += std::exp(-0.5 * x[i] * x[i]);
+  return sum;
+}
+"""
+
+
+def test_a_result_wrong_only_above_a_runtime_size_is_caught_at_the_benchmark_size():
+    """No new code path (a select, not a branch): only the outputs at the benchmark size
+    tell; with timing off the bench_size step compares them."""
+    v = _check(WRONG_ABOVE)
+    assert v.status is Status.WRONG_OUTPUT, v.message
+    assert v.failing_step is not None and v.failing_step.step == "bench_size"
+    assert "every test size agrees" in v.message
+    fixed = _check(WRONG_ABOVE.replace("? n - 1 : n", "? n : n"))
+    assert fixed.status is Status.PASS, fixed.message
+    assert fixed.coverage["bench_size"]["n"] == 20000000
+
+
+def _probe_with(new_par: dict[int, set[int]]) -> path_probe.PathProbe:
+    sizes = tuple(sorted(new_par))
+    return path_probe.PathProbe(
+        1, 10, 2, sizes, (2,) * len(sizes), (0,) * len(sizes),
+        tuple(len(new_par[n]) for n in sizes), None,
+        new_parallel_at={n: frozenset(b) for n, b in new_par.items()},
+    )  # fmt: skip
+
+
+def test_cover_sizes_checks_few_sizes_that_run_every_new_block_in_a_team():
+    probe = _probe_with({100: {1}, 200: {1, 2}, 400: {1, 2, 3}, 800: {1, 2, 3}, 1600: {4}})
+    assert path_probe.cover_sizes(probe, lambda n: True, 3) == ((400, 1600), ())
+    # 1600 out of the reference's budget: its block is named, by where it first ran
+    assert path_probe.cover_sizes(probe, lambda n: n < 1000, 3) == ((400,), (1600,))
+    # one size allowed: the one covering most; what is left is named where it first ran
+    assert path_probe.cover_sizes(probe, lambda n: True, 1) == ((400,), (1600,))
+    assert path_probe.cover_sizes(_probe_with({100: set()}), lambda n: True, 3) == ((), ())

@@ -41,7 +41,8 @@ def test_example_candidates(examples_dir, example, name, status):
     # lost updates from a racy histogram show up as wrong output or, if lucky, only as a race
     assert v.status in allowed, v.message
     if status is Status.PASS:
-        assert [s.step for s in v.steps] == ["compile", "interface", "difftest", "race", "timing"]
+        assert [s.step for s in v.steps] == ["compile", "interface", "difftest", "race",
+                                             "parallel_size", "bench_size", "timing"]  # fmt: skip
     else:
         assert v.failing_step is not None and v.failing_step.status in allowed
 

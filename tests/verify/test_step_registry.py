@@ -47,7 +47,12 @@ def toy_step():
 def test_builtin_steps_are_ordered_by_phase():
     build = ["extract", "compile", "compiler_dependence", "interface", "link"]
     assert [s.name for s in steps_in(Phase.BUILD)] == build
-    assert [s.name for s in steps_in(Phase.CHECK)] == ["difftest", "race", "parallel_size"]
+    assert [s.name for s in steps_in(Phase.CHECK)] == [
+        "difftest",
+        "race",
+        "parallel_size",
+        "bench_size",
+    ]
     assert [s.name for s in steps_in(Phase.TIMING)] == ["timing", "plausibility", "scaling"]
 
 

@@ -4,7 +4,8 @@ The tested build (g++ -O3) and the race build (clang++ -fsanitize=thread) must c
 the same program. A candidate that asks which compiler or sanitizer it is built with
 (`#if __has_feature(thread_sanitizer)`, `#ifdef __clang__`, `__SANITIZE_THREAD__`,
 `__OPTIMIZE__`), hides accesses from the race detector (`no_sanitize` attributes,
-`__tsan_*` / `Annotate*` calls), or could assemble such a name (`##` token pasting) can
+`__tsan_*` / `Annotate*` calls), hooks the OpenMP tool interface that the race detector
+and the path probe use (`ompt_start_tool`, `ompt_*`), or could assemble such a name (`##` token pasting) can
 be one program in one build and another in the other: it is rejected, naming the line.
 
 The names come from three places: a fixed list (feature tests, sanitizer and compiler
@@ -50,7 +51,8 @@ __disable_sanitizer_instrumentation__
 PREFIXES = ("__clang", "__GNUC", "__SANITIZE", "__tsan", "__sanitizer", "__asan", "__msan",
             "__ubsan", "__lsan", "__has_", "__llvm", "AnnotateHappens", "AnnotateBenign",
             "AnnotateIgnore", "AnnotateRWLock", "AnnotateCondVar", "AnnotateMutex",
-            "AnnotateNewMemory", "AnnotateFlush", "AnnotateThreadName", "AnnotateMemory")  # fmt: skip
+            "AnnotateNewMemory", "AnnotateFlush", "AnnotateThreadName", "AnnotateMemory",
+            "ompt_", "ompd_", "pcg_paths")  # fmt: skip
 VALUE_ONLY = frozenset({"_OPENMP"})  # defined by both builds, with different values
 # comments, string and character literals (raw strings approximately), then identifiers
 _STRIP = re.compile(

@@ -141,7 +141,8 @@ class TimingStep(BaseStep):
 
 
 def _parallel_path_checked(ctx: VerifyContext) -> bool:
-    """Did a checked run (difftest, or the parallel_size step's race run) start threads?
+    """Did a checked run (difftest, the race runs at their sizes, or the parallel_size
+    step's race run) start threads?
     Without the check phase in this verdict (timing only), the caller checked before;
     with race checking switched off by the caller there is nothing to hold back."""
     if not ctx.options.race or ctx.options.legacy_checks:
@@ -154,8 +155,7 @@ def _parallel_path_checked(ctx: VerifyContext) -> bool:
         return True
     size = checked.get("parallel_size")
     cov = size.data.get("coverage", {}) if size is not None else {}
-    top = max((cov.get("probe") or {}).get("sizes") or [0])
-    return bool(cov.get("race_sizes")) or (cov.get("probe") or {}).get("parallel_from") == top > 0
+    return bool(cov.get("race_sizes")) or int((cov.get("probe") or {}).get("baseline_team", 0)) > 1
 
 
 class ScalingStep(BaseStep):

@@ -1,43 +1,66 @@
-"""The `parallel_size` step: race-check a candidate where it actually runs parallel.
+"""The `parallel_size` step: race-check a candidate wherever its code runs in a team.
 
-Runs after the race step when the candidate's live code is parallel but difftest saw no
-second thread at any test size: code that goes parallel only above a size computed at
-run time (`n > omp_get_max_threads() * 8192`, `n / 64 > L`, a static table). The
-tested build is probed at doubling sizes from the race step's largest size up to the
-benchmark size (tools/parallel_probe.py); at the first size where it starts threads
-the race step runs again (TSan, within the reference's budget). When that size cannot
-be reached or race-checked, the verdict names it unchecked: never a plain PASS for code
-whose parallel path no check ran.
+Runs after the race step for code that can start threads. The path probe
+(tools/path_probe.py) takes the blocks of the candidate that ran, and ran in an OpenMP
+team, at the race step's sizes and thread counts, then runs the benchmark size: code that
+runs in a team only there (a region behind a threshold computed at run time, in code
+serial at the test sizes or already parallel there; another branch of a region) is
+located at doubling sizes, and the race step runs again at the few sizes where all of it
+runs in a team (TSan, within the reference's budget; at most MAX_RACE_SIZES). When the
+probe cannot be built, ends early, or a size cannot be race-checked, the verdict names it
+unchecked: never a plain PASS for code whose parallel path no check ran. (Outputs at the
+benchmark size: the timing step, or with timing off the bench_size step.)
 """
 
 from __future__ import annotations
 
-from parcodegen.tools.parallel_probe import probe_parallel_size
 from parcodegen.tools.parallelism import static_parallelism
+from parcodegen.tools.build import ProblemBuild
+from parcodegen.tools.difftest import REFERENCES, Case
+from parcodegen.tools.path_probe import PathProbe, build_path_probe, cover_sizes, probe_paths
+from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S
+from parcodegen.tools.harness import PlannedCall
 from parcodegen.tools.race import race_check
+from parcodegen.tools.toolchain import default_toolchain
 from parcodegen.types import StepResult
 from parcodegen.verify.builtin_steps import MIN_RACE_WALL_S, RACE_WALL_FACTOR
 from parcodegen.verify.context import VerifyContext
 from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
 
 NAME = "parallel_size"
+MAX_RACE_SIZES = 3
 
 
 def _step(ctx: VerifyContext, name: str) -> StepResult | None:
     return next((s for s in ctx.steps if s.step == name), None)
 
 
-def _threads_seen(step: StepResult | None) -> int:
-    if step is None:
-        return 0
-    return int(step.data.get("coverage", {}).get("max_threads_seen", 0) or 0)
+def baseline_calls(ctx: VerifyContext, race: StepResult) -> list[PlannedCall]:
+    """The calls the race step made: its sizes x thread counts x the patterns its
+    processes used (each process its own)."""
+    problem = ctx.need_build().problem
+    cov = race.data.get("coverage", {})
+    sizes = cov.get("sizes") or [max(problem.test_sizes)]
+    threads = cov.get("threads") or [2]
+    runs = int(cov.get("runs", 1) or 1)
+    patterns = list(dict.fromkeys(problem.patterns[r % len(problem.patterns)]
+                                  for r in range(runs)))  # fmt: skip
+    return [PlannedCall(7 + 1000 * k, n, p, t) for k, p in enumerate(patterns) for t in threads
+            for n in sizes]  # fmt: skip
 
 
-def _uses_openmp_threads(code: str) -> bool:
-    """OpenMP that can start a team (threads joined before the call returns, std::thread,
-    leave no trace the probe can count: such code is not probed)."""
-    sp = static_parallelism(code)
-    return (sp.directives > 0 and not sp.simd_only) or sp.omp_calls > 0
+def affordable(build: ProblemBuild, n: int) -> bool:
+    """Can the race step run at n: the reference's run there within its budget (the same
+    cached run the race step reads)?"""
+    run = REFERENCES.try_get(build.reference_bin, Case(n, build.problem.patterns[0], 7),
+                             wall_s=THRESHOLD_BUDGET_S + 0.5)  # fmt: skip
+    return run.ok and run.result.wall_s <= THRESHOLD_BUDGET_S
+
+
+def _probe_text(p: PathProbe) -> str:
+    sizes = ", ".join(map(str, p.sizes)) or "-"
+    return (f"probe build: {p.baseline_blocks} blocks ran at the race sizes (team "
+            f"{p.baseline_team}), probed n {sizes} at {p.threads} threads")  # fmt: skip
 
 
 class ParallelSizeStep(BaseStep):
@@ -45,58 +68,78 @@ class ParallelSizeStep(BaseStep):
 
     def applies(self, ctx: VerifyContext) -> bool:
         race = _step(ctx, "race")
-        difftest = _step(ctx, "difftest")
         return (
             not ctx.options.legacy_checks
             and race is not None
             and race.ok
             and not race.skipped
-            and difftest is not None
-            and _threads_seen(difftest) <= 1
-            and _uses_openmp_threads(ctx.code)
+            and static_parallelism(ctx.code).parallel
         )
 
     def run(self, ctx: VerifyContext) -> StepResult:
         race = _step(ctx, "race")
         assert race is not None
         build = ctx.need_build()
-        top = max(race.data.get("coverage", {}).get("sizes") or [max(build.problem.test_sizes)])
-        probe = probe_parallel_size(build, ctx.need_binary(), top)
-        cov: dict = {"probe": probe.to_dict(), "race_sizes": []}
+        binary, why = build_path_probe(build, ctx.code, default_toolchain())
+        cov: dict = {"race_sizes": []}
         data: dict = {"coverage": cov}
-        probed = f"n = {', '.join(map(str, probe.sizes))} at {probe.threads} threads"
-        n = probe.parallel_from
-        if n is None:
-            if probe.stopped:
-                last = probe.sizes[-1] if probe.sizes else top
-                data["unchecked"] = [f"race not checked at sizes where the code may run "
-                                     f"parallel: n > {last} ({probe.stopped})"]  # fmt: skip
-                msg = f"no thread started at {probe.sizes and probed or 'any probed size'}"
-            else:
-                msg = (f"serial up to the benchmark size: no thread started at {probed} "
-                       "(the candidate's OpenMP code never runs parallel)")  # fmt: skip
-            return StepResult(NAME, True, None, msg, "", probe.seconds, data=data)
-        if n == top:
-            msg = f"parallel at n={n}, which the race step checked ({probed})"
-            return StepResult(NAME, True, None, msg, "", probe.seconds, data=data)
+        if binary is None:
+            data["unchecked"] = [f"code that runs only above the race sizes not looked for: {why}"]
+            return StepResult(NAME, True, None, f"path probe not run: {why}", "", 0.0, data=data)
+        own = bool(static_parallelism(ctx.code).other_threads)
+        probe = probe_paths(build, binary, baseline_calls(ctx, race), own)
+        if isinstance(probe, str):
+            data["unchecked"] = [
+                f"code that runs only above the race sizes not looked for: {probe}"
+            ]
+            return StepResult(NAME, True, None, f"path probe failed: {probe}", "", 0.0, data=data)
+        cov["probe"] = probe.to_dict()
+        seconds = probe.seconds
+        text = _probe_text(probe)
+        unchecked: list[str] = []
+        if probe.stopped:
+            last = probe.sizes[-1] if probe.sizes else max(c.n for c in baseline_calls(ctx, race))
+            unchecked.append(f"race not checked at sizes where the code may run parallel: "
+                             f"n > {last} ({probe.stopped})")  # fmt: skip
         wall = max(MIN_RACE_WALL_S, RACE_WALL_FACTOR * ctx.reference_wall_s)
-        check = race_check(build, ctx.code, wall, at_sizes=(n,))
-        where = (f"n={n}: the smallest probed size where the candidate starts threads; every "
-                 f"test size runs serially ({probed})")  # fmt: skip
-        seconds = probe.seconds + check.seconds
-        cov["race"] = check.data.get("coverage", {})
-        if not check.ok and not check.skipped:
-            return StepResult(NAME, False, check.status, f"{check.message} [{where}]", check.log,
-                              seconds, data={**check.data, "coverage": cov})  # fmt: skip
-        if check.skipped or check.data.get("unchecked"):
-            why = check.message.removeprefix("skipped: ")
-            data["unchecked"] = [f"race not checked at sizes where the code runs parallel: "
-                                 f"n>={n} ({why})"]  # fmt: skip
-            return StepResult(NAME, True, None, f"race not run at {where}", check.log, seconds,
-                              data=data)  # fmt: skip
-        cov["race_sizes"] = [n]
-        return StepResult(NAME, True, None, f"no data race found at {where}", check.log, seconds,
-                          data=data)  # fmt: skip
+        chosen, missed = cover_sizes(probe, lambda n: affordable(build, n), MAX_RACE_SIZES)
+        for n in missed:
+            unchecked.append(f"race not checked at sizes where the code runs parallel: n>={n} "
+                             f"(code first runs in a team there; the reference needs more than "
+                             f"{THRESHOLD_BUDGET_S}s there, or more than {MAX_RACE_SIZES} sizes "
+                             "would be needed)")  # fmt: skip
+        log: list[str] = [text]
+        for n in chosen:
+            check = race_check(build, ctx.code, wall, at_sizes=(n,))
+            seconds += check.seconds
+            log.append(check.log)
+            where = (f"n={n}: a probed size where code runs in a team that no race-checked "
+                     f"size ran in one ({text})")  # fmt: skip
+            cov.setdefault("race", []).append(check.data.get("coverage", {}))
+            if not check.ok and not check.skipped:
+                return StepResult(NAME, False, check.status, f"{check.message} [{where}]",
+                                  "\n".join(log), seconds, data={**check.data, "coverage": cov})  # fmt: skip
+            if check.skipped or check.data.get("unchecked"):
+                why_not = check.message.removeprefix("skipped: ")
+                unchecked.append(f"race not checked at sizes where the code runs parallel: "
+                                 f"n>={n} ({why_not})")  # fmt: skip
+                continue
+            cov["race_sizes"].append(n)
+        if unchecked:
+            data["unchecked"] = unchecked
+        return StepResult(NAME, True, None, self._summary(probe, cov["race_sizes"]),
+                          "\n".join(log), seconds, data=data)  # fmt: skip
+
+    @staticmethod
+    def _summary(probe: PathProbe, raced: list[int]) -> str:
+        if raced:
+            return (f"no data race found at n={', '.join(map(str, raced))}, where code first "
+                    f"runs in a team ({_probe_text(probe)})")  # fmt: skip
+        if probe.sizes and probe.threads_seen[-1] <= 1 and probe.baseline_team <= 1:
+            return (f"serial up to the benchmark size: no team started ({_probe_text(probe)}; "
+                    "the candidate's OpenMP code never runs parallel)")  # fmt: skip
+        return (f"no code runs in a team above the race sizes that did not run in one there "
+                f"({_probe_text(probe)})")  # fmt: skip
 
 
 register_step(ParallelSizeStep())

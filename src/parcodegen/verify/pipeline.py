@@ -21,6 +21,7 @@ from parcodegen.types import Candidate, Problem, Status, StepResult, Verdict
 from parcodegen.verify import builtin_steps as _builtin  # noqa: F401  (registers the steps)
 from parcodegen.verify import integrity_steps as _integrity  # noqa: F401  (registers the steps)
 from parcodegen.verify import parallel_size_step as _parallel_size  # noqa: F401  (registers it)
+from parcodegen.verify import bench_size_step as _bench_size  # noqa: F401  (registers it)
 from parcodegen.verify.builtin_steps import MIN_RACE_WALL_S, RACE_WALL_FACTOR
 from parcodegen.verify.context import VerifyContext, VerifyOptions
 from parcodegen.verify.steps import CALLER_REASONS, Phase, steps_in

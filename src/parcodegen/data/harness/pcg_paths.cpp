@@ -1,0 +1,127 @@
+// The path probe's runtime (tools/path_probe.py): which basic blocks of the candidate ran,
+// and which of them ran while a team of more than one thread was active.
+//
+// The candidate is compiled with clang's -fsanitize-coverage=inline-bool-flag: every edge
+// sets its own byte, and the module's constructor hands the bytes to
+// __sanitizer_cov_bool_flag_init below. An OMPT tool (found by the OpenMP runtime as
+// `ompt_start_tool` in the executable) brackets every outermost parallel region: at its
+// begin the bytes are saved and cleared, at its end those set inside the region are
+// recorded as run in parallel when the region's team (or a team nested in it) had more
+// than one thread, and the saved bytes are merged back. `pcg_paths` gives the harness one
+// byte per block: 1 ran, 3 ran inside a team of more than one thread.
+//
+// Not a test of the candidate's behaviour: nothing here changes what the candidate
+// computes; it runs only in the probe build, never in the tested or timed one.
+#include <omp-tools.h>
+
+#include <atomic>
+#include <cstddef>
+#include <vector>
+
+namespace {
+
+struct Range {
+  unsigned char* begin;
+  unsigned char* end;
+};
+
+constexpr int kMaxRanges = 16;
+Range g_ranges[kMaxRanges];
+int g_nranges = 0;
+std::vector<unsigned char> g_saved;  // bytes set before the open outermost region began
+std::vector<unsigned char> g_par;    // blocks that ran while a team of more than one was active
+std::atomic<int> g_outer{0};         // 1 while an outermost region is open
+std::atomic<int> g_team{0};          // the largest team in the open outermost region
+std::atomic<int> g_max_team{0};      // the largest team of the process
+thread_local int tl_nest = 0;        // regions this thread has begun and not ended
+thread_local bool tl_owner = false;  // this thread began the open outermost region
+
+std::size_t total() {
+  std::size_t t = 0;
+  for (int i = 0; i < g_nranges; ++i) t += static_cast<std::size_t>(g_ranges[i].end - g_ranges[i].begin);
+  return t;
+}
+
+template <class F>
+void each(F f) {
+  std::size_t k = 0;
+  for (int i = 0; i < g_nranges; ++i)
+    for (unsigned char* p = g_ranges[i].begin; p < g_ranges[i].end; ++p) f(k++, *p);
+}
+
+void raise_to(std::atomic<int>& slot, int value) {
+  int cur = slot.load();
+  while (value > cur && !slot.compare_exchange_weak(cur, value)) {
+  }
+}
+
+void on_parallel_begin(ompt_data_t*, const ompt_frame_t*, ompt_data_t*, unsigned int, int,
+                       const void*) {
+  if (++tl_nest != 1) return;
+  int expected = 0;
+  if (!g_outer.compare_exchange_strong(expected, 1)) return;  // inside another's region
+  tl_owner = true;
+  g_team.store(0);
+  g_saved.resize(total());
+  each([](std::size_t k, unsigned char& f) {
+    g_saved[k] = f;
+    f = 0;
+  });
+}
+
+void on_parallel_end(ompt_data_t*, ompt_data_t*, int, const void*) {
+  if (--tl_nest != 0 || !tl_owner) return;
+  tl_owner = false;
+  const bool team = g_team.load() > 1;
+  g_par.resize(total());
+  each([team](std::size_t k, unsigned char& f) {
+    if (team && f) g_par[k] = 1;
+    f |= g_saved[k];
+  });
+  g_outer.store(0);
+}
+
+void on_implicit_task(ompt_scope_endpoint_t endpoint, ompt_data_t*, ompt_data_t*,
+                      unsigned int actual, unsigned int, int flags) {
+  if (endpoint != ompt_scope_begin || !(flags & ompt_task_implicit)) return;
+  raise_to(g_team, static_cast<int>(actual));
+  raise_to(g_max_team, static_cast<int>(actual));
+}
+
+int tool_init(ompt_function_lookup_t lookup, int, ompt_data_t*) {
+  auto set = reinterpret_cast<ompt_set_callback_t>(lookup("ompt_set_callback"));
+  if (set == nullptr) return 0;
+  set(ompt_callback_parallel_begin, reinterpret_cast<ompt_callback_t>(&on_parallel_begin));
+  set(ompt_callback_parallel_end, reinterpret_cast<ompt_callback_t>(&on_parallel_end));
+  set(ompt_callback_implicit_task, reinterpret_cast<ompt_callback_t>(&on_implicit_task));
+  return 1;
+}
+
+void tool_fini(ompt_data_t*) {}
+
+ompt_start_tool_result_t g_tool{&tool_init, &tool_fini, {0}};
+
+}  // namespace
+
+extern "C" ompt_start_tool_result_t* ompt_start_tool(unsigned int, const char*) {
+  return &g_tool;
+}
+
+extern "C" void __sanitizer_cov_bool_flag_init(bool* begin, bool* end) {
+  auto* b = reinterpret_cast<unsigned char*>(begin);
+  for (int i = 0; i < g_nranges; ++i)
+    if (g_ranges[i].begin == b) return;
+  if (g_nranges < kMaxRanges) g_ranges[g_nranges++] = {b, reinterpret_cast<unsigned char*>(end)};
+}
+
+// One byte per block (1: ran, 3: ran inside a team of more than one thread) into `out`
+// (at most `cap`); returns the number of blocks. `team` gets the largest team so far.
+extern "C" std::size_t pcg_paths(unsigned char* out, std::size_t cap, int* team) {
+  const std::size_t n = total();
+  g_par.resize(n);
+  each([&](std::size_t k, unsigned char& f) {
+    if (k < cap) out[k] = static_cast<unsigned char>((f ? 1 : 0) | (f && g_par[k] ? 2 : 0));
+  });
+  *team = g_max_team.load();
+  return n;
+}

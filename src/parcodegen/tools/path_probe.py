@@ -1,0 +1,252 @@
+"""Which code of a candidate runs, and runs in a team, only above the race-checked sizes?
+
+The race step runs the candidate at small sizes (and above the literals it compares
+against). Code whose parallel path is chosen at run time from a computed threshold
+(`if (n > omp_get_max_threads() * 8192)`, `#pragma omp parallel if(n / 64 > L)`, a
+static table), maybe in only one of several regions, or whose region takes another branch
+at large n, runs unchecked at the benchmark size. The path probe finds it:
+
+- a probe build: the candidate compiled by the race toolchain's clang++ -O2 with
+  `-fsanitize-coverage=inline-bool-flag` (one byte per edge, set when it runs) and linked
+  with a small runtime (data/harness/pcg_paths.cpp): an OMPT tool that records which
+  blocks ran while an OpenMP team of more than one thread was active;
+- a baseline: one process calling it at every race size, thread count and pattern the
+  race step ran: the blocks that ran there, and those that ran in a team, were
+  race-checked;
+- the benchmark size at PROBE_THREADS threads (the timed build's default team on the CI
+  machine): when no block runs there that did not run in the baseline (in a team, where
+  it runs in one), nothing is new and the probe ends;
+- otherwise doubling sizes from the largest race size up to the benchmark size (every size
+  when there are few: n may be a log2), recording at each the blocks that ran in a team
+  and in no baseline team; `cover_sizes` picks the few sizes (the race step's budget
+  allowing) at which every such block runs in a team: the race step runs there.
+
+Code with threads of its own (std::thread, pthreads) has no OMPT team: every block of it
+counts as parallel. What it cannot see: a different interleaving or address pattern of
+blocks that already ran in a team (a race that needs a larger n but no new code path),
+code that runs only between two probed sizes, threads beyond PROBE_THREADS (the timing
+step names a bench-size team that no checked run had), and a run the budget cuts short
+(the step then names the sizes above it unchecked).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from parcodegen.paths import HARNESS_INCLUDE
+from parcodegen.tools.build import ProblemBuild, candidate_name, run_harness
+from parcodegen.tools.compile import compile_object, link_binary
+from parcodegen.tools.harness import PATHS_KEY, TEAM_KEY, PlannedCall, harness_plan
+from parcodegen.tools.harness import harness_source
+from parcodegen.tools.outputs import split_calls
+from parcodegen.tools.toolchain import Toolchain
+
+PROBE_THREADS = 2
+PROBE_RUN_S = 30.0  # one probe run's wall at most
+PROBE_TOTAL_S = 90.0  # all probe runs of one candidate at most
+PROBE_SAMPLES = 2  # output elements written per array above the race sizes (not compared)
+PROBE_FLAGS = ("-std=c++17", "-O2", "-fopenmp")
+IGNORE_FILE = "pcg_coverage_ignore.txt"
+# the standard library's own functions are not the candidate's paths (mangled std::,
+# __gnu_cxx:: and __cxxabi names); what is inlined into the candidate's functions still counts
+IGNORED_FUNCTIONS = ("_ZSt*", "_ZNSt*", "_ZNKSt*", "_ZN9__gnu_cxx*", "_ZNK9__gnu_cxx*",
+                     "_ZN10__cxxabiv1*", "__cxa_*")  # fmt: skip
+COVERAGE_FLAGS = ("-fsanitize-coverage=inline-bool-flag",
+                  f"-fsanitize-coverage-ignorelist={IGNORE_FILE}")  # fmt: skip
+RUNTIME_SOURCE = HARNESS_INCLUDE / "pcg_paths.cpp"
+PROBE_SEED = 11
+STEP_ALL = 32  # probe every size up to the benchmark size when there are at most this many
+
+
+@dataclass(frozen=True)
+class PathRun:
+    """One probe process: the blocks that ran, those that ran in a team, the largest team,
+    and the last call's outputs (sampled above the race sizes)."""
+
+    ran: frozenset[int]
+    parallel: frozenset[int]
+    team: int
+    outputs: dict[str, Any] = field(repr=False, compare=False)
+    wall_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class PathProbe:
+    baseline_calls: int
+    baseline_blocks: int  # blocks that ran in the baseline (race-checked sizes)
+    baseline_team: int  # the largest team there
+    sizes: tuple[int, ...]  # probed above the race sizes, ascending
+    threads_seen: tuple[int, ...]  # the largest team per probed size
+    new_blocks: tuple[int, ...]  # per probed size: blocks that ran there, none in the baseline
+    new_parallel: tuple[int, ...]  # ... that ran there in a team, not in a baseline team
+    stopped: str | None  # why the probe ended below the benchmark size
+    bench: PathRun | None = field(default=None, repr=False, compare=False)
+    bench_new_blocks: int = 0  # blocks that ran at the benchmark size, none in the baseline
+    threads: int = PROBE_THREADS
+    seconds: float = 0.0
+    # per probed size: the blocks that ran there in a team and in no baseline team
+    new_parallel_at: dict[int, frozenset[int]] = field(default_factory=dict, repr=False,
+                                                       compare=False)  # fmt: skip
+
+    @property
+    def parallel_from(self) -> int | None:
+        """The smallest probed size with a team, when the baseline had none."""
+        if self.baseline_team > 1:
+            return None
+        return next((n for n, t in zip(self.sizes, self.threads_seen, strict=True) if t > 1),
+                    None)  # fmt: skip
+
+    def to_dict(self) -> dict[str, object]:
+        return {"baseline_calls": self.baseline_calls, "baseline_blocks": self.baseline_blocks,
+                "baseline_team": self.baseline_team, "sizes": list(self.sizes),
+                "threads_seen": list(self.threads_seen), "new_blocks": list(self.new_blocks),
+                "new_parallel": list(self.new_parallel),
+                "bench_new_blocks": self.bench_new_blocks,
+                "parallel_from": self.parallel_from, "stopped": self.stopped,
+                "threads": self.threads, "seconds": round(self.seconds, 3)}  # fmt: skip
+
+
+def build_path_probe(build: ProblemBuild, code: str, tc: Toolchain) -> tuple[Path | None, str]:
+    """(the probe binary, "") or (None, why it could not be built)."""
+    if tc.clangxx is None:
+        return None, f"no clang++ ({tc.describe()})"
+    problem = build.problem
+    parts = [
+        (harness_source(problem, paths=True), PROBE_FLAGS + build.harness_flags, "harness.cpp"),
+        (RUNTIME_SOURCE.read_text(), PROBE_FLAGS, "pcg_paths.cpp"),
+        (code, PROBE_FLAGS + COVERAGE_FLAGS + build.code_flags, candidate_name(problem)),
+    ]
+    ignore = "".join(f"fun:{f}\n" for f in IGNORED_FUNCTIONS).encode()
+    headers = {**build.headers, IGNORE_FILE: ignore}
+    objects: list[Path] = []
+    for source, flags, name in parts:
+        out = compile_object(source, headers=headers, flags=flags, compiler=tc.clangxx,
+                             source_name=name)  # fmt: skip
+        if not out.ok or out.path is None:
+            return None, f"{name} does not compile for the path probe: {out.message[:300]}"
+        objects.append(out.path)
+    linked = link_binary(objects, flags=("-fopenmp",), compiler=tc.clangxx,
+                         ldflags=tc.link_flags() + problem.ldflags)  # fmt: skip
+    if not linked.ok or linked.path is None:
+        return None, f"the path probe build does not link: {linked.message[:300]}"
+    return linked.path, ""
+
+
+def _blocks(outputs: dict[str, Any]) -> tuple[frozenset[int], frozenset[int], int]:
+    flags = outputs.get(PATHS_KEY)
+    team = outputs.get(TEAM_KEY)
+    if not isinstance(flags, np.ndarray) or not isinstance(team, np.ndarray) or not len(team):
+        raise ValueError("the probe build reported no paths")
+    ran = frozenset(int(i) for i in np.flatnonzero(flags & 1))
+    par = frozenset(int(i) for i in np.flatnonzero(flags & 2))
+    return ran, par, int(team[0])
+
+
+def path_run(build: ProblemBuild, binary: Path, calls: list[PlannedCall], threads: int,
+             wall_s: float, samples: int = 0) -> PathRun | str:  # fmt: skip
+    """Run the probe build once (all of `calls` in one process); a string says why it failed."""
+    first = calls[0]
+    plan = harness_plan(calls, check_inputs=False) if len(calls) > 1 else None
+    run = run_harness(binary, seed=first.seed, n=first.n, pattern=first.pattern, threads=threads,
+                      wall_s=wall_s, samples=samples, plan=plan)  # fmt: skip
+    if not run.ok or run.outputs is None:
+        return f"the run failed: {run.error or run.result.describe()}"
+    last = split_calls(run.outputs, len(calls))[-1]
+    try:
+        ran, par, team = _blocks(last)
+    except ValueError as e:
+        return str(e)
+    return PathRun(ran, par, team, last, run.result.wall_s)
+
+
+def probe_sizes(start: int, stop: int) -> list[int]:
+    """2 start, 4 start, ... and stop itself (above start); every size when there are at
+    most STEP_ALL of them (a problem whose n is a log2: 11 -> 22 would skip 12..21)."""
+    if stop - start <= STEP_ALL:
+        return list(range(start + 1, stop + 1))
+    sizes = []
+    n = start
+    while n < stop:
+        n = min(2 * n, stop)
+        sizes.append(n)
+    return sizes
+
+
+def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
+                own_threads: bool, threads: int = PROBE_THREADS) -> PathProbe | str:  # fmt: skip
+    """Probe from the race sizes (`baseline`: the calls the race step made) up to the
+    benchmark size; a string says why no baseline could be taken."""
+    t0 = time.monotonic()
+    base = path_run(build, binary, baseline, max(c.threads for c in baseline), PROBE_RUN_S)
+    if isinstance(base, str):
+        return f"the probe build at the race sizes: {base}"
+    par_of = (lambda r: r.ran) if own_threads else (lambda r: r.parallel)
+    base_par = par_of(base)
+    bench_n = build.problem.bench_size
+    top = max(c.n for c in baseline)
+    stopped: str | None = None
+    runs: dict[int, PathRun] = {}
+
+    def run_at(n: int) -> PathRun | str:
+        left = PROBE_TOTAL_S - (time.monotonic() - t0)
+        if left <= 1.0:
+            return f"probe budget ({PROBE_TOTAL_S:.0f}s) spent before n={n}"
+        call = PlannedCall(PROBE_SEED, n, build.problem.patterns[0], threads)
+        got = path_run(build, binary, [call], threads, min(PROBE_RUN_S, left), PROBE_SAMPLES)
+        return f"n={n}: {got}" if isinstance(got, str) else got
+
+    if bench_n > top:
+        first = run_at(bench_n)
+        if isinstance(first, str):
+            stopped = first
+        elif not (first.ran - base.ran) and not (par_of(first) - base_par):
+            runs[bench_n] = first  # nothing runs there that did not run, checked, before
+        else:
+            for n in probe_sizes(top, bench_n):
+                got = first if n == bench_n else run_at(n)
+                if isinstance(got, str):
+                    stopped = got
+                    break
+                runs[n] = got
+    sizes = sorted(runs)
+    new_par = {n: par_of(runs[n]) - base_par for n in sizes}
+    bench = runs.get(bench_n)
+    return PathProbe(len(baseline), len(base.ran), base.team, tuple(sizes),
+                     tuple(runs[n].team for n in sizes),
+                     tuple(len(runs[n].ran - base.ran) for n in sizes),
+                     tuple(len(new_par[n]) for n in sizes), stopped, bench,
+                     len(bench.ran - base.ran) if bench else 0, threads,
+                     time.monotonic() - t0, new_par)  # fmt: skip
+
+
+def cover_sizes(probe: PathProbe, affordable: Callable[[int], bool],
+                limit: int) -> tuple[tuple[int, ...], tuple[int, ...]]:  # fmt: skip
+    """Sizes to race-check so that every block that ran in a team above the race sizes
+    runs in a team in one of them: greedily the affordable size covering most of what is
+    left (the smaller on a tie), at most `limit`. Returns (chosen, ascending; the sizes
+    where blocks no chosen size covers first ran in a team)."""
+    left: set[int] = (
+        set().union(*probe.new_parallel_at.values()) if probe.new_parallel_at else set()
+    )
+    growth = [n for n in probe.sizes if probe.new_parallel_at[n]]
+    usable: list[int] = []
+    for n in growth:  # ascending: the reference's time grows with n
+        if not affordable(n):
+            break
+        usable.append(n)
+    chosen: list[int] = []
+    while left and usable and len(chosen) < limit:
+        best = max(usable, key=lambda n: (len(probe.new_parallel_at[n] & left), -n))
+        if not probe.new_parallel_at[best] & left:
+            break
+        chosen.append(best)
+        left -= probe.new_parallel_at[best]
+        usable.remove(best)
+    missed = {min(n for n in growth if b in probe.new_parallel_at[n]) for b in left}
+    return tuple(sorted(chosen)), tuple(sorted(missed))

@@ -1,0 +1,100 @@
+"""The `bench_size` step: with timing off, the tested build's outputs at the benchmark size.
+
+Difftest and the race step run sizes up to a few thousand; the timing step's first pair
+compares outputs at the benchmark size. With timing off (`verify --no-timing`, `suite
+check`) nothing ran the size users run, so a candidate that takes another path above a
+size computed at run time (`n > 8192 * omp_get_max_threads()`, a bound one short, a
+float accumulator for large n) passed. This step runs the tested build once there, at
+the timing thread count, with seeded sampled outputs (TIMING_SAMPLES elements of each
+longer array: the first, the last and one per stratum), against the reference's run on
+the same input (kept per problem for the next candidates).
+
+What it cannot see: elements between the samples (a wrong element is found with
+probability samples / n per wrong element; a wrong tail or block is found), and sizes
+between the test sizes and the benchmark size.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from parcodegen.tools.build import HarnessRun, ProblemBuild, cores, run_harness
+from parcodegen.tools.outputs import compare_outputs
+from parcodegen.tools.timing import TIMING_SAMPLES
+from parcodegen.types import Status, StepResult
+from parcodegen.verify.context import VerifyContext
+from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
+
+NAME = "bench_size"
+BENCH_SEED = 11
+REFERENCE_WALL_S = 300.0
+MIN_WALL_S = 20.0
+WALL_FACTOR = 10.0
+KEPT = 8  # reference runs kept (one per problem)
+
+_refs: OrderedDict[tuple[str, int, str], HarnessRun] = OrderedDict()
+_refs_lock = threading.Lock()
+
+
+def bench_reference(build: ProblemBuild) -> HarnessRun:
+    """The reference's run at the benchmark size (BENCH_SEED, sampled outputs)."""
+    problem = build.problem
+    key = (build.reference_bin.name, problem.bench_size, problem.patterns[0])
+    with _refs_lock:
+        if key in _refs:
+            _refs.move_to_end(key)
+            return _refs[key]
+    ref = run_harness(build.reference_bin, seed=BENCH_SEED, n=problem.bench_size,
+                      pattern=problem.patterns[0], threads=1, wall_s=REFERENCE_WALL_S,
+                      samples=TIMING_SAMPLES)  # fmt: skip
+    if ref.ok:
+        with _refs_lock:
+            _refs[key] = ref
+            while len(_refs) > KEPT:
+                _refs.popitem(last=False)
+    return ref
+
+
+class BenchSizeStep(BaseStep):
+    name, phase, cost, order = NAME, Phase.CHECK, Cost.RUN, 66.0
+
+    def applies(self, ctx: VerifyContext) -> bool:
+        return not ctx.options.timing and not ctx.options.legacy_checks
+
+    def run(self, ctx: VerifyContext) -> StepResult:
+        build = ctx.need_build()
+        problem = build.problem
+        n = problem.bench_size
+        ref = bench_reference(build)
+        if not ref.ok or ref.outputs is None:
+            why = f"the reference fails at n={n}: {ref.error}"
+            return StepResult(NAME, True, None, f"skipped: {why}", ref.result.stderr[-2000:],
+                              ref.result.wall_s, skipped=True)  # fmt: skip
+        threads = ctx.options.threads or cores()
+        wall = max(MIN_WALL_S, WALL_FACTOR * ref.result.wall_s)
+        run = run_harness(ctx.need_binary(), seed=BENCH_SEED, n=n, pattern=problem.patterns[0],
+                          threads=threads, wall_s=wall, samples=TIMING_SAMPLES)  # fmt: skip
+        res = run.result
+        where = f"n={n} (the benchmark size), {threads} threads, pattern {problem.patterns[0]}"
+        data = {"coverage": {"n": n, "threads": threads, "samples": TIMING_SAMPLES}}
+        seconds = ref.result.wall_s + res.wall_s
+        if res.timed_out:
+            msg = f"timeout at {where}: more than {wall:.0f}s (the reference took {ref.result.wall_s:.1f}s)"
+            return StepResult(NAME, False, Status.TIMEOUT, msg, res.stderr[-2000:], seconds,
+                              data=data)  # fmt: skip
+        if not run.ok or run.outputs is None:
+            msg = f"crash at {where}: {run.error}"
+            return StepResult(NAME, False, Status.CRASH, msg, res.stderr[-2000:], seconds,
+                              data=data)  # fmt: skip
+        mismatch = compare_outputs(problem, ref.outputs, run.outputs, n)
+        if mismatch is not None:
+            msg = f"wrong output at {where}; every test size agrees: {mismatch.message}"
+            return StepResult(NAME, False, Status.WRONG_OUTPUT, msg, "", seconds, data=data)
+        msg = (
+            f"outputs match the reference at {where} ({TIMING_SAMPLES} sampled elements per output)"
+        )
+        return StepResult(NAME, True, None, msg, "", seconds, data=data)
+
+
+register_step(BenchSizeStep())
