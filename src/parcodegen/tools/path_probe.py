@@ -179,9 +179,11 @@ def probe_sizes(start: int, stop: int) -> list[int]:
 
 
 def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
-                own_threads: bool, threads: int = PROBE_THREADS) -> PathProbe | str:  # fmt: skip
+                own_threads: bool, bench_wall_s: float = PROBE_RUN_S,
+                threads: int = PROBE_THREADS) -> PathProbe | str:  # fmt: skip
     """Probe from the race sizes (`baseline`: the calls the race step made) up to the
-    benchmark size; a string says why no baseline could be taken."""
+    benchmark size (a run there within `bench_wall_s`, smaller sizes within PROBE_RUN_S);
+    a string says why no baseline could be taken."""
     t0 = time.monotonic()
     base = path_run(build, binary, baseline, max(c.threads for c in baseline), PROBE_RUN_S)
     if isinstance(base, str):
@@ -193,12 +195,15 @@ def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
     stopped: str | None = None
     runs: dict[int, PathRun] = {}
 
+    total = PROBE_TOTAL_S + 2 * max(0.0, bench_wall_s - PROBE_RUN_S)
+
     def run_at(n: int) -> PathRun | str:
-        left = PROBE_TOTAL_S - (time.monotonic() - t0)
+        left = total - (time.monotonic() - t0)
         if left <= 1.0:
-            return f"probe budget ({PROBE_TOTAL_S:.0f}s) spent before n={n}"
+            return f"probe budget ({total:.0f}s) spent before n={n}"
         call = PlannedCall(PROBE_SEED, n, build.problem.patterns[0], threads)
-        got = path_run(build, binary, [call], threads, min(PROBE_RUN_S, left), PROBE_SAMPLES)
+        limit = bench_wall_s if n == bench_n else max(PROBE_RUN_S, bench_wall_s * n / bench_n)
+        got = path_run(build, binary, [call], threads, min(limit, left), PROBE_SAMPLES)
         return f"n={n}: {got}" if isinstance(got, str) else got
 
     if bench_n > top:

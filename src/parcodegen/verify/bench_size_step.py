@@ -16,10 +16,8 @@ between the test sizes and the benchmark size.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
-from parcodegen.tools.build import HarnessRun, ProblemBuild, cores, run_harness
+from parcodegen.tools.bench_reference import BENCH_SEED, bench_reference
+from parcodegen.tools.build import cores, run_harness
 from parcodegen.tools.outputs import compare_outputs
 from parcodegen.tools.timing import TIMING_SAMPLES
 from parcodegen.types import Status, StepResult
@@ -27,33 +25,8 @@ from parcodegen.verify.context import VerifyContext
 from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
 
 NAME = "bench_size"
-BENCH_SEED = 11
-REFERENCE_WALL_S = 300.0
 MIN_WALL_S = 20.0
-WALL_FACTOR = 10.0
-KEPT = 8  # reference runs kept (one per problem)
-
-_refs: OrderedDict[tuple[str, int, str], HarnessRun] = OrderedDict()
-_refs_lock = threading.Lock()
-
-
-def bench_reference(build: ProblemBuild) -> HarnessRun:
-    """The reference's run at the benchmark size (BENCH_SEED, sampled outputs)."""
-    problem = build.problem
-    key = (build.reference_bin.name, problem.bench_size, problem.patterns[0])
-    with _refs_lock:
-        if key in _refs:
-            _refs.move_to_end(key)
-            return _refs[key]
-    ref = run_harness(build.reference_bin, seed=BENCH_SEED, n=problem.bench_size,
-                      pattern=problem.patterns[0], threads=1, wall_s=REFERENCE_WALL_S,
-                      samples=TIMING_SAMPLES)  # fmt: skip
-    if ref.ok:
-        with _refs_lock:
-            _refs[key] = ref
-            while len(_refs) > KEPT:
-                _refs.popitem(last=False)
-    return ref
+WALL_FACTOR = 10.0  # of the reference's run there (the timing step's factor)
 
 
 class BenchSizeStep(BaseStep):

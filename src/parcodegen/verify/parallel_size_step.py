@@ -17,7 +17,14 @@ from __future__ import annotations
 from parcodegen.tools.parallelism import static_parallelism
 from parcodegen.tools.build import ProblemBuild
 from parcodegen.tools.difftest import REFERENCES, Case
-from parcodegen.tools.path_probe import PathProbe, build_path_probe, cover_sizes, probe_paths
+from parcodegen.tools.bench_reference import bench_reference
+from parcodegen.tools.path_probe import (
+    PROBE_RUN_S,
+    PathProbe,
+    build_path_probe,
+    cover_sizes,
+    probe_paths,
+)
 from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S
 from parcodegen.tools.harness import PlannedCall
 from parcodegen.tools.race import race_check
@@ -29,6 +36,7 @@ from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
 
 NAME = "parallel_size"
 MAX_RACE_SIZES = 3
+PROBE_WALL_FACTOR = 20.0  # a probe run's limit at the benchmark size, x the reference's there
 
 
 def _step(ctx: VerifyContext, name: str) -> StepResult | None:
@@ -87,7 +95,14 @@ class ParallelSizeStep(BaseStep):
             data["unchecked"] = [f"code that runs only above the race sizes not looked for: {why}"]
             return StepResult(NAME, True, None, f"path probe not run: {why}", "", 0.0, data=data)
         own = bool(static_parallelism(ctx.code).other_threads)
-        probe = probe_paths(build, binary, baseline_calls(ctx, race), own)
+        # with timing off the bench_size step runs the reference there anyway (kept): a
+        # candidate slower than it gets a proportional limit instead of the fixed one
+        bench_wall = PROBE_RUN_S
+        if not ctx.options.timing:
+            ref = bench_reference(build)
+            if ref.ok:
+                bench_wall = max(PROBE_RUN_S, PROBE_WALL_FACTOR * ref.result.wall_s)
+        probe = probe_paths(build, binary, baseline_calls(ctx, race), own, bench_wall)
         if isinstance(probe, str):
             data["unchecked"] = [
                 f"code that runs only above the race sizes not looked for: {probe}"
