@@ -9,7 +9,11 @@ import pytest
 
 from parcodegen.problems.load import load_problem
 from parcodegen.problems.suite import suite_dir
-from parcodegen.tools.openmp_support import only_strictness_errors, unsupported_openmp
+from parcodegen.tools.openmp_support import (
+    archer_crashed,
+    only_strictness_errors,
+    unsupported_openmp,
+)
 from parcodegen.tools.race import race_unavailable
 from parcodegen.types import Candidate, Status
 from parcodegen.verify.pipeline import VerifyOptions, verify
@@ -58,6 +62,16 @@ def test_the_body_of_a_directive_clang_cannot_read_is_its_lack_too():
     assert "line 10 `#pragma omp atomic compare`" in (unsupported_openmp(log, code) or "")
 
 
+def test_a_crash_in_archers_own_code_is_the_detectors():
+    crash = ("==2==ERROR: ThreadSanitizer: SEGV on unknown address 0x000000000000\n"
+             "    #0 <null> <null> (libarcher.so+0x4254)\n"
+             "SUMMARY: ThreadSanitizer: SEGV (/usr/lib/llvm-14/lib/libarcher.so+0x4254) \n")  # fmt: skip
+    assert archer_crashed(crash)
+    own = crash.replace("/usr/lib/llvm-14/lib/libarcher.so+0x4254", "/w/prog+0x99")
+    assert not archer_crashed(own)  # the candidate's own segfault stays a crash
+    assert not archer_crashed("WARNING: ThreadSanitizer: data race ... libarcher.so\n")
+
+
 def check(problem: str, name: str):
     if race_unavailable():
         pytest.fail(f"race detection must be installed for the tests: {race_unavailable()}")
@@ -71,7 +85,8 @@ def check(problem: str, name: str):
     [("reduce/log_likelihood", "log_likelihood_scope.cpp", "expected an OpenMP directive"),
      ("transform/sigmoid", "sigmoid_parallel_loop.cpp", "extra tokens at the end of"),
      ("reduce/count_primes", "count_primes_strict_tasks.cpp", "num_tasks(strict"),
-     ("geometry/closest_pair", "closest_pair_atomic_compare.cpp", "clause 'compare'")],
+     ("geometry/closest_pair", "closest_pair_atomic_compare.cpp", "clause 'compare'"),
+     ("transform/sigmoid", "sigmoid_target_teams.cpp", "Archer of LLVM")],
 )  # fmt: skip
 def test_correct_code_the_race_compiler_lacks_is_unchecked_not_rejected(problem, name, said):
     # before: `scope` was a compile_error, `parallel loop` a race (clang ran every

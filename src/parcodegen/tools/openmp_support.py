@@ -82,3 +82,15 @@ def only_strictness_errors(log: str) -> bool:
     errors = error_lines(log)
     return bool(errors) and all(_EXTRA_TOKENS in msg and "#pragma omp" not in msg
                                 for _, _, msg in errors)  # fmt: skip
+
+
+_ARCHER_CRASH = re.compile(r"SUMMARY: ThreadSanitizer: (?:SEGV|BUS|FPE|ILL)\b[^\n]*libarcher\.so")
+
+
+def archer_crashed(stderr: str) -> bool:
+    """True when a race process died in Archer's own code (TSan's summary names
+    libarcher.so as the crash site): LLVM 14's Archer dereferences a null pointer when a
+    `teams` region (`target teams ...` on the host, `#pragma omp teams`) forks, so correct
+    code crashes in the race build only. The race check did not run: unchecked, never the
+    candidate's crash (and never a pass)."""
+    return _ARCHER_CRASH.search(stderr) is not None

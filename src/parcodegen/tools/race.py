@@ -36,6 +36,7 @@ from parcodegen.tools.build import (
 from parcodegen.tools.difftest import REFERENCES, Case
 from parcodegen.tools.openmp_support import (
     STRICT_FLAGS,
+    archer_crashed,
     only_strictness_errors,
     unsupported_openmp,
 )
@@ -416,6 +417,11 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RaceP
             msg = (f"timeout under the race detector ({where(_call_of(res.stderr, len(res.stderr)))}, "
                    f"limit {wall:.0f}s): deadlock?")  # fmt: skip
             return _result(False, Status.TIMEOUT, msg, log, start, data)
+        if not run.ok and archer_crashed(res.stderr):
+            k = _call_of(res.stderr, len(res.stderr))
+            return _skip(f"the race detector (Archer of LLVM {tc.version}) crashed in its own "
+                         f"code on this candidate ({where(k)}; a `teams` region?)", "\n".join(log),
+                         start, data)  # fmt: skip
         if not run.ok:
             k = _call_of(res.stderr, len(res.stderr))
             msg = f"crash under the race detector ({where(k)}): {run.error}\n{res.stderr[-800:]}"

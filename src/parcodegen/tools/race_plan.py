@@ -43,6 +43,11 @@ SMALL_MIN = 9
 THRESHOLD_MAX = 1 << 31
 THRESHOLD_BUDGET_S = 0.25  # the reference's wall at a threshold size, at most
 MAX_THRESHOLDS = 3
+# above a literal the code may go parallel at that one size only: a race in a counter
+# bumped there went unreported in 1 of 6 and 1 of 5 two-process race steps under load
+# (load 10-16), so such plans get the processes and repeats of the parallel_size step
+THRESHOLD_RUNS = 4
+THRESHOLD_REPEATS = 2
 WORD_LCM = 840  # lcm(2..8)
 # One call per process at the largest planned size with this many threads: a slot shared by
 # thread ids equal modulo k (`part[omp_get_thread_num() % 4] += s`, k <= 8) races only
@@ -129,6 +134,8 @@ def plan_race(problem: Problem, code: str, reference_wall: Callable[[int], float
         sizes.append(lit + 1)
     threads = tuple(problem.race_threads) or (TASK_THREADS if tasks else RACE_THREADS)
     wide = (largest, WIDE_THREADS) if max(threads) < WIDE_THREADS else None
-    return RacePlan(tuple(sorted(set(sizes))), frozenset(declared), threads,
-                    TASK_RUNS if tasks else RACE_RUNS, tuple(thresholds), tuple(unreached),
-                    TASK_REPEATS if tasks else 1, wide)  # fmt: skip
+    runs, repeats = (TASK_RUNS, TASK_REPEATS) if tasks else (RACE_RUNS, 1)
+    if thresholds:  # one large size where the code goes parallel: few calls see the race
+        runs, repeats = max(runs, THRESHOLD_RUNS), max(repeats, THRESHOLD_REPEATS)
+    return RacePlan(tuple(sorted(set(sizes))), frozenset(declared), threads, runs,
+                    tuple(thresholds), tuple(unreached), repeats, wide)  # fmt: skip
