@@ -128,3 +128,32 @@ def test_harness_header_does_not_hand_candidates_the_openmp_api(tmp_path):
     cmd = ["g++", "-std=c++17", "-fopenmp", "-fsyntax-only", f"-I{HARNESS_INCLUDE}", str(src)]
     out = subprocess.run(cmd, check=False, capture_output=True, text=True)
     assert out.returncode != 0 and "omp_get_thread_num" in out.stderr
+
+
+def test_a_batch_times_many_calls_in_one_window_each_on_its_own_input(build):
+    """A batch (timing calls below the launcher's clock resolution): one call made K times,
+    call j on seed + j * BATCH_SEED_STEP, all inputs made first, ONE timed window."""
+    from parcodegen.tools.harness import BATCH_SEED_STEP
+
+    k = 40
+    plan = harness_plan([PlannedCall(11, 70, "random")], check_inputs=False, batch=k)
+    run = run_harness(build.reference_bin, seed=11, n=70, pattern="random", threads=1,
+                      wall_s=20, plan=plan)  # fmt: skip
+    assert run.ok, run.error
+    assert len(run.call_times) == 1  # the launcher saw one start and one end
+    codes = "".join(c for c, _ in run.result.events)
+    assert codes == "RSE"
+    per = split_calls(run.outputs, k)
+    assert all("return" in c for c in per)
+    for j in (0, 1, k - 1):  # call j is the single call on its own seed
+        alone = run_harness(build.reference_bin, seed=11 + j * BATCH_SEED_STEP, n=70,
+                            pattern="random", threads=1, wall_s=20)  # fmt: skip
+        assert alone.outputs["return"][0] == per[j]["return"][0]
+    assert len({float(c["return"][0]) for c in per}) > k // 2  # fresh inputs, not one input
+
+
+def test_a_batch_that_needs_too_much_stack_stops_with_a_clear_message(build):
+    plan = harness_plan([PlannedCall(11, 5, "random")], check_inputs=False, batch=1 << 20)
+    run = run_harness(build.reference_bin, seed=11, n=5, pattern="random", threads=1,
+                      wall_s=60, plan=plan, ok_codes=(0,))  # fmt: skip
+    assert not run.ok and "too much stack" in run.result.stderr

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from parcodegen.types import Attempt, Measurement, Status, Verdict
+from parcodegen.types import Attempt, Measurement, SpeedCall, Status, Verdict
 
 
 def conservative_speedup(m: Measurement) -> float:
@@ -28,6 +28,8 @@ def accepted(verdict: Verdict, min_speedup: float) -> bool:
     m = verdict.measurement
     if not verdict.passed or m is None:
         return False
+    if m.interval is None and m.call is SpeedCall.INCONCLUSIVE and m.reps >= 2:
+        return False  # the timing withheld an interval (calls below the clock's resolution)
     if m.lower is not None:
         return m.lower >= min_speedup and m.lower > 1.0
     return m.speedup >= min_speedup and conservative_speedup(m) > 1.0

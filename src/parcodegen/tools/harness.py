@@ -32,7 +32,7 @@ from parcodegen.types import ArgSpec, Problem, StructDef
 HARNESS_HEADER = "parcodegen_harness.h"
 PRELUDE_HEADER = "pcg_prelude.h"
 RESERVED = {"n", "rng", "opt", "out", "result", "t0", "t1", "i", "pcg", "std", "main",
-            "pcg_k", "pcg_check"}  # fmt: skip
+            "pcg_k", "pcg_check", "pcg_window", "pcg_result"}  # fmt: skip
 CHANGED_PREFIX = "__changed:"  # "__changed:x": the call changed const input x
 THREADS_KEY = "__threads"  # live threads of the process after the call
 PATHS_KEY = "__paths"  # path probe builds: per block of the candidate 1 ran, 3 ran in a team
@@ -51,11 +51,21 @@ class PlannedCall:
     nudge: bool = False  # one element of every plain input array set to its neighbour's
 
 
-def harness_plan(calls: Sequence[PlannedCall], check_inputs: bool = True) -> str:
-    """The harness's 6th argument for `calls` (see parcodegen_harness.h, parse_plan)."""
+BATCH_SEED_STEP = 1000003  # call j of a batch gets seed + j * this (parcodegen_harness.h)
+
+
+def harness_plan(calls: Sequence[PlannedCall], check_inputs: bool = True, batch: int = 0) -> str:
+    """The harness's plan for `calls` (see parcodegen_harness.h, parse_plan). `batch` > 1
+    with one call: that call made `batch` times (call j on seed + j * BATCH_SEED_STEP,
+    outputs tagged per call) in ONE timed window, every call's inputs made before it and
+    every output written after it: how calls shorter than the launcher's clock
+    resolution are timed."""
+    if batch > 1 and len(calls) != 1:
+        raise ValueError("a batch repeats one planned call")
     items = [f"{c.seed}:{c.n}:{c.pattern}:{c.threads}" + (":1" if c.nudge else "")
              for c in calls]  # fmt: skip
-    return ";".join(["c" if check_inputs else "-", *items])
+    flags = ("c" if check_inputs else "") + (f"b{batch}" if batch > 1 else "")
+    return ";".join([flags or "-", *items])
 
 
 def _snapshot(var: str, name: str) -> tuple[list[str], list[str]]:
@@ -326,7 +336,7 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
         "// One call: inputs from (seed, n, pattern); outputs tagged by the call (Out::tag)."
     )
     lines.append("static void pcg_call(const pcg::Call& opt, std::size_t pcg_k, pcg::Out& out, "
-                 "bool pcg_check) {")  # fmt: skip
+                 "bool pcg_check, pcg::Window& pcg_window) {")  # fmt: skip
     lines.append("  const std::size_t n = opt.n;")
     lines.append("  (void)n;")
     lines.append("  (void)pcg_check;")
@@ -364,12 +374,14 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
     lines.extend(snapshots)  # after the inputs are complete (made or loaded)
     call = f"{problem.function}({', '.join(calls[a.name] for a in problem.args)})"
     lines.append("  pcg::set_threads(opt.threads);")
-    lines.append("  pcg::call_begin();")
+    # the call runs in a timed window (pcg::Window: its own, or one shared by a batch)
     if problem.returns == "void":
-        lines.append(f"  {call};")
+        lines.append(f"  pcg_window.call([&] {{ {call}; }});")
     else:
-        lines.append(f"  auto result = {call};")
-    lines.append("  pcg::call_end();")
+        lines.append(f"  std::optional<pcg::Returned<std::decay_t<decltype({call})>>> pcg_result;")
+        lines.append("  pcg_window.call([&] { pcg_result.emplace([&]() -> decltype(auto) { "
+                     f"return {call}; }}); }});")  # fmt: skip
+        lines.append("  auto& result = pcg_result->value;")
     body: list[str] = [f'  out.put("{THREADS_KEY}", pcg::live_threads());']
     if paths:
         body += [f"  static std::vector<unsigned char> pcg_blocks({PATHS_CAP});",
@@ -403,9 +415,20 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
             lines.append(f'  out.keep_full("{name}");')
     if paths:
         lines.append(f'  out.keep_full("{PATHS_KEY}");')
+    lines.append(
+        "  if (opt.batch > 1 && opt.calls.size() > 1) {  // one timed window for all calls"
+    )
+    lines.append("    pcg::Window pcg_window(opt.calls.size());")
+    lines.append("    pcg_window.next = [&](std::size_t k) "
+                 "{ pcg_call(opt.calls[k], k, out, opt.check_inputs, pcg_window); };")  # fmt: skip
+    lines.append("    pcg_window.next(0);")
+    lines.append("    std::fflush(out.f);")
+    lines.append("    return 0;")
+    lines.append("  }")
     lines.append("  for (std::size_t k = 0; k < opt.calls.size(); ++k) {")
     lines.append('    if (opt.calls.size() > 1) std::fprintf(stderr, "pcg-call %zu\\n", k);')
-    lines.append("    pcg_call(opt.calls[k], k, out, opt.check_inputs);")
+    lines.append("    pcg::Window pcg_window(1);")
+    lines.append("    pcg_call(opt.calls[k], k, out, opt.check_inputs, pcg_window);")
     lines.append("    std::fflush(out.f);")
     lines.append("  }")
     lines.append("  return 0;")

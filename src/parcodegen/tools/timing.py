@@ -53,8 +53,8 @@ import numpy as np
 
 from parcodegen import machine
 from parcodegen.tools.build import HarnessRun, ProblemBuild, cores, run_harness
-from parcodegen.tools.harness import THREADS_KEY
-from parcodegen.tools.outputs import compare_outputs
+from parcodegen.tools.harness import THREADS_KEY, PlannedCall, harness_plan
+from parcodegen.tools.outputs import compare_outputs, split_calls
 from parcodegen.tools.stored_inputs import StoredInputs, store_inputs
 from parcodegen.tools.timing_lock import exclusive_timing
 from parcodegen.tools.timing_stats import call_of, ratio_interval, relative_mad
@@ -76,6 +76,17 @@ STALL_DISTURBED = 0.10  # a run during which some task waited for a CPU this sha
 STORE_MIN_GEN_S = 0.25  # "auto": store a pair's inputs once when a run takes this to make them
 # (and keep storing only when the first stored pair cost less than making them twice)
 INPUT_MODES = ("auto", "stored", "made")
+# Calls shorter than the launcher's clock can resolve: its timestamps are its wake-up
+# latency late (tens of microseconds, more under load), and a call that short can reach
+# it as one event pair (start and end read together: zero time). Such calls are timed K
+# at a time, each on its own fresh input, in one window (tools.harness: harness_plan batch).
+BATCH_BELOW_S = 1e-3  # a reference call shorter than this is batched
+BATCH_WINDOW_S = 5e-3  # the batched reference window aimed at
+MAX_BATCH = 32768  # calls per window at most (the harness stops before its stack runs out)
+BATCH_GEN_BUDGET_S = 0.5  # K x the time to make one input set, at most (bounds the memory)
+BATCH_ROUNDS = 3  # warm-up pairs spent finding K, at most
+BATCH_COMPARED = 64  # calls of a batch whose outputs are compared (random ones, and the last)
+RESOLUTION_S = 1e-4  # windows shorter than this are not a timing to trust
 
 
 @dataclass(frozen=True)
@@ -100,8 +111,10 @@ class TimingPlan:
 class _Pairs:
     """What the pairs so far measured (mutable while measuring)."""
 
-    ref: list[float] = field(default_factory=list)
+    ref: list[float] = field(default_factory=list)  # seconds per call
     cand: list[float] = field(default_factory=list)
+    ref_window: list[float] = field(default_factory=list)  # the timed window (K calls batched)
+    cand_window: list[float] = field(default_factory=list)
     ref_cpu: list[float] = field(default_factory=list)
     cand_cpu: list[float] = field(default_factory=list)
     ref_wall: list[float] = field(default_factory=list)  # whole runs, the launcher's rusage
@@ -113,10 +126,15 @@ class _Pairs:
     waited_s: float = 0.0
     log: list[str] = field(default_factory=list)
 
-    def add(self, ref: HarnessRun, cand: HarnessRun, clean: bool) -> tuple[float, float]:
+    def add(self, ref: HarnessRun, cand: HarnessRun, clean: bool,
+            calls: int = 1) -> tuple[float, float]:  # fmt: skip
+        """Add a pair whose runs each timed `calls` calls in one window; (per-call times)."""
         assert ref.outputs is not None and cand.outputs is not None
         rt, ct = ref.call_s, cand.call_s  # the launcher's clock, not the program's
         self.clean.append(clean)
+        self.ref_window.append(rt)
+        self.cand_window.append(ct)
+        rt, ct = rt / calls, ct / calls
         self.ref.append(rt)
         self.cand.append(ct)
         self.ref_cpu.append(ref.result.cpu_s)
@@ -129,23 +147,27 @@ class _Pairs:
         """Per pair, beside the call: wall time outside the call and CPU of the whole run
         (the launcher's measures; verify.integrity_steps checks no work moved out there)."""
         return {
-            "reference_outside_s": [w - c for w, c in zip(self.ref_wall, self.ref, strict=True)],
-            "candidate_outside_s": [w - c for w, c in zip(self.cand_wall, self.cand, strict=True)],
+            "reference_outside_s": [
+                w - c for w, c in zip(self.ref_wall, self.ref_window, strict=True)
+            ],
+            "candidate_outside_s": [
+                w - c for w, c in zip(self.cand_wall, self.cand_window, strict=True)
+            ],
             "reference_cpu_s": list(self.ref_cpu),
             "candidate_cpu_s": list(self.cand_cpu),
         }
 
     def used(self, need: int) -> tuple[list[float], list[float], int]:
         """(reference, candidate, pairs left out): the undisturbed pairs when there are
-        `need` of them, else every pair."""
-        keep = [i for i, ok in enumerate(self.clean) if ok]
-        if len(keep) >= max(2, need):
-            return (
-                [self.ref[i] for i in keep],
-                [self.cand[i] for i in keep],
-                len(self.ref) - len(keep),
-            )
-        return list(self.ref), list(self.cand), 0
+        `need` of them, else every pair. A pair whose window read zero on either side
+        (start and end reached the launcher together) is left out when others remain."""
+        timed = [i for i in range(len(self.ref)) if self.ref[i] > 0 and self.cand[i] > 0]
+        timed = timed or list(range(len(self.ref)))
+        keep = [i for i in timed if self.clean[i]]
+        if len(keep) < max(2, need):
+            keep = timed
+        return ([self.ref[i] for i in keep], [self.cand[i] for i in keep],
+                len(timed) - len(keep))  # fmt: skip
 
     def cpu_share(self, who: str) -> float | None:
         """Median CPU time / wall time of whole runs (inputs, call, outputs) of one side."""
@@ -186,6 +208,13 @@ def trimmed_mean(samples: list[float], trim: float = 0.2) -> tuple[float, list[f
 
 def spread(kept: list[float], mean: float) -> float:
     return (max(kept) - min(kept)) / mean if kept and mean > 0 else 0.0
+
+
+def _duration(seconds: float) -> str:
+    """'12.34 ms', or '0.052 us' below a tenth of a millisecond."""
+    if seconds < 1e-4:
+        return f"{seconds * 1e6:.3f} us"
+    return f"{seconds * 1e3:.2f} ms"
 
 
 def generation_s(run: HarnessRun) -> float:
@@ -280,6 +309,9 @@ class _Session:
         self.note = ""  # said at the end of the current pair's log line
         self.made_cost = 0.0  # seconds both runs of the first pair spent making inputs
         self.reads: list[float] = []  # seconds a run spent reading stored inputs
+        self.batch = 1  # calls per timed window (calls below the launcher's resolution)
+        self.batch_rounds = 0
+        self.extra_warmup = 0  # pairs that set the batch: warm-ups too
 
     # ---------------------------------------------------------------- one pair
     def _pair(self, i: int, early: bool, full: bool) -> tuple[HarnessRun, HarnessRun, float]:
@@ -316,6 +348,8 @@ class _Session:
         order = ("ref", "cand") if i % 2 == 0 or early else ("cand", "ref")
         k = 0 if full or self.plan.samples < 2 else self.plan.samples
         fd = stored.fd if stored is not None else None
+        plan = (harness_plan([PlannedCall(s, self.n, self.pattern)], check_inputs=False,
+                             batch=self.batch) if self.batch > 1 else None)  # fmt: skip
         runs: dict[str, HarnessRun] = {}
         limit = 0.0
         stalls = []
@@ -324,7 +358,7 @@ class _Session:
             if who == "ref":
                 runs[who] = run_harness(self.build.reference_bin, seed=s, n=self.n, pattern=self.pattern,
                                         threads=self.threads, wall_s=REFERENCE_TIMING_WALL_S, samples=k,
-                                        inputs_fd=fd)  # fmt: skip
+                                        inputs_fd=fd, plan=plan)  # fmt: skip
                 self.last_ref_wall = runs[who].result.wall_s
             else:
                 if early:
@@ -333,7 +367,7 @@ class _Session:
                     limit = max(MIN_TIMING_WALL_S, TIMING_WALL_FACTOR * self.last_ref_wall + 2.0)
                 runs[who] = run_harness(self.candidate_bin, seed=s, n=self.n, pattern=self.pattern,
                                         threads=self.threads, wall_s=limit, samples=k,
-                                        inputs_fd=fd)  # fmt: skip
+                                        inputs_fd=fd, plan=plan)  # fmt: skip
             after = machine.cpu_stall_us()
             if before is not None and after is not None and runs[who].result.wall_s > 0:
                 stalls.append((after - before) / 1e6 / runs[who].result.wall_s)
@@ -354,9 +388,9 @@ class _Session:
                                  f"{self.made_cost:.2f}s made by both runs: made by every "
                                  "run from the next pair on")  # fmt: skip
             return
-        self.pairs.gen.append(generation_s(ref))
-        self.pairs.gen.append(generation_s(cand))
-        made = generation_s(ref)
+        self.pairs.gen.append(generation_s(ref) / self.batch)
+        self.pairs.gen.append(generation_s(cand) / self.batch)
+        made = generation_s(ref) / self.batch
         if self.plan.inputs == "auto" and not self.store and made == made and not self.stored_pairs:
             if made >= STORE_MIN_GEN_S:
                 self.store = True
@@ -395,6 +429,11 @@ class _Session:
                 early = plan.slow_stop > 0 and i <= confirmations  # the first run (or its check)
                 competing = _settle(pairs, plan, self.ncpu)
                 ref, cand, limit = self._pair(i, early, full)
+                if not ref.ok and self.batch > 1:  # e.g. the batch's stack: time calls singly
+                    pairs.log.append(f"rep {i}: a batch of {self.batch} calls failed in the "
+                                     f"reference ({ref.error}); timing single calls")  # fmt: skip
+                    self.batch, self.batch_rounds = 1, BATCH_ROUNDS
+                    continue
                 if not ref.ok:
                     return self._infra(f"the reference failed at the benchmark size: {ref.error}")
                 slow = self._too_slow(ref, cand, limit) if early else None
@@ -412,13 +451,15 @@ class _Session:
                     return failure
                 assert ref.outputs is not None and cand.outputs is not None
                 self._note_generation(ref, cand)
+                if self._rebatch(ref):
+                    self.extra_warmup += 1  # this pair found the batch: a warm-up
                 check = (
                     "all elements"
                     if full or plan.samples < 2
                     else f"{plan.samples} sampled elements per output"
                 )
                 full = False
-                if i < plan.warmup + confirmations:
+                if i < plan.warmup + confirmations + self.extra_warmup:
                     rt, ct = ref.call_s, cand.call_s
                     pairs.log.append(f"rep {i} (warm-up): reference {rt:.6f}s candidate {ct:.6f}s "
                                      f"(compared: {check}){self._take_note()}")  # fmt: skip
@@ -428,7 +469,7 @@ class _Session:
                     timed_start = time.monotonic()
                 clean = all(x < STALL_DISTURBED for x in self.last_stall)
                 pairs.stall.extend(self.last_stall)
-                rt, ct = pairs.add(ref, cand, clean)
+                rt, ct = pairs.add(ref, cand, clean, self.batch)
                 stall = "/".join(f"{x:.0%}" for x in self.last_stall) or "unknown"
                 pairs.log.append(f"rep {i}: reference {rt:.6f}s candidate {ct:.6f}s "
                                  f"(compared: {check}; {competing:.0f} other runnable, CPU stall "
@@ -461,13 +502,64 @@ class _Session:
         if not cand.ok:
             return self._fail(Status.CRASH, f"crash on {where}: {cand.error}")
         assert ref.outputs is not None and cand.outputs is not None
-        mismatch = compare_outputs(self.problem, ref.outputs, cand.outputs, self.n)
-        if mismatch is not None:
-            return self._fail(Status.WRONG_OUTPUT, f"wrong output on {where}: {mismatch.message}")
+        if len(cand.call_times) != 1:  # the harness marks one window; the program wrote more
+            return self._fail(Status.SUSPECT, f"the candidate's run reported {len(cand.call_times)} "
+                              "timed windows where the harness marks one: events written by "
+                              f"the program are not a timing ({where})")  # fmt: skip
+        for k, (r_out, c_out) in self._compared_calls(i, ref.outputs, cand.outputs):
+            mismatch = compare_outputs(self.problem, r_out, c_out, self.n)
+            if mismatch is not None:
+                call = f", call {k + 1} of a batch of {self.batch}" if self.batch > 1 else ""
+                return self._fail(Status.WRONG_OUTPUT,
+                                  f"wrong output on {where}{call}: {mismatch.message}")  # fmt: skip
         live = cand.outputs.get(THREADS_KEY)
         if isinstance(live, np.ndarray) and len(live):
             self.threads_used = max(self.threads_used, int(live[0]))
         return None
+
+    def _compared_calls(self, i: int, ref: dict, cand: dict) -> list[tuple[int, tuple[dict, dict]]]:
+        """(call, (reference outputs, candidate outputs)) to compare: the one call, or of a
+        batch the first, the last and random others (BATCH_COMPARED in all, drawn per pair
+        after the runs: a candidate cannot tell which calls are looked at)."""
+        if self.batch <= 1:
+            return [(0, (ref, cand))]
+        r_calls, c_calls = split_calls(ref, self.batch), split_calls(cand, self.batch)
+        rng = np.random.default_rng([self.base, i, 0x5EED])
+        picked = {0, self.batch - 1}
+        rest = self.batch - len(picked)
+        if rest > 0:
+            more = rng.choice(np.arange(1, self.batch - 1), size=min(rest, BATCH_COMPARED - 2),
+                              replace=False)  # fmt: skip
+            picked.update(int(x) for x in more)
+        return [(k, (r_calls[k], c_calls[k])) for k in sorted(picked)]
+
+    def _rebatch(self, ref: HarnessRun) -> bool:
+        """Set the calls per window from this pair's reference window; True when it changed
+        (the pair is then a warm-up): a reference call below BATCH_BELOW_S is timed K at a
+        time, K aiming at a BATCH_WINDOW_S window, within MAX_BATCH and a budget for
+        making K input sets (the memory they hold). Not with stored inputs."""
+        if self.store or self.stored_pairs or self.batch_rounds >= BATCH_ROUNDS:
+            return False
+        window = ref.call_s
+        if not window == window or window >= (
+            BATCH_BELOW_S if self.batch == 1 else BATCH_WINDOW_S / 2
+        ):
+            return False
+        per_call = window / self.batch
+        gen = generation_s(ref) / self.batch
+        cap = MAX_BATCH
+        if gen == gen and gen > 0:
+            cap = min(cap, int(BATCH_GEN_BUDGET_S / gen))
+        want = math.ceil(BATCH_WINDOW_S / per_call) if per_call > 0 else cap
+        k = max(1, min(cap, want))
+        if k <= self.batch:
+            return False
+        self.batch_rounds += 1
+        self.batch = k
+        self.note = (f"; the reference's window {window * 1e6:.0f} us is near the launcher's clock "
+                     f"resolution: from the next pair on {k} calls per timed window, each on "
+                     "its own input")  # fmt: skip
+        return True
 
     def _confidence(self, discarded: int) -> float:
         """The plan's level; at least DISTURBED_CONFIDENCE when disturbed pairs are used
@@ -521,18 +613,37 @@ class _Session:
         p, plan = self.pairs, self.plan
         rmean, rkept = trimmed_mean(p.used(self._need())[0])
         cmean, ckept = trimmed_mean(p.used(self._need())[1])
-        if not (math.isfinite(rmean) and math.isfinite(cmean)) or rmean <= 0:
+        if not (math.isfinite(rmean) and math.isfinite(cmean)) or rmean < 0 or cmean < 0:
             return self._infra("timing produced no usable samples")
-        if cmean <= 0:  # the launcher saw the call's start and end at once: not a real call
+        r_win, c_win = float(np.median(p.ref_window)), float(np.median(p.cand_window))
+        if cmean <= 0 and r_win >= RESOLUTION_S:
+            # the reference's window is well resolved and the candidate's start and end
+            # reached the launcher together, batched as the reference was: not a real call
             return self._fail(Status.SUSPECT, "the candidate's timed call took no measurable "
-                              "time (its start and end reached the sandbox launcher together): "
-                              "not a timing to trust")  # fmt: skip
+                              "time (its start and end reached the sandbox launcher together) "
+                              f"while the reference's took {r_win * 1e3:.3f} ms: not a timing "
+                              "to trust")  # fmt: skip
         used_ref, used_cand, discarded = p.used(self._need())
         load = replace(self._load(), discarded_pairs=discarded)
         disturbed = [ok for ok in p.clean if not ok]
         confidence = self._confidence(discarded)
-        iv = ratio_interval(used_ref, used_cand, confidence)
-        if iv is None:
+        unresolved = min(r_win, c_win) < RESOLUTION_S
+        iv = None if unresolved else ratio_interval(used_ref, used_cand, confidence)
+        if unresolved:
+            # no claim either way: the windows are within the launcher's clock resolution
+            estimate, interval, half = (rmean / cmean if cmean > 0 else None), None, math.inf
+            who = (
+                "both windows"
+                if max(r_win, c_win) < RESOLUTION_S
+                else (
+                    "the reference's window" if r_win < RESOLUTION_S else "the candidate's window"
+                )
+            )
+            call, reason = SpeedCall.INCONCLUSIVE, (
+                f"{who} (median reference {r_win * 1e6:.0f} us, candidate {c_win * 1e6:.0f} us"
+                f"{f' for {self.batch} calls' if self.batch > 1 else ''}) below the launcher's "
+                f"clock resolution ({RESOLUTION_S * 1e6:.0f} us): no speed claim")  # fmt: skip
+        elif iv is None:
             estimate, interval, half = rmean / cmean, None, math.inf
             call, reason = SpeedCall.INCONCLUSIVE, "one pair gives no interval"
         else:
@@ -574,12 +685,15 @@ class _Session:
         gen = (f"inputs: {m.generation_s * 1e3:.0f} ms to generate per input set (not timed; "
                f"{m.inputs or 'made by every run'}); timing wall {m.wall_s:.1f}s")  # fmt: skip
         msg = (f"speedup {m.interval_text()}: {m.call.value.replace('_', ' ')}; reference "
-               f"{m.reference_mean * 1e3:.2f} ms, candidate {m.candidate_mean * 1e3:.2f} ms, "
+               f"{_duration(m.reference_mean)}, candidate {_duration(m.candidate_mean)}, "
                f"{m.threads} threads, n={m.size}\n{m.reason}\nmachine: {m.load.summary()}\n{gen}")  # fmt: skip
         log = "\n".join(self.pairs.log)
         cov = {"n": m.size, "threads": m.threads, "threads_used": self.threads_used}
+        if self.batch > 1:
+            msg += f"\ncalls timed {self.batch} per window (each below the launcher's resolution)"
         return StepResult("timing", True, None, msg, log, time.monotonic() - self.start,
-                          data={**m.to_dict(), **self.pairs.whole_run(), "coverage": cov})  # fmt: skip
+                          data={**m.to_dict(), **self.pairs.whole_run(), "coverage": cov,
+                                "calls_per_window": self.batch})  # fmt: skip
 
     def _much_slower(self, ref: HarnessRun, cand: HarnessRun, slower: float,
                      pairs_run: int) -> tuple[StepResult, Measurement | None]:  # fmt: skip

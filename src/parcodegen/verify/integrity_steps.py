@@ -67,12 +67,19 @@ def _median(values: object) -> float | None:
     return statistics.median(vals) if vals else None
 
 
+def _window(data: dict, who: str) -> float | None:
+    """Median seconds of one side's timed window: its calls' times (per call) times the
+    calls per window (tools.timing batches calls below the launcher's resolution)."""
+    call = _median(data.get(f"{who}_times"))
+    return None if call is None else call * max(1, int(data.get("calls_per_window") or 1))
+
+
 def _call_cpu(data: dict, who: str) -> float | None:
-    """Median CPU seconds of one side's timed call: the whole run's CPU less the
-    reference's wall time outside the call (the same serial harness code for both sides,
-    so work a candidate moves out of the call still counts), never below the call's own
-    wall time."""
-    cpu, call = _median(data.get(f"{who}_cpu_s")), _median(data.get(f"{who}_times"))
+    """Median CPU seconds of one side's timed window: the whole run's CPU less the
+    reference's wall time outside the window (the same serial harness code for both
+    sides, so work a candidate moves out of the call still counts), never below the
+    window's own wall time."""
+    cpu, call = _median(data.get(f"{who}_cpu_s")), _window(data, who)
     outside = _median(data.get("reference_outside_s"))
     if cpu is None or call is None or outside is None:
         return None
@@ -101,7 +108,7 @@ def plausibility_problems(data: dict) -> list[str]:
         problems.append(f"speedup {speedup:.2f}x with {threads} threads{less} is beyond what "
                         f"{threads} threads allow ({bound:.1f}x): held for review")  # fmt: skip
     r_outs, c_outs = data.get("reference_outside_s"), data.get("candidate_outside_s")
-    r_call = _median(data.get("reference_times"))
+    r_call = _window(data, "reference")
     if isinstance(r_outs, list) and isinstance(c_outs, list) and r_outs and r_call is not None:
         pairs = sorted(float(c) - float(r) for r, c in zip(r_outs, c_outs, strict=False))
         # every pair (or all but the lowest fifth) must show the excess: a moved piece of

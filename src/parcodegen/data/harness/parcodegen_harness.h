@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <cerrno>
 #include <cstring>
+#include <functional>
+#include <optional>
 #include <new>
 #include <utility>
 #include <string>
@@ -19,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 // No <omp.h> here: hooks.h includes this header, and so do candidates; a candidate that
 // calls the OpenMP API must include <omp.h> itself (the generated harness main does).
@@ -638,11 +641,19 @@ struct Options {
   // (seed, n, pattern). Call 0's outputs keep their names; call k > 0 writes "@k:name".
   std::vector<Call> calls;
   bool check_inputs = false;  // record const inputs a call changed ("@k:__changed:x")
+  std::size_t batch = 0;  // > 1: the plan's one call made this many times, each on its own
+                          // seed, in one timed window, their inputs made first (Window)
 };
 
 inline int parse_edge(const char* s) { return !std::strncmp(s, "edge", 4) ? std::atoi(s + 4) : -1; }
 
-// "c;SEED:N:PATTERN:THREADS;..." ('c' first: check const inputs; '-' for no check).
+// The seed of call j of a batch whose first call has `seed` (tools/harness.py says the same).
+inline std::uint64_t batch_seed(std::uint64_t seed, std::size_t j) {
+  return seed + 1000003ull * static_cast<std::uint64_t>(j);
+}
+
+// "c;SEED:N:PATTERN:THREADS;..." (flags first: 'c' check const inputs, "bK" the one call
+// made K times in one timed window (see Window, batch_seed); '-' for neither).
 inline void parse_plan(const char* plan, Options& o) {
   const std::string s(plan);
   std::size_t pos = 0;
@@ -654,7 +665,9 @@ inline void parse_plan(const char* plan, Options& o) {
     pos = end + 1;
     if (first) {
       first = false;
-      o.check_inputs = item == "c";
+      o.check_inputs = item.find('c') != std::string::npos;
+      const std::size_t b = item.find('b');
+      if (b != std::string::npos) o.batch = std::strtoull(item.c_str() + b + 1, nullptr, 10);
       continue;
     }
     if (item.empty()) continue;
@@ -674,6 +687,15 @@ inline void parse_plan(const char* plan, Options& o) {
     c.threads = threads;
     c.nudge = nudged != 0;
     o.calls.push_back(c);
+  }
+  if (o.batch > (std::size_t(1) << 20)) o.batch = std::size_t(1) << 20;
+  if (o.batch > 1 && o.calls.size() == 1) {  // call j of a batch: its own input
+    const Call first = o.calls[0];
+    for (std::size_t j = 1; j < o.batch; ++j) {
+      Call c = first;
+      c.seed = batch_seed(first.seed, j);
+      o.calls.push_back(c);
+    }
   }
 }
 
@@ -733,6 +755,74 @@ inline Options parse_options(int argc, char** argv) {
   }
   return o;
 }
+
+// The timed windows of a run. Unbatched, each call is its own window ('S', the call, 'E').
+// Batched (a plan with flag 'b'), every call's inputs are made first and the one window
+// holds all the calls, back to back: a call far shorter than the launcher's clock
+// resolution is timed K at a time, each on its own fresh input. Call k's frame makes its
+// inputs, hands its call to `call`, which makes call k + 1's frame (`next`), and so on;
+// the last runs the window, then the frames write their outputs as they return (the
+// records are tagged per call, so their order does not matter).
+class Window {
+ public:
+  explicit Window(std::size_t calls) : total_(calls) {
+    if (total_ <= 1) return;
+    // the frames of a batch live on the stack: let it grow to STACK_WANTED (the main
+    // thread's stack grows to the current soft limit), and stop before the limit
+    rlimit lim{};
+    if (getrlimit(RLIMIT_STACK, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+        lim.rlim_cur < STACK_WANTED) {
+      const rlim_t want = lim.rlim_max == RLIM_INFINITY || lim.rlim_max > STACK_WANTED
+                              ? STACK_WANTED : lim.rlim_max;
+      lim.rlim_cur = want;
+      setrlimit(RLIMIT_STACK, &lim);
+    }
+    if (getrlimit(RLIMIT_STACK, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+      limit_ = lim.rlim_cur > (rlim_t(2) << 20) ? std::uintptr_t(lim.rlim_cur - (rlim_t(2) << 20))
+                                                : std::uintptr_t(lim.rlim_cur / 2);
+    else
+      limit_ = STACK_WANTED - (std::uintptr_t(2) << 20);
+  }
+  std::function<void(std::size_t)> next;  // makes call k's frame (batched only)
+  void call(std::function<void()> fn) {
+    if (total_ <= 1) {
+      call_begin();
+      fn();
+      call_end();
+      return;
+    }
+    char here = 0;
+    const auto at = reinterpret_cast<std::uintptr_t>(&here);
+    if (held_.empty()) base_ = at;
+    if ((at > base_ ? at - base_ : base_ - at) > limit_) {
+      std::fprintf(stderr, "parcodegen harness: a batch of %zu calls needs too much stack\n", total_);
+      std::exit(96);
+    }
+    held_.push_back(std::move(fn));
+    if (held_.size() < total_) {
+      next(held_.size());
+      return;
+    }
+    call_begin();
+    for (auto& f : held_) f();
+    call_end();
+  }
+
+ private:
+  static constexpr std::uintptr_t STACK_WANTED = std::uintptr_t(64) << 20;
+  std::size_t total_;
+  std::uintptr_t limit_ = 0;  // stack bytes a batch may use
+  std::vector<std::function<void()>> held_;
+  std::uintptr_t base_ = 0;
+};
+
+// A call's result, constructed in place from the call (no copy or move of the value).
+template <class T>
+struct Returned {
+  T value;
+  template <class F>
+  explicit Returned(F&& f) : value(f()) {}
+};
 
 // The output name of call k: "name" for call 0, "@k:name" after.
 inline std::string tagged(std::size_t k, const char* name) {
