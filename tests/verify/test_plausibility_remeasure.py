@@ -20,6 +20,8 @@ from parcodegen.verify.integrity_steps import (
     PlausibilityStep,
     outside_problem,
     outside_undecided,
+    speed_problem,
+    speed_undecided,
 )
 from parcodegen.verify.pipeline import verify
 
@@ -49,6 +51,29 @@ def test_few_pairs_with_any_excess_are_undecided_either_way():
     assert not outside_undecided(calm)
     many = {**base, "reference_outside_s": [0.3] * 6, "candidate_outside_s": [0.3] * 5 + [0.9]}
     assert not outside_problem(many) and not outside_undecided(many)
+
+
+def test_an_implausible_estimate_with_an_interval_from_zero_is_undecided():
+    # a forger's 200x from 2 pairs under load: the interval's low end is 0, so the bound on
+    # it says nothing; the CPU time (the moved work still counts) does not explain it
+    d = {"threads": 2, "speedup": 200.0, "interval": [0.0, 1e12],
+         "reference_times": [0.1, 0.1], "candidate_times": [0.0005, 0.0005],
+         "reference_outside_s": [0.2, 0.2], "candidate_outside_s": [0.3, 0.3],
+         "reference_cpu_s": [0.3, 0.3], "candidate_cpu_s": [0.31, 0.31]}  # fmt: skip
+    assert not speed_problem(d) and speed_undecided(d)
+    # a plausible estimate, or one the CPU time explains (a faster algorithm), is decided
+    assert not speed_undecided({**d, "speedup": 1.9})
+    assert not speed_undecided({**d, "candidate_cpu_s": [0.2005, 0.2005]})
+
+
+def test_waiting_outside_the_call_does_not_excuse_moved_work():
+    # under load the reference's run waited 0.5 s outside its call (wall, not CPU): its
+    # CPU outside is 0.2 s, and the forger's 0.3 s of CPU (0.1 s of it the moved work)
+    # must not read as a 1000x-cheaper call
+    d = {"threads": 2, "speedup": 1000.0, "reference_times": [0.1], "candidate_times": [1e-4],
+         "reference_outside_s": [0.5], "candidate_outside_s": [0.3],
+         "reference_cpu_s": [0.3], "candidate_cpu_s": [0.3]}  # fmt: skip
+    assert "beyond what 2 threads allow" in speed_problem(d)
 
 
 def test_one_stalled_pair_is_re_measured_not_suspect(tmp_path):
