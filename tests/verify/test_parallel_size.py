@@ -260,3 +260,16 @@ def test_cover_sizes_checks_few_sizes_that_run_every_new_block_in_a_team():
     # one size allowed: the one covering most; what is left is named where it first ran
     assert path_probe.cover_sizes(probe, lambda n: True, 1) == ((400,), (1600,))
     assert path_probe.cover_sizes(_probe_with({100: set()}), lambda n: True, 3) == ((), ())
+
+
+def test_clangs_stack_temporaries_at_the_benchmark_size_do_not_blind_the_probe():
+    """clang 14 lowers an `inscan` reduction with an n-element temporary on the stack: at
+    n = 1.2e8 the probe build crashed where the tested g++ build runs (it was unchecked);
+    the probe's calls run on a thread with a large stack."""
+    from parcodegen.problems.suite import suite_dir
+
+    code = (ROOT / "tests/fixtures/correct/scan/running_max/scan_directive.cpp").read_text()
+    problem = load_problem(suite_dir() / "scan" / "running_max")
+    v = check_candidate(problem, Candidate(code), VerifyOptions(timing=False))
+    assert v.status is Status.PASS and not v.unchecked, v.message
+    assert v.coverage["parallel_size"]["probe"]["sizes"][-1] == problem.bench_size

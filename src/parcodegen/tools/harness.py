@@ -38,6 +38,7 @@ THREADS_KEY = "__threads"  # live threads of the process after the call
 PATHS_KEY = "__paths"  # path probe builds: per block of the candidate 1 ran, 3 ran in a team
 TEAM_KEY = "__team"  # path probe builds: the largest OpenMP team of the process so far
 PATHS_CAP = 1 << 20  # blocks reported at most
+PATHS_STACK_MB = 2048  # the path probe's calls run on a thread with this stack
 
 
 @dataclass(frozen=True)
@@ -405,7 +406,8 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
     lines.extend(body)
     lines.append("}")
     lines.append("")
-    lines.append("int main(int argc, char** argv) {")
+    lines.append("static int pcg_main(int argc, char** argv) {" if paths else
+                 "int main(int argc, char** argv) {")  # fmt: skip
     lines.append("  const pcg::Options opt = pcg::parse_options(argc, argv);")
     # Sampled outputs (timing repetitions) only where comparison is by position.
     samples = "0" if problem.compare.unordered else "opt.samples"
@@ -433,7 +435,33 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
     lines.append("  }")
     lines.append("  return 0;")
     lines.append("}")
+    if paths:
+        lines.extend(_big_stack_main())
     return "\n".join(lines) + "\n"
+
+
+def _big_stack_main() -> list[str]:
+    """The path probe's main: the calls run on a thread with a PATHS_STACK_MB stack. The
+    probe build is clang's, whose OpenMP lowering may put an n-element temporary on the
+    stack (an `inscan` reduction did, and crashed at the benchmark size where the tested
+    g++ build runs): a crash there would leave the probe blind, not the candidate wrong."""
+    return ["#include <pthread.h>",
+            "struct PcgArgs { int argc; char** argv; int rc; };",
+            "static void* pcg_run(void* p) {",
+            "  auto* a = static_cast<PcgArgs*>(p);",
+            "  a->rc = pcg_main(a->argc, a->argv);",
+            "  return nullptr;",
+            "}",
+            "int main(int argc, char** argv) {",
+            "  PcgArgs args{argc, argv, 0};",
+            "  pthread_attr_t attr;",
+            "  pthread_attr_init(&attr);",
+            f"  pthread_attr_setstacksize(&attr, std::size_t({PATHS_STACK_MB}) << 20);",
+            "  pthread_t t;",
+            "  if (pthread_create(&t, &attr, pcg_run, &args) != 0) return pcg_main(argc, argv);",
+            "  pthread_join(t, nullptr);",
+            "  return args.rc;",
+            "}"]  # fmt: skip
 
 
 def _blank_output(arg: ArgSpec, info: CxxType, gen: _Gen) -> bool:
