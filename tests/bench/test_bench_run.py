@@ -70,6 +70,14 @@ def test_bench_run_report_rescore(tmp_path: Path, run_dir: Path, capsys, monkeyp
         bench(["report", run_id, "-k", "1,2,4,8", "--run-dir", str(run_dir), "-o", str(out)]) == 0
     )
     metrics = json.loads((out / "metrics.json").read_text())
+    # the machine the run was measured on, as its manifest recorded it (MachineProfile)
+    from parcodegen.machine import profile
+
+    here = profile()
+    got = metrics["runs"][0]["machine"]
+    assert got["cpu_model"] == here.cpu_model and got["usable_cpus"] == here.usable_cpus >= 1
+    assert got["compiler"] and got["openmp"]
+    assert isinstance(metrics["runs"][0]["loadavg_at_start"], float)
     md = (out / "report.md").read_text()
     html = (out / "report.html").read_text()
     assert "## Failures by verdict status" in md and "<table>" in html

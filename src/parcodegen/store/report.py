@@ -211,6 +211,10 @@ def to_json(scores: Sequence[RunScore], ks: Sequence[int]) -> dict[str, Any]:
                 "cost_usd": round(r.cost_usd, 6),
                 "state": r.state,
                 "stop_reason": r.stop_reason,
+                # where the speedups were measured (the manifest's MachineProfile; None
+                # for a run stored before profiles were kept) and the load at its start
+                "machine": _profile_json(r.extra.get("profile")),
+                "loadavg_at_start": r.extra.get("loadavg"),
                 "summary": summ(r.summary),
                 "categories": {c: summ(s) for c, s in r.categories.items()},
                 "problems": [
@@ -231,6 +235,10 @@ def to_json(scores: Sequence[RunScore], ks: Sequence[int]) -> dict[str, Any]:
             for r in scores
         ],
     }
+
+
+def _profile_json(profile: object) -> dict[str, Any] | None:
+    return profile.to_dict() if isinstance(profile, MachineProfile) else None
 
 
 def dumps(scores: Sequence[RunScore], ks: Sequence[int]) -> str:
