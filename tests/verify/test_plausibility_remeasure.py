@@ -66,6 +66,33 @@ def test_an_implausible_estimate_with_an_interval_from_zero_is_undecided():
     assert not speed_undecided({**d, "candidate_cpu_s": [0.2005, 0.2005]})
 
 
+def test_one_preempted_pair_is_re_timed_not_suspect():
+    # --reps 1 under load 13: the same code read 7.1x from its one pair (a preempted
+    # reference window); with no interval the point estimate is re-timed, not judged
+    from parcodegen.memory.seed_kb import seed_dirs
+
+    tiny = seed_dirs(names=["small_table_lookup"])[0]
+    code = (tiny / "fast.cpp").read_text()
+    problem = load_problem(tiny)
+    build = build_problem(problem)
+    obj = compile_object(code, headers=build.headers, flags=build.flags, compiler=build.compiler)
+    binary = link_binary([build.harness_obj, obj.path], flags=link_flags(build.flags),
+                         compiler=build.compiler).path  # fmt: skip
+    data = {"threads": 2, "speedup": 7.1, "interval": None, "calls_per_window": 16384,
+            "reference_times": [7.1e-8], "candidate_times": [1e-8],
+            "reference_outside_s": [0.2], "candidate_outside_s": [0.2],
+            "reference_cpu_s": [0.2], "candidate_cpu_s": [0.2]}  # fmt: skip
+    assert not speed_problem(data, point=False) and speed_undecided(data)
+    ctx = VerifyContext(problem, Candidate(code), VerifyOptions(timing_quiet_wait_s=0), code,
+                        build=build, binary=binary,
+                        measurement=Measurement((7.1e-8,), (1e-8,), 7.1e-8, 1e-8, 0.0, 0.0, 2,
+                                                problem.bench_size))  # fmt: skip
+    ctx.steps.append(StepResult("timing", True, None, "", data=data))
+    got = PlausibilityStep().run(ctx)
+    assert got.ok, got.message
+    assert "re-timed" in got.message
+
+
 def test_waiting_outside_the_call_does_not_excuse_moved_work():
     # under load the reference's run waited 0.5 s outside its call (wall, not CPU): its
     # CPU outside is 0.2 s, and the forger's 0.3 s of CPU (0.1 s of it the moved work)

@@ -107,12 +107,17 @@ def plausibility_problems(data: dict) -> list[str]:
     return [p for p in (speed_problem(data), outside_problem(data)) if p]
 
 
-def speed_problem(data: dict) -> str:
-    """A speedup beyond what the threads allow that the call's CPU time does not explain."""
+def speed_problem(data: dict, point: bool = True) -> str:
+    """A speedup beyond what the threads allow that the call's CPU time does not explain.
+    Judged on the interval's low end; without an interval (one pair, or windows below the
+    clock's resolution) on the point estimate, or (`point` False) not at all."""
     threads, speedup = int(data.get("threads") or 1), float(data.get("speedup") or 0.0)
     bound = threads * SPEEDUP_PER_THREAD + SPEEDUP_MARGIN
     interval = data.get("interval")
-    low = float(interval[0]) if isinstance(interval, (list, tuple)) and interval else speedup
+    has_interval = isinstance(interval, (list, tuple)) and bool(interval)
+    if not has_interval and not point:
+        return ""
+    low = float(interval[0]) if has_interval else speedup  # type: ignore[index]
     work = work_ratio(data)
     if low / work > bound:  # the interval's low end: noise alone does not make it implausible
         less = f" and only {work:.2f}x less CPU time than the reference" if work > 1 else ""
@@ -123,11 +128,12 @@ def speed_problem(data: dict) -> str:
 
 def speed_undecided(data: dict) -> bool:
     """The point estimate is beyond what the threads allow (CPU time not explaining it) but
-    the interval's low end is not: too few or too noisy pairs to tell (a fixed `--reps`
-    under load gives an interval from 0); the step re-times before it lets it pass."""
+    the interval's low end is not, or there is no interval: too few or too noisy pairs to
+    tell (`--reps 1` gives one pair; a fixed `--reps` under load an interval from 0, and
+    one preempted window a 7x "speedup" of identical code); the step re-times first."""
     threads, speedup = int(data.get("threads") or 1), float(data.get("speedup") or 0.0)
     bound = threads * SPEEDUP_PER_THREAD + SPEEDUP_MARGIN
-    return not speed_problem(data) and speedup / work_ratio(data) > bound
+    return not speed_problem(data, point=False) and speedup / work_ratio(data) > bound
 
 
 def outside_pairs(data: dict) -> int:
@@ -193,11 +199,11 @@ class PlausibilityStep(BaseStep):
     def run(self, ctx: VerifyContext) -> StepResult:
         timing = next((s for s in reversed(ctx.steps) if s.step == "timing" and s.ok), None)
         data = dict(timing.data) if timing is not None else {}
-        problems = plausibility_problems(data)
-        note = ""
+        outside, note = outside_problem(data), ""
         if outside_undecided(data):
             merged, note = self._remeasured(ctx, data)
-            problems = [p for p in (speed_problem(data), outside_problem(merged)) if p]
+            outside = outside_problem(merged)
+        problems = [p for p in (speed_problem(data, point=False), outside) if p]
         if not problems and speed_undecided(data):
             problems, more = self._retimed(ctx, data)
             note += more
