@@ -1,7 +1,8 @@
 """What a verdict covered, in words: the lines `verify` prints under the steps.
 
 Each check's coverage (difftest: calls, processes, sizes, threads, environment variants,
-const inputs; race: processes, sizes, threads, thresholds reached), whether the candidate
+const inputs; race: processes, sizes, threads, thresholds reached; the path probe's sizes
+and the race sizes it added; the benchmark size's comparison), whether the candidate
 is parallel, and every check that did not run with why.
 """
 
@@ -35,13 +36,22 @@ def _race(c: dict[str, Any]) -> str:
 
 
 def _parallel_size(c: dict[str, Any]) -> str:
-    p = c.get("probe", {})
-    text = (f"parallel size: tested build probed at n {', '.join(map(str, p.get('sizes', [])))} "
-            f"({p.get('threads', 0)} threads; threads after the call "
-            f"{', '.join(map(str, p.get('threads_seen', [])))})")  # fmt: skip
+    p = c.get("probe")
+    if not p:
+        return "parallel size: path probe not run"
+    sizes = ", ".join(map(str, p.get("sizes", []))) or "-"
+    new = ", ".join(map(str, p.get("new_parallel", []))) or "-"
+    text = (f"parallel size: probe build ran {p.get('baseline_blocks', 0)} blocks at the race "
+            f"sizes (largest team {p.get('baseline_team', 0)}), then n {sizes} at "
+            f"{p.get('threads', 0)} threads (blocks new in a team: {new})")  # fmt: skip
     if c.get("race_sizes"):
         text += f"; race-checked at n {', '.join(map(str, c['race_sizes']))}"
     return text
+
+
+def _bench_size(c: dict[str, Any]) -> str:
+    return (f"bench size: outputs compared at n={c.get('n')} ({c.get('threads')} threads, "
+            f"{c.get('samples')} sampled elements per output)")  # fmt: skip
 
 
 def _span(sizes: list[int]) -> str:
@@ -57,6 +67,8 @@ def coverage_lines(verdict: Verdict) -> list[str]:
         lines.append(_race(cov["race"]))
     if "parallel_size" in cov:
         lines.append(_parallel_size(cov["parallel_size"]))
+    if "bench_size" in cov:
+        lines.append(_bench_size(cov["bench_size"]))
     par = verdict.parallel
     if par is not None:
         how = "yes" if par["parallel"] else "no"
