@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
+from parcodegen.agent.executors import exit_with_parent
 from parcodegen.errors import ParcodegenError
 from parcodegen.problems.suite import Solution, SuiteProblem
 from parcodegen.tools.build import ProblemBuild, build_problem
@@ -121,7 +122,9 @@ def check_suite(
 
     if jobs > 1 and len(parallel) > 1:
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        # workers end with this process, also when it is killed with SIGKILL
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                                 initializer=exit_with_parent) as pool:  # fmt: skip
             refs = {pool.submit(reference_check, sp): sp for sp in problems} if sanitize else {}
             futures = {pool.submit(check_job, j, reps, repeat): j for j in parallel}
             for fut in as_completed(futures):
