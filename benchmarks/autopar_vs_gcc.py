@@ -12,7 +12,11 @@ measured side by side in this one run, one timing at a time, all at --threads:
 - polly: the unchanged reference compiled with clang++ `-O3 -mllvm -polly -mllvm
   -polly-parallel` (Polly's own OpenMP code generation, libgomp).
   gcc and polly builds are difftested against the reference, then timed like a
-  candidate (interleaved with the plain `-O3` reference).
+  candidate (interleaved with the plain `-O3` reference). A wrong output is told apart
+  (`wrong_kind`): at the benchmark size on one input, two runs that differ from each
+  other are a race, a result off by more than 1e-6 of the output's scale is wrong code,
+  anything less is reordered rounding beyond the problem's tolerance; the table says
+  which and the summary gives the figures.
 - hand: the problem's `solutions/expert.cpp` through `verify`.
 The geometric means count what a user gets: a failed, missing or slower (< 1.00x) entry
 counts as 1.00 (the original is kept); the per-problem rows show the measured numbers.
@@ -39,15 +43,18 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from parcodegen.autopar import optimize_source  # noqa: E402
 from parcodegen.exprs import arg_values  # noqa: E402
 from parcodegen.problems.suite import load_suite  # noqa: E402
-from parcodegen.tools.build import build_problem  # noqa: E402
+from parcodegen.tools.build import build_problem, run_harness  # noqa: E402
 from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary  # noqa: E402
 from parcodegen.tools.difftest import difftest  # noqa: E402
+from parcodegen.tools.outputs import is_meta  # noqa: E402
 from parcodegen.tools.timing import TimingPlan, measure  # noqa: E402
 from parcodegen.types import Candidate, Status  # noqa: E402
 from parcodegen.verify.pipeline import VerifyOptions, verify  # noqa: E402
@@ -105,11 +112,61 @@ def run_compiled(problem, threads: int, plan: TimingPlan, *, compiler: str, flag
         return {"status": "link_error", "speedup": None}
     check = difftest(build, linked.path)
     if not check.ok:
-        return {"status": (check.status.value if check.status else "failed"), "speedup": None}
+        status = check.status.value if check.status else "failed"
+        why = wrong_kind(build, linked.path, threads) if check.status is Status.WRONG_OUTPUT else ""
+        return {"status": status, "speedup": None, "why": why, "message": check.message[:300]}
     _, m = measure(build, linked.path, threads=threads, plan=plan)
     if m is None:
         return {"status": "timing_failed", "speedup": None}
     return {"status": "pass", "speedup": m.speedup, "interval": m.interval}
+
+
+ROUNDING_REL = 1e-6  # beyond this (relative to the output's largest magnitude): not rounding
+
+
+def _max_rel_diff(ref: dict, got: dict) -> float:
+    """The largest |difference| over every output, relative to that output's largest
+    reference magnitude (reordered floating-point sums differ by ~n x 1e-16 of it)."""
+    worst = 0.0
+    for name, r in ref.items():
+        if is_meta(name) or name not in got:
+            continue
+        a, b = (
+            np.asarray(r, dtype=np.float64).ravel(),
+            np.asarray(got[name], dtype=np.float64).ravel(),
+        )
+        if a.shape != b.shape:
+            return math.inf
+        if a.size == 0:
+            continue
+        scale = float(np.nanmax(np.abs(a))) or 1.0
+        worst = max(worst, float(np.nanmax(np.abs(a - b))) / scale)
+    return worst
+
+
+def wrong_kind(build, binary: Path, threads: int) -> str:
+    """Why another compiler's build of the reference gave a wrong output: wrong code or
+    rounding. At the benchmark size, on one input: its two runs differ from each other
+    (a race), or it differs from the reference beyond ROUNDING_REL of the output's scale
+    (terms lost or counted twice, not reordered), else reordered rounding beyond the
+    problem's tolerance."""
+    p = build.problem
+    seed, n, pattern = 17, p.bench_size, p.patterns[0]
+    runs = [run_harness(b, seed=seed, n=n, pattern=pattern, threads=threads, wall_s=600)
+            for b in (build.reference_bin, binary, binary)]  # fmt: skip
+    if not all(r.ok for r in runs):
+        bad = next(r for r in runs if not r.ok)
+        return f"undetermined (a run at n={n} failed: {bad.error})"
+    ref, first, second = (r.outputs for r in runs)
+    assert ref is not None and first is not None and second is not None
+    between = _max_rel_diff(first, second)
+    off = _max_rel_diff(ref, first)
+    if between > 0:
+        return (f"wrong code: a race (two runs on one input differ by {between:.2g} of the "
+                f"output's scale; {off:.2g} from the serial result, n={n})")  # fmt: skip
+    if off > ROUNDING_REL:
+        return f"wrong code (deterministic; {off:.2g} of the output's scale off at n={n})"
+    return f"rounding ({off:.2g} of the output's scale at n={n}, beyond the problem's tolerance)"
 
 
 def run_gcc(problem, threads: int, plan: TimingPlan) -> dict:
@@ -179,7 +236,10 @@ def table(rows: list[dict], threshold: float) -> str:
         cells = [ap]
         for col in COLUMNS[1:]:
             e = r[col]
-            cells.append(fmt(e["speedup"], e.get("interval")) if e["speedup"] else e["status"])
+            text = fmt(e["speedup"], e.get("interval")) if e["speedup"] else e["status"]
+            if not e["speedup"] and e.get("why"):  # wrong output: wrong code or rounding
+                text += f" ({e['why'].split(' (')[0]})"
+            cells.append(text)
         out.append(f"| {r['id']} | {' | '.join(cells)} | {r['load']:.1f} |")
     cols = {c: [max(speedup_of(r, c) or 1.0, 1.0) for r in rows] for c in COLUMNS}
     sped = {c: sum(1 for v in vals if v >= threshold) for c, vals in cols.items()}
@@ -216,6 +276,12 @@ def summary(rows: list[dict], loads: list[float], args, seconds: float) -> str:
         f"; unsound (wrong output, race or crash): {len(unsound)}"
         + (" -> " + "; ".join(unsound) if unsound else "")
         + f"; reductions rounding beyond tolerance: {len(rounding)}",
+        *[
+            f"{col} {r['id']}: {r[col]['status']}: {r[col]['why']}"
+            for r in rows
+            for col in ("gcc", "polly")
+            if r[col].get("why")
+        ],  # fmt: skip
         f"load (1-min average, sampled before each problem): min {min(loads):.1f}, "
         f"mean {sum(loads) / len(loads):.1f}, max {max(loads):.1f} on {os.cpu_count()} cores; "
         f"{args.threads} threads, {args.reps} timing reps per entry, {seconds / 60:.0f} min, "

@@ -59,3 +59,34 @@ def test_readme_block_is_written_between_the_markers_only(bench, tmp_path):
     with pytest.raises(SystemExit):
         bench.write_readme(unmarked, block)
     assert unmarked.read_text() == "no markers\n"
+
+
+def _build_with(bench, pid: str, flags: tuple[str, ...]):
+    from parcodegen.problems.suite import load_suite
+    from parcodegen.tools.build import build_problem
+    from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary
+
+    category, name = pid.split("/")
+    (sp,) = load_suite(str(SCRIPT.parents[0] / "loopnests"), category=category, problem=[name])
+    build = build_problem(sp.problem)
+    obj = compile_object(sp.problem.reference_code, headers=build.headers, flags=GCC_FLAGS + flags,
+                         source_name=sp.problem.source_file)  # fmt: skip
+    assert obj.ok, obj.message
+    linked = link_binary([build.harness_obj, obj.path], flags=("-fopenmp", *flags))
+    assert linked.ok, linked.message
+    return build, linked.path
+
+
+def test_a_wrong_gcc_build_is_told_apart_from_rounding(bench):
+    # GCC 12's -ftree-parallelize-loops=2 parallelizes matmul_kij's k loop, which carries
+    # C: lost updates that differ run to run (by hand: constant inputs whose sums are
+    # exact, 75.0, came out 65.75-70.75)
+    build, binary = _build_with(bench, "dense/matmul_kij", ("-ftree-parallelize-loops=2",))
+    why = bench.wrong_kind(build, binary, 2)
+    assert why.startswith("wrong code"), why
+    # a build that only reorders floating-point sums (-ffast-math) is rounding, not wrong code
+    build, binary = _build_with(bench, "dense/matvec_rows", ("-ffast-math",))
+    why = bench.wrong_kind(build, binary, 2)
+    assert why.startswith("rounding"), why
+    row = {**rows(bench)[0], "gcc": {"status": "wrong_output", "speedup": None, "why": why}}
+    assert "| wrong_output (rounding) |" in bench.table([row], 1.10)
