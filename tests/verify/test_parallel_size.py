@@ -273,3 +273,35 @@ def test_clangs_stack_temporaries_at_the_benchmark_size_do_not_blind_the_probe()
     v = check_candidate(problem, Candidate(code), VerifyOptions(timing=False))
     assert v.status is Status.PASS and not v.unchecked, v.message
     assert v.coverage["parallel_size"]["probe"]["sizes"][-1] == problem.bench_size
+
+
+NESTED = """#include <cmath>
+#include <omp.h>
+#include <vector>
+double gaussian_energy(const std::vector<double>& x) {
+  const long n = static_cast<long>(x.size());
+  double sum = 0.0;
+  const int inner = n > 4000L * omp_get_max_threads() ? 2 : 1;
+  omp_set_max_active_levels(2);
+#pragma omp parallel for reduction(+ : sum) num_threads(2)
+  for (int h = 0; h < 2; ++h) {
+    const long lo = h * (n / 2), hi = h ? n : n / 2;
+    double s = 0.0;
+#pragma omp parallel for num_threads(inner) INNER
+    for (long i = lo; i < hi; ++i) s += std::exp(-0.5 * x[i] * x[i]);
+    sum += s;
+  }
+  return sum;
+}
+"""
+
+
+def test_a_nested_region_that_gets_a_team_only_above_a_runtime_size_is_race_checked():
+    """Its blocks run inside the outer team at every size (so per block they always ran
+    in a team); the region's own team size is what changes."""
+    v = _check(NESTED.replace("INNER", ""))
+    assert v.status is Status.RACE, v.message
+    assert v.failing_step is not None and v.failing_step.step == "parallel_size"
+    ok = _check(NESTED.replace("INNER", "reduction(+ : s)"))
+    assert ok.status is Status.PASS and not ok.unchecked, ok.message
+    assert ok.coverage["parallel_size"]["race_sizes"], ok.coverage["parallel_size"]

@@ -37,6 +37,7 @@ CHANGED_PREFIX = "__changed:"  # "__changed:x": the call changed const input x
 THREADS_KEY = "__threads"  # live threads of the process after the call
 PATHS_KEY = "__paths"  # path probe builds: per block of the candidate 1 ran, 3 ran in a team
 TEAM_KEY = "__team"  # path probe builds: the largest OpenMP team of the process so far
+REGIONS_KEY = "__regions"  # path probe builds: (region start, largest team) pairs
 PATHS_CAP = 1 << 20  # blocks reported at most
 PATHS_STACK_MB = 2048  # the path probe's calls run on a thread with this stack
 
@@ -332,6 +333,7 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
     lines.append("")
     if paths:
         lines.append('extern "C" std::size_t pcg_paths(unsigned char*, std::size_t, int*);')
+        lines.append('extern "C" std::size_t pcg_regions(std::uint64_t*, std::size_t);')
         lines.append("")
     lines.append(
         "// One call: inputs from (seed, n, pattern); outputs tagged by the call (Out::tag)."
@@ -390,7 +392,10 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
                  "  const std::size_t pcg_nb = pcg_paths(pcg_blocks.data(), pcg_blocks.size(), "
                  "&pcg_team);",
                  f'  out.put("{PATHS_KEY}", pcg_blocks.data(), std::min(pcg_nb, pcg_blocks.size()));',
-                 f'  out.put("{TEAM_KEY}", pcg_team);']  # fmt: skip
+                 f'  out.put("{TEAM_KEY}", pcg_team);',
+                 "  static std::vector<std::uint64_t> pcg_reg(2 * 256);",
+                 "  const std::size_t pcg_nr = pcg_regions(pcg_reg.data(), 256);",
+                 f'  out.put("{REGIONS_KEY}", pcg_reg.data(), 2 * std::min<std::size_t>(pcg_nr, 256));']  # fmt: skip
     if problem.returns != "void":
         ret = classify(problem.returns, gen.structs)
         if problem.returns_hook:
@@ -417,6 +422,7 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
             lines.append(f'  out.keep_full("{name}");')
     if paths:
         lines.append(f'  out.keep_full("{PATHS_KEY}");')
+        lines.append(f'  out.keep_full("{REGIONS_KEY}");')
     lines.append(
         "  if (opt.batch > 1 && opt.calls.size() > 1) {  // one timed window for all calls"
     )

@@ -42,7 +42,13 @@ import numpy as np
 from parcodegen.paths import HARNESS_INCLUDE
 from parcodegen.tools.build import ProblemBuild, candidate_name, run_harness
 from parcodegen.tools.compile import compile_object, link_binary
-from parcodegen.tools.harness import PATHS_KEY, TEAM_KEY, PlannedCall, harness_plan
+from parcodegen.tools.harness import (
+    PATHS_KEY,
+    REGIONS_KEY,
+    TEAM_KEY,
+    PlannedCall,
+    harness_plan,
+)
 from parcodegen.tools.harness import harness_source
 from parcodegen.tools.outputs import split_calls
 from parcodegen.tools.toolchain import Toolchain
@@ -62,6 +68,7 @@ COVERAGE_FLAGS = ("-fsanitize-coverage=inline-bool-flag",
 RUNTIME_SOURCE = HARNESS_INCLUDE / "pcg_paths.cpp"
 PROBE_SEED = 11
 STEP_ALL = 32  # probe every size up to the benchmark size when there are at most this many
+REGION_BLOCK = 1 << 48  # regions' pseudo-blocks: this + where the region starts
 
 
 @dataclass(frozen=True)
@@ -139,13 +146,19 @@ def build_path_probe(build: ProblemBuild, code: str, tc: Toolchain) -> tuple[Pat
 
 
 def _blocks(outputs: dict[str, Any]) -> tuple[frozenset[int], frozenset[int], int]:
+    """(blocks that ran, blocks that ran in a team, the largest team); a region that had a
+    team counts as a pseudo-block of its own (REGION_BLOCK + where it starts)."""
     flags = outputs.get(PATHS_KEY)
     team = outputs.get(TEAM_KEY)
-    if not isinstance(flags, np.ndarray) or not isinstance(team, np.ndarray) or not len(team):
+    regions = outputs.get(REGIONS_KEY)
+    if not (isinstance(flags, np.ndarray) and isinstance(team, np.ndarray)
+            and isinstance(regions, np.ndarray) and len(team)):  # fmt: skip
         raise ValueError("the probe build reported no paths")
     ran = frozenset(int(i) for i in np.flatnonzero(flags & 1))
-    par = frozenset(int(i) for i in np.flatnonzero(flags & 2))
-    return ran, par, int(team[0])
+    par = {int(i) for i in np.flatnonzero(flags & 2)}
+    pairs = regions.reshape(-1, 2)
+    par |= {REGION_BLOCK + int(start) for start, size in pairs if size > 1}
+    return ran, frozenset(par), int(team[0])
 
 
 def path_run(build: ProblemBuild, binary: Path, calls: list[PlannedCall], threads: int,

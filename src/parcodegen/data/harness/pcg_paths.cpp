@@ -8,7 +8,10 @@
 // begin the bytes are saved and cleared, at its end those set inside the region are
 // recorded as run in parallel when the region's team (or a team nested in it) had more
 // than one thread, and the saved bytes are merged back. `pcg_paths` gives the harness one
-// byte per block: 1 ran, 3 ran inside a team of more than one thread.
+// byte per block: 1 ran, 3 ran inside a team of more than one thread. Every region (nested
+// ones included) is also recorded by where it starts in the executable with the largest
+// team it had: a nested region that gets a team only at large n runs inside the outer
+// team at every size, so its blocks alone would not tell.
 //
 // Not a test of the candidate's behaviour: nothing here changes what the candidate
 // computes; it runs only in the probe build, never in the tested or timed one.
@@ -16,7 +19,10 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
+
+extern "C" char __executable_start;  // the linker's: where this executable's image begins
 
 namespace {
 
@@ -33,6 +39,9 @@ std::vector<unsigned char> g_par;    // blocks that ran while a team of more tha
 std::atomic<int> g_outer{0};         // 1 while an outermost region is open
 std::atomic<int> g_team{0};          // the largest team in the open outermost region
 std::atomic<int> g_max_team{0};      // the largest team of the process
+constexpr int kMaxRegions = 256;
+std::atomic<std::uintptr_t> g_region_key[kMaxRegions];  // a region's start, from the image's
+std::atomic<int> g_region_team[kMaxRegions];           // the largest team it had
 thread_local int tl_nest = 0;        // regions this thread has begun and not ended
 thread_local bool tl_owner = false;  // this thread began the open outermost region
 
@@ -55,8 +64,22 @@ void raise_to(std::atomic<int>& slot, int value) {
   }
 }
 
-void on_parallel_begin(ompt_data_t*, const ompt_frame_t*, ompt_data_t*, unsigned int, int,
-                       const void*) {
+void note_region(std::uintptr_t key, int team) {
+  for (int i = 0; i < kMaxRegions; ++i) {
+    std::uintptr_t k = g_region_key[i].load();
+    if (k == 0 && g_region_key[i].compare_exchange_strong(k, key)) k = key;
+    if (k == key) {
+      raise_to(g_region_team[i], team);
+      return;
+    }
+  }
+}
+
+void on_parallel_begin(ompt_data_t*, const ompt_frame_t*, ompt_data_t* parallel, unsigned int,
+                       int, const void* codeptr) {
+  // +1: a key is never 0 (an empty slot)
+  parallel->value = reinterpret_cast<std::uintptr_t>(codeptr) -
+                    reinterpret_cast<std::uintptr_t>(&__executable_start) + 1;
   if (++tl_nest != 1) return;
   int expected = 0;
   if (!g_outer.compare_exchange_strong(expected, 1)) return;  // inside another's region
@@ -81,9 +104,10 @@ void on_parallel_end(ompt_data_t*, ompt_data_t*, int, const void*) {
   g_outer.store(0);
 }
 
-void on_implicit_task(ompt_scope_endpoint_t endpoint, ompt_data_t*, ompt_data_t*,
+void on_implicit_task(ompt_scope_endpoint_t endpoint, ompt_data_t* parallel, ompt_data_t*,
                       unsigned int actual, unsigned int, int flags) {
   if (endpoint != ompt_scope_begin || !(flags & ompt_task_implicit)) return;
+  if (parallel != nullptr) note_region(static_cast<std::uintptr_t>(parallel->value), static_cast<int>(actual));
   raise_to(g_team, static_cast<int>(actual));
   raise_to(g_max_team, static_cast<int>(actual));
 }
@@ -123,5 +147,21 @@ extern "C" std::size_t pcg_paths(unsigned char* out, std::size_t cap, int* team)
     if (k < cap) out[k] = static_cast<unsigned char>((f ? 1 : 0) | (f && g_par[k] ? 2 : 0));
   });
   *team = g_max_team.load();
+  return n;
+}
+
+// The regions so far as (start, largest team) pairs into `out` (at most `cap` pairs);
+// returns the number of regions.
+extern "C" std::size_t pcg_regions(std::uint64_t* out, std::size_t cap) {
+  std::size_t n = 0;
+  for (int i = 0; i < kMaxRegions; ++i) {
+    const std::uintptr_t k = g_region_key[i].load();
+    if (k == 0) break;
+    if (n < cap) {
+      out[2 * n] = k;
+      out[2 * n + 1] = static_cast<std::uint64_t>(g_region_team[i].load());
+    }
+    ++n;
+  }
   return n;
 }
