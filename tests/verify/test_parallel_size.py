@@ -305,3 +305,28 @@ def test_a_nested_region_that_gets_a_team_only_above_a_runtime_size_is_race_chec
     ok = _check(NESTED.replace("INNER", "reduction(+ : s)"))
     assert ok.status is Status.PASS and not ok.unchecked, ok.message
     assert ok.coverage["parallel_size"]["race_sizes"], ok.coverage["parallel_size"]
+
+
+def test_symbolizer_records_key_blocks_by_the_candidates_own_frame():
+    from parcodegen.tools.block_locations import parse_frames
+
+    text = (
+        "__copy_m<int*>\n/usr/include/c++/12/bits/stl_algobase.h:383:4\n"
+        "msort(int*, long)\n/tmp/x/candidate.cpp:16:3\n\n"
+        "msort(int*, long)\n/usr/include/c++/12/bits/stl_algobase.h:0:4\n\n"
+        "??\n??:0:0\n"
+    )
+    assert parse_frames(text, "candidate.cpp") == [(16, 3), "msort(int*, long)", None]
+
+
+def test_an_atomic_retry_that_runs_only_under_contention_does_not_make_correct_code_unchecked():
+    """`omp atomic` on a double is a compare-and-swap loop: its retry block runs when
+    threads collide, which large n makes likely. Keyed by source location it is the atomic
+    statement, which ran in a team at the race sizes."""
+    from parcodegen.problems.suite import suite_dir
+
+    rel = "geometry/vertex_normals/atomics.cpp"
+    code = (ROOT / "tests/fixtures/correct" / rel).read_text()
+    problem = load_problem(suite_dir() / "geometry" / "vertex_normals")
+    v = check_candidate(problem, Candidate(code), VerifyOptions(timing=False))
+    assert v.status is Status.PASS and not v.unchecked, v.message

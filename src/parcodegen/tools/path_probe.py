@@ -32,7 +32,7 @@ step names a bench-size team that no checked run had), and a run the budget cuts
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,10 +40,12 @@ from typing import Any
 import numpy as np
 
 from parcodegen.paths import HARNESS_INCLUDE
+from parcodegen.tools.block_locations import block_locations
 from parcodegen.tools.build import ProblemBuild, candidate_name, run_harness
 from parcodegen.tools.compile import compile_object, link_binary
 from parcodegen.tools.harness import (
     PATHS_KEY,
+    PCS_KEY,
     REGIONS_KEY,
     TEAM_KEY,
     PlannedCall,
@@ -54,8 +56,8 @@ from parcodegen.tools.outputs import split_calls
 from parcodegen.tools.toolchain import Toolchain
 
 PROBE_THREADS = 2
-PROBE_RUN_S = 30.0  # one probe run's wall at most
-PROBE_TOTAL_S = 90.0  # all probe runs of one candidate at most
+PROBE_RUN_S = 60.0  # one probe run's wall at most (the clang build, under load, can be slower)
+PROBE_TOTAL_S = 180.0  # all probe runs of one candidate at most
 PROBE_SAMPLES = 2  # output elements written per array above the race sizes (not compared)
 PROBE_FLAGS = ("-std=c++17", "-O2", "-fopenmp")
 IGNORE_FILE = "pcg_coverage_ignore.txt"
@@ -63,7 +65,7 @@ IGNORE_FILE = "pcg_coverage_ignore.txt"
 # __gnu_cxx:: and __cxxabi names); what is inlined into the candidate's functions still counts
 IGNORED_FUNCTIONS = ("_ZSt*", "_ZNSt*", "_ZNKSt*", "_ZN9__gnu_cxx*", "_ZNK9__gnu_cxx*",
                      "_ZN10__cxxabiv1*", "__cxa_*")  # fmt: skip
-COVERAGE_FLAGS = ("-fsanitize-coverage=inline-bool-flag",
+COVERAGE_FLAGS = ("-fsanitize-coverage=inline-bool-flag,pc-table", "-gline-tables-only",
                   f"-fsanitize-coverage-ignorelist={IGNORE_FILE}")  # fmt: skip
 RUNTIME_SOURCE = HARNESS_INCLUDE / "pcg_paths.cpp"
 PROBE_SEED = 11
@@ -81,6 +83,7 @@ class PathRun:
     team: int
     outputs: dict[str, Any] = field(repr=False, compare=False)
     wall_s: float = 0.0
+    pcs: tuple[int, ...] = field(default=(), repr=False, compare=False)  # per block, its address
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,8 @@ class PathProbe:
     threads: int = PROBE_THREADS
     seconds: float = 0.0
     # per probed size: the blocks that ran there in a team and in no baseline team
-    new_parallel_at: dict[int, frozenset[int]] = field(default_factory=dict, repr=False,
-                                                       compare=False)  # fmt: skip
+    new_parallel_at: dict[int, frozenset[Hashable]] = field(default_factory=dict, repr=False,
+                                                            compare=False)  # fmt: skip
 
     @property
     def parallel_from(self) -> int | None:
@@ -145,7 +148,7 @@ def build_path_probe(build: ProblemBuild, code: str, tc: Toolchain) -> tuple[Pat
     return linked.path, ""
 
 
-def _blocks(outputs: dict[str, Any]) -> tuple[frozenset[int], frozenset[int], int]:
+def _blocks(outputs: dict[str, Any]) -> tuple[frozenset[int], frozenset[int], int, tuple[int, ...]]:
     """(blocks that ran, blocks that ran in a team, the largest team); a region that had a
     team counts as a pseudo-block of its own (REGION_BLOCK + where it starts)."""
     flags = outputs.get(PATHS_KEY)
@@ -158,7 +161,13 @@ def _blocks(outputs: dict[str, Any]) -> tuple[frozenset[int], frozenset[int], in
     par = {int(i) for i in np.flatnonzero(flags & 2)}
     pairs = regions.reshape(-1, 2)
     par |= {REGION_BLOCK + int(start) for start, size in pairs if size > 1}
-    return ran, frozenset(par), int(team[0])
+    pcs = outputs.get(PCS_KEY)
+    return (
+        ran,
+        frozenset(par),
+        int(team[0]),
+        tuple(int(pc) for pc in pcs) if isinstance(pcs, np.ndarray) else (),
+    )
 
 
 def path_run(build: ProblemBuild, binary: Path, calls: list[PlannedCall], threads: int,
@@ -172,10 +181,10 @@ def path_run(build: ProblemBuild, binary: Path, calls: list[PlannedCall], thread
         return f"the run failed: {run.error or run.result.describe()}"
     last = split_calls(run.outputs, len(calls))[-1]
     try:
-        ran, par, team = _blocks(last)
+        ran, par, team, pcs = _blocks(last)
     except ValueError as e:
         return str(e)
-    return PathRun(ran, par, team, last, run.result.wall_s)
+    return PathRun(ran, par, team, last, run.result.wall_s, pcs)
 
 
 def probe_sizes(start: int, stop: int) -> list[int]:
@@ -193,6 +202,7 @@ def probe_sizes(start: int, stop: int) -> list[int]:
 
 def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
                 own_threads: bool, bench_wall_s: float = PROBE_RUN_S,
+                symbolizer: str | None = None,
                 threads: int = PROBE_THREADS) -> PathProbe | str:  # fmt: skip
     """Probe from the race sizes (`baseline`: the calls the race step made) up to the
     benchmark size (a run there within `bench_wall_s`, smaller sizes within PROBE_RUN_S);
@@ -201,8 +211,20 @@ def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
     base = path_run(build, binary, baseline, max(c.threads for c in baseline), PROBE_RUN_S)
     if isinstance(base, str):
         return f"the probe build at the race sizes: {base}"
-    par_of = (lambda r: r.ran) if own_threads else (lambda r: r.parallel)
-    base_par = par_of(base)
+    # blocks by their place in the candidate's source where it is known (a CAS retry of an
+    # atomic, inlined library code: the statement that ran), else by index
+    locs = block_locations(binary, base.pcs, candidate_name(build.problem), symbolizer)
+
+    def keyed(blocks: frozenset[int]) -> frozenset[Hashable]:
+        return frozenset(("at", locs[b]) if b in locs else b for b in blocks)
+
+    def ran_of(r: PathRun) -> frozenset[Hashable]:
+        return keyed(r.ran)
+
+    def par_of(r: PathRun) -> frozenset[Hashable]:
+        return keyed(r.ran if own_threads else r.parallel)
+
+    base_ran, base_par = ran_of(base), par_of(base)
     bench_n = build.problem.bench_size
     top = max(c.n for c in baseline)
     stopped: str | None = None
@@ -223,7 +245,7 @@ def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
         first = run_at(bench_n)
         if isinstance(first, str):
             stopped = first
-        elif not (first.ran - base.ran) and not (par_of(first) - base_par):
+        elif not (ran_of(first) - base_ran) and not (par_of(first) - base_par):
             runs[bench_n] = first  # nothing runs there that did not run, checked, before
         else:
             for n in probe_sizes(top, bench_n):
@@ -235,11 +257,11 @@ def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
     sizes = sorted(runs)
     new_par = {n: par_of(runs[n]) - base_par for n in sizes}
     bench = runs.get(bench_n)
-    return PathProbe(len(baseline), len(base.ran), base.team, tuple(sizes),
+    return PathProbe(len(baseline), len(base_ran), base.team, tuple(sizes),
                      tuple(runs[n].team for n in sizes),
-                     tuple(len(runs[n].ran - base.ran) for n in sizes),
+                     tuple(len(ran_of(runs[n]) - base_ran) for n in sizes),
                      tuple(len(new_par[n]) for n in sizes), stopped, bench,
-                     len(bench.ran - base.ran) if bench else 0, threads,
+                     len(ran_of(bench) - base_ran) if bench else 0, threads,
                      time.monotonic() - t0, new_par)  # fmt: skip
 
 
@@ -249,9 +271,9 @@ def cover_sizes(probe: PathProbe, affordable: Callable[[int], bool],
     runs in a team in one of them: greedily the affordable size covering most of what is
     left (the smaller on a tie), at most `limit`. Returns (chosen, ascending; the sizes
     where blocks no chosen size covers first ran in a team)."""
-    left: set[int] = (
-        set().union(*probe.new_parallel_at.values()) if probe.new_parallel_at else set()
-    )
+    left: set[Hashable] = set()
+    for blocks in probe.new_parallel_at.values():
+        left |= blocks
     growth = [n for n in probe.sizes if probe.new_parallel_at[n]]
     usable: list[int] = []
     for n in growth:  # ascending: the reference's time grows with n

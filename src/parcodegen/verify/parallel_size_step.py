@@ -18,6 +18,7 @@ from parcodegen.tools.parallelism import static_parallelism
 from parcodegen.tools.build import ProblemBuild
 from parcodegen.tools.difftest import REFERENCES, Case
 from parcodegen.tools.bench_reference import bench_reference
+from parcodegen.tools.block_locations import symbolizer_for
 from parcodegen.tools.path_probe import (
     PROBE_RUN_S,
     PathProbe,
@@ -88,7 +89,8 @@ class ParallelSizeStep(BaseStep):
         race = _step(ctx, "race")
         assert race is not None
         build = ctx.need_build()
-        binary, why = build_path_probe(build, ctx.code, default_toolchain())
+        tc = default_toolchain()
+        binary, why = build_path_probe(build, ctx.code, tc)
         cov: dict = {"race_sizes": []}
         data: dict = {"coverage": cov}
         if binary is None:
@@ -102,7 +104,8 @@ class ParallelSizeStep(BaseStep):
             ref = bench_reference(build)
             if ref.ok:
                 bench_wall = max(PROBE_RUN_S, PROBE_WALL_FACTOR * ref.result.wall_s)
-        probe = probe_paths(build, binary, baseline_calls(ctx, race), own, bench_wall)
+        probe = probe_paths(build, binary, baseline_calls(ctx, race), own, bench_wall,
+                            symbolizer_for(tc.clangxx))  # fmt: skip
         if isinstance(probe, str):
             data["unchecked"] = [
                 f"code that runs only above the race sizes not looked for: {probe}"

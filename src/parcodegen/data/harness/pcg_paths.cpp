@@ -11,7 +11,9 @@
 // byte per block: 1 ran, 3 ran inside a team of more than one thread. Every region (nested
 // ones included) is also recorded by where it starts in the executable with the largest
 // team it had: a nested region that gets a team only at large n runs inside the outer
-// team at every size, so its blocks alone would not tell.
+// team at every size, so its blocks alone would not tell. With -fsanitize-coverage=pc-table
+// each block's address comes too (`pcg_block_pcs`, in the same order as the bytes), for
+// tools/block_locations.py to place in the source.
 //
 // Not a test of the candidate's behaviour: nothing here changes what the candidate
 // computes; it runs only in the probe build, never in the tested or timed one.
@@ -129,6 +131,32 @@ ompt_start_tool_result_t g_tool{&tool_init, &tool_fini, {0}};
 
 extern "C" ompt_start_tool_result_t* ompt_start_tool(unsigned int, const char*) {
   return &g_tool;
+}
+
+namespace {
+struct PcRange {
+  const std::uintptr_t* begin;  // {pc, flags} pairs
+  const std::uintptr_t* end;
+};
+PcRange g_pcs[kMaxRanges];
+int g_npcs = 0;
+}  // namespace
+
+extern "C" void __sanitizer_cov_pcs_init(const std::uintptr_t* begin, const std::uintptr_t* end) {
+  for (int i = 0; i < g_npcs; ++i)
+    if (g_pcs[i].begin == begin) return;
+  if (g_npcs < kMaxRanges) g_pcs[g_npcs++] = {begin, end};
+}
+
+// Each block's address, from the start of the executable's image (what llvm-symbolizer
+// reads in the file), in the order of `pcg_paths`; returns the number of blocks.
+extern "C" std::size_t pcg_block_pcs(std::uint64_t* out, std::size_t cap) {
+  const auto base = reinterpret_cast<std::uintptr_t>(&__executable_start);
+  std::size_t k = 0;
+  for (int i = 0; i < g_npcs; ++i)
+    for (const std::uintptr_t* p = g_pcs[i].begin; p + 1 < g_pcs[i].end; p += 2, ++k)
+      if (k < cap) out[k] = p[0] - base;
+  return k;
 }
 
 extern "C" void __sanitizer_cov_bool_flag_init(bool* begin, bool* end) {
