@@ -7,9 +7,13 @@ static table), maybe in only one of several regions, or whose region takes anoth
 at large n, runs unchecked at the benchmark size. The path probe finds it:
 
 - a probe build: the candidate compiled by the race toolchain's clang++ -O2 with
-  `-fsanitize-coverage=inline-bool-flag` (one byte per edge, set when it runs) and linked
-  with a small runtime (data/harness/pcg_paths.cpp): an OMPT tool that records which
-  blocks ran while an OpenMP team of more than one thread was active;
+  `-fsanitize-coverage=inline-bool-flag,pc-table` (one byte per edge, set when it runs;
+  the standard library's own functions left out) and linked with a small runtime
+  (data/harness/pcg_paths.cpp): an OMPT tool that records which blocks ran while an
+  OpenMP team of more than one thread was active, and every region's largest team (a
+  nested region's team is its own); blocks are compared by their place in the
+  candidate's source (tools/block_locations.py), so a compiler-made retry of an atomic
+  or an inlined library path is the statement that ran;
 - a baseline: one process calling it at every race size, thread count and pattern the
   race step ran: the blocks that ran there, and those that ran in a team, were
   race-checked;
@@ -149,8 +153,9 @@ def build_path_probe(build: ProblemBuild, code: str, tc: Toolchain) -> tuple[Pat
 
 
 def _blocks(outputs: dict[str, Any]) -> tuple[frozenset[int], frozenset[int], int, tuple[int, ...]]:
-    """(blocks that ran, blocks that ran in a team, the largest team); a region that had a
-    team counts as a pseudo-block of its own (REGION_BLOCK + where it starts)."""
+    """(blocks that ran, blocks that ran in a team, the largest team, each block's address);
+    a region that had a team counts as a pseudo-block of its own (REGION_BLOCK + where it
+    starts)."""
     flags = outputs.get(PATHS_KEY)
     team = outputs.get(TEAM_KEY)
     regions = outputs.get(REGIONS_KEY)
