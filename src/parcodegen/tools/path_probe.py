@@ -72,7 +72,7 @@ IGNORED_FUNCTIONS = ("_ZSt*", "_ZNSt*", "_ZNKSt*", "_ZN9__gnu_cxx*", "_ZNK9__gnu
 COVERAGE_FLAGS = ("-fsanitize-coverage=inline-bool-flag,pc-table", "-gline-tables-only",
                   f"-fsanitize-coverage-ignorelist={IGNORE_FILE}")  # fmt: skip
 RUNTIME_SOURCE = HARNESS_INCLUDE / "pcg_paths.cpp"
-PROBE_SEED = 11
+PROBE_SEED = 11  # the benchmark size's input: the same as tools/bench_reference.py's
 STEP_ALL = 32  # probe every size up to the benchmark size when there are at most this many
 REGION_BLOCK = 1 << 48  # regions' pseudo-blocks: this + where the region starts
 
@@ -207,11 +207,12 @@ def probe_sizes(start: int, stop: int) -> list[int]:
 
 def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
                 own_threads: bool, bench_wall_s: float = PROBE_RUN_S,
-                symbolizer: str | None = None,
+                symbolizer: str | None = None, bench_samples: int = PROBE_SAMPLES,
                 threads: int = PROBE_THREADS) -> PathProbe | str:  # fmt: skip
     """Probe from the race sizes (`baseline`: the calls the race step made) up to the
-    benchmark size (a run there within `bench_wall_s`, smaller sizes within PROBE_RUN_S);
-    a string says why no baseline could be taken."""
+    benchmark size (a run there within `bench_wall_s` writing `bench_samples` elements of
+    each output, for a caller that compares them; smaller sizes within PROBE_RUN_S); a
+    string says why no baseline could be taken."""
     t0 = time.monotonic()
     base = path_run(build, binary, baseline, max(c.threads for c in baseline), PROBE_RUN_S)
     if isinstance(base, str):
@@ -237,17 +238,17 @@ def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
 
     total = PROBE_TOTAL_S + 2 * max(0.0, bench_wall_s - PROBE_RUN_S)
 
-    def run_at(n: int) -> PathRun | str:
+    def run_at(n: int, samples: int = PROBE_SAMPLES) -> PathRun | str:
         left = total - (time.monotonic() - t0)
         if left <= 1.0:
             return f"probe budget ({total:.0f}s) spent before n={n}"
         call = PlannedCall(PROBE_SEED, n, build.problem.patterns[0], threads)
         limit = bench_wall_s if n == bench_n else max(PROBE_RUN_S, bench_wall_s * n / bench_n)
-        got = path_run(build, binary, [call], threads, min(limit, left), PROBE_SAMPLES)
+        got = path_run(build, binary, [call], threads, min(limit, left), samples)
         return f"n={n}: {got}" if isinstance(got, str) else got
 
     if bench_n > top:
-        first = run_at(bench_n)
+        first = run_at(bench_n, bench_samples)
         if isinstance(first, str):
             stopped = first
         elif not (ran_of(first) - base_ran) and not (par_of(first) - base_par):

@@ -19,6 +19,11 @@ from parcodegen.tools.timing import TIMING_SAMPLES
 from parcodegen.types import Candidate, Measurement, Problem, StepResult
 
 
+# facts key: (sampled outputs, threads, wall) of a run of the candidate at the benchmark
+# size that a check step already made (the path probe's), for the bench_size step
+BENCH_OUTPUTS = "bench_outputs"
+
+
 @dataclass(frozen=True)
 class VerifyOptions:
     threads: int | None = None  # timing threads; default: the machine's cores

@@ -21,6 +21,7 @@ from parcodegen.tools.bench_reference import bench_reference
 from parcodegen.tools.block_locations import symbolizer_for
 from parcodegen.tools.path_probe import (
     PROBE_RUN_S,
+    PROBE_SAMPLES,
     PathProbe,
     build_path_probe,
     cover_sizes,
@@ -29,10 +30,11 @@ from parcodegen.tools.path_probe import (
 from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S
 from parcodegen.tools.harness import PlannedCall
 from parcodegen.tools.race import race_check
+from parcodegen.tools.timing import TIMING_SAMPLES
 from parcodegen.tools.toolchain import default_toolchain
 from parcodegen.types import StepResult
 from parcodegen.verify.builtin_steps import MIN_RACE_WALL_S, RACE_WALL_FACTOR
-from parcodegen.verify.context import VerifyContext
+from parcodegen.verify.context import BENCH_OUTPUTS, VerifyContext
 from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
 
 NAME = "parallel_size"
@@ -99,18 +101,21 @@ class ParallelSizeStep(BaseStep):
         own = bool(static_parallelism(ctx.code).other_threads)
         # with timing off the bench_size step runs the reference there anyway (kept): a
         # candidate slower than it gets a proportional limit instead of the fixed one
-        bench_wall = PROBE_RUN_S
+        bench_wall, samples = PROBE_RUN_S, PROBE_SAMPLES
         if not ctx.options.timing:
             ref = bench_reference(build)
             if ref.ok:
                 bench_wall = max(PROBE_RUN_S, PROBE_WALL_FACTOR * ref.result.wall_s)
+                samples = TIMING_SAMPLES  # the bench_size step compares them
         probe = probe_paths(build, binary, baseline_calls(ctx, race), own, bench_wall,
-                            symbolizer_for(tc.clangxx))  # fmt: skip
+                            symbolizer_for(tc.clangxx), samples)  # fmt: skip
         if isinstance(probe, str):
             data["unchecked"] = [
                 f"code that runs only above the race sizes not looked for: {probe}"
             ]
             return StepResult(NAME, True, None, f"path probe failed: {probe}", "", 0.0, data=data)
+        if probe.bench is not None and samples == TIMING_SAMPLES:
+            ctx.facts[BENCH_OUTPUTS] = (probe.bench.outputs, probe.threads, probe.bench.wall_s)
         cov["probe"] = probe.to_dict()
         seconds = probe.seconds
         text = _probe_text(probe)
