@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from bench_replies import replies_for
+from process_tree import children, kill_and_check_workers
 
 from parcodegen.llm.fake_server import FakeServer
 from parcodegen.problems.suite import suite_dir as builtin_root
@@ -62,31 +62,11 @@ def stored(db: Path) -> list[tuple[str, int, str]]:
         return [tuple(r) for r in rows.fetchall()]
 
 
-def children(pid: int) -> set[int]:
-    out = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            out.add(int(stat.parent.name))
-    return out
-
-
 def kill_and_reap(proc: subprocess.Popen) -> None:
     """SIGKILL `proc`; its pool workers must end on their own (they watch their parent)."""
-    workers = children(proc.pid)
+    workers = set(children(proc.pid))
     assert workers  # the check pool was started
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(30)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
-        time.sleep(0.2)
-    left = [w for w in workers if Path(f"/proc/{w}").exists()]
-    for w in left:  # do not leave them behind, then fail
-        os.kill(w, signal.SIGKILL)
-    assert not left, f"pool workers outlived the killed run: {left}"
+    kill_and_check_workers(proc, workers, "run")
 
 
 def listed(run_dir: Path) -> dict:

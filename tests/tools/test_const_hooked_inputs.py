@@ -11,9 +11,10 @@ import pytest
 
 from parcodegen.problems.load import load_problem
 from parcodegen.tools.build import build_problem
-from parcodegen.tools.compile import compile_object, link_binary, link_flags
 from parcodegen.tools.difftest import difftest
 from parcodegen.types import Status
+
+from candidate_binary import candidate_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 SPMV = ROOT / "problems" / "builtin" / "sparse_la" / "spmv"
@@ -60,22 +61,13 @@ def build():
     return build_problem(load_problem(SPMV))
 
 
-def _binary(build, code: str) -> Path:
-    obj = compile_object(code, headers=build.headers, flags=build.flags, compiler=build.compiler)
-    assert obj.ok, obj.message
-    linked = link_binary([build.harness_obj, obj.path], flags=link_flags(build.flags),
-                         compiler=build.compiler)  # fmt: skip
-    assert linked.ok, linked.message
-    return linked.path
-
-
 def test_hooked_const_input_left_changed_fails(build):
-    step = difftest(build, _binary(build, SCRATCH))
+    step = difftest(build, candidate_binary(build, SCRATCH))
     assert not step.ok and step.status is Status.WRONG_OUTPUT
     assert "changed const input 'A'" in step.message, step.message
 
 
 def test_hooked_const_input_restored_passes(build):
-    step = difftest(build, _binary(build, RESTORED))
+    step = difftest(build, candidate_binary(build, RESTORED))
     assert step.ok, step.message
     assert any(name.startswith("A ") for name in step.data["coverage"]["const_inputs_checked"])

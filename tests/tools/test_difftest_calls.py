@@ -14,6 +14,8 @@ from parcodegen.tools.compile import compile_object, link_binary, link_flags
 from parcodegen.tools.difftest import difftest, legacy_difftest
 from parcodegen.types import Status
 
+from candidate_binary import candidate_binary
+
 ROOT = Path(__file__).resolve().parents[2]
 REDUCTION = ROOT / "examples" / "reduction"
 
@@ -120,15 +122,6 @@ EXPECTED = {
 }
 
 
-def _binary(build, code: str) -> Path:
-    obj = compile_object(code, headers=build.headers, flags=build.flags, compiler=build.compiler)
-    assert obj.ok, obj.message
-    linked = link_binary([build.harness_obj, obj.path], flags=link_flags(build.flags),
-                         compiler=build.compiler)  # fmt: skip
-    assert linked.ok, linked.message
-    return linked.path
-
-
 @pytest.fixture(scope="module")
 def build():
     return build_problem(load_problem(REDUCTION))
@@ -136,7 +129,7 @@ def build():
 
 @pytest.mark.parametrize("name", sorted(WRONG))
 def test_wrong_candidate_caught_only_by_multi_call(build, name):
-    binary = _binary(build, WRONG[name])
+    binary = candidate_binary(build, WRONG[name])
     status, words = EXPECTED[name]
     new = difftest(build, binary)
     assert not new.ok and new.status is status, new.message
@@ -147,7 +140,7 @@ def test_wrong_candidate_caught_only_by_multi_call(build, name):
 
 
 def test_good_candidate_passes_with_coverage(build):
-    binary = _binary(build, HEAD + "double gaussian_energy(const std::vector<double>& x) {"
+    binary = candidate_binary(build, HEAD + "double gaussian_energy(const std::vector<double>& x) {"
                      + GOOD_BODY + " return sum; }")  # fmt: skip
     step = difftest(build, binary)
     assert step.ok, step.message

@@ -11,9 +11,10 @@ import pytest
 
 from parcodegen.problems.load import load_problem
 from parcodegen.tools.build import build_problem, run_harness
-from parcodegen.tools.compile import compile_object, link_binary, link_flags
 from parcodegen.tools.harness import PlannedCall, harness_plan
 from parcodegen.tools.outputs import split_calls
+
+from candidate_binary import candidate_binary
 
 TOML = """function = "f"
 returns = "double"
@@ -55,15 +56,6 @@ def build(tmp_path_factory):
     return build_problem(load_problem(d))
 
 
-def _binary(build, code: str) -> Path:
-    obj = compile_object(code, headers=build.headers, flags=build.flags, compiler=build.compiler)
-    assert obj.ok, obj.message
-    out = link_binary([build.harness_obj, obj.path], flags=link_flags(build.flags),
-                      compiler=build.compiler)  # fmt: skip
-    assert out.ok, out.message
-    return out.path
-
-
 CALLS = [
     PlannedCall(3, 9, "random", 2),
     PlannedCall(4, 70, "sorted", 3),
@@ -97,7 +89,7 @@ def test_calls_are_tagged_and_independent(build):
 )
 def test_a_changed_const_input_is_recorded_per_call(build, write, name):
     code = REFERENCE.replace("  return s;", f"  if (len > 0) {{ {write} }}\n  return s;")
-    per = _run(_binary(build, code))
+    per = _run(candidate_binary(build, code))
     assert all(f"__changed:{name}" in c for c in per), per
     assert not any(k.startswith("__changed:") and k != f"__changed:{name}" for c in per for k in c)
 
@@ -110,7 +102,7 @@ def test_threads_per_call_and_live_threads(build):
     code = "#include <omp.h>\n" + code.replace(
         "  return s;", "  return s * 0 + omp_get_max_threads();"
     )
-    per = _run(_binary(build, code))
+    per = _run(candidate_binary(build, code))
     got = [int(c["return"][0]) for c in per]
     assert got[:2] == [2, 3]  # omp_set_num_threads before calls 0 and 1
     assert int(np.asarray(per[1]["__threads"])[0]) >= 3  # the pool is alive after the call

@@ -11,11 +11,12 @@ import pytest
 
 from parcodegen.problems.load import load_problem
 from parcodegen.tools.build import build_problem
-from parcodegen.tools.compile import compile_object, link_binary, link_flags
 from parcodegen.tools.difftest import MANY_THREADS, difftest
 from parcodegen.tools.race import race_check, race_unavailable
 from parcodegen.tools.race_plan import WIDE_THREADS
 from parcodegen.types import Status
+
+from candidate_binary import candidate_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 REDUCTION = ROOT / "examples" / "reduction"
@@ -111,28 +112,19 @@ def build():
     return build_problem(load_problem(REDUCTION))
 
 
-def _binary(build, code: str) -> Path:
-    obj = compile_object(code, headers=build.headers, flags=build.flags, compiler=build.compiler)
-    assert obj.ok, obj.message
-    linked = link_binary([build.harness_obj, obj.path], flags=link_flags(build.flags),
-                         compiler=build.compiler)  # fmt: skip
-    assert linked.ok, linked.message
-    return linked.path
-
-
 def test_fixed_table_fails_with_many_threads(build):
-    step = difftest(build, _binary(build, TABLE16))
+    step = difftest(build, candidate_binary(build, TABLE16))
     assert not step.ok and step.status is Status.WRONG_OUTPUT, step.message
     assert f"threads={MANY_THREADS}" in step.message
 
 
 def test_table_sized_by_the_team_passes(build):
-    step = difftest(build, _binary(build, TEAM_TABLE))
+    step = difftest(build, candidate_binary(build, TEAM_TABLE))
     assert step.ok, step.message
 
 
 def test_schedule_without_chunk_crashes_a_parser(build):
-    step = difftest(build, _binary(build, SCHEDULE_CHUNK))
+    step = difftest(build, candidate_binary(build, SCHEDULE_CHUNK))
     assert not step.ok and step.status is Status.CRASH, step.message
     assert "OMP_SCHEDULE=guided" in step.message
 
@@ -176,6 +168,6 @@ SIZED_ONCE = (
 
 
 def test_per_thread_buffer_sized_once_fails_when_the_team_grows(build):
-    step = difftest(build, _binary(build, SIZED_ONCE))
+    step = difftest(build, candidate_binary(build, SIZED_ONCE))
     assert not step.ok and step.status is Status.CRASH, step.message
     assert "changing between calls" in step.message
