@@ -73,12 +73,23 @@ def test_mutants_cover_every_failure_kind(core):
     }
 
 
+# A data race is one defect that shows either way: as a wrong output when difftest's
+# threads happen to lose an update, else as the race step's report; or, where the race
+# build cannot check it (Archer crashing on `teams`), as unchecked. Those are the only
+# alternatives the core categories allow.
+RACE_ALTERNATIVES = (
+    frozenset({Status.RACE, Status.WRONG_OUTPUT}),
+    frozenset({Status.RACE, Status.UNCHECKED}),
+)
+
+
 def test_mutants_are_deterministic_declarations(core):
-    # Alternatives ("a|b") are for genuinely nondeterministic mutants only; the
-    # core categories use none.
     for sp in core:
         for m in sp.mutants:
-            assert len(m.expected) == 1, (sp.id, m.name)
+            assert len(m.expected) == 1 or frozenset(m.expected) in RACE_ALTERNATIVES, (
+                sp.id,
+                m.name,
+            )
 
 
 def _solution_cases():
