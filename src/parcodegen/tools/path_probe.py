@@ -28,9 +28,10 @@ at large n, runs unchecked at the benchmark size. The path probe finds it:
 Code with threads of its own (std::thread, pthreads) has no OMPT team: every block of it
 counts as parallel. What it cannot see: a different interleaving or address pattern of
 blocks that already ran in a team (a race that needs a larger n but no new code path),
-code that runs only between two probed sizes, threads beyond PROBE_THREADS (the timing
-step names a bench-size team that no checked run had), and a run the budget cuts short
-(the step then names the sizes above it unchecked).
+code that runs only between two probed sizes, two branches at one source location (made
+by one macro expansion), threads beyond PROBE_THREADS (the timing step names a
+bench-size team that no checked run had), and a run the budget cuts short (the step then
+names the sizes above it unchecked).
 """
 
 from __future__ import annotations
