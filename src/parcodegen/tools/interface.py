@@ -10,12 +10,12 @@ and `extern "C"` names no parameters.
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 from pathlib import Path
 
 from parcodegen.errors import InfraError
 from parcodegen.tools.build import ProblemBuild
+from parcodegen.tools.nm import nm_lines
 from parcodegen.tools.signature import SignatureCheck, check_signature
 from parcodegen.types import Status, StepResult
 
@@ -24,17 +24,8 @@ DEFINED = set("TDBRVWiu")  # text, data, bss, read-only, weak, indirect, unique
 
 def defined_symbols(obj: Path) -> set[str]:
     """Demangled names of the external symbols an object file defines."""
-    try:
-        proc = subprocess.run(
-            ["nm", "-C", "--defined-only", "--extern-only", str(obj)],
-            check=False, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
-    except FileNotFoundError:
-        raise InfraError("'nm' not found: install binutils") from None
-    if proc.returncode != 0:
-        raise InfraError(f"nm failed on {obj.name}: {proc.stderr.strip()}")
     names = set()
-    for line in proc.stdout.splitlines():
+    for line in nm_lines(obj, "--defined-only", "--extern-only"):
         parts = line.split(None, 2)
         if len(parts) == 3 and parts[1] in DEFINED:
             names.add(parts[2].strip())

@@ -13,12 +13,11 @@ The race step runs when either the text or the object says the code may be concu
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from parcodegen.errors import InfraError
+from parcodegen.tools.nm import nm_lines
 
 THREAD_SYMBOL = re.compile(
     r"^(?:GOMP_\w+|GOACC_\w+|omp_\w+|__kmpc_\w+|pthread_create|thrd_create"
@@ -39,15 +38,8 @@ class ObjectThreads:
 
 def undefined_symbols(obj: Path) -> set[str]:
     """Demangled names of the symbols an object file uses but does not define."""
-    try:
-        proc = subprocess.run(["nm", "-C", "--undefined-only", str(obj)],
-                              check=False, capture_output=True, text=True, timeout=60)  # fmt: skip
-    except FileNotFoundError:
-        raise InfraError("'nm' not found: install binutils") from None
-    if proc.returncode != 0:
-        raise InfraError(f"nm failed on {obj.name}: {proc.stderr.strip()}")
     names = set()
-    for line in proc.stdout.splitlines():
+    for line in nm_lines(obj, "--undefined-only"):
         parts = line.split(None, 1)
         if len(parts) == 2 and parts[0] in ("U", "w", "v"):
             names.add(parts[1].strip().split("@")[0])
