@@ -108,6 +108,9 @@ class PathProbe:
     # per probed size: the blocks that ran there in a team and in no baseline team
     new_parallel_at: dict[int, frozenset[Hashable]] = field(default_factory=dict, repr=False,
                                                             compare=False)  # fmt: skip
+    # a further run's blocks that ran in a team and in no baseline team (see rerun)
+    new_parallel_of: Callable[[PathRun], frozenset[Hashable]] | None = field(
+        default=None, repr=False, compare=False)  # fmt: skip
 
     @property
     def parallel_from(self) -> int | None:
@@ -269,7 +272,23 @@ def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
                      tuple(len(ran_of(runs[n]) - base_ran) for n in sizes),
                      tuple(len(new_par[n]) for n in sizes), stopped, bench,
                      len(ran_of(bench) - base_ran) if bench else 0, threads,
-                     time.monotonic() - t0, new_par)  # fmt: skip
+                     time.monotonic() - t0, new_par,
+                     lambda r: par_of(r) - base_par)  # fmt: skip
+
+
+def rerun(build: ProblemBuild, binary: Path, probe: PathProbe, n: int, seed: int) -> bool:
+    """One more probe run at the probed size n (another seed): what ran there in a team
+    joins `probe.new_parallel_at[n]`. Code that runs only when threads collide (an atomic's
+    failed compare-and-swap in a lock-free claim) ran at the benchmark size and in some
+    runs at a smaller one; another run there may show it. False: the run failed."""
+    if probe.new_parallel_of is None or n not in probe.new_parallel_at:
+        return False
+    call = PlannedCall(seed, n, build.problem.patterns[0], probe.threads)
+    got = path_run(build, binary, [call], probe.threads, PROBE_RUN_S, PROBE_SAMPLES)
+    if isinstance(got, str):
+        return False
+    probe.new_parallel_at[n] = probe.new_parallel_at[n] | probe.new_parallel_of(got)
+    return True
 
 
 def cover_sizes(probe: PathProbe, affordable: Callable[[int], bool],
