@@ -128,14 +128,25 @@ class ParallelSizeStep(BaseStep):
             unchecked.append(f"race not checked at sizes where the code may run parallel: "
                              f"n > {last} ({probe.stopped})")  # fmt: skip
         wall = max(MIN_RACE_WALL_S, RACE_WALL_FACTOR * ctx.reference_wall_s)
-        chosen, missed = cover_sizes(probe, lambda n: affordable(build, n), MAX_RACE_SIZES)
+        known: dict[int, bool] = {}  # a reference run over the budget is not kept: ask once
+
+        def within_budget(n: int) -> bool:
+            if n not in known:
+                known[n] = affordable(build, n)
+            return known[n]
+
+        chosen, missed = cover_sizes(probe, within_budget, MAX_RACE_SIZES)
         # code that first ran in a team only where the race step cannot go may be code that
         # runs when threads collide: a few more runs at the largest affordable size
-        top_ok = max((n for n in probe.sizes if affordable(build, n)), default=0)
+        top_ok = 0
+        for n in probe.sizes if missed else ():  # ascending: stop at the first over budget
+            if not within_budget(n):
+                break
+            top_ok = n
         for k in range(RERUNS if missed and top_ok else 0):
             if not rerun(build, binary, probe, top_ok, PROBE_SEED + 1 + k):
                 break
-            chosen, missed = cover_sizes(probe, lambda n: affordable(build, n), MAX_RACE_SIZES)
+            chosen, missed = cover_sizes(probe, within_budget, MAX_RACE_SIZES)
             if not missed:
                 break
         for n in missed:
