@@ -8,13 +8,17 @@ need_apt=()
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v clang++ >/dev/null 2>&1 || need_apt+=(clang)
 ls /usr/lib/llvm-*/lib/libarcher.so >/dev/null 2>&1 || need_apt+=(libomp-dev)
+# llvm-symbolizer: the path probe places coverage blocks in the source with it
+# (tools/block_locations.py); clang does not pull it in
+ls /usr/lib/llvm-*/bin/llvm-symbolizer >/dev/null 2>&1 || command -v llvm-symbolizer >/dev/null 2>&1 \
+  || need_apt+=(llvm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "bootstrap: installing ${need_apt[*]} (apt)" >&2
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
-    echo "bootstrap: missing ${need_apt[*]}; install them (apt-get install clang libomp-dev g++)" \
+    echo "bootstrap: missing ${need_apt[*]}; install them (apt-get install clang libomp-dev llvm g++)" \
          "or race detection reports 'skipped'" >&2
   fi
 fi
