@@ -5,10 +5,12 @@ those that ran in one above them. Compiled code has blocks the source does not s
 retry of an `omp atomic` update on a double (a compare-and-swap loop) runs only when two
 threads collide, which a large n makes likely and a small one rare; the standard library
 inlined into the candidate takes other internal paths on larger arrays. Keyed by their
-source location instead (the innermost inlined frame that lies in the candidate's file,
-line and column), such a block is the statement that already ran in a team; a branch of
-the candidate's own (another statement) is not. Code the compiler made up (line 0) is
-keyed by the function it is in.
+source location instead (every inlined frame that lies in the candidate's file, line and
+column, innermost first: a helper inlined at two call sites is two places), such a block
+is the statement that already ran in a team; a branch of the candidate's own (another
+statement) is not. Code the compiler made up (line 0) is keyed by the function it is in.
+Only blocks whose memory accesses the conflict probe sees are merged so
+(tools/block_calls.py): two paths at one place (one macro expansion) differ there.
 
 `llvm-symbolizer` of the race toolchain reads the probe binary's line tables in the
 sandbox (the binary is built from untrusted code). Without it, or for a block it cannot
@@ -40,23 +42,25 @@ def symbolizer_for(clangxx: str | None) -> str | None:
     return shutil.which("llvm-symbolizer")
 
 
-Location = tuple[int, int] | str  # (line, column) in the candidate's file, or a function
+# the (line, column) of every inlined frame in the candidate's file, innermost first; or
+# a function
+Location = tuple[tuple[int, int], ...] | str
 
 
 def parse_frames(text: str, source_name: str) -> list[Location | None]:
     """Per address (records separated by a blank line; each a function line and a
-    `file:line:col` line per inlined frame, innermost first): the first frame in
-    `source_name`, as (line, column); without one (code the compiler made up, at line 0),
-    the outermost frame's function (only the candidate's own functions are instrumented)."""
+    `file:line:col` line per inlined frame, innermost first): the frames in `source_name`,
+    as (line, column) pairs; without one (code the compiler made up, at line 0), the
+    outermost frame's function (only the candidate's own functions are instrumented)."""
     out: list[Location | None] = []
     for record in text.strip("\n").split("\n\n"):
         lines = record.splitlines()
-        found: Location | None = None
+        frames: list[tuple[int, int]] = []
         for line in lines[1::2]:
             m = _LOCATION.match(line.strip())
             if m and os.path.basename(m["file"]) == source_name and int(m["line"]) > 0:
-                found = (int(m["line"]), int(m["col"]))
-                break
+                frames.append((int(m["line"]), int(m["col"])))
+        found: Location | None = tuple(frames) if frames else None
         functions = [f.strip() for f in lines[0::2] if f.strip() not in ("", "??")]
         if found is None and functions:
             found = functions[-1]

@@ -39,6 +39,8 @@ PATHS_KEY = "__paths"  # path probe builds: per block of the candidate 1 ran, 3 
 TEAM_KEY = "__team"  # path probe builds: the largest OpenMP team of the process so far
 REGIONS_KEY = "__regions"  # path probe builds: (region start, largest team) pairs
 PCS_KEY = "__pcs"  # path probe builds: each block's address in the executable
+CONFLICTS_KEY = "__conflicts"  # path probe builds: (address, address) of accesses that met
+CONFLICTS_CAP = 8192  # conflict pairs reported at most
 PATHS_CAP = 1 << 20  # blocks reported at most
 PATHS_STACK_MB = 2048  # the path probe's calls run on a thread with this stack
 
@@ -336,6 +338,7 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
         lines.append('extern "C" std::size_t pcg_paths(unsigned char*, std::size_t, int*);')
         lines.append('extern "C" std::size_t pcg_regions(std::uint64_t*, std::size_t);')
         lines.append('extern "C" std::size_t pcg_block_pcs(std::uint64_t*, std::size_t);')
+        lines.append('extern "C" std::size_t pcg_conflicts(std::uint64_t*, std::size_t);')
         lines.append("")
     lines.append(
         "// One call: inputs from (seed, n, pattern); outputs tagged by the call (Out::tag)."
@@ -400,7 +403,11 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
                  f'  out.put("{REGIONS_KEY}", pcg_reg.data(), 2 * std::min<std::size_t>(pcg_nr, 256));',
                  f"  static std::vector<std::uint64_t> pcg_pcs({PATHS_CAP});",
                  "  const std::size_t pcg_np = pcg_block_pcs(pcg_pcs.data(), pcg_pcs.size());",
-                 f'  out.put("{PCS_KEY}", pcg_pcs.data(), std::min(pcg_np, pcg_pcs.size()));']  # fmt: skip
+                 f'  out.put("{PCS_KEY}", pcg_pcs.data(), std::min(pcg_np, pcg_pcs.size()));',
+                 f"  static std::vector<std::uint64_t> pcg_cf(2 * {CONFLICTS_CAP});",
+                 f"  const std::size_t pcg_nc = pcg_conflicts(pcg_cf.data(), {CONFLICTS_CAP});",
+                 f'  out.put("{CONFLICTS_KEY}", pcg_cf.data(), '
+                 f"2 * std::min<std::size_t>(pcg_nc, {CONFLICTS_CAP}));"]  # fmt: skip
     if problem.returns != "void":
         ret = classify(problem.returns, gen.structs)
         if problem.returns_hook:
@@ -429,6 +436,7 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
         lines.append(f'  out.keep_full("{PATHS_KEY}");')
         lines.append(f'  out.keep_full("{REGIONS_KEY}");')
         lines.append(f'  out.keep_full("{PCS_KEY}");')
+        lines.append(f'  out.keep_full("{CONFLICTS_KEY}");')
     lines.append(
         "  if (opt.batch > 1 && opt.calls.size() > 1) {  // one timed window for all calls"
     )

@@ -45,10 +45,12 @@ from typing import Any
 import numpy as np
 
 from parcodegen.paths import HARNESS_INCLUDE
+from parcodegen.tools.block_calls import objdump_for, opaque_blocks
 from parcodegen.tools.block_locations import block_locations
 from parcodegen.tools.build import ProblemBuild, candidate_name, run_harness
 from parcodegen.tools.compile import compile_object, link_binary
 from parcodegen.tools.harness import (
+    CONFLICTS_KEY,
     PATHS_KEY,
     PCS_KEY,
     REGIONS_KEY,
@@ -70,10 +72,16 @@ IGNORE_FILE = "pcg_coverage_ignore.txt"
 # __gnu_cxx:: and __cxxabi names); what is inlined into the candidate's functions still counts
 IGNORED_FUNCTIONS = ("_ZSt*", "_ZNSt*", "_ZNKSt*", "_ZN9__gnu_cxx*", "_ZNK9__gnu_cxx*",
                      "_ZN10__cxxabiv1*", "__cxa_*")  # fmt: skip
-COVERAGE_FLAGS = ("-fsanitize-coverage=inline-bool-flag,pc-table", "-gline-tables-only",
+COVERAGE_FLAGS = ("-fsanitize-coverage=inline-bool-flag,pc-table,no-prune", "-gline-tables-only",
                   f"-fsanitize-coverage-ignorelist={IGNORE_FILE}")  # fmt: skip
-RUNTIME_SOURCE = HARNESS_INCLUDE / "pcg_paths.cpp"
+# the traced build (conflicts) also calls the runtime at every load and store; no tail
+# calls (a memcpy reached by a jump would report its caller's caller)
+TRACED_FLAGS = ("-fsanitize-coverage=trace-loads,trace-stores", "-fno-optimize-sibling-calls")
+RUNTIME_SOURCES = ("pcg_paths.cpp", "pcg_conflicts.cpp")  # in HARNESS_INCLUDE
 PROBE_SEED = 11  # the benchmark size's input: the same as tools/bench_reference.py's
+TRACE_ENV = "PCG_CONFLICTS"  # "0": the probe build records no conflicts (pcg_conflicts.cpp)
+TRACE_FACTOR = 20.0  # a traced run's wall at most, x the untraced one's (measured 8-15x)
+TRACE_BUDGET_S = 20.0  # conflicts are looked for at the largest size whose traced run fits
 STEP_ALL = 32  # probe every size up to the benchmark size when there are at most this many
 REGION_BLOCK = 1 << 48  # regions' pseudo-blocks: this + where the region starts
 
@@ -89,6 +97,8 @@ class PathRun:
     outputs: dict[str, Any] = field(repr=False, compare=False)
     wall_s: float = 0.0
     pcs: tuple[int, ...] = field(default=(), repr=False, compare=False)  # per block, its address
+    # accesses of two threads that met on a word in one epoch: (address, address) pairs
+    conflicts: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,7 @@ class PathProbe:
     # a further run's blocks that ran in a team and in no baseline team (see rerun)
     new_parallel_of: Callable[[PathRun], frozenset[Hashable]] | None = field(
         default=None, repr=False, compare=False)  # fmt: skip
+    conflicts_to: int = 0  # conflicts were looked for up to this size (traced runs)
 
     @property
     def parallel_from(self) -> int | None:
@@ -127,18 +138,28 @@ class PathProbe:
                 "new_parallel": list(self.new_parallel),
                 "bench_new_blocks": self.bench_new_blocks,
                 "parallel_from": self.parallel_from, "stopped": self.stopped,
-                "threads": self.threads, "seconds": round(self.seconds, 3)}  # fmt: skip
+                "threads": self.threads, "conflicts_to": self.conflicts_to,
+                "seconds": round(self.seconds, 3)}  # fmt: skip
 
 
-def build_path_probe(build: ProblemBuild, code: str, tc: Toolchain) -> tuple[Path | None, str]:
-    """(the probe binary, "") or (None, why it could not be built)."""
-    if tc.clangxx is None:
-        return None, f"no clang++ ({tc.describe()})"
+@dataclass(frozen=True)
+class ProbeBuilds:
+    """The probe's two builds of one candidate: `plain` records blocks (its runs are about
+    as fast as the candidate's), `traced` records conflicts too (TRACE_FACTOR x slower)."""
+
+    plain: Path
+    traced: Path | None
+    traced_why: str = ""  # why there is no traced build
+
+
+def _link_probe(build: ProblemBuild, code: str, tc: Toolchain,
+                code_flags: tuple[str, ...]) -> tuple[Path | None, str]:  # fmt: skip
+    assert tc.clangxx is not None
     problem = build.problem
     parts = [
         (harness_source(problem, paths=True), PROBE_FLAGS + build.harness_flags, "harness.cpp"),
-        (RUNTIME_SOURCE.read_text(), PROBE_FLAGS, "pcg_paths.cpp"),
-        (code, PROBE_FLAGS + COVERAGE_FLAGS + build.code_flags, candidate_name(problem)),
+        *((HARNESS_INCLUDE.joinpath(r).read_text(), PROBE_FLAGS, r) for r in RUNTIME_SOURCES),
+        (code, PROBE_FLAGS + code_flags + build.code_flags, candidate_name(problem)),
     ]
     ignore = "".join(f"fun:{f}\n" for f in IGNORED_FUNCTIONS).encode()
     headers = {**build.headers, IGNORE_FILE: ignore}
@@ -154,6 +175,25 @@ def build_path_probe(build: ProblemBuild, code: str, tc: Toolchain) -> tuple[Pat
     if not linked.ok or linked.path is None:
         return None, f"the path probe build does not link: {linked.message[:300]}"
     return linked.path, ""
+
+
+def build_path_probe(build: ProblemBuild, code: str,
+                     tc: Toolchain) -> tuple[ProbeBuilds | None, str]:  # fmt: skip
+    """(the probe's builds, "") or (None, why the plain one could not be built)."""
+    if tc.clangxx is None:
+        return None, f"no clang++ ({tc.describe()})"
+    plain, why = _link_probe(build, code, tc, COVERAGE_FLAGS)
+    if plain is None:
+        return None, why
+    traced, traced_why = _link_probe(build, code, tc, COVERAGE_FLAGS + TRACED_FLAGS)
+    return ProbeBuilds(plain, traced, traced_why), ""
+
+
+def _conflicts(outputs: dict[str, Any]) -> frozenset[tuple[int, int]]:
+    pairs = outputs.get(CONFLICTS_KEY)
+    if not isinstance(pairs, np.ndarray):
+        return frozenset()
+    return frozenset((int(a), int(b)) for a, b in pairs.reshape(-1, 2))
 
 
 def _blocks(outputs: dict[str, Any]) -> tuple[frozenset[int], frozenset[int], int, tuple[int, ...]]:
@@ -180,12 +220,14 @@ def _blocks(outputs: dict[str, Any]) -> tuple[frozenset[int], frozenset[int], in
 
 
 def path_run(build: ProblemBuild, binary: Path, calls: list[PlannedCall], threads: int,
-             wall_s: float, samples: int = 0) -> PathRun | str:  # fmt: skip
-    """Run the probe build once (all of `calls` in one process); a string says why it failed."""
+             wall_s: float, samples: int = 0, traced: bool = True) -> PathRun | str:  # fmt: skip
+    """Run the probe build once (all of `calls` in one process; `traced`: conflicts
+    recorded, which costs up to TRACE_FACTOR x the run); a string says why it failed."""
     first = calls[0]
     plan = harness_plan(calls, check_inputs=False) if len(calls) > 1 else None
+    env = None if traced else {TRACE_ENV: "0"}
     run = run_harness(binary, seed=first.seed, n=first.n, pattern=first.pattern, threads=threads,
-                      wall_s=wall_s, samples=samples, plan=plan)  # fmt: skip
+                      wall_s=wall_s, samples=samples, plan=plan, env=env)  # fmt: skip
     if not run.ok or run.outputs is None:
         return f"the run failed: {run.error or run.result.describe()}"
     last = split_calls(run.outputs, len(calls))[-1]
@@ -193,7 +235,16 @@ def path_run(build: ProblemBuild, binary: Path, calls: list[PlannedCall], thread
         ran, par, team, pcs = _blocks(last)
     except ValueError as e:
         return str(e)
-    return PathRun(ran, par, team, last, run.result.wall_s, pcs)
+    return PathRun(ran, par, team, last, run.result.wall_s, pcs, _conflicts(last))
+
+
+def traced_size(sizes: list[int], bench_wall_s: float, bench_n: int) -> int | None:
+    """The largest of `sizes` (ascending, the last the benchmark size) whose traced run
+    should take at most TRACE_BUDGET_S: TRACE_FACTOR x the untraced run there, taken as
+    the benchmark size's scaled linearly."""
+    per_n = TRACE_FACTOR * max(bench_wall_s, 0.01) / bench_n
+    fits = [n for n in sizes if per_n * n <= TRACE_BUDGET_S]
+    return fits[-1] if fits else None
 
 
 def probe_sizes(start: int, stop: int) -> list[int]:
@@ -209,7 +260,7 @@ def probe_sizes(start: int, stop: int) -> list[int]:
     return sizes
 
 
-def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
+def probe_paths(build: ProblemBuild, builds: ProbeBuilds, baseline: list[PlannedCall],
                 own_threads: bool, bench_wall_s: float = PROBE_RUN_S,
                 symbolizer: str | None = None, bench_samples: int = PROBE_SAMPLES,
                 threads: int = PROBE_THREADS) -> PathProbe | str:  # fmt: skip
@@ -218,15 +269,31 @@ def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
     each output, for a caller that compares them; smaller sizes within PROBE_RUN_S); a
     string says why no baseline could be taken."""
     t0 = time.monotonic()
-    base = path_run(build, binary, baseline, max(c.threads for c in baseline), PROBE_RUN_S)
+    name = candidate_name(build.problem)
+    most = max(c.threads for c in baseline)
+    base = path_run(build, builds.plain, baseline, most, PROBE_RUN_S, traced=False)
     if isinstance(base, str):
         return f"the probe build at the race sizes: {base}"
     # blocks by their place in the candidate's source where it is known (a CAS retry of an
-    # atomic, inlined library code: the statement that ran), else by index
-    locs = block_locations(binary, base.pcs, candidate_name(build.problem), symbolizer)
+    # atomic, inlined library code: the statement that ran) and the conflict probe sees all
+    # they do to memory, else by index
+    locs = block_locations(builds.plain, base.pcs, name, symbolizer)
+    opaque = opaque_blocks(builds.plain, base.pcs, objdump_for())
+    locs = {b: loc for b, loc in locs.items() if opaque is not None and b not in opaque}
 
     def keyed(blocks: frozenset[int]) -> frozenset[Hashable]:
         return frozenset(("at", locs[b]) if b in locs else b for b in blocks)
+
+    places: dict[int, Hashable] = {}  # a conflicting access's address -> where it is
+
+    def met(r: PathRun) -> frozenset[Hashable]:
+        """A traced run's conflicts, each as the pair of places of its two accesses."""
+        assert builds.traced is not None
+        new = sorted({pc for pair in r.conflicts for pc in pair} - places.keys())
+        found = block_locations(builds.traced, new, name, symbolizer)
+        places.update({pc: found.get(k, ("pc", pc)) for k, pc in enumerate(new)})
+        return frozenset(("met", *sorted((places[a], places[b]), key=repr))
+                         for a, b in r.conflicts)  # fmt: skip
 
     def ran_of(r: PathRun) -> frozenset[Hashable]:
         return keyed(r.ran)
@@ -235,48 +302,75 @@ def probe_paths(build: ProblemBuild, binary: Path, baseline: list[PlannedCall],
         return keyed(r.ran if own_threads else r.parallel)
 
     base_ran, base_par = ran_of(base), par_of(base)
+    base_met: frozenset[Hashable] = frozenset()
+    traced_base = None
+    if builds.traced is not None:
+        traced_base = path_run(build, builds.traced, baseline, most, PROBE_RUN_S)
+        if isinstance(traced_base, PathRun):
+            base_met = met(traced_base)
     bench_n = build.problem.bench_size
     top = max(c.n for c in baseline)
     stopped: str | None = None
-    runs: dict[int, PathRun] = {}
-
+    runs: dict[int, PathRun] = {}  # the plain build's
+    traced: dict[int, PathRun] = {}  # the traced build's
     total = PROBE_TOTAL_S + 2 * max(0.0, bench_wall_s - PROBE_RUN_S)
 
-    def run_at(n: int, samples: int = PROBE_SAMPLES) -> PathRun | str:
+    def run_at(n: int, samples: int = PROBE_SAMPLES, trace: bool = False) -> PathRun | str:
         left = total - (time.monotonic() - t0)
         if left <= 1.0:
             return f"probe budget ({total:.0f}s) spent before n={n}"
         call = PlannedCall(PROBE_SEED, n, build.problem.patterns[0], threads)
         limit = bench_wall_s if n == bench_n else max(PROBE_RUN_S, bench_wall_s * n / bench_n)
-        got = path_run(build, binary, [call], threads, min(limit, left), samples)
+        binary = builds.traced if trace and builds.traced is not None else builds.plain
+        got = path_run(build, binary, [call], threads, min(limit, left), samples, trace)
         return f"n={n}: {got}" if isinstance(got, str) else got
 
     if bench_n > top:
+        up = probe_sizes(top, bench_n)
         first = run_at(bench_n, bench_samples)
         if isinstance(first, str):
             stopped = first
         elif not (ran_of(first) - base_ran) and not (par_of(first) - base_par):
             runs[bench_n] = first  # nothing runs there that did not run, checked, before
         else:
-            for n in probe_sizes(top, bench_n):
+            for n in up:
                 got = first if n == bench_n else run_at(n)
                 if isinstance(got, str):
                     stopped = got
                     break
                 runs[n] = got
-    sizes = sorted(runs)
-    new_par = {n: par_of(runs[n]) - base_par for n in sizes}
+        # conflicts at the largest size whose traced run is affordable (most often the
+        # benchmark size); where they are new, at every smaller probed size too
+        at = traced_size(up, first.wall_s, bench_n) if isinstance(first, PathRun) else None
+        if at is not None and isinstance(traced_base, PathRun):
+            seen = run_at(at, trace=True)
+            if isinstance(seen, PathRun):
+                traced[at] = seen
+                for n in up if met(seen) - base_met else ():
+                    more = run_at(n, trace=True) if n < at else None
+                    if not isinstance(more, PathRun):
+                        break  # the largest (already run) still names what is new
+                    traced[n] = more
+    traced_to = max(traced, default=top)
+    sizes = sorted(runs.keys() | traced.keys())
+
+    def new_at(n: int) -> frozenset[Hashable]:
+        blocks = par_of(runs[n]) - base_par if n in runs else frozenset()
+        return blocks | (met(traced[n]) - base_met if n in traced else frozenset())
+
+    new_par = {n: new_at(n) for n in sizes}
+    team = {n: max(r.team for r in (runs.get(n), traced.get(n)) if r is not None) for n in sizes}
     bench = runs.get(bench_n)
     return PathProbe(len(baseline), len(base_ran), base.team, tuple(sizes),
-                     tuple(runs[n].team for n in sizes),
-                     tuple(len(ran_of(runs[n]) - base_ran) for n in sizes),
+                     tuple(team[n] for n in sizes),
+                     tuple(len(ran_of(runs[n]) - base_ran) if n in runs else 0 for n in sizes),
                      tuple(len(new_par[n]) for n in sizes), stopped, bench,
                      len(ran_of(bench) - base_ran) if bench else 0, threads,
                      time.monotonic() - t0, new_par,
-                     lambda r: par_of(r) - base_par)  # fmt: skip
+                     lambda r: par_of(r) - base_par, traced_to)  # fmt: skip
 
 
-def rerun(build: ProblemBuild, binary: Path, probe: PathProbe, n: int, seed: int) -> bool:
+def rerun(build: ProblemBuild, builds: ProbeBuilds, probe: PathProbe, n: int, seed: int) -> bool:
     """One more probe run at the probed size n (another seed): what ran there in a team
     joins `probe.new_parallel_at[n]`. Code that runs only when threads collide (an atomic's
     failed compare-and-swap in a lock-free claim) ran at the benchmark size and in some
@@ -284,7 +378,8 @@ def rerun(build: ProblemBuild, binary: Path, probe: PathProbe, n: int, seed: int
     if probe.new_parallel_of is None or n not in probe.new_parallel_at:
         return False
     call = PlannedCall(seed, n, build.problem.patterns[0], probe.threads)
-    got = path_run(build, binary, [call], probe.threads, PROBE_RUN_S, PROBE_SAMPLES)
+    got = path_run(build, builds.plain, [call], probe.threads, PROBE_RUN_S, PROBE_SAMPLES,
+                   traced=False)  # fmt: skip
     if isinstance(got, str):
         return False
     probe.new_parallel_at[n] = probe.new_parallel_at[n] | probe.new_parallel_of(got)

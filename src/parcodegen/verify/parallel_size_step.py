@@ -74,7 +74,8 @@ def affordable(build: ProblemBuild, n: int) -> bool:
 def _probe_text(p: PathProbe) -> str:
     sizes = ", ".join(map(str, p.sizes)) or "-"
     return (f"probe build: {p.baseline_blocks} blocks ran at the race sizes (team "
-            f"{p.baseline_team}), probed n {sizes} at {p.threads} threads")  # fmt: skip
+            f"{p.baseline_team}), probed n {sizes} at {p.threads} threads, conflicts up to "
+            f"n={p.conflicts_to}")  # fmt: skip
 
 
 class ParallelSizeStep(BaseStep):
@@ -95,10 +96,10 @@ class ParallelSizeStep(BaseStep):
         assert race is not None
         build = ctx.need_build()
         tc = default_toolchain()
-        binary, why = build_path_probe(build, ctx.code, tc)
+        builds, why = build_path_probe(build, ctx.code, tc)
         cov: dict = {"race_sizes": []}
         data: dict = {"coverage": cov}
-        if binary is None:
+        if builds is None:
             data["unchecked"] = [f"code that runs only above the race sizes not looked for: {why}"]
             return StepResult(NAME, True, None, f"path probe not run: {why}", "", 0.0, data=data)
         own = bool(static_parallelism(ctx.code).other_threads)
@@ -110,7 +111,7 @@ class ParallelSizeStep(BaseStep):
             if ref.ok:
                 bench_wall = max(PROBE_RUN_S, PROBE_WALL_FACTOR * ref.result.wall_s)
                 samples = TIMING_SAMPLES  # the bench_size step compares them
-        probe = probe_paths(build, binary, baseline_calls(ctx, race), own, bench_wall,
+        probe = probe_paths(build, builds, baseline_calls(ctx, race), own, bench_wall,
                             symbolizer_for(tc.clangxx), samples)  # fmt: skip
         if isinstance(probe, str):
             data["unchecked"] = [
@@ -123,6 +124,9 @@ class ParallelSizeStep(BaseStep):
         seconds = probe.seconds
         text = _probe_text(probe)
         unchecked: list[str] = []
+        if builds.traced is None:
+            unchecked.append(f"races above the race sizes on the same code paths not looked for "
+                             f"(no conflict probe build: {builds.traced_why})")  # fmt: skip
         if probe.stopped:
             last = probe.sizes[-1] if probe.sizes else max(c.n for c in baseline_calls(ctx, race))
             unchecked.append(f"race not checked at sizes where the code may run parallel: "
@@ -144,7 +148,7 @@ class ParallelSizeStep(BaseStep):
                 break
             top_ok = n
         for k in range(RERUNS if missed and top_ok else 0):
-            if not rerun(build, binary, probe, top_ok, PROBE_SEED + 1 + k):
+            if not rerun(build, builds, probe, top_ok, PROBE_SEED + 1 + k):
                 break
             chosen, missed = cover_sizes(probe, within_budget, MAX_RACE_SIZES)
             if not missed:

@@ -43,7 +43,8 @@ def _parallel_size(c: dict[str, Any]) -> str:
     new = ", ".join(map(str, p.get("new_parallel", []))) or "-"
     text = (f"parallel size: probe build ran {p.get('baseline_blocks', 0)} blocks at the race "
             f"sizes (largest team {p.get('baseline_team', 0)}), then n {sizes} at "
-            f"{p.get('threads', 0)} threads (blocks new in a team: {new})")  # fmt: skip
+            f"{p.get('threads', 0)} threads (blocks and conflicts new in a team: {new}); "
+            f"conflicts looked for up to n={p.get('conflicts_to', 0)}")  # fmt: skip
     if c.get("race_sizes"):
         text += f"; race-checked at n {', '.join(map(str, c['race_sizes']))}"
     return text

@@ -15,6 +15,9 @@
 // each block's address comes too (`pcg_block_pcs`, in the same order as the bytes), for
 // tools/block_locations.py to place in the source.
 //
+// The same tool moves each thread's synchronization epoch on for pcg_conflicts.cpp (regions,
+// barriers, taskwaits, locks, reductions, task switches).
+//
 // Not a test of the candidate's behaviour: nothing here changes what the candidate
 // computes; it runs only in the probe build, never in the tested or timed one.
 #include <omp-tools.h>
@@ -25,6 +28,16 @@
 #include <vector>
 
 extern "C" char __executable_start;  // the linker's: where this executable's image begins
+
+// pcg_conflicts.cpp
+extern "C" std::uint32_t pcg_conflicts_region();
+extern "C" void pcg_conflicts_task_begin(std::uint32_t region);
+extern "C" void pcg_conflicts_task_end();
+extern "C" void pcg_conflicts_sync(int kind, bool begin);
+extern "C" void pcg_conflicts_lock(bool acquired);
+extern "C" int pcg_conflicts_switch(int next_skip);
+extern "C" void pcg_conflicts_init();
+extern "C" void pcg_conflicts_code(std::uintptr_t lo, std::uintptr_t hi);
 
 namespace {
 
@@ -79,9 +92,10 @@ void note_region(std::uintptr_t key, int team) {
 
 void on_parallel_begin(ompt_data_t*, const ompt_frame_t*, ompt_data_t* parallel, unsigned int,
                        int, const void* codeptr) {
-  // +1: a key is never 0 (an empty slot)
-  parallel->value = reinterpret_cast<std::uintptr_t>(codeptr) -
-                    reinterpret_cast<std::uintptr_t>(&__executable_start) + 1;
+  // low half: where it starts (+1: a key is never 0, an empty slot); high half: this instance
+  const std::uint64_t start = reinterpret_cast<std::uintptr_t>(codeptr) -
+                              reinterpret_cast<std::uintptr_t>(&__executable_start) + 1;
+  parallel->value = std::uint64_t{pcg_conflicts_region()} << 32 | (start & 0xFFFFFFFFu);
   if (++tl_nest != 1) return;
   int expected = 0;
   if (!g_outer.compare_exchange_strong(expected, 1)) return;  // inside another's region
@@ -108,10 +122,41 @@ void on_parallel_end(ompt_data_t*, ompt_data_t*, int, const void*) {
 
 void on_implicit_task(ompt_scope_endpoint_t endpoint, ompt_data_t* parallel, ompt_data_t*,
                       unsigned int actual, unsigned int, int flags) {
-  if (endpoint != ompt_scope_begin || !(flags & ompt_task_implicit)) return;
-  if (parallel != nullptr) note_region(static_cast<std::uintptr_t>(parallel->value), static_cast<int>(actual));
+  if (!(flags & ompt_task_implicit)) return;
+  if (endpoint == ompt_scope_end) {
+    pcg_conflicts_task_end();
+    return;
+  }
+  if (endpoint != ompt_scope_begin) return;
+  const std::uint64_t value = parallel != nullptr ? parallel->value : 0;
+  pcg_conflicts_task_begin(static_cast<std::uint32_t>(value >> 32));
+  if (parallel != nullptr) note_region(value & 0xFFFFFFFFu, static_cast<int>(actual));
   raise_to(g_team, static_cast<int>(actual));
   raise_to(g_max_team, static_cast<int>(actual));
+}
+
+void on_sync_region(ompt_sync_region_t kind, ompt_scope_endpoint_t endpoint, ompt_data_t*,
+                    ompt_data_t*, const void*) {
+  const int k = kind == ompt_sync_region_taskwait || kind == ompt_sync_region_taskgroup ? 1
+                : kind == ompt_sync_region_reduction                                   ? 2
+                                                                                        : 0;
+  if (endpoint == ompt_scope_begin || endpoint == ompt_scope_end)
+    pcg_conflicts_sync(k, endpoint == ompt_scope_begin);
+}
+
+void on_mutex_acquired(ompt_mutex_t, ompt_wait_id_t, const void*) { pcg_conflicts_lock(true); }
+void on_mutex_released(ompt_mutex_t, ompt_wait_id_t, const void*) { pcg_conflicts_lock(false); }
+
+void on_task_create(ompt_data_t*, const ompt_frame_t*, ompt_data_t* task, int, int, const void*) {
+  // the task's skip count (pcg_conflicts_switch): an explicit task's accesses are not
+  // recorded (its creation orders what its creator wrote before it, which an epoch does
+  // not see, and the runtime hands a finished task's memory to the next)
+  task->value = 1;
+}
+
+void on_task_schedule(ompt_data_t* prior, ompt_task_status_t, ompt_data_t* next) {
+  const int saved = pcg_conflicts_switch(next != nullptr ? static_cast<int>(next->value) : 0);
+  if (prior != nullptr) prior->value = static_cast<std::uint64_t>(saved);
 }
 
 int tool_init(ompt_function_lookup_t lookup, int, ompt_data_t*) {
@@ -120,6 +165,12 @@ int tool_init(ompt_function_lookup_t lookup, int, ompt_data_t*) {
   set(ompt_callback_parallel_begin, reinterpret_cast<ompt_callback_t>(&on_parallel_begin));
   set(ompt_callback_parallel_end, reinterpret_cast<ompt_callback_t>(&on_parallel_end));
   set(ompt_callback_implicit_task, reinterpret_cast<ompt_callback_t>(&on_implicit_task));
+  set(ompt_callback_sync_region, reinterpret_cast<ompt_callback_t>(&on_sync_region));
+  set(ompt_callback_reduction, reinterpret_cast<ompt_callback_t>(&on_sync_region));
+  set(ompt_callback_mutex_acquired, reinterpret_cast<ompt_callback_t>(&on_mutex_acquired));
+  set(ompt_callback_mutex_released, reinterpret_cast<ompt_callback_t>(&on_mutex_released));
+  set(ompt_callback_task_create, reinterpret_cast<ompt_callback_t>(&on_task_create));
+  set(ompt_callback_task_schedule, reinterpret_cast<ompt_callback_t>(&on_task_schedule));
   return 1;
 }
 
@@ -146,6 +197,12 @@ extern "C" void __sanitizer_cov_pcs_init(const std::uintptr_t* begin, const std:
   for (int i = 0; i < g_npcs; ++i)
     if (g_pcs[i].begin == begin) return;
   if (g_npcs < kMaxRanges) g_pcs[g_npcs++] = {begin, end};
+  std::uintptr_t lo = ~std::uintptr_t{0}, hi = 0;
+  for (const std::uintptr_t* p = begin; p + 1 < end; p += 2) {
+    if (p[0] < lo) lo = p[0];
+    if (p[0] > hi) hi = p[0];
+  }
+  if (lo <= hi) pcg_conflicts_code(lo, hi + 4096);  // the last block's own code: a page at most
 }
 
 // Each block's address, from the start of the executable's image (what llvm-symbolizer
@@ -160,6 +217,7 @@ extern "C" std::size_t pcg_block_pcs(std::uint64_t* out, std::size_t cap) {
 }
 
 extern "C" void __sanitizer_cov_bool_flag_init(bool* begin, bool* end) {
+  pcg_conflicts_init();
   auto* b = reinterpret_cast<unsigned char*>(begin);
   for (int i = 0; i < g_nranges; ++i)
     if (g_ranges[i].begin == b) return;

@@ -1,0 +1,284 @@
+"""Races at large n that take no new code path, and two paths at one source location.
+
+The path probe (tools/path_probe.py) finds code that runs in a team only above the race
+sizes. Two kinds of wrong program passed it: the same instructions meeting on one address
+only at large n (a pointer chosen by a select, chunks that overlap only for long arrays),
+and a racy branch that shares its source location with a private one (one macro
+expansion). The probe build now traces loads, stores and memcpy/memmove/memset
+(data/harness/pcg_conflicts.cpp): accesses of two threads that meet on a word in one
+synchronization epoch are a conflict; one seen only at large n sends the race step there.
+And blocks that call code the conflict probe cannot see are no longer merged by their
+source location (tools/block_calls.py)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from parcodegen.paths import HARNESS_INCLUDE
+from parcodegen.problems.load import load_problem
+from parcodegen.tools.block_calls import parse_opaque
+from parcodegen.tools.path_probe import COVERAGE_FLAGS, IGNORE_FILE, RUNTIME_SOURCES, TRACED_FLAGS
+from parcodegen.tools.toolchain import default_toolchain
+from parcodegen.types import Candidate, Status
+from parcodegen.verify.pipeline import VerifyOptions, check_candidate
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "reduction"
+
+HEAD = """#include <cmath>
+#include <cstring>
+#include <omp.h>
+#include <vector>
+"""
+
+# one accumulator per thread, or one shared by all when n is large: the same instructions
+SELECTED = (
+    HEAD
+    + """double g_sum;
+double gaussian_energy(const std::vector<double>& x) {
+  const long n = static_cast<long>(x.size());
+  const long big = static_cast<long>(omp_get_max_threads()) * 8192;
+  double sum = 0.0;
+  g_sum = 0.0;
+#pragma omp parallel reduction(+ : sum)
+  {
+    double mine = 0.0;
+    double* acc = n > big ? SHARED : &mine;
+#pragma omp for schedule(static)
+    for (long i = 0; i < n; ++i) *acc += std::exp(-0.5 * x[i] * x[i]);
+    sum += mine;
+  }
+  return sum + g_sum;
+}
+"""
+)
+
+# chunks of 1/16 of n: each thread also writes the first element of the next chunk when n
+# is large (the stride is computed at run time)
+OVERLAP = (
+    HEAD
+    + """std::vector<double> g_terms;
+double gaussian_energy(const std::vector<double>& x) {
+  const long n = static_cast<long>(x.size());
+  g_terms.assign(n + 1, 0.0);
+  const long reach = n > static_cast<long>(omp_get_max_threads()) * 8192 ? 1 : 0;
+#pragma omp parallel for schedule(static)
+  for (long c = 0; c < 16; ++c) {
+    const long lo = c * n / 16, hi = (c + 1) * n / 16;
+    for (long i = lo; i < hi + reach && i < n; ++i) g_terms[i] = std::exp(-0.5 * x[i] * x[i]);
+  }
+  double sum = 0.0;
+  for (long i = 0; i < n; ++i) sum += g_terms[i];
+  return sum;
+}
+"""
+)
+
+# two branches of one macro expansion share a source location; the racy one copies into a
+# shared buffer
+MACRO = (
+    HEAD
+    + """double g_last[4];
+#define KEEP(v, mine) if (n > big) std::memcpy(g_last, &(v), sizeof(double)); else (mine) += (v);
+double gaussian_energy(const std::vector<double>& x) {
+  const long n = static_cast<long>(x.size());
+  const long big = static_cast<long>(omp_get_max_threads()) * 8192;
+  double sum = 0.0;
+#pragma omp parallel reduction(+ : sum)
+  {
+    double mine = 0.0;
+#pragma omp for schedule(static)
+    for (long i = 0; i < n; ++i) { double v = std::exp(-0.5 * x[i] * x[i]); KEEP(v, mine) }
+    sum += mine;
+  }
+  if (n > big)
+    for (long i = 0; i < n; ++i) sum += std::exp(-0.5 * x[i] * x[i]);
+  return sum;
+}
+"""
+)
+
+
+def _check(code: str):
+    return check_candidate(load_problem(EXAMPLE), Candidate(code), VerifyOptions(timing=False))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [SELECTED.replace("SHARED", "&g_sum"), OVERLAP, MACRO],
+    ids=["pointer-chosen-by-n", "chunks-overlap-at-large-n", "macro-branch"],
+)
+def test_a_race_only_at_large_n_with_no_new_code_path_is_found(code: str):
+    v = _check(code)
+    assert v.status is Status.RACE, v.message
+    assert v.failing_step is not None and v.failing_step.step == "parallel_size"
+
+
+def test_the_same_select_between_private_accumulators_passes():
+    code = (
+        SELECTED.replace("double mine = 0.0;", "double mine = 0.0, other = 0.0;")
+        .replace("SHARED", "&other")
+        .replace("sum += mine;", "sum += mine + other;")
+    )
+    v = _check(code)
+    assert v.status is Status.PASS and not v.unchecked, v.message
+
+
+# ---- the runtime itself: which accesses are conflicts ----
+
+KERNELS = """#include <omp.h>
+#include <cstring>
+#include <thread>
+#include <vector>
+double g_x[64];
+void racy(long n) {
+#pragma omp parallel num_threads(2)
+  for (long i = 0; i < n; ++i) g_x[0] += 1.0;
+}
+void barrier_separated(long n) {
+#pragma omp parallel num_threads(2)
+  {
+    if (omp_get_thread_num() == 0) g_x[1] = n;
+#pragma omp barrier
+    if (omp_get_thread_num() == 1) g_x[2] = g_x[1];
+  }
+}
+void critical(long n) {
+#pragma omp parallel num_threads(2)
+  for (long i = 0; i < n; ++i) {
+#pragma omp critical
+    g_x[3] += 1.0;
+  }
+}
+void reduction(long n) {
+  double s = 0;
+#pragma omp parallel for num_threads(2) reduction(+ : s)
+  for (long i = 0; i < n; ++i) s += i;
+  g_x[4] = s;
+}
+void atomic(long n) {
+#pragma omp parallel for num_threads(2)
+  for (long i = 0; i < n; ++i) {
+#pragma omp atomic
+    g_x[5] += 1.0;
+  }
+}
+void tasks(long n) {
+  std::vector<double> part(2);
+#pragma omp parallel num_threads(2)
+#pragma omp single
+  {
+#pragma omp task shared(part)
+    part[0] = n;
+#pragma omp task shared(part)
+    part[1] = 2 * n;
+#pragma omp taskwait
+    g_x[6] = part[0] + part[1];
+  }
+}
+void thread_pair(long n) {
+  std::thread t([n] { for (long i = 0; i < n; ++i) g_x[12] += 1.0; });
+  for (long i = 0; i < n; ++i) g_x[12] += 1.0;
+  t.join();
+}
+void copied(long n) {
+  double v[4] = {1, 2, 3, double(n)};
+#pragma omp parallel num_threads(2)
+  std::memcpy(g_x + 8, v, (n % 4 + 1) * sizeof(double));  // a call: the size is not known
+}
+"""
+
+MAIN = """#include <cstdio>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+void racy(long); void barrier_separated(long); void critical(long); void reduction(long);
+void atomic(long); void tasks(long); void copied(long); void thread_pair(long);
+extern "C" std::size_t pcg_conflicts(std::uint64_t*, std::size_t);
+int main(int argc, char** argv) {
+  std::vector<std::uint64_t> out(2 * 8192);
+  const char* what = argv[1];
+  long n = 20000;
+  if (!std::strcmp(what, "racy")) racy(n);
+  if (!std::strcmp(what, "barrier_separated")) barrier_separated(n);
+  if (!std::strcmp(what, "critical")) critical(n);
+  if (!std::strcmp(what, "reduction")) reduction(n);
+  if (!std::strcmp(what, "atomic")) atomic(n);
+  if (!std::strcmp(what, "tasks")) tasks(n);
+  if (!std::strcmp(what, "copied")) copied(n);
+  if (!std::strcmp(what, "thread_pair")) thread_pair(n);
+  std::printf("%zu\\n", pcg_conflicts(out.data(), 8192));
+  return argc > 2;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def runtime_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    clangxx = default_toolchain().clangxx
+    if clangxx is None:
+        pytest.skip("no clang++")
+    d = tmp_path_factory.mktemp("conflicts")
+    (d / "kernels.cpp").write_text(KERNELS)
+    (d / "main.cpp").write_text(MAIN)
+    (d / IGNORE_FILE).write_text("fun:_ZSt*\n")
+    flags = ["-std=c++17", "-O2", "-fopenmp"]
+    objects = []
+    for src, extra in [("kernels.cpp", [*COVERAGE_FLAGS, *TRACED_FLAGS]), ("main.cpp", [])] + [
+        (str(HARNESS_INCLUDE / r), []) for r in RUNTIME_SOURCES
+    ]:
+        obj = d / (Path(src).stem + ".o")
+        subprocess.run([clangxx, *flags, *extra, "-c", src, "-o", str(obj)], cwd=d, check=True)
+        objects.append(str(obj))
+    subprocess.run([clangxx, "-fopenmp", "-pthread", *objects, "-o", "probe"], cwd=d, check=True)
+    return d / "probe"
+
+
+def _conflicts(binary: Path, kernel: str) -> int:
+    out = subprocess.run([str(binary), kernel], check=False, capture_output=True, text=True,
+                         env={"OMP_NUM_THREADS": "2"}, timeout=60)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    return int(out.stdout)
+
+
+@pytest.mark.parametrize(
+    "kernel,conflicts",
+    [("racy", True), ("copied", True), ("thread_pair", True), ("barrier_separated", False),
+     ("critical", False), ("reduction", False), ("atomic", False), ("tasks", False)],
+)  # fmt: skip
+def test_the_conflict_runtime_reports_unsynchronized_accesses_only(
+    runtime_binary: Path, kernel: str, conflicts: bool
+):
+    assert (_conflicts(runtime_binary, kernel) > 0) is conflicts, kernel
+
+
+def test_no_false_conflict_shows_in_repeated_runs(runtime_binary: Path):
+    """Synchronized accesses are never conflicts, whichever thread runs what (tasks:
+    usually their creator, now and then another thread)."""
+    for kernel in ("barrier_separated", "critical", "reduction", "atomic", "tasks"):
+        for _ in range(15):
+            assert _conflicts(runtime_binary, kernel) == 0, kernel
+
+
+def test_blocks_that_call_code_the_conflict_probe_cannot_see_are_opaque():
+    listing = """
+0000000000001100 <_Z1fv>:
+    1100:\tmovb   $0x1,0x2f00(%rip)
+    1107:\tcall   1500 <__sanitizer_cov_load8>
+    110c:\tcall   1600 <memcpy>
+    1111:\tcall   1700 <log@plt>
+    1116:\tmovb   $0x1,0x2f01(%rip)
+    111d:\tcall   1800 <_Z6helperPd>
+    1122:\tmovb   $0x1,0x2f02(%rip)
+    1129:\tjmp    1100 <_Z1fv>
+    112b:\tmovb   $0x1,0x2f03(%rip)
+    1132:\tjmp    1900 <_Z1gv>
+    1134:\tmovb   $0x1,0x2f04(%rip)
+    113b:\tcall   *%rax
+    113d:\tlock cmpxchg %rdx,(%rcx)
+"""
+    pcs = [0x1100, 0x1116, 0x1122, 0x112B, 0x1134]
+    assert parse_opaque(listing, pcs) == frozenset({1, 3, 4})
