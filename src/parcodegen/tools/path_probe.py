@@ -72,11 +72,13 @@ IGNORE_FILE = "pcg_coverage_ignore.txt"
 # __gnu_cxx:: and __cxxabi names); what is inlined into the candidate's functions still counts
 IGNORED_FUNCTIONS = ("_ZSt*", "_ZNSt*", "_ZNKSt*", "_ZN9__gnu_cxx*", "_ZNK9__gnu_cxx*",
                      "_ZN10__cxxabiv1*", "__cxa_*")  # fmt: skip
-COVERAGE_FLAGS = ("-fsanitize-coverage=inline-bool-flag,pc-table,no-prune", "-gline-tables-only",
-                  f"-fsanitize-coverage-ignorelist={IGNORE_FILE}")  # fmt: skip
-# the traced build (conflicts) also calls the runtime at every load and store; no tail
-# calls (a memcpy reached by a jump would report its caller's caller)
-TRACED_FLAGS = ("-fsanitize-coverage=trace-loads,trace-stores", "-fno-optimize-sibling-calls")
+BLOCK_FLAGS = ("-fsanitize-coverage=inline-bool-flag,pc-table,no-prune", "-gline-tables-only")
+COVERAGE_FLAGS = (*BLOCK_FLAGS, f"-fsanitize-coverage-ignorelist={IGNORE_FILE}")
+# the traced build (conflicts) calls the runtime at every load and store, the standard
+# library's code included (std::sort of overlapping ranges); no tail calls (a memcpy
+# reached by a jump would report its caller's caller)
+TRACED_FLAGS = (*BLOCK_FLAGS, "-fsanitize-coverage=trace-loads,trace-stores",
+                "-fno-optimize-sibling-calls")  # fmt: skip
 RUNTIME_SOURCES = ("pcg_paths.cpp", "pcg_conflicts.cpp")  # in HARNESS_INCLUDE
 PROBE_SEED = 11  # the benchmark size's input: the same as tools/bench_reference.py's
 TRACE_ENV = "PCG_CONFLICTS"  # "0": the probe build records no conflicts (pcg_conflicts.cpp)
@@ -122,6 +124,7 @@ class PathProbe:
     new_parallel_of: Callable[[PathRun], frozenset[Hashable]] | None = field(
         default=None, repr=False, compare=False)  # fmt: skip
     conflicts_to: int = 0  # conflicts were looked for up to this size (traced runs)
+    conflicts_failed: str | None = None  # a traced run that failed other than by its cost
 
     @property
     def parallel_from(self) -> int | None:
@@ -139,6 +142,7 @@ class PathProbe:
                 "bench_new_blocks": self.bench_new_blocks,
                 "parallel_from": self.parallel_from, "stopped": self.stopped,
                 "threads": self.threads, "conflicts_to": self.conflicts_to,
+                "conflicts_failed": self.conflicts_failed,
                 "seconds": round(self.seconds, 3)}  # fmt: skip
 
 
@@ -156,10 +160,12 @@ def _link_probe(build: ProblemBuild, code: str, tc: Toolchain,
                 code_flags: tuple[str, ...]) -> tuple[Path | None, str]:  # fmt: skip
     assert tc.clangxx is not None
     problem = build.problem
+    # the candidate first: its copy of a template the harness also uses (std::vector's) is
+    # the one the linker keeps
     parts = [
+        (code, PROBE_FLAGS + code_flags + build.code_flags, candidate_name(problem)),
         (harness_source(problem, paths=True), PROBE_FLAGS + build.harness_flags, "harness.cpp"),
         *((HARNESS_INCLUDE.joinpath(r).read_text(), PROBE_FLAGS, r) for r in RUNTIME_SOURCES),
-        (code, PROBE_FLAGS + code_flags + build.code_flags, candidate_name(problem)),
     ]
     ignore = "".join(f"fun:{f}\n" for f in IGNORED_FUNCTIONS).encode()
     headers = {**build.headers, IGNORE_FILE: ignore}
@@ -185,7 +191,7 @@ def build_path_probe(build: ProblemBuild, code: str,
     plain, why = _link_probe(build, code, tc, COVERAGE_FLAGS)
     if plain is None:
         return None, why
-    traced, traced_why = _link_probe(build, code, tc, COVERAGE_FLAGS + TRACED_FLAGS)
+    traced, traced_why = _link_probe(build, code, tc, TRACED_FLAGS)
     return ProbeBuilds(plain, traced, traced_why), ""
 
 
@@ -236,6 +242,11 @@ def path_run(build: ProblemBuild, binary: Path, calls: list[PlannedCall], thread
     except ValueError as e:
         return str(e)
     return PathRun(ran, par, team, last, run.result.wall_s, pcs, _conflicts(last))
+
+
+def _too_costly(why: str) -> bool:
+    """Did a probe run fail by its cost (time, memory, the probe's budget), not by itself?"""
+    return any(w in why for w in ("timed out", "memory limit", "probe budget"))
 
 
 def traced_size(sizes: list[int], bench_wall_s: float, bench_n: int) -> int | None:
@@ -313,6 +324,7 @@ def probe_paths(build: ProblemBuild, builds: ProbeBuilds, baseline: list[Planned
     stopped: str | None = None
     runs: dict[int, PathRun] = {}  # the plain build's
     traced: dict[int, PathRun] = {}  # the traced build's
+    traced_failed: str | None = None
     total = PROBE_TOTAL_S + 2 * max(0.0, bench_wall_s - PROBE_RUN_S)
 
     def run_at(n: int, samples: int = PROBE_SAMPLES, trace: bool = False) -> PathRun | str:
@@ -340,17 +352,24 @@ def probe_paths(build: ProblemBuild, builds: ProbeBuilds, baseline: list[Planned
                     break
                 runs[n] = got
         # conflicts at the largest size whose traced run is affordable (most often the
-        # benchmark size); where they are new, at every smaller probed size too
+        # benchmark size); where they are new, at every smaller probed size too. A traced
+        # run over its time or memory: the sizes below, up to the first that is too; one
+        # that fails otherwise (a crash the plain build did not show) is named.
         at = traced_size(up, first.wall_s, bench_n) if isinstance(first, PathRun) else None
         if at is not None and isinstance(traced_base, PathRun):
             seen = run_at(at, trace=True)
             if isinstance(seen, PathRun):
                 traced[at] = seen
-                for n in up if met(seen) - base_met else ():
-                    more = run_at(n, trace=True) if n < at else None
-                    if not isinstance(more, PathRun):
-                        break  # the largest (already run) still names what is new
-                    traced[n] = more
+            elif not _too_costly(seen):
+                traced_failed = seen
+            new_there = isinstance(seen, PathRun) and bool(met(seen) - base_met)
+            for n in up if new_there or not isinstance(seen, PathRun) else ():
+                more = run_at(n, trace=True) if n < at else None
+                if isinstance(more, str) and not _too_costly(more):
+                    traced_failed = traced_failed or more
+                if not isinstance(more, PathRun):
+                    break  # the largest run (if any) still names what is new
+                traced[n] = more
     traced_to = max(traced, default=top)
     sizes = sorted(runs.keys() | traced.keys())
 
@@ -367,7 +386,7 @@ def probe_paths(build: ProblemBuild, builds: ProbeBuilds, baseline: list[Planned
                      tuple(len(new_par[n]) for n in sizes), stopped, bench,
                      len(ran_of(bench) - base_ran) if bench else 0, threads,
                      time.monotonic() - t0, new_par,
-                     lambda r: par_of(r) - base_par, traced_to)  # fmt: skip
+                     lambda r: par_of(r) - base_par, traced_to, traced_failed)  # fmt: skip
 
 
 def rerun(build: ProblemBuild, builds: ProbeBuilds, probe: PathProbe, n: int, seed: int) -> bool:

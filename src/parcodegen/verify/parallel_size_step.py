@@ -127,6 +127,9 @@ class ParallelSizeStep(BaseStep):
         if builds.traced is None:
             unchecked.append(f"races above the race sizes on the same code paths not looked for "
                              f"(no conflict probe build: {builds.traced_why})")  # fmt: skip
+        if probe.conflicts_failed:
+            unchecked.append(f"races above n={probe.conflicts_to} on the same code paths not "
+                             f"looked for (the conflict probe's run {probe.conflicts_failed})")  # fmt: skip
         if probe.stopped:
             last = probe.sizes[-1] if probe.sizes else max(c.n for c in baseline_calls(ctx, race))
             unchecked.append(f"race not checked at sizes where the code may run parallel: "
