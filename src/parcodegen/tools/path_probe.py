@@ -13,7 +13,13 @@ at large n, runs unchecked at the benchmark size. The path probe finds it:
   OpenMP team of more than one thread was active, and every region's largest team (a
   nested region's team is its own); blocks are compared by their place in the
   candidate's source (tools/block_locations.py), so a compiler-made retry of an atomic
-  or an inlined library path is the statement that ran;
+  or an inlined library path is the statement that ran, when everything the block does
+  to memory is seen by the conflict probe (tools/block_calls.py);
+- a traced build of the same source (the conflict probe): every load and store, the
+  standard library's included, goes through data/harness/pcg_conflicts.cpp, which
+  reports accesses of two threads that met on one word in one synchronization epoch,
+  keyed by their places: a conflict first seen above the race sizes counts like a block
+  first run in a team there (the same code racing on other addresses at large n);
 - a baseline: one process calling it at every race size, thread count and pattern the
   race step ran: the blocks that ran there, and those that ran in a team, were
   race-checked;
@@ -26,12 +32,12 @@ at large n, runs unchecked at the benchmark size. The path probe finds it:
   allowing) at which every such block runs in a team: the race step runs there.
 
 Code with threads of its own (std::thread, pthreads) has no OMPT team: every block of it
-counts as parallel. What it cannot see: a different interleaving or address pattern of
-blocks that already ran in a team (a race that needs a larger n but no new code path),
-code that runs only between two probed sizes, two branches at one source location (made
-by one macro expansion), threads beyond PROBE_THREADS (the timing step names a
-bench-size team that no checked run had), and a run the budget cuts short (the step then
-names the sizes above it unchecked).
+counts as parallel. What it cannot see: a race on the same code paths that the conflict
+probe does not record (explicit tasks, a lock on one side, atomics, above the size its
+traced run affords: `conflicts_to`), code that runs only between two probed sizes,
+threads beyond PROBE_THREADS (the timing step names a bench-size team that no checked
+run had), and a run the budget cuts short (the step then names the sizes above it
+unchecked).
 """
 
 from __future__ import annotations
@@ -315,7 +321,9 @@ def probe_paths(build: ProblemBuild, builds: ProbeBuilds, baseline: list[Planned
     base_ran, base_par = ran_of(base), par_of(base)
     base_met: frozenset[Hashable] = frozenset()
     traced_base = None
-    if builds.traced is not None:
+    # threads of the candidate's own synchronize by join, futures and mutexes, which no
+    # epoch sees: their conflicts would be every hand-over; not looked for
+    if builds.traced is not None and not own_threads:
         traced_base = path_run(build, builds.traced, baseline, most, PROBE_RUN_S)
         if isinstance(traced_base, PathRun):
             base_met = met(traced_base)

@@ -124,7 +124,7 @@ class ParallelSizeStep(BaseStep):
         seconds = probe.seconds
         text = _probe_text(probe)
         unchecked: list[str] = []
-        if builds.traced is None:
+        if builds.traced is None and not own:
             unchecked.append(f"races above the race sizes on the same code paths not looked for "
                              f"(no conflict probe build: {builds.traced_why})")  # fmt: skip
         if probe.conflicts_failed:
