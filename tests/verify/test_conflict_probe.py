@@ -206,6 +206,14 @@ void tasks(long n) {
     g_x[6] = part[0] + part[1];
   }
 }
+void sibling_tasks(long n) {
+#pragma omp parallel num_threads(2)
+#pragma omp single
+  for (int t = 0; t < 64; ++t) {
+#pragma omp task
+    for (long i = 0; i < n / 64; ++i) g_x[13] += 1.0;
+  }
+}
 void thread_pair(long n) {
   std::thread t([n] { for (long i = 0; i < n; ++i) g_x[12] += 1.0; });
   for (long i = 0; i < n; ++i) g_x[12] += 1.0;
@@ -224,6 +232,7 @@ MAIN = """#include <cstdio>
 #include <vector>
 void racy(long); void barrier_separated(long); void critical(long); void reduction(long);
 void atomic(long); void tasks(long); void copied(long); void thread_pair(long);
+void sibling_tasks(long);
 extern "C" std::size_t pcg_conflicts(std::uint64_t*, std::size_t);
 int main(int argc, char** argv) {
   std::vector<std::uint64_t> out(2 * 8192);
@@ -237,6 +246,7 @@ int main(int argc, char** argv) {
   if (!std::strcmp(what, "tasks")) tasks(n);
   if (!std::strcmp(what, "copied")) copied(n);
   if (!std::strcmp(what, "thread_pair")) thread_pair(n);
+  if (!std::strcmp(what, "sibling_tasks")) sibling_tasks(n);
   std::printf("%zu\\n", pcg_conflicts(out.data(), 8192));
   return argc > 2;
 }
@@ -279,6 +289,12 @@ def test_the_conflict_runtime_reports_unsynchronized_accesses_only(
     runtime_binary: Path, kernel: str, conflicts: bool
 ):
     assert (_conflicts(runtime_binary, kernel) > 0) is conflicts, kernel
+
+
+def test_sibling_tasks_on_one_word_conflict(runtime_binary: Path):
+    """Tasks one task made in one epoch share an epoch: two of them on two threads meet
+    (64 tasks: the waiting thread takes some)."""
+    assert any(_conflicts(runtime_binary, "sibling_tasks") > 0 for _ in range(5))
 
 
 def test_no_false_conflict_shows_in_repeated_runs(runtime_binary: Path):

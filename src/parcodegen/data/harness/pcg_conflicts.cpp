@@ -9,12 +9,13 @@
 // time when first touched, up to 2 GB: words beyond are not recorded) holds the epoch, the
 // thread, the last access, and whether one thread read, several read, or one wrote it. The OMPT tool in
 // pcg_paths.cpp moves each thread's epoch on: a region's implicit task starts one, every
-// barrier ends one, and so do taskwait and taskgroup for the thread that waits; while a
-// thread holds an OpenMP lock (critical, ordered, omp_set_lock), is in a barrier or
-// combines a reduction, its accesses are not recorded, nor those of explicit tasks (a
-// task's creation orders what its creator wrote before it, which an epoch does not see,
-// and the runtime hands a finished task's memory to the next). Threads of the candidate's
-// own (std::thread) share one epoch until the next OpenMP region.
+// barrier ends one, and so do taskwait and taskgroup for the thread that waits; the
+// explicit tasks one task creates in one epoch share an epoch of their own (their
+// creator's writes before creating them are ordered before them, and its accesses after
+// are not compared with theirs). While a thread holds an OpenMP lock (critical, ordered,
+// omp_set_lock), is in a barrier or combines a reduction, its accesses are not recorded.
+// Threads of the candidate's own (std::thread) share one epoch until the next OpenMP
+// region.
 //
 // Not a race detector: no happens-before (a task dependence, a flag spun on, a pthread
 // mutex is not seen, so such code shows conflicts at every size, and the race step judged
@@ -55,7 +56,7 @@ std::atomic<std::uint32_t> g_next_region{0};
 std::atomic<std::uintptr_t> g_code_lo{~std::uintptr_t{0}}, g_code_hi{0};  // the candidate's code
 
 struct Saved {
-  std::uint32_t epoch, region, barriers, waits;
+  std::uint32_t epoch, region, barriers;
   int skip;
 };
 
@@ -63,16 +64,17 @@ thread_local std::uint32_t tl_thread = 0;  // 1..255, 0: not yet numbered
 thread_local std::uint32_t tl_epoch = 0;
 thread_local std::uint32_t tl_region = 0;    // the OpenMP region instance the thread is in
 thread_local std::uint32_t tl_barriers = 0;  // barriers it passed in that region
-thread_local std::uint32_t tl_waits = 0;     // taskwaits and taskgroups since the last barrier
 thread_local int tl_skip = 0;                // > 0: in a barrier, a lock or a reduction
 thread_local Saved tl_stack[kStack];
 thread_local int tl_depth = 0;
 
-std::uint32_t mix(std::uint32_t region, std::uint32_t barriers, std::uint32_t waits) {
-  return (region * 0x9E3779B1u) ^ (barriers * 0x85EBCA77u) ^ (waits * 0xC2B2AE3Du) ^ 0x27d4eb2fu;
+std::uint32_t mix(std::uint32_t a, std::uint32_t b) {
+  std::uint32_t h = a * 0x9E3779B1u ^ (b + 0x7F4A7C15u) * 0x85EBCA77u;
+  return h ^ (h >> 15);
 }
 
-void set_epoch() { tl_epoch = mix(tl_region, tl_barriers, tl_waits); }
+// the epoch every thread of the team has between two barriers
+void set_epoch() { tl_epoch = mix(tl_region, tl_barriers); }
 
 std::uint32_t offset(const void* pc) {
   return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(pc) -
@@ -176,10 +178,10 @@ inline void access(const void* addr, std::size_t size, bool write, const void* r
 extern "C" std::uint32_t pcg_conflicts_region() { return g_next_region.fetch_add(1) + 1; }
 
 extern "C" void pcg_conflicts_task_begin(std::uint32_t region) {
-  if (tl_depth < kStack) tl_stack[tl_depth] = {tl_epoch, tl_region, tl_barriers, tl_waits, tl_skip};
+  if (tl_depth < kStack) tl_stack[tl_depth] = {tl_epoch, tl_region, tl_barriers, tl_skip};
   ++tl_depth;
   tl_region = region;
-  tl_barriers = tl_waits = 0;
+  tl_barriers = 0;
   tl_skip = 0;
   set_epoch();
 }
@@ -192,7 +194,6 @@ extern "C" void pcg_conflicts_task_end() {
     tl_epoch = s.epoch;
     tl_region = s.region;
     tl_barriers = s.barriers;
-    tl_waits = s.waits;
     tl_skip = s.skip;
   }
   if (tl_depth == 0) tl_epoch = g_serial.fetch_add(1) + 1;  // threads of the candidate's own
@@ -207,11 +208,10 @@ extern "C" void pcg_conflicts_sync(int kind, bool begin) {
   if (tl_skip > 0) --tl_skip;
   if (kind == 0) {
     ++tl_barriers;
-    tl_waits = 0;
+    set_epoch();
   } else if (kind == 1) {
-    ++tl_waits;
+    tl_epoch = mix(tl_epoch, 1);  // after the wait: apart from the tasks waited for
   }
-  set_epoch();
 }
 
 extern "C" void pcg_conflicts_lock(bool acquired) {
@@ -221,10 +221,16 @@ extern "C" void pcg_conflicts_lock(bool acquired) {
     --tl_skip;
 }
 
-// a task switch: the thread's skip count belongs to the task it was running
-extern "C" int pcg_conflicts_switch(int next_skip) {
-  const int prior = tl_skip;
-  tl_skip = next_skip;
+// A new explicit task's state: the epoch its creator's tasks of this epoch share (apart
+// from the creator's own, whose writes before the task's creation the task may read).
+extern "C" std::uint64_t pcg_conflicts_child() { return std::uint64_t{mix(tl_epoch, 2)} << 32; }
+
+// A task switch: the thread's epoch and skip count belong to the task it was running
+// (returned, for the caller to keep with that task) and become the next task's.
+extern "C" std::uint64_t pcg_conflicts_switch(std::uint64_t next) {
+  const std::uint64_t prior = std::uint64_t{tl_epoch} << 32 | static_cast<std::uint32_t>(tl_skip);
+  tl_epoch = static_cast<std::uint32_t>(next >> 32);
+  tl_skip = static_cast<int>(static_cast<std::uint32_t>(next));
   return prior;
 }
 

@@ -35,7 +35,8 @@ extern "C" void pcg_conflicts_task_begin(std::uint32_t region);
 extern "C" void pcg_conflicts_task_end();
 extern "C" void pcg_conflicts_sync(int kind, bool begin);
 extern "C" void pcg_conflicts_lock(bool acquired);
-extern "C" int pcg_conflicts_switch(int next_skip);
+extern "C" std::uint64_t pcg_conflicts_switch(std::uint64_t next);
+extern "C" std::uint64_t pcg_conflicts_child();
 extern "C" void pcg_conflicts_init();
 extern "C" void pcg_conflicts_code(std::uintptr_t lo, std::uintptr_t hi);
 
@@ -148,15 +149,12 @@ void on_mutex_acquired(ompt_mutex_t, ompt_wait_id_t, const void*) { pcg_conflict
 void on_mutex_released(ompt_mutex_t, ompt_wait_id_t, const void*) { pcg_conflicts_lock(false); }
 
 void on_task_create(ompt_data_t*, const ompt_frame_t*, ompt_data_t* task, int, int, const void*) {
-  // the task's skip count (pcg_conflicts_switch): an explicit task's accesses are not
-  // recorded (its creation orders what its creator wrote before it, which an epoch does
-  // not see, and the runtime hands a finished task's memory to the next)
-  task->value = 1;
+  task->value = pcg_conflicts_child();  // the task's epoch and skip count (pcg_conflicts_switch)
 }
 
 void on_task_schedule(ompt_data_t* prior, ompt_task_status_t, ompt_data_t* next) {
-  const int saved = pcg_conflicts_switch(next != nullptr ? static_cast<int>(next->value) : 0);
-  if (prior != nullptr) prior->value = static_cast<std::uint64_t>(saved);
+  const std::uint64_t saved = pcg_conflicts_switch(next != nullptr ? next->value : 0);
+  if (prior != nullptr) prior->value = saved;
 }
 
 int tool_init(ompt_function_lookup_t lookup, int, ompt_data_t*) {
