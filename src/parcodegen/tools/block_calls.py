@@ -4,16 +4,20 @@ The path probe (tools/path_probe.py) may count a block that runs in a team only 
 race sizes as the statement it belongs to (tools/block_locations.py): the retry of an
 atomic's compare-and-swap runs only when threads collide, which a large n makes likely.
 Merging by place is sound only where everything the block does to memory is seen by the
-conflict probe (data/harness/pcg_conflicts.cpp: plain loads and stores, memcpy, memmove,
-memset): a block that calls anything else (another function of the candidate, the
-standard library's own code, the OpenMP runtime, a call through a pointer) or jumps into
-another function is *opaque* and keeps a key of its own, so a branch that shares a
-source location with another (two branches of one macro expansion, two versions of an
-unswitched loop) but calls other code is new code, checked where it first runs in a team.
+conflict probe (data/harness/pcg_conflicts.cpp traces the plain loads and stores of every
+function compiled with the candidate, the standard library's templates included, and
+memcpy, memmove and memset): a block that calls into a shared library (the OpenMP
+runtime, the C library, libstdc++'s compiled code; the math library's pure functions
+aside) or through a pointer is *opaque* and keeps a key of its own, so a branch that
+shares a source location with another (two branches of one macro expansion, two
+versions of an unswitched loop) but calls such code is new code, checked where it first
+runs in a team.
 
 `objdump -d` (binutils: beside every gcc) reads the probe binary in the sandbox; a block's
 code is taken as its address up to the next block's (blocks are never pruned in the probe
-build: `no-prune`), within its function.
+build: `no-prune`), within its function. A call into the binary itself is to code the
+traced build compiled too (the candidate's object is linked first, so its copies of
+templates are the ones kept).
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ def objdump_for() -> str | None:
     return shutil.which("objdump")
 
 
-def _opaque(function: str, text: str) -> bool:
+def _opaque(text: str) -> bool:
     """Does this instruction call, or jump into, code the conflict probe cannot see?"""
     words = text.split()
     while words and words[0] in PREFIXES:
@@ -57,9 +61,9 @@ def _opaque(function: str, text: str) -> bool:
     m = _TARGET.search(text)
     if "*" in text or m is None:
         return True  # through a pointer: a function we do not know, or a jump table
+    if not m[1].endswith("@plt"):
+        return False  # within the function, or a call of code compiled with the candidate
     target = m[1].removesuffix("@plt")
-    if op.startswith("jmp"):
-        return target != function  # a tail call
     return not (SEEN.match(target) or PURE.match(target))
 
 
@@ -69,12 +73,12 @@ def parse_opaque(listing: str, pcs: Sequence[int]) -> frozenset[int]:
     order = sorted(range(len(pcs)), key=lambda k: pcs[k])
     starts = [pcs[k] for k in order]
     opaque: set[int] = set()
-    function = ""
+    function_start = 0
     pos = 0  # the block in `order` whose code the listing is in
     for line in listing.splitlines():
         f = _FUNCTION.match(line)
         if f:
-            function = f[2]
+            function_start = int(f[1], 16)
             continue
         m = _INSN.match(line)
         if m is None:
@@ -82,8 +86,8 @@ def parse_opaque(listing: str, pcs: Sequence[int]) -> frozenset[int]:
         addr = int(m[1], 16)
         while pos + 1 < len(starts) and starts[pos + 1] <= addr:
             pos += 1
-        if not starts or addr < starts[pos] or not _opaque(function, m[2]):
-            continue
+        if not starts or not function_start <= starts[pos] <= addr or not _opaque(m[2]):
+            continue  # before the first block, in another function, or seen
         opaque.add(order[pos])
     return frozenset(opaque)
 
