@@ -206,6 +206,14 @@ void tasks(long n) {
     g_x[6] = part[0] + part[1];
   }
 }
+int g_ints[4];
+void neighbour_ints(long n) {  // two ints of one 8-byte word, one per thread: no race
+#pragma omp parallel num_threads(2)
+  for (long i = 0; i < n; ++i) {
+    volatile int* mine = g_ints + omp_get_thread_num();
+    *mine = *mine + 1;
+  }
+}
 void sibling_tasks(long n) {
 #pragma omp parallel num_threads(2)
 #pragma omp single
@@ -232,7 +240,7 @@ MAIN = """#include <cstdio>
 #include <vector>
 void racy(long); void barrier_separated(long); void critical(long); void reduction(long);
 void atomic(long); void tasks(long); void copied(long); void thread_pair(long);
-void sibling_tasks(long);
+void sibling_tasks(long); void neighbour_ints(long);
 extern "C" std::size_t pcg_conflicts(std::uint64_t*, std::size_t);
 int main(int argc, char** argv) {
   std::vector<std::uint64_t> out(2 * 8192);
@@ -247,6 +255,7 @@ int main(int argc, char** argv) {
   if (!std::strcmp(what, "copied")) copied(n);
   if (!std::strcmp(what, "thread_pair")) thread_pair(n);
   if (!std::strcmp(what, "sibling_tasks")) sibling_tasks(n);
+  if (!std::strcmp(what, "neighbour_ints")) neighbour_ints(n);
   std::printf("%zu\\n", pcg_conflicts(out.data(), 8192));
   return argc > 2;
 }
@@ -283,7 +292,8 @@ def _conflicts(binary: Path, kernel: str) -> int:
 @pytest.mark.parametrize(
     "kernel,conflicts",
     [("racy", True), ("copied", True), ("thread_pair", True), ("barrier_separated", False),
-     ("critical", False), ("reduction", False), ("atomic", False), ("tasks", False)],
+     ("critical", False), ("reduction", False), ("atomic", False), ("tasks", False),
+     ("neighbour_ints", False)],
 )  # fmt: skip
 def test_the_conflict_runtime_reports_unsynchronized_accesses_only(
     runtime_binary: Path, kernel: str, conflicts: bool
@@ -300,7 +310,14 @@ def test_sibling_tasks_on_one_word_conflict(runtime_binary: Path):
 def test_no_false_conflict_shows_in_repeated_runs(runtime_binary: Path):
     """Synchronized accesses are never conflicts, whichever thread runs what (tasks:
     usually their creator, now and then another thread)."""
-    for kernel in ("barrier_separated", "critical", "reduction", "atomic", "tasks"):
+    for kernel in (
+        "barrier_separated",
+        "critical",
+        "reduction",
+        "atomic",
+        "tasks",
+        "neighbour_ints",
+    ):
         for _ in range(15):
             assert _conflicts(runtime_binary, kernel) == 0, kernel
 

@@ -241,7 +241,8 @@ def sanitizer_env() -> dict[str, str]:
     program cannot tell the race build from the tested one by its environment (the
     others ignore these variables)."""
     return {
-        "TSAN_OPTIONS": f"ignore_noninstrumented_modules=1 exitcode={TSAN_EXIT} "
+        # (the shared libraries are ignored by the harness's suppressions: tools/harness.py)
+        "TSAN_OPTIONS": f"ignore_noninstrumented_modules=0 exitcode={TSAN_EXIT} "
         "report_signal_unsafe=0 halt_on_error=0 history_size=3",
         "OMP_TOOL_LIBRARIES": default_toolchain().archer or archer_library() or "",
         # LLVM's libomp (the race build) adjusts a dynamic team by the machine's load,

@@ -52,7 +52,8 @@ PREFIXES = ("__clang", "__GNUC", "__SANITIZE", "__tsan", "__sanitizer", "__asan"
             "__ubsan", "__lsan", "__has_", "__llvm", "AnnotateHappens", "AnnotateBenign",
             "AnnotateIgnore", "AnnotateRWLock", "AnnotateCondVar", "AnnotateMutex",
             "AnnotateNewMemory", "AnnotateFlush", "AnnotateThreadName", "AnnotateMemory",
-            "ompt_", "ompd_", "pcg_paths")  # fmt: skip
+            "ompt_", "ompd_", "pcg_paths", "pcg_conflicts", "pcg_regions",
+            "pcg_block_pcs")  # fmt: skip
 VALUE_ONLY = frozenset({"_OPENMP"})  # defined by both builds, with different values
 # comments, string and character literals (raw strings approximately), then identifiers
 _STRIP = re.compile(

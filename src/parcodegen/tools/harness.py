@@ -291,6 +291,23 @@ def _scalar_order(problem: Problem, infos: dict[str, CxxType]) -> list[ArgSpec]:
     return done
 
 
+# The race build (ThreadSanitizer): interceptors called from the shared libraries (the
+# OpenMP runtime, Archer, the C and C++ libraries) are not checked, as with TSan's
+# ignore_noninstrumented_modules=1, which also stopped it from checking the program's own
+# memcpy/memmove/memset (std::copy into a shared buffer from two threads raced unseen).
+SUPPRESSED_LIBRARIES = ("libomp.so", "libarcher.so", "libstdc++.so", "libc.so", "libm.so",
+                        "libgcc_s.so", "libpthread.so", "ld-linux")  # fmt: skip
+TSAN_SUPPRESSIONS = [
+    "#if defined(__has_feature)",
+    "#if __has_feature(thread_sanitizer)",
+    'extern "C" const char* __tsan_default_suppressions() {',
+    "  return " + " ".join(f'"called_from_lib:{lib}\\n"' for lib in SUPPRESSED_LIBRARIES) + ";",
+    "}",
+    "#endif",
+    "#endif",
+]
+
+
 def harness_source(problem: Problem, paths: bool = False) -> str:
     """The full harness translation unit for `problem`; `paths`: for the path probe's
     build (tools/path_probe.py), each call also reports which blocks of the candidate ran
@@ -324,6 +341,7 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
         "#endif",
         "}",
         "}  // namespace pcg",
+        *TSAN_SUPPRESSIONS,
     ]
     for s in problem.structs:
         if s.definition not in problem.prelude:

@@ -39,12 +39,15 @@ constexpr unsigned kChunkBits = 21;                // shadow allocated per 2 MB 
 constexpr std::size_t kChunks = std::size_t{1} << (47 - kChunkBits);
 constexpr std::size_t kChunkWords = std::size_t{1} << (kChunkBits - 3);
 constexpr std::size_t kShadowCap = std::size_t{2} << 30;  // bytes of shadow at most
+constexpr std::uint64_t kEpochMask = 0xFFFFFF;  // an epoch's low 24 bits are kept
+constexpr std::uint64_t kStateBytes = std::uint64_t{3} << 40 | std::uint64_t{0xFF} << 24;
 constexpr std::size_t kPcs = 1 << 16;                       // distinct access addresses at most
 constexpr std::uint64_t kR1 = 1, kW1 = 2, kRS = 3;  // read by one, written by one, read by several
 constexpr std::size_t kPairs = 1 << 13;             // conflict pairs kept at most
 constexpr int kStack = 64;                          // nested implicit tasks per thread
 
-// per 8-byte word: access 22 | state 2 | thread 8 | epoch 32, in chunks made when touched
+// per 8-byte word: access 22 | state 2 | thread 8 | bytes 8 | epoch 24, in chunks made
+// when touched
 std::atomic<std::atomic<std::uint64_t>*>* g_chunks = nullptr;
 char* g_arena = nullptr;  // kShadowCap bytes, 2 MB-aligned
 std::atomic<std::size_t> g_arena_used{0};
@@ -136,30 +139,37 @@ std::atomic<std::uint64_t>* shadow_of(std::uintptr_t w) {
   return fresh + (w & (kChunkWords - 1));  // (a chunk lost to another thread stays unused)
 }
 
-// One access of one word: a conflict, or the word's new state (a compare-and-swap, so that
-// a thread preempted between reading and writing the state does not undo another's).
-void word(std::uintptr_t w, bool write, std::uint64_t id) {
+// One access of bytes `mask` of one word: a conflict, or the word's new state (a
+// compare-and-swap, so that a thread preempted between reading and writing the state does
+// not undo another's). The state keeps the bytes its accesses touched: two threads on two
+// different ints of one word do not meet (the later one takes the word over).
+void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id) {
   std::atomic<std::uint64_t>* slot = shadow_of(w);
   if (slot == nullptr) return;
-  const std::uint64_t me = std::uint64_t{tl_thread} << 32 | tl_epoch;
+  const std::uint64_t epoch = tl_epoch & kEpochMask, thread = tl_thread;
   std::uint64_t e = slot->load(std::memory_order_relaxed);
   for (;;) {
-    const std::uint64_t state = (e >> 40) & 3;
+    const std::uint64_t state = (e >> 40) & 3, bytes = (e >> 24) & 0xFF;
+    auto make = [&](std::uint64_t who, std::uint64_t st, std::uint64_t m) {
+      return who << 42 | st << 40 | thread << 32 | m << 24 | epoch;
+    };
     std::uint64_t next;
-    if (state == 0 || static_cast<std::uint32_t>(e) != tl_epoch) {
-      next = id << 42 | (write ? kW1 : kR1) << 40 | me;
-    } else if (((e >> 32) & 0xFF) == tl_thread) {
-      if (write && state == kRS) return note_pair(pc_of(e >> 42), pc_of(id));
-      if (!write || state != kR1) return;
-      next = id << 42 | kW1 << 40 | me;
+    if (state == 0 || (e & kEpochMask) != epoch) {
+      next = make(id, write ? kW1 : kR1, mask);
+    } else if (((e >> 32) & 0xFF) == thread) {
+      if (write && state == kRS && (bytes & mask)) return note_pair(pc_of(e >> 42), pc_of(id));
+      const std::uint64_t st = write && state == kR1 ? kW1 : state;
+      if (st == state && (bytes | mask) == bytes) return;
+      next = (e & ~kStateBytes) | st << 40 | (bytes | mask) << 24;
+      if (st != state) next = (next & ~(std::uint64_t{0x3FFFFF} << 42)) | id << 42;
+    } else if (!(bytes & mask)) {
+      next = make(id, write ? kW1 : kR1, mask);  // other bytes: this access takes it over
     } else if (write || state == kW1) {
       return note_pair(pc_of(e >> 42), pc_of(id));
-    } else if (state == kR1) {
-      next = (e & ~(std::uint64_t{3} << 40)) | kRS << 40;
     } else {
-      return;
+      next = (e & ~kStateBytes) | kRS << 40 | (bytes | mask) << 24;
     }
-    if (slot->compare_exchange_weak(e, next, std::memory_order_relaxed)) return;
+    if (next == e || slot->compare_exchange_weak(e, next, std::memory_order_relaxed)) return;
   }
 }
 
@@ -169,7 +179,12 @@ inline void access(const void* addr, std::size_t size, bool write, const void* r
   const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(addr);
   const std::uint64_t id = number_pc(offset(ra));
   if (id == 0) return;
-  for (std::uintptr_t w = a >> 3, last = (a + size - 1) >> 3; w <= last; ++w) word(w, write, id);
+  const std::uintptr_t end = a + size;
+  for (std::uintptr_t w = a >> 3, last = (end - 1) >> 3; w <= last; ++w) {
+    const std::uintptr_t lo = w << 3 > a ? w << 3 : a, hi = (w << 3) + 8 < end ? (w << 3) + 8 : end;
+    const std::uint64_t mask = ((std::uint64_t{1} << (hi - lo)) - 1) << (lo - (w << 3));
+    word(w, mask, write, id);
+  }
 }
 
 }  // namespace
