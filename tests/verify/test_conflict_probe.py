@@ -126,6 +126,28 @@ double gaussian_energy(const std::vector<double>& x) {
 )
 
 
+# every thread copies all of x into one shared buffer (std::copy of doubles: a memmove)
+SHARED_COPY = (
+    HEAD
+    + """#include <algorithm>
+std::vector<double> g_copy;
+double gaussian_energy(const std::vector<double>& x) {
+  const long n = static_cast<long>(x.size());
+  g_copy.resize(n);
+  double sum = 0.0;
+#pragma omp parallel reduction(+ : sum)
+  {
+    std::copy(x.begin(), x.end(), g_copy.begin());
+#pragma omp barrier
+#pragma omp for
+    for (long i = 0; i < n; ++i) sum += std::exp(-0.5 * g_copy[i] * g_copy[i]);
+  }
+  return sum;
+}
+"""
+)
+
+
 def _check(code: str):
     return check_candidate(load_problem(EXAMPLE), Candidate(code), VerifyOptions(timing=False))
 
@@ -347,3 +369,12 @@ def test_blocks_that_call_code_the_conflict_probe_cannot_see_are_opaque():
     # the runtime and a pointer are opaque; the candidate's helper, a tail call into the
     # binary, the math library and the traced copies are not; main's call is no block's
     assert parse_opaque(listing, pcs) == frozenset({2, 4})
+
+
+def test_the_race_step_sees_the_programs_own_memmove():
+    """TSan's ignore_noninstrumented_modules=1 also ignored the program's own memcpy and
+    memmove: the shared libraries are now ignored by name instead."""
+    v = _check(SHARED_COPY)
+    assert v.status is Status.RACE, v.message
+    assert v.failing_step is not None and v.failing_step.step == "race", v.message
+    assert "memmove" in v.message or "std::copy" in v.message, v.message
