@@ -89,7 +89,7 @@ RUNTIME_SOURCES = ("pcg_paths.cpp", "pcg_conflicts.cpp")  # in HARNESS_INCLUDE
 PROBE_SEED = 11  # the benchmark size's input: the same as tools/bench_reference.py's
 TRACE_ENV = "PCG_CONFLICTS"  # "0": the probe build records no conflicts (pcg_conflicts.cpp)
 TRACE_FACTOR = 20.0  # a traced run's wall at most, x the untraced one's (measured 8-15x)
-TRACE_BUDGET_S = 20.0  # conflicts are looked for at the largest size whose traced run fits
+TRACE_BUDGET_S = 5.0  # conflicts are looked for at the largest size whose traced run fits
 STEP_ALL = 32  # probe every size up to the benchmark size when there are at most this many
 REGION_BLOCK = 1 << 48  # regions' pseudo-blocks: this + where the region starts
 
