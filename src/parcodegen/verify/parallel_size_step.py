@@ -158,7 +158,8 @@ class ParallelSizeStep(BaseStep):
                 break
         for n in missed:
             unchecked.append(f"race not checked at sizes where the code runs parallel: n>={n} "
-                             f"(code first runs in a team there; the reference needs more than "
+                             f"(code or a conflict first seen in a team there; the reference "
+                             f"needs more than "
                              f"{THRESHOLD_BUDGET_S}s there, or more than {MAX_RACE_SIZES} sizes "
                              "would be needed)")  # fmt: skip
         log: list[str] = [text]
@@ -180,7 +181,11 @@ class ParallelSizeStep(BaseStep):
             cov["race_sizes"].append(n)
         if unchecked:
             data["unchecked"] = unchecked
-        return StepResult(NAME, True, None, self._summary(probe, cov["race_sizes"]),
+        summary = self._summary(probe, cov["race_sizes"])
+        if unchecked and not cov["race_sizes"] and any(probe.new_parallel):
+            summary = (f"code or conflicts first seen in a team above the race sizes were not "
+                       f"race-checked ({_probe_text(probe)})")  # fmt: skip
+        return StepResult(NAME, True, None, summary,
                           "\n".join(log), seconds, data=data)  # fmt: skip
 
     @staticmethod

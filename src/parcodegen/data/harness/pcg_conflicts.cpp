@@ -23,6 +23,7 @@
 // cheap, size-independent signature: `pcg_conflicts` reports each conflict once as the
 // pair of the two accesses' addresses in the executable; a pair that shows only at a
 // large n is a place where the threads meet only there, which the race step then checks.
+#include <malloc.h>
 #include <sys/mman.h>
 
 #include <cstdlib>
@@ -41,7 +42,8 @@ constexpr std::size_t kChunkWords = std::size_t{1} << (kChunkBits - 3);
 constexpr std::size_t kShadowCap = std::size_t{2} << 30;  // bytes of shadow at most
 constexpr std::uint64_t kEpochMask = 0xFFFFFF;  // an epoch's low 24 bits are kept
 constexpr std::uint64_t kStateBytes = std::uint64_t{3} << 40 | std::uint64_t{0xFF} << 24;
-constexpr std::size_t kPcs = 1 << 16;                       // distinct access addresses at most
+constexpr std::size_t kPcs = 1 << 16;
+constexpr std::size_t kForgetFrom = std::size_t{64} << 10;  // freed blocks from 64 KB                       // distinct access addresses at most
 constexpr std::uint64_t kR1 = 1, kW1 = 2, kRS = 3;  // read by one, written by one, read by several
 constexpr std::size_t kPairs = 1 << 13;             // conflict pairs kept at most
 constexpr int kStack = 64;                          // nested implicit tasks per thread
@@ -351,4 +353,28 @@ extern "C" void* memset(void* d, int c, std::size_t n) {
   void* p = d;
   asm volatile("rep stosb" : "+D"(p), "+c"(n) : "a"(c) : "memory");
   return d;
+}
+
+// ---- free: a large block goes back to the kernel, and the same addresses may come to
+// another thread's next allocation in the same epoch (a std::vector growing in each
+// thread): what the shadow knew of them is forgotten first.
+extern "C" void __libc_free(void*);
+
+extern "C" void free(void* p) {
+  if (p != nullptr && g_chunks != nullptr) {
+    const std::size_t n = malloc_usable_size(p);
+    if (n >= kForgetFrom) {
+      const auto a = reinterpret_cast<std::uintptr_t>(p);
+      for (std::uintptr_t w = (a + 7) >> 3, last = (a + n) >> 3; w < last; ++w) {
+        const std::size_t c = static_cast<std::size_t>(w >> (kChunkBits - 3)) & (kChunks - 1);
+        std::atomic<std::uint64_t>* chunk = g_chunks[c].load(std::memory_order_acquire);
+        if (chunk == nullptr) {
+          w |= kChunkWords - 1;  // nothing recorded in this chunk: the next one
+          continue;
+        }
+        chunk[w & (kChunkWords - 1)].store(0, std::memory_order_relaxed);
+      }
+    }
+  }
+  __libc_free(p);
 }
