@@ -159,11 +159,13 @@ def _check(code: str):
 )
 def test_a_race_only_at_large_n_with_no_new_code_path_is_found(code: str):
     v = _check(code)
-    # (the race may also corrupt std::sort's ranges enough to crash a run)
-    assert v.status in (Status.RACE, Status.CRASH), v.message
-    assert v.status is Status.RACE or code is SORTED, v.message
-    assert v.failing_step is not None
-    assert v.failing_step.step == "parallel_size" or v.status is Status.CRASH
+    if code is SORTED and v.status is not Status.RACE:
+        # the race can corrupt std::sort's ranges enough to abort a run: a crash, or the
+        # probe stopped there (unchecked); never a pass
+        assert v.status in (Status.CRASH, Status.UNCHECKED), v.message
+        return
+    assert v.status is Status.RACE, v.message
+    assert v.failing_step is not None and v.failing_step.step == "parallel_size"
 
 
 def test_the_same_select_between_private_accumulators_passes():
