@@ -89,6 +89,7 @@ RUNTIME_SOURCES = ("pcg_paths.cpp", "pcg_conflicts.cpp")  # in HARNESS_INCLUDE
 PROBE_SEED = 11  # the benchmark size's input: the same as tools/bench_reference.py's
 TRACE_ENV = "PCG_CONFLICTS"  # "0": the probe build records no conflicts (pcg_conflicts.cpp)
 TRACE_FACTOR = 20.0  # a traced run's wall at most, x the untraced one's (measured 8-15x)
+TRACE_ALWAYS = 32  # traced whatever the estimate up to this x the first probed size
 TRACE_BUDGET_S = 5.0  # conflicts are looked for at the largest size whose traced run fits
 STEP_ALL = 32  # probe every size up to the benchmark size when there are at most this many
 REGION_BLOCK = 1 << 48  # regions' pseudo-blocks: this + where the region starts
@@ -258,9 +259,12 @@ def _too_costly(why: str) -> bool:
 def traced_size(sizes: list[int], bench_wall_s: float, bench_n: int) -> int | None:
     """The largest of `sizes` (ascending, the last the benchmark size) whose traced run
     should take at most TRACE_BUDGET_S: TRACE_FACTOR x the untraced run there, taken as
-    the benchmark size's scaled linearly."""
+    the benchmark size's scaled linearly; at least TRACE_ALWAYS x the smallest (a
+    loaded machine's slow benchmark run must not leave the sizes just above the race
+    sizes untraced)."""
     per_n = TRACE_FACTOR * max(bench_wall_s, 0.01) / bench_n
-    fits = [n for n in sizes if per_n * n <= TRACE_BUDGET_S]
+    floor = TRACE_ALWAYS * sizes[0] if sizes else 0
+    fits = [n for n in sizes if per_n * n <= TRACE_BUDGET_S or n <= floor]
     return fits[-1] if fits else None
 
 
