@@ -20,7 +20,7 @@ import pytest
 from parcodegen.paths import HARNESS_INCLUDE
 from parcodegen.problems.load import load_problem
 from parcodegen.tools.block_calls import parse_opaque
-from parcodegen.tools.path_probe import RUNTIME_SOURCES, TRACED_FLAGS
+from parcodegen.tools.probe_build import RUNTIME_SOURCES, TRACED_FLAGS
 from parcodegen.tools.toolchain import default_toolchain
 from parcodegen.types import Candidate, Status
 from parcodegen.verify.pipeline import VerifyOptions, check_candidate
@@ -380,3 +380,51 @@ def test_the_race_step_sees_the_programs_own_memmove():
     assert v.status is Status.RACE, v.message
     assert v.failing_step is not None and v.failing_step.step == "race", v.message
     assert "memmove" in v.message or "std::copy" in v.message, v.message
+
+
+def test_a_traced_run_cut_short_leaves_the_sizes_above_unlooked_for_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """A traced run over its time (a slow trace, or a race that sends std::sort into a
+    loop), its memory or the probe's budget used to leave the sizes above the race sizes
+    silently untraced: the verdict passed (SORTED, once in CI). Here the budget is spent
+    before the first traced run above the race sizes."""
+    from parcodegen.tools import probe_run
+    from parcodegen.tools.build import build_problem
+    from parcodegen.tools.conflict_probe import search_conflicts
+    from parcodegen.tools.path_probe import probe_sizes
+    from parcodegen.tools.probe_build import build_path_probe
+
+    problem = load_problem(EXAMPLE)
+    build = build_problem(problem)
+    builds, why = build_path_probe(build, OVERLAP, default_toolchain())
+    assert builds is not None and builds.traced is not None, why
+    up = probe_sizes(4099, problem.bench_size)
+    found = search_conflicts(probe_run.ProbeRunner(build, 2, 60.0), builds, 4099, up, 1.0, None)
+    assert found.unchecked is None and found.looked_to > 16384, found
+    assert any(found.new_at.values())
+    monkeypatch.setattr(probe_run, "PROBE_TOTAL_S", 0.0)
+    cut = search_conflicts(probe_run.ProbeRunner(build, 2, 60.0), builds, 4099, up, 1.0, None)
+    assert cut.looked_to == 4099 and not cut.new_at, cut
+    assert cut.unchecked is not None and "probe budget" in cut.unchecked, cut
+
+
+def test_a_failed_traced_baseline_is_named_unchecked():
+    """Nothing to compare conflicts above the race sizes with: not looked for, and said."""
+    from parcodegen.tools import probe_run
+    from parcodegen.tools.build import build_problem
+    from parcodegen.tools.conflict_probe import search_conflicts
+    from parcodegen.tools.probe_build import build_path_probe
+
+    problem = load_problem(EXAMPLE)
+    build = build_problem(problem)
+    # aborts at the baseline's size in every build; the plain probe build is not run here
+    code = SORTED.replace(
+        "  g_terms.resize(n);", "  if (n == 777) std::abort();\n  g_terms.resize(n);"
+    )
+    builds, why = build_path_probe(build, "#include <cstdlib>\n" + code, default_toolchain())
+    assert builds is not None, why
+    got = search_conflicts(probe_run.ProbeRunner(build, 2, 60.0), builds, 777, [1554, 3108],
+                           1.0, None)  # fmt: skip
+    assert got.looked_to == 777 and not got.new_at
+    assert got.unchecked is not None and "baseline at n=777" in got.unchecked, got

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from parcodegen.problems.load import load_problem
-from parcodegen.tools import path_probe, race
+from parcodegen.tools import path_probe, probe_build, race
 from parcodegen.tools.path_probe import probe_sizes
 from parcodegen.types import Candidate, Status
 from parcodegen.verify.pipeline import VerifyOptions, check_candidate, verify
@@ -202,7 +202,7 @@ def test_another_branch_of_a_region_that_runs_only_above_the_race_sizes_is_race_
 
 def test_a_probe_build_that_cannot_be_made_is_unchecked_not_pass(monkeypatch: pytest.MonkeyPatch):
     """A clang without the coverage mode (here: a flag it does not know)."""
-    monkeypatch.setattr(path_probe, "COVERAGE_FLAGS", ("-fsanitize-coverage=no-such-mode",))
+    monkeypatch.setattr(probe_build, "COVERAGE_FLAGS", ("-fsanitize-coverage=no-such-mode",))
     v = _check(BEHIND_THRESHOLD.replace("REDUCTION", "reduction(+ : sum)"))
     assert v.status is Status.UNCHECKED, v.message
     assert any("not looked for" in u for u in v.unchecked), v.unchecked

@@ -19,16 +19,9 @@ from parcodegen.tools.build import ProblemBuild
 from parcodegen.tools.difftest import REFERENCES, Case
 from parcodegen.tools.bench_reference import bench_reference
 from parcodegen.tools.block_locations import symbolizer_for
-from parcodegen.tools.path_probe import (
-    PROBE_RUN_S,
-    PROBE_SAMPLES,
-    PROBE_SEED,
-    PathProbe,
-    build_path_probe,
-    cover_sizes,
-    probe_paths,
-    rerun,
-)
+from parcodegen.tools.path_probe import PathProbe, cover_sizes, probe_paths, rerun
+from parcodegen.tools.probe_build import build_path_probe
+from parcodegen.tools.probe_run import PROBE_RUN_S, PROBE_SAMPLES, PROBE_SEED
 from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S
 from parcodegen.tools.harness import PlannedCall
 from parcodegen.tools.race import race_check
@@ -124,12 +117,9 @@ class ParallelSizeStep(BaseStep):
         seconds = probe.seconds
         text = _probe_text(probe)
         unchecked: list[str] = []
-        if builds.traced is None and not own:
-            unchecked.append(f"races above the race sizes on the same code paths not looked for "
-                             f"(no conflict probe build: {builds.traced_why})")  # fmt: skip
-        if probe.conflicts_failed:
+        if probe.conflicts_unchecked:
             unchecked.append(f"races above n={probe.conflicts_to} on the same code paths not "
-                             f"looked for (the conflict probe's run {probe.conflicts_failed})")  # fmt: skip
+                             f"looked for ({probe.conflicts_unchecked})")  # fmt: skip
         if probe.stopped:
             last = probe.sizes[-1] if probe.sizes else max(c.n for c in baseline_calls(ctx, race))
             unchecked.append(f"race not checked at sizes where the code may run parallel: "
