@@ -400,11 +400,13 @@ def test_a_traced_run_cut_short_leaves_the_sizes_above_unlooked_for_and_says_so(
     builds, why = build_path_probe(build, OVERLAP, default_toolchain())
     assert builds is not None and builds.traced is not None, why
     up = probe_sizes(4099, problem.bench_size)
-    found = search_conflicts(probe_run.ProbeRunner(build, 2, 60.0), builds, 4099, up, 1.0, None)
+    found = search_conflicts(
+        probe_run.ProbeRunner(build, 2, 60.0), builds, 4099, up, 0.0, None, None
+    )
     assert found.unchecked is None and found.looked_to > 16384, found
     assert any(found.new_at.values())
     monkeypatch.setattr(probe_run, "PROBE_TOTAL_S", 0.0)
-    cut = search_conflicts(probe_run.ProbeRunner(build, 2, 60.0), builds, 4099, up, 1.0, None)
+    cut = search_conflicts(probe_run.ProbeRunner(build, 2, 60.0), builds, 4099, up, 0.0, None, None)
     assert cut.looked_to == 4099 and not cut.new_at, cut
     assert cut.unchecked is not None and "probe budget" in cut.unchecked, cut
 
@@ -425,6 +427,6 @@ def test_a_failed_traced_baseline_is_named_unchecked():
     builds, why = build_path_probe(build, "#include <cstdlib>\n" + code, default_toolchain())
     assert builds is not None, why
     got = search_conflicts(probe_run.ProbeRunner(build, 2, 60.0), builds, 777, [1554, 3108],
-                           1.0, None)  # fmt: skip
+                           0.0, None, None)  # fmt: skip
     assert got.looked_to == 777 and not got.new_at
     assert got.unchecked is not None and "baseline at n=777" in got.unchecked, got

@@ -1,8 +1,11 @@
-"""The reference's run at the benchmark size, kept per problem (seeded sampled outputs).
+"""The reference's run at the benchmark size, kept per problem (seeded sampled outputs),
+and that run's inputs, stored (tools/stored_inputs.py) and kept for the candidates' runs.
 
 Used where a check (not the timing step, which makes its own inputs per pair) needs the
 reference at the size users run: the bench_size step compares a candidate's outputs with
-it, the parallel_size step sizes its probe's time limit by it.
+it, the parallel_size step sizes its probe's time limit by it, and its path probe runs the
+candidate on the same stored inputs (making them cost more than the call for most
+problems: 3 of spmv's 3.9 s at n = 6e6).
 """
 
 from __future__ import annotations
@@ -10,15 +13,66 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from parcodegen.exprs import arg_values, eval_size_expr
 from parcodegen.tools.build import HarnessRun, ProblemBuild, run_harness
+from parcodegen.types import Problem
+from parcodegen.tools.stored_inputs import StoredInputs, store_inputs
 from parcodegen.tools.timing import TIMING_SAMPLES
 
 BENCH_SEED = 11
 REFERENCE_WALL_S = 300.0
 KEPT = 8  # reference runs kept (one per problem)
 
+INPUTS_KEPT = 2  # stored benchmark-size inputs kept (in memory)
+INPUTS_KEPT_MB = 512  # larger inputs are not stored (writing blur_3x3's 1.6 GB took 6 s)
+
 _refs: OrderedDict[tuple[str, int, str], HarnessRun] = OrderedDict()
 _refs_lock = threading.Lock()
+_inputs: OrderedDict[tuple[str, int, str], StoredInputs | None] = OrderedDict()
+_inputs_lock = threading.Lock()
+
+
+def input_bytes(problem: Problem, n: int) -> int | None:
+    """About how many bytes the arguments' arrays hold at n (8 per element); None when a
+    size is not plain arithmetic or an argument is of a hook's type."""
+    scalars = arg_values(problem.args, n)
+    total = 0.0
+    for arg in problem.args:
+        if arg.hook:
+            return None
+        if arg.size:
+            try:
+                total += 8 * eval_size_expr(arg.size, n, scalars)
+            except ValueError:
+                return None
+    return int(total)
+
+
+def bench_inputs(build: ProblemBuild) -> StoredInputs | None:
+    """The benchmark size's inputs (BENCH_SEED, the first pattern) in a sealed file, made
+    once by the reference's binary; None when they cannot be stored (the runs make them)."""
+    problem = build.problem
+    key = (build.reference_bin.name, problem.bench_size, problem.patterns[0])
+    size = input_bytes(problem, problem.bench_size)
+    if size is not None and size > INPUTS_KEPT_MB << 20:
+        return None
+    with _inputs_lock:
+        if key in _inputs:
+            _inputs.move_to_end(key)
+            return _inputs[key]
+        # a hook's type: stored when it fits, which only the save run tells (over the limit
+        # it fails, and that is kept: not tried again)
+        made = store_inputs(build.reference_bin, seed=BENCH_SEED, n=problem.bench_size,
+                            pattern=problem.patterns[0], wall_s=REFERENCE_WALL_S,
+                            file_mb=INPUTS_KEPT_MB)  # fmt: skip
+        if made.error is not None and size is not None:
+            return None  # not kept: the reference's own run names the failure
+        _inputs[key] = made.inputs
+        while len(_inputs) > INPUTS_KEPT:
+            old = _inputs.popitem(last=False)[1]
+            if old is not None:
+                old.close()
+        return made.inputs
 
 
 def bench_reference(build: ProblemBuild) -> HarnessRun:
@@ -30,9 +84,11 @@ def bench_reference(build: ProblemBuild) -> HarnessRun:
         if key in _refs:
             _refs.move_to_end(key)
             return _refs[key]
+    inputs = bench_inputs(build)
     ref = run_harness(build.reference_bin, seed=BENCH_SEED, n=problem.bench_size,
                       pattern=problem.patterns[0], threads=1, wall_s=REFERENCE_WALL_S,
-                      samples=TIMING_SAMPLES)  # fmt: skip
+                      samples=TIMING_SAMPLES,
+                      inputs_fd=inputs.fd if inputs is not None else None)  # fmt: skip
     if ref.ok:
         with _refs_lock:
             _refs[key] = ref

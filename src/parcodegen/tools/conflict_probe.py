@@ -7,15 +7,18 @@ accesses; here they are keyed by their places in the candidate's source
 (tools/block_locations.py). A conflict first seen above the race sizes counts like a block
 first run in a team there: the race step goes where it shows.
 
-Traced runs cost TRACE_FACTOR x the plain one: conflicts are looked for at the largest
-probed size whose traced run fits TRACE_BUDGET_S (but always up to TRACE_ALWAYS x the first
-probed size) and, where new ones show, at every smaller probed size. A traced run that
-fails (its time, its memory, the probe's budget, or a crash the plain build did not show)
-leaves the sizes above the last traced one unlooked-for, and says so (`unchecked`).
+Traced runs cost 7-64x the plain build's, the most for code that is all loads and stores:
+conflicts are looked for at the largest probed size whose traced call should fit
+TRACE_BUDGET_S (`TraceCost`: the traced baseline's call at the largest race size, grown as
+the plain build's calls grow from there to the benchmark size; at least the first probed
+size) and, where new ones show, at every smaller probed size. A traced run that fails (its
+time, its memory, the probe's budget, or a crash the plain build did not show) leaves the
+sizes above the last traced one unlooked-for, and says so (`unchecked`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
@@ -32,21 +35,52 @@ from parcodegen.tools.probe_run import (
     path_run,
 )
 
-TRACE_FACTOR = 20.0  # a traced run's wall at most, x the untraced one's (measured 8-15x)
-TRACE_ALWAYS = 32  # traced whatever the estimate up to this x the first probed size
-TRACE_BUDGET_S = 5.0  # conflicts are looked for at the largest size whose traced run fits
+TRACE_BUDGET_S = 0.25  # conflicts are looked for at the largest size whose traced call fits
+TRACE_FACTOR = 40.0  # a traced call, x the plain one's (measured 7x a reduction, 64x a blur)
+TRACE_MARGIN = 10.0  # a traced run's limit: this x its call's estimate, plus the rest
+TRACE_MIN_WALL_S = 10.0  # ... and never less than this (a loaded machine)
 BASELINE_SEEDS = (7, PROBE_SEED)  # the traced baseline's calls, at the largest race size
 
 
-def traced_size(sizes: list[int], bench_wall_s: float, bench_n: int) -> int:
-    """The largest of `sizes` (ascending, the last the benchmark size) whose traced run
-    should take at most TRACE_BUDGET_S: TRACE_FACTOR x the untraced run there, taken as
-    the benchmark size's scaled linearly; at least TRACE_ALWAYS x the smallest (a
-    loaded machine's slow benchmark run must not leave the sizes just above the race
-    sizes untraced)."""
-    per_n = TRACE_FACTOR * max(bench_wall_s, 0.01) / bench_n
-    floor = TRACE_ALWAYS * sizes[0]
-    return [n for n in sizes if per_n * n <= TRACE_BUDGET_S or n <= floor][-1]
+@dataclass(frozen=True)
+class TraceCost:
+    """What a traced run at n should cost: its call, the larger of the traced baseline's
+    call at the largest race size `top` and TRACE_FACTOR x the plain build's call at the
+    benchmark size, each grown (or shrunk) as n ** `growth` (the plain build's calls' growth
+    from `top` to the benchmark size, 1..3); and the rest of the run (making the inputs: the
+    plain benchmark run's, in proportion). At small n a call is mostly the team's start, which
+    tracing does not slow: the traced baseline alone underestimated a stencil 10x."""
+
+    top: int
+    traced_top_s: float
+    growth: float
+    bench_n: int
+    plain_bench_s: float
+    outside_bench_s: float
+
+    @staticmethod
+    def of(top: int, traced_top_s: float, plain_top_s: float, bench_n: int,
+           plain_bench: PathRun | None) -> TraceCost:  # fmt: skip
+        growth, call, outside = 1.0, 0.0, 0.0
+        if plain_bench is not None and plain_bench.call_s:
+            call = sum(plain_bench.call_s)
+            outside = max(0.0, plain_bench.wall_s - call)
+            if plain_top_s > 0 and bench_n > top:
+                growth = math.log(max(call, plain_top_s) / plain_top_s) / math.log(bench_n / top)
+        return TraceCost(top, traced_top_s, min(3.0, max(1.0, growth)), bench_n, call, outside)
+
+    def call_s(self, n: int) -> float:
+        return max(self.traced_top_s * (n / self.top) ** self.growth,
+                   TRACE_FACTOR * self.plain_bench_s * (n / self.bench_n) ** self.growth)  # fmt: skip
+
+    def wall_s(self, n: int) -> float:
+        return max(TRACE_MIN_WALL_S,
+                   TRACE_MARGIN * self.call_s(n) + self.outside_bench_s * n / self.bench_n)  # fmt: skip
+
+    def size(self, sizes: list[int]) -> int:
+        """The largest of `sizes` (ascending) whose traced call should fit TRACE_BUDGET_S,
+        at least the smallest."""
+        return max([sizes[0], *(n for n in sizes if self.call_s(n) <= TRACE_BUDGET_S)])
 
 
 class ConflictPlaces:
@@ -79,10 +113,11 @@ class ConflictSearch:
 
 
 def search_conflicts(runner: ProbeRunner, builds: ProbeBuilds, top: int, up: list[int],
-                     bench_wall_s: float, symbolizer: str | None) -> ConflictSearch:  # fmt: skip
+                     plain_top_s: float, plain_bench: PathRun | None,
+                     symbolizer: str | None) -> ConflictSearch:  # fmt: skip
     """Look for conflicts at the sizes `up` (ascending, above the largest race size `top`;
-    `bench_wall_s`: the plain build's run at the benchmark size, or its limit when it
-    failed)."""
+    `plain_top_s`: the plain build's call there, `plain_bench`: its run at the benchmark
+    size, None when it failed)."""
     if not up:
         return ConflictSearch(looked_to=top)
     if builds.traced is None:
@@ -100,10 +135,13 @@ def search_conflicts(runner: ProbeRunner, builds: ProbeBuilds, top: int, up: lis
         return ConflictSearch(looked_to=top,
                               unchecked=f"the conflict probe's baseline at n={top}: {base}")  # fmt: skip
     base_met = places.met(base)
-    at = traced_size(up, bench_wall_s, build.problem.bench_size)
+    # the second call: the first also starts the team's threads
+    cost = TraceCost.of(top, base.call_s[-1] if base.call_s else base.wall_s, plain_top_s,
+                        build.problem.bench_size, plain_bench)  # fmt: skip
+    at = cost.size(up)
     runs: dict[int, PathRun] = {}
     failed: RunFailed | None = None
-    seen = runner.run(builds.traced, at, traced=True)
+    seen = runner.run(builds.traced, at, traced=True, wall_s=cost.wall_s(at))
     if isinstance(seen, PathRun):
         runs[at] = seen
     else:
@@ -114,7 +152,7 @@ def search_conflicts(runner: ProbeRunner, builds: ProbeBuilds, top: int, up: lis
         for n in up:
             if n >= at:
                 break
-            more = runner.run(builds.traced, n, traced=True)
+            more = runner.run(builds.traced, n, traced=True, wall_s=cost.wall_s(n))
             if isinstance(more, RunFailed):
                 failed = failed or more
                 break

@@ -192,9 +192,12 @@ def probe_paths(build: ProblemBuild, builds: ProbeBuilds, baseline: list[Planned
             runs[n] = got
     # threads of the candidate's own synchronize by join, futures and mutexes, which no
     # epoch sees: their conflicts would be every hand-over; not looked for
+    # the plain build's call at the largest race size, at the runner's threads where it ran
+    at_top = [(c.threads != threads, t) for c, t in zip(baseline, base.call_s, strict=False)
+              if c.n == top]  # fmt: skip
     met = search_conflicts(runner, builds, top, [] if own_threads else up,
-                           first.wall_s if isinstance(first, PathRun) else bench_wall_s,
-                           symbolizer)  # fmt: skip
+                           min(at_top, default=(False, 0.0))[1],
+                           first if isinstance(first, PathRun) else None, symbolizer)  # fmt: skip
     sizes = sorted(runs.keys() | met.new_at.keys())
     new_par = {n: (keys.parallel(runs[n]) - base_par if n in runs else frozenset())
                | met.new_at.get(n, frozenset()) for n in sizes}  # fmt: skip

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from parcodegen.tools.bench_reference import BENCH_SEED, bench_inputs
 from parcodegen.tools.build import ProblemBuild, run_harness
 from parcodegen.tools.harness import (
     CONFLICTS_KEY,
@@ -22,11 +23,12 @@ from parcodegen.tools.harness import (
     harness_plan,
 )
 from parcodegen.tools.outputs import split_calls
+from parcodegen.tools.stored_inputs import StoredInputs
 
 PROBE_RUN_S = 60.0  # one probe run's wall at most (the clang build, under load, can be slower)
 PROBE_TOTAL_S = 180.0  # all probe runs of one candidate at most
 PROBE_SAMPLES = 2  # output elements written per array above the race sizes (not compared)
-PROBE_SEED = 11  # the benchmark size's input: the same as tools/bench_reference.py's
+PROBE_SEED = BENCH_SEED  # the benchmark size's input: the reference's there
 TRACE_ENV = "PCG_CONFLICTS"  # "0": the probe build records no conflicts (pcg_conflicts.cpp)
 REGION_BLOCK = 1 << 48  # regions' pseudo-blocks: this + where the region starts
 
@@ -44,6 +46,7 @@ class PathRun:
     pcs: tuple[int, ...] = field(default=(), repr=False, compare=False)  # per block, its address
     # accesses of two threads that met on a word in one epoch: (address, address) pairs
     conflicts: frozenset[tuple[int, int]] = frozenset()
+    call_s: tuple[float, ...] = field(default=(), compare=False)  # each call, the launcher's
 
 
 @dataclass(frozen=True)
@@ -92,14 +95,16 @@ def _blocks(outputs: dict[str, Any]) -> tuple[frozenset[int], frozenset[int], in
 
 
 def path_run(build: ProblemBuild, binary: Path, calls: list[PlannedCall], threads: int,
-             wall_s: float, samples: int = 0, traced: bool = True) -> PathRun | RunFailed:  # fmt: skip
+             wall_s: float, samples: int = 0, traced: bool = True,
+             inputs: StoredInputs | None = None) -> PathRun | RunFailed:  # fmt: skip
     """Run a probe build once (all of `calls` in one process; `traced`: conflicts
-    recorded, which costs up to TRACE_FACTOR x the run)."""
+    recorded, which costs 10-40x the run; `inputs`: the first call's, stored)."""
     first = calls[0]
     plan = harness_plan(calls, check_inputs=False) if len(calls) > 1 else None
     env = None if traced else {TRACE_ENV: "0"}
     run = run_harness(binary, seed=first.seed, n=first.n, pattern=first.pattern, threads=threads,
-                      wall_s=wall_s, samples=samples, plan=plan, env=env)  # fmt: skip
+                      wall_s=wall_s, samples=samples, plan=plan, env=env,
+                      inputs_fd=inputs.fd if inputs is not None else None)  # fmt: skip
     if not run.ok or run.outputs is None:
         return RunFailed(f"the run failed: {run.error or run.result.describe()}",
                          run.result.timed_out or run.result.memory_exceeded)  # fmt: skip
@@ -108,7 +113,8 @@ def path_run(build: ProblemBuild, binary: Path, calls: list[PlannedCall], thread
         ran, par, team, pcs = _blocks(last)
     except ValueError as e:
         return RunFailed(str(e))
-    return PathRun(ran, par, team, last, run.result.wall_s, pcs, _conflicts(last))
+    return PathRun(ran, par, team, last, run.result.wall_s, pcs, _conflicts(last),
+                   run.call_times)  # fmt: skip
 
 
 @dataclass
@@ -130,16 +136,20 @@ class ProbeRunner:
     def elapsed_s(self) -> float:
         return time.monotonic() - self.started
 
-    def run(self, binary: Path, n: int, samples: int = PROBE_SAMPLES,
-            traced: bool = False) -> PathRun | RunFailed:  # fmt: skip
+    def run(self, binary: Path, n: int, samples: int = PROBE_SAMPLES, traced: bool = False,
+            wall_s: float | None = None) -> PathRun | RunFailed:  # fmt: skip
+        """One call at n (`wall_s`: a limit of the caller's, else the run's share of the
+        benchmark run's)."""
         left = self.total_s - self.elapsed_s
         if left <= 1.0:
             return RunFailed(f"probe budget ({self.total_s:.0f}s) spent before n={n}", True)
         problem = self.build.problem
         call = PlannedCall(PROBE_SEED, n, problem.patterns[0], self.threads)
         bench_n = problem.bench_size
-        limit = (self.bench_wall_s if n == bench_n
+        limit = (wall_s if wall_s is not None else self.bench_wall_s if n == bench_n
                  else max(PROBE_RUN_S, self.bench_wall_s * n / bench_n))  # fmt: skip
+        # the benchmark size's inputs are the reference's there, made once
+        inputs = bench_inputs(self.build) if n == bench_n else None
         got = path_run(self.build, binary, [call], self.threads, min(limit, left), samples,
-                       traced)  # fmt: skip
+                       traced, inputs)  # fmt: skip
         return got.at(n) if isinstance(got, RunFailed) else got

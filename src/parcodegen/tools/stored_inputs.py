@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from parcodegen.errors import InfraError
@@ -71,8 +71,10 @@ def sealed(fd: int) -> bool:
     return fcntl.fcntl(fd, fcntl.F_GET_SEALS) & SEALS == SEALS
 
 
-def store_inputs(binary: Path, *, seed: int, n: int, pattern: str, wall_s: float) -> Stored:
-    """Run `binary` (a harness linked with the trusted reference) in save mode."""
+def store_inputs(binary: Path, *, seed: int, n: int, pattern: str, wall_s: float,
+                 file_mb: int | None = None) -> Stored:  # fmt: skip
+    """Run `binary` (a harness linked with the trusted reference) in save mode (`file_mb`:
+    the inputs' size at most, else the results file's limit)."""
     fd = os.memfd_create("pcg-inputs", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
     keep = False
     try:
@@ -83,7 +85,10 @@ def store_inputs(binary: Path, *, seed: int, n: int, pattern: str, wall_s: float
             prog = f"gen-{binary.stem}"
             wd.add(prog, binary)
             io = HarnessIO(harness_params(seed, n, pattern, 0, None, "save"), results)
-            res = run([f"./{prog}"], wd, harness_limits(wall_s), env=harness_env(1), harness=io)
+            limits = harness_limits(wall_s)
+            if file_mb is not None:
+                limits = replace(limits, file_mb=file_mb)
+            res = run([f"./{prog}"], wd, limits, env=harness_env(1), harness=io)
         if res.launcher_failed:
             raise InfraError(f"the sandbox launcher failed: {'; '.join(res.notes)}")
         codes = "".join(code for code, _ in res.events)
