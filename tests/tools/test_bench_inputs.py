@@ -58,8 +58,11 @@ def test_a_traced_runs_cost_grows_as_the_plain_calls_do():
     cost = TraceCost.of(100, 1e-3, 1e-4, 10000, _bench_run(1.0, 3.0))
     assert cost.growth == pytest.approx(2.0)
     assert cost.outside_bench_s == pytest.approx(2.0)
-    # the traced baseline's call grown, or 40x the plain one shrunk: the larger
+    # a short traced baseline call: it grown, or 40x the plain one shrunk, the larger
     assert cost.call_s(1000) == pytest.approx(max(1e-3 * 100, 40 * 1.0 * 0.01))
+    # a long one (work, not the team's start) grown alone
+    long = TraceCost.of(100, 0.01, 1e-4, 10000, _bench_run(1.0, 3.0))
+    assert long.call_s(1000) == pytest.approx(0.01 * 100)
     sizes = [200, 400, 800, 1600, 10000]
     assert cost.size(sizes) == max(n for n in sizes if cost.call_s(n) <= TRACE_BUDGET_S)
     assert cost.wall_s(10000) >= 10 * cost.call_s(10000) + 2.0

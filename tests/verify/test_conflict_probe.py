@@ -251,6 +251,28 @@ void thread_pair(long n) {
   for (long i = 0; i < n; ++i) g_x[12] += 1.0;
   t.join();
 }
+void unlocked_read(long n) {  // a double-checked minimum: read outside, written inside
+  g_x[20] = 1e300;
+#pragma omp parallel num_threads(2)
+  for (long i = 0; i < n; ++i) {
+    const double v = double((i * 7919) % 1000);
+    if (v < g_x[20]) {
+#pragma omp critical
+      if (v < g_x[20]) g_x[20] = v;
+    }
+  }
+}
+omp_lock_t g_lock;
+void locked_both(long n) {  // every access under one lock: no race
+  omp_init_lock(&g_lock);
+#pragma omp parallel num_threads(2)
+  for (long i = 0; i < n; ++i) {
+    omp_set_lock(&g_lock);
+    if (g_x[22] < i) g_x[22] = i;
+    omp_unset_lock(&g_lock);
+  }
+  omp_destroy_lock(&g_lock);
+}
 void copied(long n) {
   double v[4] = {1, 2, 3, double(n)};
 #pragma omp parallel num_threads(2)
@@ -264,7 +286,8 @@ MAIN = """#include <cstdio>
 #include <vector>
 void racy(long); void barrier_separated(long); void critical(long); void reduction(long);
 void atomic(long); void tasks(long); void copied(long); void thread_pair(long);
-void sibling_tasks(long); void neighbour_ints(long);
+void sibling_tasks(long); void neighbour_ints(long); void unlocked_read(long);
+void locked_both(long);
 extern "C" std::size_t pcg_conflicts(std::uint64_t*, std::size_t);
 int main(int argc, char** argv) {
   std::vector<std::uint64_t> out(2 * 8192);
@@ -280,6 +303,8 @@ int main(int argc, char** argv) {
   if (!std::strcmp(what, "thread_pair")) thread_pair(n);
   if (!std::strcmp(what, "sibling_tasks")) sibling_tasks(n);
   if (!std::strcmp(what, "neighbour_ints")) neighbour_ints(n);
+  if (!std::strcmp(what, "unlocked_read")) unlocked_read(n);
+  if (!std::strcmp(what, "locked_both")) locked_both(n);
   std::printf("%zu\\n", pcg_conflicts(out.data(), 8192));
   return argc > 2;
 }
@@ -315,9 +340,9 @@ def _conflicts(binary: Path, kernel: str) -> int:
 
 @pytest.mark.parametrize(
     "kernel,conflicts",
-    [("racy", True), ("copied", True), ("thread_pair", True), ("barrier_separated", False),
-     ("critical", False), ("reduction", False), ("atomic", False), ("tasks", False),
-     ("neighbour_ints", False)],
+    [("racy", True), ("copied", True), ("thread_pair", True), ("unlocked_read", True),
+     ("barrier_separated", False), ("critical", False), ("reduction", False), ("atomic", False),
+     ("tasks", False), ("neighbour_ints", False), ("locked_both", False)],
 )  # fmt: skip
 def test_the_conflict_runtime_reports_unsynchronized_accesses_only(
     runtime_binary: Path, kernel: str, conflicts: bool
@@ -341,6 +366,7 @@ def test_no_false_conflict_shows_in_repeated_runs(runtime_binary: Path):
         "atomic",
         "tasks",
         "neighbour_ints",
+        "locked_both",
     ):
         for _ in range(15):
             assert _conflicts(runtime_binary, kernel) == 0, kernel

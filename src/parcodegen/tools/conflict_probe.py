@@ -35,8 +35,9 @@ from parcodegen.tools.probe_run import (
     path_run,
 )
 
-TRACE_BUDGET_S = 0.25  # conflicts are looked for at the largest size whose traced call fits
+TRACE_BUDGET_S = 0.5  # conflicts are looked for at the largest size whose traced call fits
 TRACE_FACTOR = 40.0  # a traced call, x the plain one's (measured 7x a reduction, 64x a blur)
+TRACE_MEASURED_S = 0.005  # a traced baseline call this long is work, not the team's start
 TRACE_MARGIN = 10.0  # a traced run's limit: this x its call's estimate, plus the rest
 TRACE_MIN_WALL_S = 10.0  # ... and never less than this (a loaded machine)
 BASELINE_SEEDS = (7, PROBE_SEED)  # the traced baseline's calls, at the largest race size
@@ -44,12 +45,12 @@ BASELINE_SEEDS = (7, PROBE_SEED)  # the traced baseline's calls, at the largest 
 
 @dataclass(frozen=True)
 class TraceCost:
-    """What a traced run at n should cost: its call, the larger of the traced baseline's
-    call at the largest race size `top` and TRACE_FACTOR x the plain build's call at the
-    benchmark size, each grown (or shrunk) as n ** `growth` (the plain build's calls' growth
-    from `top` to the benchmark size, 1..3); and the rest of the run (making the inputs: the
-    plain benchmark run's, in proportion). At small n a call is mostly the team's start, which
-    tracing does not slow: the traced baseline alone underestimated a stencil 10x."""
+    """What a traced run at n should cost: its call, the traced baseline's call at the
+    largest race size `top` grown as n ** `growth` (the plain build's calls' growth from
+    `top` to the benchmark size, 1..3) or, when that call is short (mostly the team's start,
+    which tracing does not slow: it underestimated a stencil 10x), the larger of it and
+    TRACE_FACTOR x the plain build's call at the benchmark size, shrunk as n ** `growth`;
+    and the rest of the run (making the inputs: the plain benchmark run's, in proportion)."""
 
     top: int
     traced_top_s: float
@@ -70,8 +71,10 @@ class TraceCost:
         return TraceCost(top, traced_top_s, min(3.0, max(1.0, growth)), bench_n, call, outside)
 
     def call_s(self, n: int) -> float:
-        return max(self.traced_top_s * (n / self.top) ** self.growth,
-                   TRACE_FACTOR * self.plain_bench_s * (n / self.bench_n) ** self.growth)  # fmt: skip
+        grown = self.traced_top_s * (n / self.top) ** self.growth
+        if self.traced_top_s >= TRACE_MEASURED_S:
+            return grown
+        return max(grown, TRACE_FACTOR * self.plain_bench_s * (n / self.bench_n) ** self.growth)
 
     def wall_s(self, n: int) -> float:
         return max(TRACE_MIN_WALL_S,

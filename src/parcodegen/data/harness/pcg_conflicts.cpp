@@ -12,8 +12,12 @@
 // barrier ends one, and so do taskwait and taskgroup for the thread that waits; the
 // explicit tasks one task creates in one epoch share an epoch of their own (their
 // creator's writes before creating them are ordered before them, and its accesses after
-// are not compared with theirs). While a thread holds an OpenMP lock (critical, ordered,
-// omp_set_lock), is in a barrier or combines a reduction, its accesses are not recorded.
+// are not compared with theirs). While a thread is in a barrier or combines a reduction,
+// its accesses are not recorded; while it holds an OpenMP lock (critical, ordered,
+// omp_set_lock) they are recorded as locked: two locked accesses do not conflict (which
+// lock is not known), a locked and an unlocked one do (a double-checked minimum's unlocked
+// read). Atomic loads and stores are traced like plain ones (the hooks cannot tell them
+// apart): a conflict between them only sends the race step, which knows atomics, there.
 // Threads of the candidate's own (std::thread) share one epoch until the next OpenMP
 // region.
 //
@@ -43,13 +47,15 @@ constexpr std::size_t kShadowCap = std::size_t{2} << 30;  // bytes of shadow at 
 constexpr std::uint64_t kEpochMask = 0xFFFFFF;  // an epoch's low 24 bits are kept
 constexpr std::uint64_t kStateBytes = std::uint64_t{3} << 40 | std::uint64_t{0xFF} << 24;
 constexpr std::size_t kPcs = 1 << 16;
+constexpr std::uint64_t kIdMask = 0x1FFFFF;  // an access's number: bits 42..62
+constexpr std::uint64_t kLocked = std::uint64_t{1} << 63;  // every access kept held a lock
 constexpr std::size_t kForgetFrom = std::size_t{64} << 10;  // freed blocks from 64 KB                       // distinct access addresses at most
 constexpr std::uint64_t kR1 = 1, kW1 = 2, kRS = 3;  // read by one, written by one, read by several
 constexpr std::size_t kPairs = 1 << 13;             // conflict pairs kept at most
 constexpr int kStack = 64;                          // nested implicit tasks per thread
 
-// per 8-byte word: access 22 | state 2 | thread 8 | bytes 8 | epoch 24, in chunks made
-// when touched
+// per 8-byte word: locked 1 | access 21 | state 2 | thread 8 | bytes 8 | epoch 24, in
+// chunks made when touched
 std::atomic<std::atomic<std::uint64_t>*>* g_chunks = nullptr;
 char* g_arena = nullptr;  // kShadowCap bytes, 2 MB-aligned
 std::atomic<std::size_t> g_arena_used{0};
@@ -62,14 +68,15 @@ std::atomic<std::uintptr_t> g_code_lo{~std::uintptr_t{0}}, g_code_hi{0};  // the
 
 struct Saved {
   std::uint32_t epoch, region, barriers;
-  int skip;
+  int skip, locks;
 };
 
 thread_local std::uint32_t tl_thread = 0;  // 1..255, 0: not yet numbered
 thread_local std::uint32_t tl_epoch = 0;
 thread_local std::uint32_t tl_region = 0;    // the OpenMP region instance the thread is in
 thread_local std::uint32_t tl_barriers = 0;  // barriers it passed in that region
-thread_local int tl_skip = 0;                // > 0: in a barrier, a lock or a reduction
+thread_local int tl_skip = 0;                // > 0: in a barrier or a reduction
+thread_local int tl_locks = 0;               // OpenMP locks held
 thread_local Saved tl_stack[kStack];
 thread_local int tl_depth = 0;
 
@@ -145,47 +152,78 @@ std::atomic<std::uint64_t>* shadow_of(std::uintptr_t w) {
 // compare-and-swap, so that a thread preempted between reading and writing the state does
 // not undo another's). The state keeps the bytes its accesses touched: two threads on two
 // different ints of one word do not meet (the later one takes the word over).
-void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id) {
+void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id, bool locked) {
   std::atomic<std::uint64_t>* slot = shadow_of(w);
   if (slot == nullptr) return;
   const std::uint64_t epoch = tl_epoch & kEpochMask, thread = tl_thread;
+  const std::uint64_t lock = locked ? kLocked : 0;
   std::uint64_t e = slot->load(std::memory_order_relaxed);
   for (;;) {
     const std::uint64_t state = (e >> 40) & 3, bytes = (e >> 24) & 0xFF;
+    const std::uint64_t kept = (e >> 42) & kIdMask;
+    // both held a lock: ordered by it (the later one takes the word over)
+    const bool both_locked = locked && (e & kLocked);
     auto make = [&](std::uint64_t who, std::uint64_t st, std::uint64_t m) {
-      return who << 42 | st << 40 | thread << 32 | m << 24 | epoch;
+      return lock | who << 42 | st << 40 | thread << 32 | m << 24 | epoch;
     };
     std::uint64_t next;
     if (state == 0 || (e & kEpochMask) != epoch) {
       next = make(id, write ? kW1 : kR1, mask);
     } else if (((e >> 32) & 0xFF) == thread) {
-      if (write && state == kRS && (bytes & mask)) return note_pair(pc_of(e >> 42), pc_of(id));
-      const std::uint64_t st = write && state == kR1 ? kW1 : state;
-      if (st == state && (bytes | mask) == bytes) return;
-      next = (e & ~kStateBytes) | st << 40 | (bytes | mask) << 24;
-      if (st != state) next = (next & ~(std::uint64_t{0x3FFFFF} << 42)) | id << 42;
-    } else if (!(bytes & mask)) {
+      if (write && state == kRS && (bytes & mask)) {
+        if (!both_locked) return note_pair(pc_of(kept), pc_of(id));
+        next = make(id, kW1, mask);  // every read and this write held a lock
+      } else {
+        const std::uint64_t st = write && state == kR1 ? kW1 : state;
+        const std::uint64_t l = e & lock;  // locked while every access kept was
+        if (st == state && (bytes | mask) == bytes && l == (e & kLocked)) return;
+        next = (e & ~kStateBytes & ~kLocked) | l | st << 40 | (bytes | mask) << 24;
+        if (st != state) next = (next & ~(kIdMask << 42)) | id << 42;
+      }
+    } else if (!(bytes & mask) || both_locked) {
       next = make(id, write ? kW1 : kR1, mask);  // other bytes: this access takes it over
     } else if (write || state == kW1) {
-      return note_pair(pc_of(e >> 42), pc_of(id));
+      return note_pair(pc_of(kept), pc_of(id));
     } else {
-      next = (e & ~kStateBytes) | kRS << 40 | (bytes | mask) << 24;
+      next = (e & ~kStateBytes & ~kLocked) | (e & lock) | kRS << 40 | (bytes | mask) << 24;
     }
     if (next == e || slot->compare_exchange_weak(e, next, std::memory_order_relaxed)) return;
   }
 }
 
+// The access's number through a per-thread cache of the last ones (a loop's few accesses
+// skip the shared table's hashing).
+struct PcSlot {
+  std::uintptr_t ra;
+  std::uint64_t id;
+};
+thread_local PcSlot tl_pcs[256];
+
+inline std::uint64_t pc_id(const void* ra) {
+  const auto r = reinterpret_cast<std::uintptr_t>(ra);
+  PcSlot& slot = tl_pcs[(r ^ (r >> 8)) & 255];
+  if (slot.ra == r) return slot.id;
+  const std::uint64_t id = number_pc(offset(ra));
+  if (id != 0) slot = {r, id};
+  return id;
+}
+
 inline void access(const void* addr, std::size_t size, bool write, const void* ra) {
+  const bool locked = tl_locks > 0;
   if (g_chunks == nullptr || tl_skip > 0 || size == 0) return;
   if (tl_thread == 0) number_thread();
   const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(addr);
-  const std::uint64_t id = number_pc(offset(ra));
+  const std::uint64_t id = pc_id(ra);
   if (id == 0) return;
+  if ((a & 7) + size <= 8) {  // one word (most accesses)
+    word(a >> 3, ((std::uint64_t{1} << size) - 1) << (a & 7), write, id, locked);
+    return;
+  }
   const std::uintptr_t end = a + size;
   for (std::uintptr_t w = a >> 3, last = (end - 1) >> 3; w <= last; ++w) {
     const std::uintptr_t lo = w << 3 > a ? w << 3 : a, hi = (w << 3) + 8 < end ? (w << 3) + 8 : end;
     const std::uint64_t mask = ((std::uint64_t{1} << (hi - lo)) - 1) << (lo - (w << 3));
-    word(w, mask, write, id);
+    word(w, mask, write, id, locked);
   }
 }
 
@@ -195,11 +233,12 @@ inline void access(const void* addr, std::size_t size, bool write, const void* r
 extern "C" std::uint32_t pcg_conflicts_region() { return g_next_region.fetch_add(1) + 1; }
 
 extern "C" void pcg_conflicts_task_begin(std::uint32_t region) {
-  if (tl_depth < kStack) tl_stack[tl_depth] = {tl_epoch, tl_region, tl_barriers, tl_skip};
+  if (tl_depth < kStack) tl_stack[tl_depth] = {tl_epoch, tl_region, tl_barriers, tl_skip, tl_locks};
   ++tl_depth;
   tl_region = region;
   tl_barriers = 0;
   tl_skip = 0;
+  tl_locks = 0;
   set_epoch();
 }
 
@@ -212,6 +251,7 @@ extern "C" void pcg_conflicts_task_end() {
     tl_region = s.region;
     tl_barriers = s.barriers;
     tl_skip = s.skip;
+    tl_locks = s.locks;
   }
   if (tl_depth == 0) tl_epoch = g_serial.fetch_add(1) + 1;  // threads of the candidate's own
 }
@@ -233,21 +273,24 @@ extern "C" void pcg_conflicts_sync(int kind, bool begin) {
 
 extern "C" void pcg_conflicts_lock(bool acquired) {
   if (acquired)
-    ++tl_skip;
-  else if (tl_skip > 0)
-    --tl_skip;
+    ++tl_locks;
+  else if (tl_locks > 0)
+    --tl_locks;
 }
 
 // A new explicit task's state: the epoch its creator's tasks of this epoch share (apart
 // from the creator's own, whose writes before the task's creation the task may read).
 extern "C" std::uint64_t pcg_conflicts_child() { return std::uint64_t{mix(tl_epoch, 2)} << 32; }
 
-// A task switch: the thread's epoch and skip count belong to the task it was running
-// (returned, for the caller to keep with that task) and become the next task's.
+// A task switch: the thread's epoch, skip count and locks held belong to the task it was
+// running (returned, for the caller to keep with that task) and become the next task's.
 extern "C" std::uint64_t pcg_conflicts_switch(std::uint64_t next) {
-  const std::uint64_t prior = std::uint64_t{tl_epoch} << 32 | static_cast<std::uint32_t>(tl_skip);
+  const std::uint64_t prior = std::uint64_t{tl_epoch} << 32 |
+                              (static_cast<std::uint64_t>(tl_locks) & 0xFFFF) << 16 |
+                              (static_cast<std::uint64_t>(tl_skip) & 0xFFFF);
   tl_epoch = static_cast<std::uint32_t>(next >> 32);
-  tl_skip = static_cast<int>(static_cast<std::uint32_t>(next));
+  tl_locks = static_cast<int>((next >> 16) & 0xFFFF);
+  tl_skip = static_cast<int>(next & 0xFFFF);
   return prior;
 }
 
