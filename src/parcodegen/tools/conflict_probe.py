@@ -12,8 +12,9 @@ conflicts are looked for at the largest probed size whose traced call should fit
 TRACE_BUDGET_S (`TraceCost`: the traced baseline's call at the largest race size, grown as
 the plain build's calls grow from there to the benchmark size; at least the first probed
 size) and, where new ones show, at every smaller probed size. A traced run that fails (its
-time, its memory, the probe's budget, or a crash the plain build did not show) leaves the
-sizes above the last traced one unlooked-for, and says so (`unchecked`).
+time, its memory, the probe's budget) falls back to the smaller sizes: what they reach is
+the coverage (`conflicts_to`), and below TRACE_LEAST probed sizes, or after a crash the
+plain build did not show, the sizes above are named unlooked-for (`unchecked`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ TRACE_FACTOR = 40.0  # a traced call, x the plain one's (measured 7x a reduction
 TRACE_MEASURED_S = 0.005  # a traced baseline call this long is work, not the team's start
 TRACE_MARGIN = 10.0  # a traced run's limit: this x its call's estimate, plus the rest
 TRACE_MIN_WALL_S = 10.0  # ... and never less than this (a loaded machine)
+TRACE_LEAST = 2  # probed sizes a traced run must reach (4x the largest race size)
 BASELINE_SEEDS = (7, PROBE_SEED)  # the traced baseline's calls, at the largest race size
 
 
@@ -161,8 +163,12 @@ def search_conflicts(runner: ProbeRunner, builds: ProbeBuilds, top: int, up: lis
                 break
             runs[n] = more
     looked_to = max(runs, default=top)
+    # over its cost at `at` (a loaded machine, an estimate off): what the sizes below
+    # reached is the coverage, named in the verdict; below TRACE_LEAST probed sizes, or a
+    # crash, it is not looked for
+    least = up[min(TRACE_LEAST, len(up)) - 1]
     unchecked = None
-    if failed is not None and (at not in runs or not failed.costly):
+    if failed is not None and (looked_to < min(at, least) or not failed.costly):
         unchecked = f"the conflict probe's run {failed}"
     return ConflictSearch({n: places.met(r) - base_met for n, r in runs.items()},
                           {n: r.team for n, r in runs.items()}, looked_to, unchecked)  # fmt: skip
