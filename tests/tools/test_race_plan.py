@@ -10,7 +10,7 @@ import pytest
 
 from parcodegen.problems.load import load_problem
 from parcodegen.tools.parallelism import compared_literals, live_code, static_parallelism
-from parcodegen.tools.race import is_runtime_artifact, race_reports
+from parcodegen.tools.race import cut_report, is_runtime_artifact, race_reports
 from parcodegen.tools.race_plan import odd_size, plan_race
 from parcodegen.tools.toolchain import find_toolchain
 
@@ -117,6 +117,18 @@ def test_runtime_task_memory_reuse_is_recognised():
         "#1 operator new(unsigned long) <null> (t+0x1234)\n    #2 main tasks.cpp:50",
     )
     assert not is_runtime_artifact(race_reports(user)[0][1])  # user heap memory: a real race
+
+
+def test_a_report_cut_off_by_the_output_limit_is_not_judged():
+    """Task code gives hundreds of runtime task-memory-reuse reports a process: the last
+    one, cut short by the output limit, named no heap block and read as a race (a correct
+    depend chain was rejected in 1 of 3 runs); now it is not read, and the step says the
+    reports were cut off (unchecked)."""
+    text = (FIXTURES / "race" / "task_reuse_report.txt").read_text()
+    whole = text + "\n" + text
+    assert len(race_reports(whole)) == 2 and not cut_report(whole)
+    cut = whole[: whole.rfind("Location is heap block")]
+    assert len(race_reports(cut)) == 1 and cut_report(cut)
 
 
 def test_plan_has_every_tiny_size_below_the_small_one():
