@@ -10,9 +10,11 @@
 // thread, the last access, and whether one thread read, several read, or one wrote it. The OMPT tool in
 // pcg_paths.cpp moves each thread's epoch on: a region's implicit task starts one, every
 // barrier ends one, and so do taskwait and taskgroup for the thread that waits; the
-// explicit tasks one task creates in one epoch share an epoch of their own (their
-// creator's writes before creating them are ordered before them, and its accesses after
-// are not compared with theirs). While a thread is in a barrier or combines a reduction,
+// explicit tasks one task creates in one epoch share an epoch of their own, which the
+// creator enters with its first such task: its accesses before are ordered before them,
+// those after (its continuation, until it waits) are compared with theirs, including its
+// writes before a later sibling's creation, which that sibling cannot race with (a false
+// conflict, at every size such code runs: only where it first shows does it matter). While a thread is in a barrier or combines a reduction,
 // its accesses are not recorded; while it holds an OpenMP lock (critical, ordered,
 // omp_set_lock) they are recorded as locked: two locked accesses do not conflict (which
 // lock is not known), a locked and an unlocked one do (a double-checked minimum's unlocked
@@ -69,6 +71,7 @@ std::atomic<std::uintptr_t> g_code_lo{~std::uintptr_t{0}}, g_code_hi{0};  // the
 struct Saved {
   std::uint32_t epoch, region, barriers;
   int skip, locks;
+  bool spawning;
 };
 
 thread_local std::uint32_t tl_thread = 0;  // 1..255, 0: not yet numbered
@@ -77,6 +80,7 @@ thread_local std::uint32_t tl_region = 0;    // the OpenMP region instance the t
 thread_local std::uint32_t tl_barriers = 0;  // barriers it passed in that region
 thread_local int tl_skip = 0;                // > 0: in a barrier or a reduction
 thread_local int tl_locks = 0;               // OpenMP locks held
+thread_local bool tl_spawning = false;       // in the epoch of the tasks it created
 thread_local Saved tl_stack[kStack];
 thread_local int tl_depth = 0;
 
@@ -86,7 +90,10 @@ std::uint32_t mix(std::uint32_t a, std::uint32_t b) {
 }
 
 // the epoch every thread of the team has between two barriers
-void set_epoch() { tl_epoch = mix(tl_region, tl_barriers); }
+void set_epoch() {
+  tl_epoch = mix(tl_region, tl_barriers);
+  tl_spawning = false;
+}
 
 std::uint32_t offset(const void* pc) {
   return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(pc) -
@@ -233,7 +240,8 @@ inline void access(const void* addr, std::size_t size, bool write, const void* r
 extern "C" std::uint32_t pcg_conflicts_region() { return g_next_region.fetch_add(1) + 1; }
 
 extern "C" void pcg_conflicts_task_begin(std::uint32_t region) {
-  if (tl_depth < kStack) tl_stack[tl_depth] = {tl_epoch, tl_region, tl_barriers, tl_skip, tl_locks};
+  if (tl_depth < kStack)
+    tl_stack[tl_depth] = {tl_epoch, tl_region, tl_barriers, tl_skip, tl_locks, tl_spawning};
   ++tl_depth;
   tl_region = region;
   tl_barriers = 0;
@@ -252,8 +260,12 @@ extern "C" void pcg_conflicts_task_end() {
     tl_barriers = s.barriers;
     tl_skip = s.skip;
     tl_locks = s.locks;
+    tl_spawning = s.spawning;
   }
-  if (tl_depth == 0) tl_epoch = g_serial.fetch_add(1) + 1;  // threads of the candidate's own
+  if (tl_depth == 0) {
+    tl_epoch = g_serial.fetch_add(1) + 1;  // threads of the candidate's own
+    tl_spawning = false;
+  }
 }
 
 // kind: 0 a barrier, 1 a taskwait or taskgroup, 2 a reduction; begin or end
@@ -268,6 +280,7 @@ extern "C" void pcg_conflicts_sync(int kind, bool begin) {
     set_epoch();
   } else if (kind == 1) {
     tl_epoch = mix(tl_epoch, 1);  // after the wait: apart from the tasks waited for
+    tl_spawning = false;
   }
 }
 
@@ -278,18 +291,27 @@ extern "C" void pcg_conflicts_lock(bool acquired) {
     --tl_locks;
 }
 
-// A new explicit task's state: the epoch its creator's tasks of this epoch share (apart
-// from the creator's own, whose writes before the task's creation the task may read).
-extern "C" std::uint64_t pcg_conflicts_child() { return std::uint64_t{mix(tl_epoch, 2)} << 32; }
+// A new explicit task's state: the epoch its creator's tasks of this epoch share, which the
+// creator enters too (its writes before the first task's creation the tasks may read).
+extern "C" std::uint64_t pcg_conflicts_child() {
+  if (!tl_spawning) {
+    tl_epoch = mix(tl_epoch, 2);
+    tl_spawning = true;
+  }
+  return std::uint64_t{tl_epoch} << 32;
+}
 
-// A task switch: the thread's epoch, skip count and locks held belong to the task it was
-// running (returned, for the caller to keep with that task) and become the next task's.
+// A task switch: the thread's epoch, skip count, locks held and whether it created tasks
+// belong to the task it was running (returned, for the caller to keep with that task) and
+// become the next task's: epoch 32 | spawning 1 | locks 15 | skip 16.
 extern "C" std::uint64_t pcg_conflicts_switch(std::uint64_t next) {
   const std::uint64_t prior = std::uint64_t{tl_epoch} << 32 |
-                              (static_cast<std::uint64_t>(tl_locks) & 0xFFFF) << 16 |
+                              std::uint64_t{tl_spawning} << 31 |
+                              (static_cast<std::uint64_t>(tl_locks) & 0x7FFF) << 16 |
                               (static_cast<std::uint64_t>(tl_skip) & 0xFFFF);
   tl_epoch = static_cast<std::uint32_t>(next >> 32);
-  tl_locks = static_cast<int>((next >> 16) & 0xFFFF);
+  tl_spawning = (next >> 31) & 1;
+  tl_locks = static_cast<int>((next >> 16) & 0x7FFF);
   tl_skip = static_cast<int>(next & 0xFFFF);
   return prior;
 }
