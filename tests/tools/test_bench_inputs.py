@@ -24,14 +24,16 @@ def test_stored_bench_inputs_are_the_ones_a_run_makes_and_are_kept():
     problem = load_problem(ROOT / "examples" / "reduction")
     build = build_problem(problem)
     assert bench.input_bytes(problem, 1000) == 8 * 1000
-    stored = bench.bench_inputs(build)
-    assert stored is not None and sealed(stored.fd)
-    assert bench.bench_inputs(build) is stored  # made once
-    made = run_harness(build.reference_bin, seed=bench.BENCH_SEED, n=problem.bench_size,
-                       pattern=problem.patterns[0], threads=1, wall_s=120, samples=64)  # fmt: skip
-    loaded = run_harness(build.reference_bin, seed=bench.BENCH_SEED, n=problem.bench_size,
-                         pattern=problem.patterns[0], threads=1, wall_s=120, samples=64,
-                         inputs_fd=stored.fd)  # fmt: skip
+    with bench.bench_inputs(build) as fd:
+        assert fd is not None and sealed(fd)
+        kept = list(bench._inputs.values())
+        with bench.bench_inputs(build) as again:  # made once, each caller its own descriptor
+            assert again is not None and again != fd and list(bench._inputs.values()) == kept
+        made = run_harness(build.reference_bin, seed=bench.BENCH_SEED, n=problem.bench_size,
+                           pattern=problem.patterns[0], threads=1, wall_s=120, samples=64)  # fmt: skip
+        loaded = run_harness(build.reference_bin, seed=bench.BENCH_SEED, n=problem.bench_size,
+                             pattern=problem.patterns[0], threads=1, wall_s=120, samples=64,
+                             inputs_fd=fd)  # fmt: skip
     assert made.ok and loaded.ok and made.outputs is not None and loaded.outputs is not None
     for name, value in made.outputs.items():
         assert np.array_equal(np.asarray(value), np.asarray(loaded.outputs[name])), name
@@ -42,10 +44,12 @@ def test_inputs_over_the_limit_are_not_stored(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(bench, "INPUTS_KEPT_MB", 1)
     monkeypatch.setattr(bench, "_inputs", type(bench._inputs)())
     reduction = build_problem(load_problem(ROOT / "examples" / "reduction"))
-    assert bench.bench_inputs(reduction) is None and not bench._inputs
+    with bench.bench_inputs(reduction) as fd:
+        assert fd is None and not bench._inputs
     spmv = build_problem(load_problem(suite_dir() / "sparse_la" / "spmv"))
     assert bench.input_bytes(spmv.problem, 10) is None  # its matrix is a hook's type
-    assert bench.bench_inputs(spmv) is None
+    with bench.bench_inputs(spmv) as fd:
+        assert fd is None
     assert list(bench._inputs.values()) == [None]  # the failed save run is not repeated
 
 

@@ -10,8 +10,11 @@ problems: 3 of spmv's 3.9 s at n = 6e6).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from parcodegen.exprs import arg_values, eval_size_expr
 from parcodegen.tools.build import HarnessRun, ProblemBuild, run_harness
@@ -48,31 +51,46 @@ def input_bytes(problem: Problem, n: int) -> int | None:
     return int(total)
 
 
-def bench_inputs(build: ProblemBuild) -> StoredInputs | None:
-    """The benchmark size's inputs (BENCH_SEED, the first pattern) in a sealed file, made
-    once by the reference's binary; None when they cannot be stored (the runs make them)."""
+def _kept_inputs(build: ProblemBuild) -> StoredInputs | None:
+    """The kept inputs of `build`'s benchmark size, made when they are not (call with
+    _inputs_lock held)."""
     problem = build.problem
     key = (build.reference_bin.name, problem.bench_size, problem.patterns[0])
     size = input_bytes(problem, problem.bench_size)
     if size is not None and size > INPUTS_KEPT_MB << 20:
         return None
+    if key in _inputs:
+        _inputs.move_to_end(key)
+        return _inputs[key]
+    # a hook's type: stored when it fits, which only the save run tells (over the limit it
+    # fails, and that is kept: not tried again)
+    made = store_inputs(build.reference_bin, seed=BENCH_SEED, n=problem.bench_size,
+                        pattern=problem.patterns[0], wall_s=REFERENCE_WALL_S,
+                        file_mb=INPUTS_KEPT_MB)  # fmt: skip
+    if made.error is not None and size is not None:
+        return None  # not kept: the reference's own run names the failure
+    _inputs[key] = made.inputs
+    while len(_inputs) > INPUTS_KEPT:
+        old = _inputs.popitem(last=False)[1]
+        if old is not None:
+            old.close()
+    return made.inputs
+
+
+@contextmanager
+def bench_inputs(build: ProblemBuild) -> Iterator[int | None]:
+    """A descriptor of the benchmark size's inputs (BENCH_SEED, the first pattern) in a
+    sealed file, made once by the reference's binary, or None when they cannot be stored
+    (the runs make them). The descriptor is the caller's own (a duplicate, closed on
+    exit): another thread may drop the kept file meanwhile."""
     with _inputs_lock:
-        if key in _inputs:
-            _inputs.move_to_end(key)
-            return _inputs[key]
-        # a hook's type: stored when it fits, which only the save run tells (over the limit
-        # it fails, and that is kept: not tried again)
-        made = store_inputs(build.reference_bin, seed=BENCH_SEED, n=problem.bench_size,
-                            pattern=problem.patterns[0], wall_s=REFERENCE_WALL_S,
-                            file_mb=INPUTS_KEPT_MB)  # fmt: skip
-        if made.error is not None and size is not None:
-            return None  # not kept: the reference's own run names the failure
-        _inputs[key] = made.inputs
-        while len(_inputs) > INPUTS_KEPT:
-            old = _inputs.popitem(last=False)[1]
-            if old is not None:
-                old.close()
-        return made.inputs
+        kept = _kept_inputs(build)
+        fd = os.dup(kept.fd) if kept is not None else None
+    try:
+        yield fd
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def bench_reference(build: ProblemBuild) -> HarnessRun:
@@ -84,11 +102,10 @@ def bench_reference(build: ProblemBuild) -> HarnessRun:
         if key in _refs:
             _refs.move_to_end(key)
             return _refs[key]
-    inputs = bench_inputs(build)
-    ref = run_harness(build.reference_bin, seed=BENCH_SEED, n=problem.bench_size,
-                      pattern=problem.patterns[0], threads=1, wall_s=REFERENCE_WALL_S,
-                      samples=TIMING_SAMPLES,
-                      inputs_fd=inputs.fd if inputs is not None else None)  # fmt: skip
+    with bench_inputs(build) as inputs_fd:
+        ref = run_harness(build.reference_bin, seed=BENCH_SEED, n=problem.bench_size,
+                          pattern=problem.patterns[0], threads=1, wall_s=REFERENCE_WALL_S,
+                          samples=TIMING_SAMPLES, inputs_fd=inputs_fd)  # fmt: skip
     if ref.ok:
         with _refs_lock:
             _refs[key] = ref

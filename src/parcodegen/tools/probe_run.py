@@ -5,6 +5,7 @@ conflicts; `ProbeRunner` runs the probe's single-call runs within one time budge
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,6 @@ from parcodegen.tools.harness import (
     harness_plan,
 )
 from parcodegen.tools.outputs import split_calls
-from parcodegen.tools.stored_inputs import StoredInputs
 
 PROBE_RUN_S = 60.0  # one probe run's wall at most (the clang build, under load, can be slower)
 PROBE_TOTAL_S = 180.0  # all probe runs of one candidate at most
@@ -96,15 +96,15 @@ def _blocks(outputs: dict[str, Any]) -> tuple[frozenset[int], frozenset[int], in
 
 def path_run(build: ProblemBuild, binary: Path, calls: list[PlannedCall], threads: int,
              wall_s: float, samples: int = 0, traced: bool = True,
-             inputs: StoredInputs | None = None) -> PathRun | RunFailed:  # fmt: skip
+             inputs_fd: int | None = None) -> PathRun | RunFailed:  # fmt: skip
     """Run a probe build once (all of `calls` in one process; `traced`: conflicts
-    recorded, which costs 10-40x the run; `inputs`: the first call's, stored)."""
+    recorded, which costs 7-64x the run; `inputs_fd`: the first call's inputs, stored)."""
     first = calls[0]
     plan = harness_plan(calls, check_inputs=False) if len(calls) > 1 else None
     env = None if traced else {TRACE_ENV: "0"}
     run = run_harness(binary, seed=first.seed, n=first.n, pattern=first.pattern, threads=threads,
                       wall_s=wall_s, samples=samples, plan=plan, env=env,
-                      inputs_fd=inputs.fd if inputs is not None else None)  # fmt: skip
+                      inputs_fd=inputs_fd)  # fmt: skip
     if not run.ok or run.outputs is None:
         return RunFailed(f"the run failed: {run.error or run.result.describe()}",
                          run.result.timed_out or run.result.memory_exceeded)  # fmt: skip
@@ -149,7 +149,7 @@ class ProbeRunner:
         limit = (wall_s if wall_s is not None else self.bench_wall_s if n == bench_n
                  else max(PROBE_RUN_S, self.bench_wall_s * n / bench_n))  # fmt: skip
         # the benchmark size's inputs are the reference's there, made once
-        inputs = bench_inputs(self.build) if n == bench_n else None
-        got = path_run(self.build, binary, [call], self.threads, min(limit, left), samples,
-                       traced, inputs)  # fmt: skip
+        with bench_inputs(self.build) if n == bench_n else nullcontext() as inputs_fd:
+            got = path_run(self.build, binary, [call], self.threads, min(limit, left), samples,
+                           traced, inputs_fd)  # fmt: skip
         return got.at(n) if isinstance(got, RunFailed) else got
