@@ -14,12 +14,13 @@
 // creator enters with its first such task: its accesses before are ordered before them,
 // those after (its continuation, until it waits) are compared with theirs, including its
 // writes before a later sibling's creation, which that sibling cannot race with (a false
-// conflict, at every size such code runs: only where it first shows does it matter). While a thread is in a barrier or combines a reduction,
-// its accesses are not recorded; while it holds an OpenMP lock (critical, ordered,
-// omp_set_lock) they are recorded as locked: two locked accesses do not conflict (which
-// lock is not known), a locked and an unlocked one do (a double-checked minimum's unlocked
-// read). Atomic loads and stores are traced like plain ones (the hooks cannot tell them
-// apart): a conflict between them only sends the race step, which knows atomics, there.
+// conflict, at every size such code runs: only where it first shows does it matter).
+// While a thread is in a barrier or combines a reduction, its accesses are not recorded;
+// while it holds an OpenMP lock (critical, ordered, omp_set_lock) they are recorded as
+// locked: two locked accesses do not conflict (which lock is not known), a locked and an
+// unlocked one do (a double-checked minimum's unlocked read). Atomic loads and stores are
+// traced like plain ones (the hooks cannot tell them apart): a conflict between them only
+// sends the race step, which knows atomics, there.
 // Threads of the candidate's own (std::thread) share one epoch until the next OpenMP
 // region.
 //
