@@ -7,10 +7,10 @@
 // address (atomic read-modify-writes are not traced; memcpy, memmove and memset are
 // replaced below so that they are). A shadow word per 8-byte word of memory (made 2 MB at a
 // time when first touched, up to 2 GB: words beyond are not recorded) holds the epoch, the
-// thread, the last access, and whether one thread read, several read, or one wrote it. The OMPT tool in
-// pcg_paths.cpp moves each thread's epoch on: a region's implicit task starts one, every
-// barrier ends one, and so do taskwait and taskgroup for the thread that waits; the
-// explicit tasks one task creates in one epoch share an epoch of their own, which the
+// thread, the last access, and whether one thread read, several read, or one wrote it. The
+// OMPT tool in pcg_paths.cpp moves each thread's epoch on: a region's implicit task
+// starts one, every barrier ends one, and so do taskwait and taskgroup for the thread that
+// waits; the explicit tasks one task creates in one epoch share an epoch of their own, which the
 // creator enters with its first such task: its accesses before are ordered before them,
 // those after (its continuation, until it waits) are compared with theirs, including its
 // writes before a later sibling's creation, which that sibling cannot race with (a false
@@ -49,10 +49,10 @@ constexpr std::size_t kChunkWords = std::size_t{1} << (kChunkBits - 3);
 constexpr std::size_t kShadowCap = std::size_t{2} << 30;  // bytes of shadow at most
 constexpr std::uint64_t kEpochMask = 0xFFFFFF;  // an epoch's low 24 bits are kept
 constexpr std::uint64_t kStateBytes = std::uint64_t{3} << 40 | std::uint64_t{0xFF} << 24;
-constexpr std::size_t kPcs = 1 << 16;
+constexpr std::size_t kPcs = 1 << 16;  // distinct access addresses at most
 constexpr std::uint64_t kIdMask = 0x1FFFFF;  // an access's number: bits 42..62
 constexpr std::uint64_t kLocked = std::uint64_t{1} << 63;  // every access kept held a lock
-constexpr std::size_t kForgetFrom = std::size_t{64} << 10;  // freed blocks from 64 KB                       // distinct access addresses at most
+constexpr std::size_t kForgetFrom = std::size_t{64} << 10;  // freed blocks from 64 KB
 constexpr std::uint64_t kR1 = 1, kW1 = 2, kRS = 3;  // read by one, written by one, read by several
 constexpr std::size_t kPairs = 1 << 13;             // conflict pairs kept at most
 constexpr int kStack = 64;                          // nested implicit tasks per thread
@@ -360,7 +360,9 @@ extern "C" void pcg_conflicts_code(std::uintptr_t lo, std::uintptr_t hi) {
   extern "C" void __sanitizer_cov_load##N(void* p) {                                  \
     access(p, N, false, __builtin_return_address(0));                                 \
   }                                                                                   \
-  extern "C" void __sanitizer_cov_store##N(void* p) { access(p, N, true, __builtin_return_address(0)); }
+  extern "C" void __sanitizer_cov_store##N(void* p) {                                 \
+    access(p, N, true, __builtin_return_address(0));                                  \
+  }
 PCG_TRACE(1)
 PCG_TRACE(2)
 PCG_TRACE(4)
@@ -375,7 +377,8 @@ namespace {
 
 bool from_here(const void* ra) {
   const auto a = reinterpret_cast<std::uintptr_t>(ra);
-  return a >= g_code_lo.load(std::memory_order_relaxed) && a < g_code_hi.load(std::memory_order_relaxed);
+  return a >= g_code_lo.load(std::memory_order_relaxed) &&
+         a < g_code_hi.load(std::memory_order_relaxed);
 }
 
 void copy_forward(void* d, const void* s, std::size_t n) {
