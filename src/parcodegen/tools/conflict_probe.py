@@ -37,7 +37,7 @@ from parcodegen.tools.probe_run import (
 )
 
 TRACE_BUDGET_S = 0.5  # conflicts are looked for at the largest size whose traced call fits
-TRACE_FACTOR = 40.0  # a traced call, x the plain one's (measured 7x a reduction, 64x a blur)
+TRACE_FACTOR = 40.0  # a traced call, x the plain one's (one run each: 7x a reduction, 64x a blur)
 TRACE_MEASURED_S = 0.005  # a traced baseline call this long is work, not the team's start
 TRACE_MARGIN = 10.0  # a traced run's limit: this x its call's estimate, plus the rest
 TRACE_MIN_WALL_S = 10.0  # ... and never less than this (a loaded machine)
