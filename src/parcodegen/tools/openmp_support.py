@@ -95,7 +95,7 @@ def runtime_crashed(stderr: str) -> bool:
     names libomp.so). LLVM 14's libomp checks a new thread's stack against every other
     thread's while another thread may be growing (and freeing) that table: correct code
     whose teams start many threads at once (nested teams, a wide call) crashed there in
-    about 1 of 300 race checks. Such a crash is confirmed by running the process again
+    8 of 3150 race checks. Such a crash is confirmed by running the process again
     (`race.py`); a candidate that breaks the runtime breaks it again."""
     return _RUNTIME_CRASH.search(stderr) is not None
 
