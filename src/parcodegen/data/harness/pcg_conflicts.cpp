@@ -16,9 +16,11 @@
 // writes before a later sibling's creation, which that sibling cannot race with (a false
 // conflict, at every size such code runs: only where it first shows does it matter).
 // While a thread is in a barrier or combines a reduction, its accesses are not recorded;
-// while it holds an OpenMP lock (critical, ordered, omp_set_lock) they are recorded as
-// locked: two locked accesses do not conflict (which lock is not known), a locked and an
-// unlocked one do (a double-checked minimum's unlocked read). Atomic loads and stores are
+// while it holds an OpenMP lock (critical, ordered, omp_set_lock) they are recorded with
+// a tag of the lock it took last (6 bits of its address): two accesses under one lock do
+// not conflict, under two locks (critical(a) and critical(b), lock stripes chosen by the
+// thread) or one unlocked (a double-checked minimum's unlocked read) they do. Two locks
+// whose tags collide (1 in 63; adjacent locks never) read as one. Atomic loads and stores are
 // traced like plain ones (the hooks cannot tell them apart): a conflict between them only
 // sends the race step, which knows atomics, there.
 // Threads of the candidate's own (std::thread) share one epoch until the next OpenMP
@@ -50,14 +52,16 @@ constexpr std::size_t kShadowCap = std::size_t{2} << 30;  // bytes of shadow at 
 constexpr std::uint64_t kEpochMask = 0xFFFFFF;  // an epoch's low 24 bits are kept
 constexpr std::uint64_t kStateBytes = std::uint64_t{3} << 40 | std::uint64_t{0xFF} << 24;
 constexpr std::size_t kPcs = 1 << 16;  // distinct access addresses at most
-constexpr std::uint64_t kIdMask = 0x1FFFFF;  // an access's number: bits 42..62
-constexpr std::uint64_t kLocked = std::uint64_t{1} << 63;  // every access kept held a lock
+constexpr std::uint64_t kIdMask = 0xFFFF;  // an access's number (< kPcs): bits 42..57
+constexpr unsigned kTagShift = 58;  // the lock every access kept held: bits 58..63, 0: none
+constexpr std::uint64_t kTags = std::uint64_t{63} << kTagShift;
+constexpr int kHeld = 16;  // nested locks a thread's tag is kept for
 constexpr std::size_t kForgetFrom = std::size_t{64} << 10;  // freed blocks from 64 KB
 constexpr std::uint64_t kR1 = 1, kW1 = 2, kRS = 3;  // read by one, written by one, read by several
 constexpr std::size_t kPairs = 1 << 13;             // conflict pairs kept at most
 constexpr int kStack = 64;                          // nested implicit tasks per thread
 
-// per 8-byte word: locked 1 | access 21 | state 2 | thread 8 | bytes 8 | epoch 24, in
+// per 8-byte word: lock 6 | access 16 | state 2 | thread 8 | bytes 8 | epoch 24, in
 // chunks made when touched
 std::atomic<std::atomic<std::uint64_t>*>* g_chunks = nullptr;
 char* g_arena = nullptr;  // kShadowCap bytes, 2 MB-aligned
@@ -72,6 +76,7 @@ std::atomic<std::uintptr_t> g_code_lo{~std::uintptr_t{0}}, g_code_hi{0};  // the
 struct Saved {
   std::uint32_t epoch, region, barriers;
   int skip, locks;
+  std::uint64_t tag;
   bool spawning;
 };
 
@@ -81,6 +86,8 @@ thread_local std::uint32_t tl_region = 0;    // the OpenMP region instance the t
 thread_local std::uint32_t tl_barriers = 0;  // barriers it passed in that region
 thread_local int tl_skip = 0;                // > 0: in a barrier or a reduction
 thread_local int tl_locks = 0;               // OpenMP locks held
+thread_local std::uint64_t tl_tag = 0;       // the last one's tag (1..63), 0: none held
+thread_local std::uint64_t tl_held[kHeld];   // the tags of the locks held, oldest first
 thread_local bool tl_spawning = false;       // in the epoch of the tasks it created
 thread_local Saved tl_stack[kStack];
 thread_local int tl_depth = 0;
@@ -160,17 +167,19 @@ std::atomic<std::uint64_t>* shadow_of(std::uintptr_t w) {
 // compare-and-swap, so that a thread preempted between reading and writing the state does
 // not undo another's). The state keeps the bytes its accesses touched: two threads on two
 // different ints of one word do not meet (the later one takes the word over).
-void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id, bool locked) {
+void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id, std::uint64_t tag) {
   std::atomic<std::uint64_t>* slot = shadow_of(w);
   if (slot == nullptr) return;
   const std::uint64_t epoch = tl_epoch & kEpochMask, thread = tl_thread;
-  const std::uint64_t lock = locked ? kLocked : 0;
+  const std::uint64_t lock = tag << kTagShift;
   std::uint64_t e = slot->load(std::memory_order_relaxed);
   for (;;) {
     const std::uint64_t state = (e >> 40) & 3, bytes = (e >> 24) & 0xFF;
     const std::uint64_t kept = (e >> 42) & kIdMask;
-    // both held a lock: ordered by it (the later one takes the word over)
-    const bool both_locked = locked && (e & kLocked);
+    // both held one lock: ordered by it (the later one takes the word over)
+    const bool both_locked = tag != 0 && (e & kTags) == lock;
+    // the lock every access kept and this one held (none when they differ)
+    const std::uint64_t l = (e & kTags) == lock ? lock : 0;
     auto make = [&](std::uint64_t who, std::uint64_t st, std::uint64_t m) {
       return lock | who << 42 | st << 40 | thread << 32 | m << 24 | epoch;
     };
@@ -178,14 +187,17 @@ void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id, bo
     if (state == 0 || (e & kEpochMask) != epoch) {
       next = make(id, write ? kW1 : kR1, mask);
     } else if (((e >> 32) & 0xFF) == thread) {
-      if (write && state == kRS && (bytes & mask)) {
+      if (!(bytes & mask) && (e & kTags) != lock) {
+        // other bytes under another lock (two ints of a word, each under its own stripe):
+        // taken over, not merged (merged, they would keep no lock and meet the next)
+        next = make(id, write ? kW1 : kR1, mask);
+      } else if (write && state == kRS && (bytes & mask)) {
         if (!both_locked) return note_pair(pc_of(kept), pc_of(id));
         next = make(id, kW1, mask);  // every read and this write held a lock
       } else {
         const std::uint64_t st = write && state == kR1 ? kW1 : state;
-        const std::uint64_t l = e & lock;  // locked while every access kept was
-        if (st == state && (bytes | mask) == bytes && l == (e & kLocked)) return;
-        next = (e & ~kStateBytes & ~kLocked) | l | st << 40 | (bytes | mask) << 24;
+        if (st == state && (bytes | mask) == bytes && l == (e & kTags)) return;
+        next = (e & ~kStateBytes & ~kTags) | l | st << 40 | (bytes | mask) << 24;
         if (st != state) next = (next & ~(kIdMask << 42)) | id << 42;
       }
     } else if (!(bytes & mask) || both_locked) {
@@ -193,7 +205,7 @@ void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id, bo
     } else if (write || state == kW1) {
       return note_pair(pc_of(kept), pc_of(id));
     } else {
-      next = (e & ~kStateBytes & ~kLocked) | (e & lock) | kRS << 40 | (bytes | mask) << 24;
+      next = (e & ~kStateBytes & ~kTags) | l | kRS << 40 | (bytes | mask) << 24;
     }
     if (next == e || slot->compare_exchange_weak(e, next, std::memory_order_relaxed)) return;
   }
@@ -217,21 +229,21 @@ inline std::uint64_t pc_id(const void* ra) {
 }
 
 inline void access(const void* addr, std::size_t size, bool write, const void* ra) {
-  const bool locked = tl_locks > 0;
+  const std::uint64_t tag = tl_tag;
   if (g_chunks == nullptr || tl_skip > 0 || size == 0) return;
   if (tl_thread == 0) number_thread();
   const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(addr);
   const std::uint64_t id = pc_id(ra);
   if (id == 0) return;
   if ((a & 7) + size <= 8) {  // one word (most accesses)
-    word(a >> 3, ((std::uint64_t{1} << size) - 1) << (a & 7), write, id, locked);
+    word(a >> 3, ((std::uint64_t{1} << size) - 1) << (a & 7), write, id, tag);
     return;
   }
   const std::uintptr_t end = a + size;
   for (std::uintptr_t w = a >> 3, last = (end - 1) >> 3; w <= last; ++w) {
     const std::uintptr_t lo = w << 3 > a ? w << 3 : a, hi = (w << 3) + 8 < end ? (w << 3) + 8 : end;
     const std::uint64_t mask = ((std::uint64_t{1} << (hi - lo)) - 1) << (lo - (w << 3));
-    word(w, mask, write, id, locked);
+    word(w, mask, write, id, tag);
   }
 }
 
@@ -242,12 +254,13 @@ extern "C" std::uint32_t pcg_conflicts_region() { return g_next_region.fetch_add
 
 extern "C" void pcg_conflicts_task_begin(std::uint32_t region) {
   if (tl_depth < kStack)
-    tl_stack[tl_depth] = {tl_epoch, tl_region, tl_barriers, tl_skip, tl_locks, tl_spawning};
+    tl_stack[tl_depth] = {tl_epoch, tl_region, tl_barriers, tl_skip, tl_locks, tl_tag, tl_spawning};
   ++tl_depth;
   tl_region = region;
   tl_barriers = 0;
   tl_skip = 0;
   tl_locks = 0;
+  tl_tag = 0;
   set_epoch();
 }
 
@@ -261,6 +274,7 @@ extern "C" void pcg_conflicts_task_end() {
     tl_barriers = s.barriers;
     tl_skip = s.skip;
     tl_locks = s.locks;
+    tl_tag = s.tag;
     tl_spawning = s.spawning;
   }
   if (tl_depth == 0) {
@@ -285,11 +299,20 @@ extern "C" void pcg_conflicts_sync(int kind, bool begin) {
   }
 }
 
-extern "C" void pcg_conflicts_lock(bool acquired) {
-  if (acquired)
+// A lock's tag: 1..63 from its address (a critical name's variable, an omp_lock_t), so
+// that locks side by side (an array of stripes) never share one.
+std::uint64_t lock_tag(std::uint64_t lock) { return (lock >> 3) % 63 + 1; }
+
+extern "C" void pcg_conflicts_lock(bool acquired, std::uint64_t lock) {
+  if (acquired) {
+    if (tl_locks < kHeld) tl_held[tl_locks] = lock_tag(lock);
     ++tl_locks;
-  else if (tl_locks > 0)
-    --tl_locks;
+    tl_tag = lock_tag(lock);
+    return;
+  }
+  if (tl_locks == 0) return;
+  --tl_locks;  // (locks are released innermost first: the one before is held again)
+  tl_tag = tl_locks == 0 ? 0 : tl_held[(tl_locks < kHeld ? tl_locks : kHeld) - 1];
 }
 
 // A new explicit task's state: the epoch its creator's tasks of this epoch share, which the
@@ -302,17 +325,20 @@ extern "C" std::uint64_t pcg_conflicts_child() {
   return std::uint64_t{tl_epoch} << 32;
 }
 
-// A task switch: the thread's epoch, skip count, locks held and whether it created tasks
-// belong to the task it was running (returned, for the caller to keep with that task) and
-// become the next task's: epoch 32 | spawning 1 | locks 15 | skip 16.
+// A task switch: the thread's epoch, skip count, locks held (their number and the last
+// one's tag) and whether it created tasks belong to the task it was running (returned, for
+// the caller to keep with that task) and become the next task's: epoch 32 | spawning 1 |
+// locks 9 | tag 6 | skip 16.
 extern "C" std::uint64_t pcg_conflicts_switch(std::uint64_t next) {
   const std::uint64_t prior = std::uint64_t{tl_epoch} << 32 |
                               std::uint64_t{tl_spawning} << 31 |
-                              (static_cast<std::uint64_t>(tl_locks) & 0x7FFF) << 16 |
-                              (static_cast<std::uint64_t>(tl_skip) & 0xFFFF);
+                              (static_cast<std::uint64_t>(tl_locks) & 0x1FF) << 22 |
+                              tl_tag << 16 | (static_cast<std::uint64_t>(tl_skip) & 0xFFFF);
   tl_epoch = static_cast<std::uint32_t>(next >> 32);
   tl_spawning = (next >> 31) & 1;
-  tl_locks = static_cast<int>((next >> 16) & 0x7FFF);
+  tl_locks = static_cast<int>((next >> 22) & 0x1FF);
+  tl_tag = (next >> 16) & 63;
+  if (tl_locks > 0 && tl_locks <= kHeld) tl_held[tl_locks - 1] = tl_tag;
   tl_skip = static_cast<int>(next & 0xFFFF);
   return prior;
 }

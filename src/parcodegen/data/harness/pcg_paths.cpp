@@ -34,7 +34,7 @@ extern "C" std::uint32_t pcg_conflicts_region();
 extern "C" void pcg_conflicts_task_begin(std::uint32_t region);
 extern "C" void pcg_conflicts_task_end();
 extern "C" void pcg_conflicts_sync(int kind, bool begin);
-extern "C" void pcg_conflicts_lock(bool acquired);
+extern "C" void pcg_conflicts_lock(bool acquired, std::uint64_t lock);
 extern "C" std::uint64_t pcg_conflicts_switch(std::uint64_t next);
 extern "C" std::uint64_t pcg_conflicts_child();
 extern "C" void pcg_conflicts_init();
@@ -145,8 +145,12 @@ void on_sync_region(ompt_sync_region_t kind, ompt_scope_endpoint_t endpoint, omp
     pcg_conflicts_sync(k, endpoint == ompt_scope_begin);
 }
 
-void on_mutex_acquired(ompt_mutex_t, ompt_wait_id_t, const void*) { pcg_conflicts_lock(true); }
-void on_mutex_released(ompt_mutex_t, ompt_wait_id_t, const void*) { pcg_conflicts_lock(false); }
+void on_mutex_acquired(ompt_mutex_t, ompt_wait_id_t lock, const void*) {
+  pcg_conflicts_lock(true, lock);
+}
+void on_mutex_released(ompt_mutex_t, ompt_wait_id_t lock, const void*) {
+  pcg_conflicts_lock(false, lock);
+}
 
 void on_task_create(ompt_data_t*, const ompt_frame_t*, ompt_data_t* task, int, int, const void*) {
   task->value = pcg_conflicts_child();  // the task's epoch and skip count (pcg_conflicts_switch)
