@@ -138,6 +138,32 @@ def test_cache_entries_are_used_only_with_their_recorded_hash(tmp_path):
     assert not is_verified(d / "s.o")
 
 
+def _publish_and_check(d: str, who: int, rounds: int) -> int:
+    """Publish this process's bytes to one entry and read it back; mismatches seen."""
+    bad = 0
+    for r in range(rounds):
+        entry = Path(d) / f"k{r}.exe"
+        publish(f"binary of process {who}".encode() * 2000, entry)
+        try:
+            verified_bytes(entry)
+        except UntrustedFile:
+            bad += 1
+    return bad
+
+
+def test_processes_publishing_one_entry_at_once_leave_a_consistent_entry(tmp_path):
+    """Three processes that linked one binary at once (bytes that differed) left the hash
+    of one beside the content of another: a run refused it. The first publication stays."""
+    import multiprocessing
+
+    d = tmp_path / "bin"
+    d.mkdir(mode=0o755)
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        bad = pool.starmap(_publish_and_check, [(str(d), who, 200) for who in range(4)])
+    assert sum(bad) == 0
+    assert all(is_verified(d / f"k{r}.exe") for r in range(200))
+
+
 def test_without_root_the_record_says_what_is_reduced():
     r = sh("true")
     if IS_ROOT:

@@ -70,6 +70,16 @@ def test_a_runtime_crash_that_repeats_is_the_candidates(build):
 
 
 @needs_race
+def test_a_race_reported_before_a_runtime_crash_stands(build):
+    racy = CANDIDATE.replace(
+        "  static bool first = true;\n",
+        "  static bool first = true;\n  static double hits;\n#pragma omp parallel\n  hits += 1.0;\n",
+    )
+    step = race_check(build, racy.replace("CRASHES", "true"), 60.0)
+    assert not step.ok and step.status is Status.RACE, step.message
+
+
+@needs_race
 def test_a_runtime_crash_that_does_not_repeat_is_not_a_verdict(build):
     code = CANDIDATE.replace("CRASHES", SOMETIMES)
     seen = []
@@ -86,11 +96,32 @@ def test_a_runtime_crash_that_does_not_repeat_is_not_a_verdict(build):
 
 
 @needs_race
+def test_the_candidate_cannot_see_the_race_builds_runtime_setting(build):
+    """Hot teams are set inside the race build before main, and taken out of the
+    environment again: code that races only where the variable is absent is still run
+    racy there."""
+    code = (HEAD + "#include <cstdlib>\n" + """double gaussian_energy(const std::vector<double>& x) {
+  const long n = (long)x.size();
+  double s = 0.0;
+  if (std::getenv("KMP_HOT_TEAMS_MAX_LEVEL") == nullptr) {
+#pragma omp parallel for
+    for (long i = 0; i < n; ++i) s += std::exp(-0.5 * x[i] * x[i]);
+    return s;
+  }
+  for (long i = 0; i < n; ++i) s += std::exp(-0.5 * x[i] * x[i]);
+  return s;
+}
+""")  # fmt: skip
+    step = race_check(build, code, 60.0)
+    assert not step.ok and step.status is Status.RACE, step.message
+
+
+@needs_race
 def test_correct_nested_teams_are_not_reported_racy():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "nested_race_artifacts.py"),
                           "--runs", "10", "--json"], capture_output=True, text=True, timeout=600,
                          check=True)  # fmt: skip
     counts = json.loads(out.stdout)["counts"]
-    hot = counts["hot teams (the race build's env)"]
+    hot = counts["hot teams (the race build)"]
     assert hot["correct"]["race"] == 0 and hot["correct"]["crash"] == 0, counts
     assert hot["racy"]["race"] == 10, counts  # hot teams hide no real race

@@ -10,10 +10,13 @@ sandboxed program is refused, never followed or waited on.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import stat
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 HASH_SUFFIX = ".sha256"
@@ -57,7 +60,29 @@ def _private(st: os.stat_result) -> bool:
 
 
 def publish(data: bytes, dest: Path, mode: int = 0o755) -> Path:
-    """Write `data` to `dest` atomically, with its hash beside it; owned by us, not writable by others."""
+    """Write `data` to `dest` atomically, with its hash beside it; owned by us, not writable
+    by others. The first to publish an entry keeps it (its directory is locked meanwhile):
+    three processes that linked one race binary at once (the same key, bytes that
+    differed) left the hash of one beside the content of another, and a run refused the
+    binary (InfraError: content does not match its recorded hash)."""
+    with _locked(dest.parent):
+        if not _verified_or_removed(dest):
+            _write_pair(data, dest, mode)
+    return dest
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Hold `directory`'s lock (flock: other processes and other threads wait)."""
+    dfd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(dfd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(dfd)  # (releases the lock)
+
+
+def _write_pair(data: bytes, dest: Path, mode: int) -> None:
     digest = hashlib.sha256(data).hexdigest()
     tag = f"{os.getpid()}.{threading.get_ident()}.tmp"
     for target, payload, m in ((dest.with_name(dest.name + HASH_SUFFIX), digest.encode(), 0o644),
@@ -72,7 +97,6 @@ def publish(data: bytes, dest: Path, mode: int = 0o755) -> Path:
         finally:
             os.close(fd)
         os.replace(tmp, target)
-    return dest
 
 
 def verified_bytes(path: Path, max_bytes: int = 1 << 31) -> bytes:
@@ -96,9 +120,19 @@ def verified_bytes(path: Path, max_bytes: int = 1 << 31) -> bytes:
 
 
 def is_verified(path: Path) -> bool:
-    """True when `path` exists and passes `verified_bytes`; a failing entry is removed."""
+    """True when `path` exists and passes `verified_bytes`; a failing entry is removed
+    (after waiting for a publication under way: its hash may be there before its content)."""
     if not os.path.lexists(path):
         return False
+    try:
+        verified_bytes(path)
+        return True
+    except UntrustedFile:
+        with _locked(path.parent):
+            return _verified_or_removed(path)
+
+
+def _verified_or_removed(path: Path) -> bool:
     try:
         verified_bytes(path)
         return True

@@ -256,12 +256,6 @@ def sanitizer_env() -> dict[str, str]:
         # path probe's build (tools/path_probe.py) and timed it out; the futex kind is
         # what libgomp does.
         "KMP_LOCK_KIND": "futex",
-        # libomp returns a nested (inner) team's threads to its pool at the region's end
-        # and Archer (LLVM 14) then misses, now and then, the join's happens-before of a
-        # thread that moved to another team: correct nested code was reported racy (1 in
-        # 9 processes of 400 nested calls; benchmarks/nested_race_artifacts.py). Hot
-        # teams at every level keep each team's threads; libgomp ignores the variable.
-        "KMP_HOT_TEAMS_MAX_LEVEL": "4",
     }
 
 

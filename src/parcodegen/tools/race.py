@@ -418,12 +418,13 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RaceP
             log.append(f"run {r + 1}{again}: {len(calls)} calls (n {list(plan.sizes)}, threads "
                        f"{list(order)}, pattern {pattern}, seed {seed}{nested}): {res.describe()}"
                        f"\n{res.stderr[:20000]}")  # fmt: skip
-            if run.ok or not runtime_crashed(res.stderr):
+            reports = race_reports(res.stderr)
+            real = [(off, text) for off, text in reports if not is_runtime_artifact(text)]
+            # a crash in libomp is run again (a race reported before it stands)
+            if run.ok or real or not runtime_crashed(res.stderr):
                 break
-            if not attempt:  # confirmed by a second crash, or read as the runtime's own
+            if not attempt:  # the repeat crashes too (the candidate's) or runs clean
                 runtime_crashes.append(f"run {r + 1}")
-        reports = race_reports(res.stderr)
-        real = [(off, text) for off, text in reports if not is_runtime_artifact(text)]
         artifacts += len(reports) - len(real)
 
         def where(k: int | None, calls: list[PlannedCall] = calls, order=order,
