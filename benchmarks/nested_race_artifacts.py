@@ -3,7 +3,7 @@
 LLVM 14's libomp hands an inner team's threads back to its pool when the inner region
 ends; Archer then sometimes misses the join's happens-before for a thread that moves to
 another team, and correct nested code is reported racy. The race build's harness starts
-libomp with KMP_HOT_TEAMS_MAX_LEVEL=4 (`tools.harness.TSAN_SUPPRESSIONS`, a constructor
+libomp with KMP_HOT_TEAMS_MAX_LEVEL=4 (`tools.harness.RACE_BUILD_SETUP`, a constructor
 that leaves a value already set alone) so that every team keeps its threads; the other arm
 sets the variable to 1 (libomp's default). This script measures both arms side by side in
 one run, interleaved: a correct
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from parcodegen.tools.build import TSAN_EXIT, sanitizer_env  # noqa: E402
-from parcodegen.tools.harness import RACE_BUILD_HOT_TEAMS, TSAN_SUPPRESSIONS  # noqa: E402
+from parcodegen.tools.harness import RACE_BUILD_HOT_TEAMS, RACE_BUILD_SETUP  # noqa: E402
 from parcodegen.tools.toolchain import default_toolchain  # noqa: E402
 
 KERNEL = """#include <cmath>
@@ -81,7 +81,7 @@ def build(d: Path, racy: bool) -> Path:
     src = d / f"kernel_{int(racy)}.cpp"
     src.write_text(KERNEL.replace("RACY", "s += y[i];" if racy else ""))
     drv = d / "driver.cpp"
-    drv.write_text(DRIVER + "\n".join(TSAN_SUPPRESSIONS) + "\n")
+    drv.write_text(DRIVER + "\n".join(RACE_BUILD_SETUP) + "\n")
     out = d / f"prog_{int(racy)}"
     subprocess.run([tc.clangxx, "-std=c++17", "-O1", "-g", "-fopenmp", "-fsanitize=thread",
                     str(src), str(drv), "-o", str(out), *tc.link_flags()],

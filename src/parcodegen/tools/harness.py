@@ -306,7 +306,7 @@ SUPPRESSED_LIBRARIES = ("libomp.so", "libarcher.so", "libstdc++.so", "libc.so", 
 # has. Only the race build: in the path probe's build (libomp too) hot teams hid the
 # concurrency of a task and its creator and of a lock-free claim (suite mutants passed).
 RACE_BUILD_HOT_TEAMS = "KMP_HOT_TEAMS_MAX_LEVEL"
-TSAN_SUPPRESSIONS = [
+RACE_BUILD_SETUP = [
     "#if defined(__has_feature)",
     "#if __has_feature(thread_sanitizer)",
     "#include <cstdlib>",
@@ -359,7 +359,7 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
         "#endif",
         "}",
         "}  // namespace pcg",
-        *TSAN_SUPPRESSIONS,
+        *RACE_BUILD_SETUP,
     ]
     for s in problem.structs:
         if s.definition not in problem.prelude:
