@@ -84,10 +84,15 @@ def only_strictness_errors(log: str) -> bool:
                                 for _, _, msg in errors)  # fmt: skip
 
 
-_ARCHER_CRASH = re.compile(r"SUMMARY: ThreadSanitizer: (?:SEGV|BUS|FPE|ILL)\b[^\n]*libarcher\.so")
+def _crash_in(library: str) -> re.Pattern[str]:
+    """TSan's summary of a fatal signal whose site is in `library` (e.g. libomp.so)."""
+    return re.compile(
+        r"SUMMARY: ThreadSanitizer: (?:SEGV|BUS|FPE|ILL)\b[^\n]*" + re.escape(library)
+    )
 
 
-_RUNTIME_CRASH = re.compile(r"SUMMARY: ThreadSanitizer: (?:SEGV|BUS|FPE|ILL)\b[^\n]*libomp\.so")
+_ARCHER_CRASH = _crash_in("libarcher.so")
+_RUNTIME_CRASH = _crash_in("libomp.so")
 
 
 def runtime_crashed(stderr: str) -> bool:
