@@ -20,8 +20,9 @@ import pytest
 from parcodegen.paths import HARNESS_INCLUDE
 from parcodegen.problems.load import load_problem
 from parcodegen.tools.block_calls import parse_opaque
-from parcodegen.tools.probe_build import RUNTIME_SOURCES, TRACED_FLAGS
+from parcodegen.tools.probe_build import IR_FLAGS, RUNTIME_SOURCES, TRACED_FLAGS
 from parcodegen.tools.toolchain import default_toolchain
+from parcodegen.tools.traced_ir import route_memory_intrinsics
 from parcodegen.types import Candidate, Status
 from parcodegen.verify.pipeline import VerifyOptions, check_candidate
 
@@ -344,6 +345,32 @@ void nest_locked(long n) {  // under a nest lock taken twice: no race
   }
   omp_destroy_nest_lock(&g_nest);
 }
+omp_lock_t g_far[64];
+void stripes_63_apart(long n) {  // stripes by thread 63 locks apart (one tag by address)
+  omp_init_lock(&g_far[0]);
+  omp_init_lock(&g_far[63]);
+#pragma omp parallel num_threads(2)
+  for (long i = 0; i < n; ++i) {
+    omp_set_lock(&g_far[63 * (omp_get_thread_num() & 1)]);
+    g_x[41] += 1.0;
+    omp_unset_lock(&g_far[63 * (omp_get_thread_num() & 1)]);
+  }
+}
+struct Rec {
+  double a, b, c;
+};
+Rec g_recs[8];
+Rec g_from[8];
+// struct copies (24 bytes: llvm.memcpy, which the backend makes plain moves) into one slot
+// from both threads, or each into its own
+void struct_copies(long n) {
+#pragma omp parallel num_threads(2)
+  for (long i = 0; i < n; ++i) g_recs[0] = g_from[(i + omp_get_thread_num()) & 7];
+}
+void struct_copies_apart(long n) {
+#pragma omp parallel num_threads(2)
+  for (long i = 0; i < n; ++i) g_recs[2 + omp_get_thread_num()] = g_from[i & 7];
+}
 int g_counts[8];
 void stripes_by_element(long n) {  // each element always under its own stripe: no race
   omp_init_lock(&g_stripes[0]);  // (two ints of one word under two stripes: apart)
@@ -354,6 +381,140 @@ void stripes_by_element(long n) {  // each element always under its own stripe: 
     omp_set_lock(&g_stripes[k & 1]);
     g_counts[k] += 1;
     omp_unset_lock(&g_stripes[k & 1]);
+  }
+}
+// wait (a while at most) until `flag` is set (read-modify-writes, which are not traced)
+void await(std::atomic<int>& flag) {
+  for (long spin = 0; flag.fetch_add(0) == 0 && spin < 200000000; ++spin) {
+  }
+}
+// a task's child and its uncle on one word: the uncle waits on the other thread until
+// the child has started (its parent runs it in its taskwait)
+void child_and_uncle(long n) {
+  std::atomic<int> first{0}, second{0}, child{0};
+#pragma omp parallel num_threads(2)
+#pragma omp single
+  {
+#pragma omp task shared(first, second, child)
+    {
+      first.fetch_add(1);
+      await(second);
+#pragma omp task shared(child)
+      {
+        child.fetch_add(1);
+        for (long i = 0; i < n; ++i) g_x[30] += 1.0;
+      }
+#pragma omp taskwait
+    }
+#pragma omp task shared(first, second, child)
+    {
+      second.fetch_add(1);
+      await(first);
+      await(child);
+      for (long i = 0; i < n; ++i) g_x[30] += 1.0;
+    }
+  }
+}
+// thread 0's task and thread 1's own code between the same two barriers, on one word
+void task_and_other_thread(long n) {
+  std::atomic<int> started{0}, written{0};
+#pragma omp parallel num_threads(2)
+  {
+    if (omp_get_thread_num() == 0) {
+#pragma omp task shared(started, written)
+      {
+        started.fetch_add(1);
+        await(written);
+        for (long i = 0; i < n; ++i) g_x[31] += 1.0;
+      }
+#pragma omp taskwait
+    } else {
+      await(started);
+      for (long i = 0; i < n; ++i) g_x[31] += 1.0;
+      written.fetch_add(1);
+    }
+  }
+}
+// a nested team's thread and the outer team's other thread (the nested team may be one
+// thread: it is the outer thread's own code then, still in parallel with the other)
+void nested_and_outer(long n) {
+#pragma omp parallel num_threads(2)
+  {
+    if (omp_get_thread_num() == 0) {
+#pragma omp parallel num_threads(2)
+      if (omp_get_thread_num() == omp_get_num_threads() - 1)
+        for (long i = 0; i < n; ++i) g_x[32] += 1.0;
+    } else {
+      for (long i = 0; i < n; ++i) g_x[32] += 1.0;
+    }
+  }
+}
+// the creator writes what a later task reads, before creating it: ordered
+void written_before_creation(long n) {
+  double got[2] = {0, 0};
+#pragma omp parallel num_threads(2)
+#pragma omp single
+  {
+    g_x[33] = n;
+#pragma omp task shared(got)
+    got[0] = g_x[33];
+    g_x[34] = 2 * n;
+#pragma omp task shared(got)
+    got[1] = g_x[34];
+#pragma omp taskwait
+    g_x[35] = got[0] + got[1];
+  }
+}
+long fib_tasks(long k) {
+  if (k < 2) return k;
+  long a = 0, b = 0;
+#pragma omp task shared(a) if (k > 8)
+  a = fib_tasks(k - 1);
+#pragma omp task shared(b) if (k > 8)
+  b = fib_tasks(k - 2);
+#pragma omp taskwait
+  return a + b;
+}
+// tasks in tasks, each level waiting for its own (the children write their parent's
+// locals): no race
+void recursive_tasks(long n) {
+  long r = 0;
+#pragma omp parallel num_threads(2)
+#pragma omp single
+  r = fib_tasks(18 + n % 2);
+  g_x[36] = r;
+}
+// tasks written into a taskgroup, read after it by the creator and, after a barrier, by
+// the other thread: no race
+void grouped_then_read(long n) {
+  double part[8];
+#pragma omp parallel num_threads(2)
+  {
+#pragma omp single
+    {
+#pragma omp taskgroup
+      for (int t = 0; t < 8; ++t) {
+#pragma omp task shared(part)
+        part[t] = n * t;
+      }
+      g_x[37] = part[0] + part[7];
+    }
+    if (omp_get_thread_num() == 1) g_x[38] = part[3];
+  }
+}
+// a nested team's writes, read after the nested region and, after a barrier, by the
+// other outer thread: no race
+void nested_then_read(long n) {
+  double part[4] = {0, 0, 0, 0};
+#pragma omp parallel num_threads(2)
+  {
+    if (omp_get_thread_num() == 0) {
+#pragma omp parallel num_threads(2)
+      part[omp_get_thread_num()] = n;
+      g_x[39] = part[0] + part[1];
+    }
+#pragma omp barrier
+    if (omp_get_thread_num() == 1) g_x[40] = part[0] + part[1];
   }
 }
 void copied(long n) {
@@ -372,7 +533,10 @@ void atomic(long); void tasks(long); void copied(long); void thread_pair(long);
 void sibling_tasks(long); void neighbour_ints(long); void unlocked_read(long);
 void locked_both(long); void creator_continuation(long); void two_criticals(long);
 void stripes_by_thread(long); void stripes_by_element(long); void ordered_sum(long);
-void nest_locked(long);
+void nest_locked(long); void child_and_uncle(long); void task_and_other_thread(long);
+void nested_and_outer(long); void written_before_creation(long); void recursive_tasks(long);
+void grouped_then_read(long); void nested_then_read(long); void stripes_63_apart(long);
+void struct_copies(long); void struct_copies_apart(long);
 extern "C" std::size_t pcg_conflicts(std::uint64_t*, std::size_t);
 int main(int argc, char** argv) {
   std::vector<std::uint64_t> out(2 * 8192);
@@ -396,6 +560,16 @@ int main(int argc, char** argv) {
   if (!std::strcmp(what, "stripes_by_element")) stripes_by_element(n);
   if (!std::strcmp(what, "ordered_sum")) ordered_sum(n);
   if (!std::strcmp(what, "nest_locked")) nest_locked(n);
+  if (!std::strcmp(what, "child_and_uncle")) child_and_uncle(n);
+  if (!std::strcmp(what, "task_and_other_thread")) task_and_other_thread(n);
+  if (!std::strcmp(what, "nested_and_outer")) nested_and_outer(n);
+  if (!std::strcmp(what, "written_before_creation")) written_before_creation(n);
+  if (!std::strcmp(what, "recursive_tasks")) recursive_tasks(n);
+  if (!std::strcmp(what, "grouped_then_read")) grouped_then_read(n);
+  if (!std::strcmp(what, "nested_then_read")) nested_then_read(n);
+  if (!std::strcmp(what, "stripes_63_apart")) stripes_63_apart(n);
+  if (!std::strcmp(what, "struct_copies")) struct_copies(n);
+  if (!std::strcmp(what, "struct_copies_apart")) struct_copies_apart(n);
   std::printf("%zu\\n", pcg_conflicts(out.data(), 8192));
   return argc > 2;
 }
@@ -411,12 +585,16 @@ def runtime_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "kernels.cpp").write_text(KERNELS)
     (d / "main.cpp").write_text(MAIN)
     flags = ["-std=c++17", "-O2", "-fopenmp"]
-    objects = []
-    for src, extra in [("kernels.cpp", list(TRACED_FLAGS)), ("main.cpp", [])] + [
-        (str(HARNESS_INCLUDE / r), []) for r in RUNTIME_SOURCES
-    ]:
+    # the kernels as the traced probe build compiles a candidate: IR with the coverage,
+    # memory intrinsics routed to the runtime, then an object
+    traced = [clangxx, *flags, *TRACED_FLAGS, "-S", "-emit-llvm", "kernels.cpp", "-o", "k.ll"]
+    subprocess.run(traced, cwd=d, check=True)
+    (d / "routed.ll").write_text(route_memory_intrinsics((d / "k.ll").read_text()))
+    subprocess.run([clangxx, *IR_FLAGS, "-c", "routed.ll", "-o", "kernels.o"], cwd=d, check=True)
+    objects = [str(d / "kernels.o")]
+    for src in ["main.cpp", *(str(HARNESS_INCLUDE / r) for r in RUNTIME_SOURCES)]:
         obj = d / (Path(src).stem + ".o")
-        subprocess.run([clangxx, *flags, *extra, "-c", src, "-o", str(obj)], cwd=d, check=True)
+        subprocess.run([clangxx, *flags, "-c", src, "-o", str(obj)], cwd=d, check=True)
         objects.append(str(obj))
     subprocess.run([clangxx, "-fopenmp", "-pthread", *objects, "-o", "probe"], cwd=d, check=True)
     return d / "probe"
@@ -432,7 +610,11 @@ def _conflicts(binary: Path, kernel: str) -> int:
 @pytest.mark.parametrize(
     "kernel,conflicts",
     [("racy", True), ("copied", True), ("thread_pair", True), ("unlocked_read", True),
-     ("two_criticals", True), ("stripes_by_thread", True),
+     ("two_criticals", True), ("stripes_by_thread", True), ("stripes_63_apart", True),
+     ("struct_copies", True), ("struct_copies_apart", False),
+     ("child_and_uncle", True), ("task_and_other_thread", True), ("nested_and_outer", True),
+     ("written_before_creation", False), ("recursive_tasks", False),
+     ("grouped_then_read", False), ("nested_then_read", False),
      ("barrier_separated", False), ("critical", False), ("reduction", False), ("atomic", False),
      ("tasks", False), ("neighbour_ints", False), ("locked_both", False),
      ("stripes_by_element", False), ("ordered_sum", False), ("nest_locked", False)],
@@ -444,9 +626,8 @@ def test_the_conflict_runtime_reports_unsynchronized_accesses_only(
 
 
 def test_sibling_tasks_on_one_word_conflict(runtime_binary: Path):
-    """Tasks one task made in one epoch share an epoch: two of them on two threads meet
-    (each waits until the other has started: with 64 tasks left to the scheduler, no run of
-    five met in 3 of 9 tries at load 3.5)."""
+    """Two sibling tasks on two threads meet (each waits until the other has started: with
+    64 tasks left to the scheduler, no run of five met in 3 of 9 tries at load 3.5)."""
     for _ in range(5):
         assert _conflicts(runtime_binary, "sibling_tasks") > 0
 
@@ -456,6 +637,18 @@ def test_a_task_and_its_creators_continuation_conflict(runtime_binary: Path):
     before it waits, meets them (it did not: a task racing with its creator passed)."""
     for _ in range(5):
         assert _conflicts(runtime_binary, "creator_continuation") > 0
+
+
+@pytest.mark.parametrize("kernel", ["child_and_uncle", "task_and_other_thread", "nested_and_outer"])
+def test_accesses_the_task_tree_leaves_unordered_conflict_in_every_run(
+    runtime_binary: Path, kernel: str
+):
+    """Steps are ordered by the tree of regions, tasks and waits, not by one epoch per
+    creator: a task's child and its uncle, a task and another thread's code between the
+    same barriers, a nested team and the outer team's other thread met nowhere before
+    (their epochs differed), so such a race at large n only passed the probe."""
+    for _ in range(5):
+        assert _conflicts(runtime_binary, kernel) > 0, kernel
 
 
 def test_no_false_conflict_shows_in_repeated_runs(runtime_binary: Path):
@@ -472,6 +665,10 @@ def test_no_false_conflict_shows_in_repeated_runs(runtime_binary: Path):
         "stripes_by_element",
         "ordered_sum",
         "nest_locked",
+        "written_before_creation",
+        "recursive_tasks",
+        "grouped_then_read",
+        "nested_then_read",
     ):
         for _ in range(15):
             assert _conflicts(runtime_binary, kernel) == 0, kernel

@@ -331,3 +331,34 @@ def test_an_atomic_retry_that_runs_only_under_contention_does_not_make_correct_c
     problem = load_problem(suite_dir() / "geometry" / "vertex_normals")
     v = check_candidate(problem, Candidate(code), VerifyOptions(timing=False))
     assert v.status is Status.PASS and not v.unchecked, v.message
+
+
+def test_a_rerun_of_the_baseline_takes_what_it_runs_in_a_team_off_the_blocks_new_at_large_n():
+    """Code that runs in a team only when threads collide (bfs_levels' failed
+    compare-and-swap) ran at the race sizes in most runs; when it did not, it first showed
+    at a size the race step cannot reach and the expert was unchecked (2 of 16 and 1 of 48
+    verifications, two at a time on 2 cores). The reruns now include the baseline with other
+    seeds: what it runs in a team is covered there; what it does not run stays new."""
+    from parcodegen.tools.build import build_problem
+    from parcodegen.tools.harness import PlannedCall
+    from parcodegen.tools.probe_build import build_path_probe
+    from parcodegen.tools.toolchain import default_toolchain
+
+    problem = load_problem(EXAMPLE)
+    build = build_problem(problem)
+    builds, why = build_path_probe(build, BEHIND_THRESHOLD.replace("REDUCTION", "reduction(+ : sum)"),
+                                   default_toolchain())  # fmt: skip
+    assert builds is not None, why
+    baseline = [PlannedCall(7, 100000, problem.patterns[0], 2)]  # above the threshold: a team
+    probe = path_probe.probe_paths(build, builds, baseline, own_threads=False)
+    assert isinstance(probe, path_probe.PathProbe), probe
+    assert probe.baseline_parallel, "the baseline ran nothing in a team"
+    assert probe.sizes, "nothing probed above the baseline"
+    stranger = ("no such place", 0)
+    big = probe.sizes[-1]  # as if the baseline's team blocks had first run in one there
+    for n in probe.sizes:
+        probe.new_parallel_at[n] = frozenset()
+    probe.new_parallel_at[big] = probe.baseline_parallel | {stranger}
+    assert path_probe.rerun_baseline(build, builds, probe, baseline, 99)
+    assert probe.new_parallel_at[big] == {stranger}
+    assert path_probe.cover_sizes(probe, lambda n: False, 3) == ((), (big,))

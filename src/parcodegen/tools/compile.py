@@ -145,15 +145,17 @@ def compile_object(
     flags: tuple[str, ...] = GCC_FLAGS,
     compiler: str = "g++",
     source_name: str = "candidate.cpp",
+    ir: bool = False,
 ) -> CompileOutput:
-    """Compile one translation unit to an object file (cached by content and flags).
+    """Compile one translation unit to an object file (cached by content and flags), or
+    with `ir` to LLVM's textual IR (clang only).
 
     A `.c` source name compiles as C (see `for_language`)."""
     flags, compiler = for_language(language_of(source_name), flags, compiler)
     ident = compiler_id(compiler)
     key = _key(ident, " ".join(flags), code, *[n + "\0" for n in sorted(headers)],
-               *[headers[n] for n in sorted(headers)])  # fmt: skip
-    obj = cache_dir("objects") / f"{key}.o"
+               *[headers[n] for n in sorted(headers)], *(("ir",) if ir else ()))  # fmt: skip
+    obj = cache_dir("objects") / (f"{key}.ll" if ir else f"{key}.o")
     if is_verified(obj):
         return CompileOutput(True, obj, "compiled", "(cached)", 0.0, cached=True)
     start = time.monotonic()
@@ -161,7 +163,8 @@ def compile_object(
         for name, data in headers.items():
             wd.add(name, data)
         wd.add(source_name, code)
-        argv = [compiler, *flags, "-I.", "-c", source_name, "-o", "out.o"]
+        stage = ("-S", "-emit-llvm") if ir else ("-c",)
+        argv = [compiler, *flags, "-I.", *stage, source_name, "-o", "out.o"]
         res = run(argv, wd, COMPILE_LIMITS)
         seconds = time.monotonic() - start
         log = res.stderr + ("\n(compiler output cut)" if res.stderr_truncated else "")

@@ -2,7 +2,7 @@
 
 The traced probe build (tools/probe_build.py) sends every load and store, the standard
 library's included, through data/harness/pcg_conflicts.cpp, which reports accesses of two
-threads that met on one word in one synchronization epoch, by the addresses of the two
+threads that met on one word in steps that may run in parallel, by the addresses of the two
 accesses; here they are keyed by their places in the candidate's source
 (tools/block_locations.py). A conflict first seen above the race sizes counts like a block
 first run in a team there: the race step goes where it shows.

@@ -17,8 +17,8 @@ at large n, runs unchecked at the benchmark size. The path probe finds it:
   to memory is seen by the conflict probe (tools/block_calls.py);
 - a traced build of the same source (the conflict probe, tools/conflict_probe.py): every
   load and store, the standard library's included, goes through
-  data/harness/pcg_conflicts.cpp, which reports accesses of two threads that met on one word in one synchronization epoch,
-  keyed by their places: a conflict first seen above the race sizes counts like a block
+  data/harness/pcg_conflicts.cpp, which reports accesses of two threads that met on one
+  word in steps that may run in parallel, keyed by their places: a conflict first seen above the race sizes counts like a block
   first run in a team there (the same code racing on other addresses at large n);
 - a baseline: one process calling it at every race size, thread count and pattern the
   race step ran: the blocks that ran there, and those that ran in a team, were
@@ -44,7 +44,7 @@ names the sizes above it unchecked).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from parcodegen.tools.block_calls import objdump_for, opaque_blocks
 from parcodegen.tools.block_locations import block_locations
@@ -108,6 +108,9 @@ class PathProbe:
                                                    compare=False)  # fmt: skip
     conflicts_to: int = 0  # conflicts were looked for up to this size (traced runs)
     conflicts_unchecked: str | None = None  # why not as far as they should have been
+    # blocks a rerun of the baseline (another seed) ran in a team: covered there too
+    baseline_rerun_parallel: set[Hashable] = field(default_factory=set, repr=False,
+                                                   compare=False)  # fmt: skip
 
     @property
     def parallel_from(self) -> int | None:
@@ -119,7 +122,9 @@ class PathProbe:
 
     def new_parallel_of(self, r: PathRun) -> frozenset[Hashable]:
         """A further run's blocks that ran in a team and in no baseline team."""
-        return self.keys.parallel(r) - self.baseline_parallel if self.keys else frozenset()
+        if self.keys is None:
+            return frozenset()
+        return self.keys.parallel(r) - self.baseline_parallel - self.baseline_rerun_parallel
 
     def to_dict(self) -> dict[str, object]:
         return {"baseline_calls": self.baseline_calls, "baseline_blocks": self.baseline_blocks,
@@ -190,8 +195,8 @@ def probe_paths(build: ProblemBuild, builds: ProbeBuilds, baseline: list[Planned
                 stopped = str(got)
                 break
             runs[n] = got
-    # threads of the candidate's own synchronize by join, futures and mutexes, which no
-    # epoch sees: their conflicts would be every hand-over; not looked for
+    # threads of the candidate's own synchronize by join, futures and mutexes, which the
+    # probe does not see: their conflicts would be every hand-over; not looked for
     # the plain build's call at the largest race size, at the runner's threads where it ran
     at_top = [(c.threads != threads, t) for c, t in zip(baseline, base.call_s, strict=False)
               if c.n == top]  # fmt: skip
@@ -225,6 +230,27 @@ def rerun(build: ProblemBuild, builds: ProbeBuilds, probe: PathProbe, n: int, se
     if isinstance(got, RunFailed):
         return False
     probe.new_parallel_at[n] = probe.new_parallel_at[n] | probe.new_parallel_of(got)
+    return True
+
+
+def rerun_baseline(build: ProblemBuild, builds: ProbeBuilds, probe: PathProbe,
+                   baseline: list[PlannedCall], seed: int) -> bool:  # fmt: skip
+    """The baseline's calls once more with other seeds: what ran there in a team leaves
+    `probe.new_parallel_at`, as it would have had it run in the first baseline. A lock-free
+    claim's failed compare-and-swap runs when threads collide: in most runs at the race
+    sizes, now and then only at a large n, where the race step cannot go (on a loaded
+    machine, where a team's threads run side by side less). False: the run failed."""
+    if probe.keys is None or not baseline:
+        return False
+    calls = [replace(c, seed=seed + c.seed) for c in baseline]
+    got = path_run(build, builds.plain, calls, max(c.threads for c in baseline), PROBE_RUN_S,
+                   traced=False)  # fmt: skip
+    if isinstance(got, RunFailed):
+        return False
+    seen = probe.keys.parallel(got)
+    probe.baseline_rerun_parallel.update(seen)
+    for n, blocks in probe.new_parallel_at.items():
+        probe.new_parallel_at[n] = blocks - seen
     return True
 
 

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from parcodegen.paths import HARNESS_INCLUDE
 from parcodegen.tools.build import ProblemBuild, candidate_name
-from parcodegen.tools.compile import compile_object, link_binary
+from parcodegen.tools.compile import CompileOutput, compile_object, link_binary
 from parcodegen.tools.harness import harness_source
 from parcodegen.tools.toolchain import Toolchain
+from parcodegen.tools.traced_ir import route_memory_intrinsics
 
 PROBE_FLAGS = ("-std=c++17", "-O2", "-fopenmp")
 IGNORE_FILE = "pcg_coverage_ignore.txt"
@@ -35,6 +36,7 @@ COVERAGE_FLAGS = (*BLOCK_FLAGS, f"-fsanitize-coverage-ignorelist={IGNORE_FILE}")
 TRACED_FLAGS = (*BLOCK_FLAGS, "-fsanitize-coverage=trace-loads,trace-stores",
                 "-fno-optimize-sibling-calls")  # fmt: skip
 RUNTIME_SOURCES = ("pcg_paths.cpp", "pcg_conflicts.cpp")  # in HARNESS_INCLUDE
+IR_FLAGS = ("-O2", "-Wno-unused-command-line-argument")  # the traced IR to an object
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,20 @@ class ProbeBuilds:
     plain: Path
     traced: Path | None
     traced_why: str = ""  # why there is no traced build
+
+
+def _traced_object(source: str, headers: dict[str, bytes], flags: tuple[str, ...],
+                   clangxx: str, name: str) -> CompileOutput:  # fmt: skip
+    """The traced build's object of the candidate: its IR, coverage included, with the
+    memory intrinsics the backend would expand into untraced moves made calls of the
+    conflict runtime (tools/traced_ir.py), then compiled."""
+    ir = compile_object(source, headers=headers, flags=flags, compiler=clangxx,
+                        source_name=name, ir=True)  # fmt: skip
+    if not ir.ok or ir.path is None:
+        return ir
+    routed = route_memory_intrinsics(ir.path.read_text(errors="replace"))
+    return compile_object(routed, headers={}, flags=IR_FLAGS, compiler=clangxx,
+                          source_name=Path(name).stem + ".ll")  # fmt: skip
 
 
 def _link_probe(build: ProblemBuild, code: str, tc: Toolchain,
@@ -61,9 +77,12 @@ def _link_probe(build: ProblemBuild, code: str, tc: Toolchain,
     ignore = "".join(f"fun:{f}\n" for f in IGNORED_FUNCTIONS).encode()
     headers = {**build.headers, IGNORE_FILE: ignore}
     objects: list[Path] = []
-    for source, flags, name in parts:
-        out = compile_object(source, headers=headers, flags=flags, compiler=tc.clangxx,
-                             source_name=name)  # fmt: skip
+    for i, (source, flags, name) in enumerate(parts):
+        if i == 0 and code_flags == TRACED_FLAGS:
+            out = _traced_object(source, headers, flags, tc.clangxx, name)
+        else:
+            out = compile_object(source, headers=headers, flags=flags, compiler=tc.clangxx,
+                                 source_name=name)  # fmt: skip
         if not out.ok or out.path is None:
             return None, f"{name} does not compile for the path probe: {out.message[:300]}"
         objects.append(out.path)

@@ -44,7 +44,7 @@ class PathRun:
     outputs: dict[str, Any] = field(repr=False, compare=False)
     wall_s: float = 0.0
     pcs: tuple[int, ...] = field(default=(), repr=False, compare=False)  # per block, its address
-    # accesses of two threads that met on a word in one epoch: (address, address) pairs
+    # accesses of two threads that met on a word in parallel steps: (address, address) pairs
     conflicts: frozenset[tuple[int, int]] = frozenset()
     call_s: tuple[float, ...] = field(default=(), compare=False)  # each call, the launcher's
 

@@ -19,7 +19,13 @@ from parcodegen.tools.build import ProblemBuild
 from parcodegen.tools.difftest import REFERENCES, Case
 from parcodegen.tools.bench_reference import bench_reference
 from parcodegen.tools.block_locations import symbolizer_for
-from parcodegen.tools.path_probe import PathProbe, cover_sizes, probe_paths, rerun
+from parcodegen.tools.path_probe import (
+    PathProbe,
+    cover_sizes,
+    probe_paths,
+    rerun,
+    rerun_baseline,
+)
 from parcodegen.tools.probe_build import build_path_probe
 from parcodegen.tools.probe_run import PROBE_RUN_S, PROBE_SAMPLES, PROBE_SEED
 from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S
@@ -34,7 +40,7 @@ from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
 
 NAME = "parallel_size"
 MAX_RACE_SIZES = 3
-RERUNS = 4  # further probe runs at the largest affordable size when code is left uncovered
+RERUNS = 6  # further probe runs (the largest affordable size, the baseline) for uncovered code
 PROBE_WALL_FACTOR = 20.0  # a probe run's limit at the benchmark size, x the reference's there
 
 
@@ -134,14 +140,20 @@ class ParallelSizeStep(BaseStep):
 
         chosen, missed = cover_sizes(probe, within_budget, MAX_RACE_SIZES)
         # code that first ran in a team only where the race step cannot go may be code that
-        # runs when threads collide: a few more runs at the largest affordable size
+        # runs when threads collide: a few more runs, in turn at the largest affordable size
+        # and of the baseline (the race sizes), with other seeds
         top_ok = 0
         for n in probe.sizes if missed else ():  # ascending: stop at the first over budget
             if not within_budget(n):
                 break
             top_ok = n
-        for k in range(RERUNS if missed and top_ok else 0):
-            if not rerun(build, builds, probe, top_ok, PROBE_SEED + 1 + k):
+        for k in range(RERUNS if missed else 0):
+            seed = PROBE_SEED + 1 + k
+            if k % 2 == 0 and top_ok:
+                ran = rerun(build, builds, probe, top_ok, seed)
+            else:
+                ran = rerun_baseline(build, builds, probe, baseline_calls(ctx, race), seed)
+            if not ran:
                 break
             chosen, missed = cover_sizes(probe, within_budget, MAX_RACE_SIZES)
             if not missed:

@@ -15,8 +15,8 @@
 // each block's address comes too (`pcg_block_pcs`, in the same order as the bytes), for
 // tools/block_locations.py to place in the source.
 //
-// The same tool moves each thread's synchronization epoch on for pcg_conflicts.cpp (regions,
-// barriers, taskwaits, locks, reductions, task switches).
+// The same tool builds pcg_conflicts.cpp's tree of steps (regions, barriers, taskwaits,
+// task creations and switches) and tells it of locks and reductions.
 //
 // Not a test of the candidate's behaviour: nothing here changes what the candidate
 // computes; it runs only in the probe build, never in the tested or timed one.
@@ -93,7 +93,8 @@ void note_region(std::uintptr_t key, int team) {
 
 void on_parallel_begin(ompt_data_t*, const ompt_frame_t*, ompt_data_t* parallel, unsigned int,
                        int, const void* codeptr) {
-  // low half: where it starts (+1: a key is never 0, an empty slot); high half: this instance
+  // low half: where it starts (+1: a key is never 0, an empty slot); high half: this
+  // instance's node in pcg_conflicts.cpp's tree
   const std::uint64_t start = reinterpret_cast<std::uintptr_t>(codeptr) -
                               reinterpret_cast<std::uintptr_t>(&__executable_start) + 1;
   parallel->value = std::uint64_t{pcg_conflicts_region()} << 32 | (start & 0xFFFFFFFFu);
@@ -153,7 +154,7 @@ void on_mutex_released(ompt_mutex_t, ompt_wait_id_t lock, const void*) {
 }
 
 void on_task_create(ompt_data_t*, const ompt_frame_t*, ompt_data_t* task, int, int, const void*) {
-  task->value = pcg_conflicts_child();  // the task's epoch and skip count (pcg_conflicts_switch)
+  task->value = pcg_conflicts_child();  // the task's first step (pcg_conflicts_switch)
 }
 
 void on_task_schedule(ompt_data_t* prior, ompt_task_status_t, ompt_data_t* next) {

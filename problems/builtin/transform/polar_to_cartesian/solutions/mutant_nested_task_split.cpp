@@ -1,0 +1,46 @@
+// expect: race
+// The creating thread hands the first half to a task, which splits it again into two tasks
+// of its own, and converts the second half itself. For long inputs the first half's end is
+// rounded up to a whole page of points (512), so the task's second child writes points
+// that the creating thread is writing at the same time: the same values, so the outputs
+// are right, but the writes race. The rounding is computed at run time: the same
+// instructions at every size, and the racing pair is a task's child and its uncle (the
+// creator's continuation), not a task and its creator.
+#include <algorithm>
+#include <cmath>
+#include <omp.h>
+#include <vector>
+
+namespace {
+void convert(const std::vector<double>& r, const std::vector<double>& theta,
+             std::vector<double>& x, std::vector<double>& y, long lo, long hi) {
+  for (long i = lo; i < hi; ++i) {
+    x[i] = r[i] * std::cos(theta[i]);
+    y[i] = r[i] * std::sin(theta[i]);
+  }
+}
+}  // namespace
+
+void polar_to_cartesian(const std::vector<double>& r, const std::vector<double>& theta,
+                        std::vector<double>& x, std::vector<double>& y) {
+  const long n = static_cast<long>(r.size());
+  const long half = n / 2;
+  const long page = 512;
+  const long big = static_cast<long>(omp_get_max_threads()) * 8192;
+  const long first_end = std::min(n, n > big ? half + page - half % page : half);
+#pragma omp parallel
+#pragma omp single
+  {
+#pragma omp task shared(r, theta, x, y)
+    {
+      const long quarter = first_end / 2;
+#pragma omp task shared(r, theta, x, y)
+      convert(r, theta, x, y, 0, quarter);
+#pragma omp task shared(r, theta, x, y)
+      convert(r, theta, x, y, quarter, first_end);
+#pragma omp taskwait
+    }
+    convert(r, theta, x, y, half, n);
+#pragma omp taskwait
+  }
+}
