@@ -18,8 +18,9 @@ at large n, runs unchecked at the benchmark size. The path probe finds it:
 - a traced build of the same source (the conflict probe, tools/conflict_probe.py): every
   load and store, the standard library's included, goes through
   data/harness/pcg_conflicts.cpp, which reports accesses of two threads that met on one
-  word in steps that may run in parallel, keyed by their places: a conflict first seen above the race sizes counts like a block
-  first run in a team there (the same code racing on other addresses at large n);
+  word in steps that may run in parallel, keyed by their places: a conflict first seen
+  above the race sizes counts like a block first run in a team there (the same code
+  racing on other addresses at large n);
 - a baseline: one process calling it at every race size, thread count and pattern the
   race step ran: the blocks that ran there, and those that ran in a team, were
   race-checked;
@@ -138,6 +139,9 @@ class PathProbe:
                 "seconds": round(self.seconds, 3)}  # fmt: skip
 
 
+RERUN_CALLS = 4  # calls per rerun at an affordable size: a rare path has more chances
+
+
 def probe_sizes(start: int, stop: int) -> list[int]:
     """2 start, 4 start, ... and stop itself (above start); every size when there are at
     most STEP_ALL of them (a problem whose n is a log2: 11 -> 22 would skip 12..21)."""
@@ -218,14 +222,16 @@ def probe_paths(build: ProblemBuild, builds: ProbeBuilds, baseline: list[Planned
 
 
 def rerun(build: ProblemBuild, builds: ProbeBuilds, probe: PathProbe, n: int, seed: int) -> bool:
-    """One more probe run at the probed size n (another seed): what ran there in a team
-    joins `probe.new_parallel_at[n]`. Code that runs only when threads collide (an atomic's
-    failed compare-and-swap in a lock-free claim) ran at the benchmark size and in some
-    runs at a smaller one; another run there may show it. False: the run failed."""
+    """One more probe run at the probed size n, RERUN_CALLS calls with other seeds: what
+    ran there in a team joins `probe.new_parallel_at[n]`. Code that runs only when threads
+    collide (an atomic's failed compare-and-swap in a lock-free claim) or by chance (a
+    randomized quicksort's rare path) ran at the benchmark size and in some runs at a
+    smaller one; more calls there may show it. False: the run failed."""
     if probe.keys is None or n not in probe.new_parallel_at:
         return False
-    call = PlannedCall(seed, n, build.problem.patterns[0], probe.threads)
-    got = path_run(build, builds.plain, [call], probe.threads, PROBE_RUN_S, PROBE_SAMPLES,
+    calls = [PlannedCall(seed + 1000 * j, n, build.problem.patterns[0], probe.threads)
+             for j in range(RERUN_CALLS)]  # fmt: skip
+    got = path_run(build, builds.plain, calls, probe.threads, PROBE_RUN_S, PROBE_SAMPLES,
                    traced=False)  # fmt: skip
     if isinstance(got, RunFailed):
         return False

@@ -40,7 +40,8 @@ from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
 
 NAME = "parallel_size"
 MAX_RACE_SIZES = 3
-RERUNS = 6  # further probe runs (the largest affordable size, the baseline) for uncovered code
+RERUNS = 4  # further probe runs at the largest affordable size when code is left uncovered
+BASELINE_RERUNS = 3  # ... and of the baseline (the race sizes), in turn with those
 PROBE_WALL_FACTOR = 20.0  # a probe run's limit at the benchmark size, x the reference's there
 
 
@@ -147,10 +148,13 @@ class ParallelSizeStep(BaseStep):
             if not within_budget(n):
                 break
             top_ok = n
-        for k in range(RERUNS if missed else 0):
+        plan = [top_ok] * (RERUNS if top_ok else 0)
+        for k in range(BASELINE_RERUNS):  # the baseline's (0) between them
+            plan.insert(2 * k + 1, 0)
+        for k, n in enumerate(plan if missed else []):
             seed = PROBE_SEED + 1 + k
-            if k % 2 == 0 and top_ok:
-                ran = rerun(build, builds, probe, top_ok, seed)
+            if n:
+                ran = rerun(build, builds, probe, n, seed)
             else:
                 ran = rerun_baseline(build, builds, probe, baseline_calls(ctx, race), seed)
             if not ran:
