@@ -21,8 +21,10 @@
 // task (a task and its creator's continuation, two siblings, a task's child and its
 // uncle, tasks of two creators), or both children are segments of one barrier interval
 // (two threads of a team, a nested team's thread and another thread of the outer one).
-// A taskwait is taken for a taskgroup: the grandchildren it does not wait for are
-// ordered before what follows (missed conflicts, not false ones). Tasks' dependences,
+// A taskwait joins the tasks of its scope, a taskgroup their descendants too (its end is
+// all OMPT shows of it: tasks made before it began count as waited for, a missed conflict,
+// not a false one); a task's child that no wait joined stays parallel with what follows
+// its grandparent's taskwait. Tasks' dependences,
 // flags spun on and pthread mutexes are not seen: such code shows conflicts at every
 // size, and the race step judged it there. Threads of the candidate's own (std::thread)
 // share one step until the next OpenMP region ends. At most 2^24 nodes (a step's number
@@ -87,10 +89,13 @@ std::atomic<std::uintptr_t> g_code_lo{~std::uintptr_t{0}}, g_code_hi{0};  // the
 // ---- the tree (see the top): nodes numbered from 1 (0: none), never freed ----
 enum Kind : std::uint32_t { kRoot, kScope, kStep, kTask, kSegment, kRegion };
 
+constexpr std::uint32_t kWaited = 16;      // a scope a taskwait ended: its tasks joined
+constexpr std::uint32_t kWaitedDeep = 32;  // ... a taskgroup ended: their descendants too
+
 struct Node {
   std::uint32_t parent;
   std::uint32_t order;  // among its parent's children (a segment: its barrier interval)
-  std::uint32_t depth_kind;  // depth << 4 | kind
+  std::atomic<std::uint32_t> depth_kind;  // depth << 6 | kWaited, kWaitedDeep | kind
   std::atomic<std::uint32_t> children;
 };
 
@@ -100,8 +105,9 @@ std::atomic<bool> g_tree_full{false};  // more nodes were asked for: nothing rec
 std::uint32_t g_serial_scope = 0;      // the scope of the code outside OpenMP regions
 std::atomic<std::uint32_t> g_serial_step{0};  // its current step (threads of the candidate's own)
 
-std::uint32_t depth(std::uint32_t n) { return g_nodes[n].depth_kind >> 4; }
-Kind kind(std::uint32_t n) { return static_cast<Kind>(g_nodes[n].depth_kind & 15); }
+std::uint32_t bits(std::uint32_t n) { return g_nodes[n].depth_kind.load(std::memory_order_relaxed); }
+std::uint32_t depth(std::uint32_t n) { return bits(n) >> 6; }
+Kind kind(std::uint32_t n) { return static_cast<Kind>(bits(n) & 15); }
 std::uint32_t parent(std::uint32_t n) { return g_nodes[n].parent; }
 
 // A new child of `of` (0 when the tree is full or not made); `order`: its place among the
@@ -116,7 +122,7 @@ std::uint32_t add(std::uint32_t of, Kind k, std::int64_t order = -1) {
   Node& n = g_nodes[id];
   n.parent = of;
   n.order = order >= 0 ? static_cast<std::uint32_t>(order) : g_nodes[of].children.fetch_add(1);
-  n.depth_kind = (depth(of) + 1) << 4 | k;
+  n.depth_kind.store((depth(of) + 1) << 6 | k, std::memory_order_relaxed);
   return id;
 }
 
@@ -124,19 +130,46 @@ std::uint32_t add(std::uint32_t of, Kind k, std::int64_t order = -1) {
 std::uint32_t step_in(std::uint32_t scope) { return add(scope, kStep); }
 std::uint32_t new_scope(std::uint32_t task) { return step_in(add(task, kScope)); }
 
+// Whether everything under `scope`, a scope a taskwait or taskgroup ended, on the way to
+// `step` had ended by then: a taskwait joins the tasks of its own scope only, so a task's
+// child is joined only when its parent waited for it too, or a taskgroup above it waited
+// for all, or a region around it ended.
+bool joined(std::uint32_t step, std::uint32_t scope) {
+  if (bits(scope) & kWaitedDeep) return true;
+  bool task_below = false;    // a task was met: the next scope up must have waited for it
+  bool left_running = false;  // one had not, and nothing above it waited for all
+  for (std::uint32_t x = parent(step); x != scope; x = parent(x)) {
+    const std::uint32_t b = bits(x);
+    if ((b & 15) == kTask) {
+      task_below = true;
+    } else if ((b & 15) == kRegion || (b & kWaitedDeep)) {
+      task_below = left_running = false;  // everything below ended with it
+    } else if ((b & 15) == kScope) {
+      left_running = left_running || (task_below && !(b & kWaited));
+      task_below = false;
+    }
+  }
+  return !left_running;  // (the scope's own wait joined the tasks in it)
+}
+
 // Whether steps a and b (a != b) may run in parallel: below the node where their paths
-// meet, the earlier child is an explicit task, or both are segments of one barrier
+// meet, the earlier child is an explicit task, or a scope whose wait left a task under it
+// running (a grandchild no taskwait waited for), or both are segments of one barrier
 // interval.
 bool parallel(std::uint32_t a, std::uint32_t b) {
-  while (depth(a) > depth(b)) a = parent(a);
-  while (depth(b) > depth(a)) b = parent(b);
-  if (a == b) return false;
-  while (parent(a) != parent(b)) {
-    a = parent(a);
-    b = parent(b);
+  std::uint32_t x = a, y = b;
+  while (depth(x) > depth(y)) x = parent(x);
+  while (depth(y) > depth(x)) y = parent(y);
+  if (x == y) return false;
+  while (parent(x) != parent(y)) {
+    x = parent(x);
+    y = parent(y);
   }
-  if (kind(a) == kSegment && kind(b) == kSegment) return g_nodes[a].order == g_nodes[b].order;
-  return kind(g_nodes[a].order < g_nodes[b].order ? a : b) == kTask;
+  if (kind(x) == kSegment && kind(y) == kSegment) return g_nodes[x].order == g_nodes[y].order;
+  const bool x_first = g_nodes[x].order < g_nodes[y].order;
+  const std::uint32_t first = x_first ? x : y;
+  if (kind(first) == kTask) return true;
+  return kind(first) == kScope && !joined(x_first ? a : b, first);
 }
 
 struct Saved {
@@ -368,20 +401,27 @@ extern "C" void pcg_conflicts_task_end() {
   }
 }
 
-// kind: 0 a barrier, 1 a taskwait or taskgroup, 2 a reduction; begin or end
+// kind: 0 a barrier, 1 a taskwait, 2 a reduction, 3 a taskgroup; begin or end
 extern "C" void pcg_conflicts_sync(int kind, bool begin) {
-  if (begin) {
+  if (kind == 3) {
+    // a taskgroup's begin comes where the construct begins: its body is recorded (while it
+    // waits at the end, the thread runs tasks under their own state)
+    if (begin) return;
+  } else if (begin) {
     ++tl_skip;
     return;
+  } else if (tl_skip > 0) {
+    --tl_skip;
   }
-  if (tl_skip > 0) --tl_skip;
   if (tl_step == 0) return;
   if (kind == 0 && tl_depth > 0) {
     ++tl_barriers;
     enter_segment();
-  } else if (kind == 1) {
-    // the tasks waited for are ordered before what follows: a new scope of the task
+  } else if (kind == 1 || kind == 3) {
+    // the tasks waited for (a taskgroup: and their descendants) are ordered before what
+    // follows: the scope is marked, and a new scope of the task begins
     const std::uint32_t scope = parent(tl_step);
+    g_nodes[scope].depth_kind.fetch_or(kind == 3 ? kWaited | kWaitedDeep : kWaited);
     tl_step = scope == g_serial_scope ? step_in(scope) : new_scope(parent(scope));
   }
 }
@@ -473,7 +513,7 @@ extern "C" void pcg_conflicts_init() {
   if (a == MAP_FAILED || d == MAP_FAILED || t == MAP_FAILED) return;
   g_nodes = static_cast<Node*>(t);  // (zeroed pages: node 0 and the root have depth 0)
   const std::uint32_t root = g_next_node.fetch_add(1);
-  g_nodes[root].depth_kind = kRoot;
+  g_nodes[root].depth_kind.store(kRoot);
   g_serial_scope = add(root, kScope);
   g_serial_step.store(step_in(g_serial_scope));
   const auto start = (reinterpret_cast<std::uintptr_t>(a) + align - 1) & ~(align - 1);
@@ -533,6 +573,12 @@ void move(void* d, const void* s, std::size_t n) {
     copy_backward(d, s, n);
 }
 
+// a copy of n bytes from s to d, made by the code at ra
+void copied(void* d, const void* s, std::size_t n, const void* ra) {
+  access(s, n, false, ra);
+  access(d, n, true, ra);
+}
+
 void fill(void* d, int c, std::size_t n) {
   asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 }
@@ -540,20 +586,14 @@ void fill(void* d, int c, std::size_t n) {
 
 extern "C" void* memcpy(void* d, const void* s, std::size_t n) {
   const void* ra = __builtin_return_address(0);
-  if (from_here(ra)) {
-    access(s, n, false, ra);
-    access(d, n, true, ra);
-  }
+  if (from_here(ra)) copied(d, s, n, ra);
   copy_forward(d, s, n);
   return d;
 }
 
 extern "C" void* memmove(void* d, const void* s, std::size_t n) {
   const void* ra = __builtin_return_address(0);
-  if (from_here(ra)) {
-    access(s, n, false, ra);
-    access(d, n, true, ra);
-  }
+  if (from_here(ra)) copied(d, s, n, ra);
   move(d, s, n);
   return d;
 }
@@ -568,16 +608,12 @@ extern "C" void* memset(void* d, int c, std::size_t n) {
 // ---- the candidate's memory intrinsics (tools/traced_ir.py): an aggregate copy or fill
 // the backend would expand into moves the coverage never saw, called here instead.
 extern "C" void pcg_traced_memcpy(void* d, const void* s, std::uint64_t n, bool) {
-  const void* ra = __builtin_return_address(0);
-  access(s, n, false, ra);
-  access(d, n, true, ra);
+  copied(d, s, n, __builtin_return_address(0));
   copy_forward(d, s, n);
 }
 
 extern "C" void pcg_traced_memmove(void* d, const void* s, std::uint64_t n, bool) {
-  const void* ra = __builtin_return_address(0);
-  access(s, n, false, ra);
-  access(d, n, true, ra);
+  copied(d, s, n, __builtin_return_address(0));
   move(d, s, n);
 }
 

@@ -139,9 +139,10 @@ void on_implicit_task(ompt_scope_endpoint_t endpoint, ompt_data_t* parallel, omp
 
 void on_sync_region(ompt_sync_region_t kind, ompt_scope_endpoint_t endpoint, ompt_data_t*,
                     ompt_data_t*, const void*) {
-  const int k = kind == ompt_sync_region_taskwait || kind == ompt_sync_region_taskgroup ? 1
-                : kind == ompt_sync_region_reduction                                   ? 2
-                                                                                        : 0;
+  const int k = kind == ompt_sync_region_taskwait    ? 1
+                : kind == ompt_sync_region_reduction ? 2
+                : kind == ompt_sync_region_taskgroup ? 3
+                                                     : 0;
   if (endpoint == ompt_scope_begin || endpoint == ompt_scope_end)
     pcg_conflicts_sync(k, endpoint == ompt_scope_begin);
 }
