@@ -10,7 +10,7 @@ import pytest
 
 from parcodegen.tools.probe_build import IR_FLAGS, TRACED_FLAGS
 from parcodegen.tools.toolchain import default_toolchain
-from parcodegen.tools.traced_ir import route_memory_intrinsics
+from parcodegen.tools.traced_ir import mark_task_entries, route_memory_intrinsics, traced_ir
 
 TYPED = """define void @f(i8* %a, i8* %b, i64 %n) {
   call void @llvm.memcpy.p0i8.p0i8.i64(i8* align 8 %a, i8* align 8 %b, i64 24, i1 false)
@@ -24,6 +24,8 @@ declare void @llvm.memcpy.p0i8.p0i8.i64(i8* noalias nocapture writeonly, i8* noa
 
 OPAQUE = """define void @f(ptr %a, ptr %b) {
   call void @llvm.memcpy.p0.p0.i64(ptr align 8 %a, ptr align 8 %b, i64 24, i1 false)
+  call void @llvm.memcpy.inline.p0.p0.i64(ptr %a, ptr %b, i64 8, i1 false)
+  call void @llvm.memcpy.p1.p1.i64(ptr addrspace(1) %a, ptr addrspace(1) %b, i64 8, i1 false)
   ret void
 }
 declare void @llvm.memcpy.p0.p0.i64(ptr noalias nocapture writeonly, ptr noalias nocapture readonly, i64, i1 immarg) #1
@@ -35,7 +37,8 @@ def test_typed_pointer_calls_are_routed_and_declared_once():
     assert "call void @pcg_traced_memcpy(i8* align 8 %a, i8* align 8 %b, i64 24" in out
     assert "tail call void @pcg_traced_memmove(i8* %a" in out
     assert "call void @pcg_traced_memset(i8* align 8 %a, i8 0, i64 16" in out
-    assert "@llvm.memset.p0i8.i32(" in out  # a 32-bit length: left alone
+    assert "call void @pcg_traced_memset32(i8* %a, i8 0, i32 16" in out  # a 32-bit length
+    assert out.count("declare void @pcg_traced_memset32(i8*, i8, i32, i1)") == 1
     assert out.count("declare void @pcg_traced_memcpy(i8*, i8*, i64, i1)") == 1
     assert out.count("declare void @pcg_traced_memset(i8*, i8, i64, i1)") == 1
     # the intrinsic's own declaration stays as it was (immarg is for intrinsics only)
@@ -45,6 +48,9 @@ def test_typed_pointer_calls_are_routed_and_declared_once():
 def test_opaque_pointer_calls_are_routed():
     out = route_memory_intrinsics(OPAQUE)
     assert "call void @pcg_traced_memcpy(ptr align 8 %a" in out
+    assert "call void @pcg_traced_memcpy(ptr %a, ptr %b, i64 8" in out  # the .inline one
+    assert "@llvm.memcpy.p1.p1.i64(" in out  # another address space: left alone
+    assert out.count("declare void @pcg_traced_memcpy(ptr, ptr, i64, i1)") == 1
     assert "declare void @pcg_traced_memcpy(ptr, ptr, i64, i1)" in out
     assert "memmove" not in out
 
@@ -55,8 +61,8 @@ def test_ir_without_intrinsics_is_unchanged():
 
 
 def test_a_struct_copy_reaches_the_runtime_in_the_compiled_object(tmp_path: Path):
-    """The backend expands a 24-byte struct copy into moves: after routing, the object
-    calls the runtime instead."""
+    """The backend expands a 24-byte struct copy (and `__builtin_memcpy_inline`) into
+    moves: after routing, the object calls the runtime instead."""
     clangxx = default_toolchain().clangxx
     if clangxx is None:
         pytest.skip("no clang++")
@@ -64,6 +70,7 @@ def test_a_struct_copy_reaches_the_runtime_in_the_compiled_object(tmp_path: Path
         "struct P { double a, b, c; };\n"
         "void copy(P* out, const P* in, long n) {\n"
         "  for (long i = 0; i < n; ++i) out[i] = in[n - 1 - i];\n}\n"
+        "void pin(P* out, const P* in) { __builtin_memcpy_inline(out, in, sizeof(P)); }\n"
     )
     flags = ["-std=c++17", "-O2", *TRACED_FLAGS]
     subprocess.run([clangxx, *flags, "-S", "-emit-llvm", "s.cpp", "-o", "s.ll"], cwd=tmp_path,
@@ -74,9 +81,63 @@ def test_a_struct_copy_reaches_the_runtime_in_the_compiled_object(tmp_path: Path
         subprocess.run([clangxx, *IR_FLAGS, "-c", f"{name}.ll", "-o", f"{name}.o"],
                        cwd=tmp_path, check=True)  # fmt: skip
 
-    def calls(name: str) -> str:
-        return subprocess.run(["nm", "-u", f"{name}.o"], cwd=tmp_path, check=True,
-                              capture_output=True, text=True).stdout  # fmt: skip
+    def calls(name: str) -> int:  # call sites of the runtime's memcpy
+        out = subprocess.run(["objdump", "-dr", f"{name}.o"], cwd=tmp_path, check=True,
+                             capture_output=True, text=True).stdout  # fmt: skip
+        return sum("R_X86_64_PLT32" in line and "pcg_traced_memcpy" in line
+                   for line in out.splitlines())  # fmt: skip
 
-    assert "pcg_traced_memcpy" not in calls("plain")
-    assert "pcg_traced_memcpy" in calls("routed")
+    assert calls("plain") == 0
+    assert calls("routed") > 0
+    # the inline copy is its own intrinsic, routed too
+    assert "call void @llvm.memcpy.inline" in (tmp_path / "plain.ll").read_text()
+    assert "call void @llvm.memcpy.inline" not in (tmp_path / "routed.ll").read_text()
+
+
+TASK_ENTRY_TYPED = """define internal noundef i32 @.omp_task_entry..8(i32 noundef %0, %struct.kmp_task_t_with_privates.1* noalias nocapture noundef readonly %1) #8 {
+  %3 = getelementptr inbounds %struct.kmp_task_t_with_privates.1, %struct.kmp_task_t_with_privates.1* %1, i64 0, i32 1
+  ret i32 0
+}
+"""
+
+TASK_ENTRY_OPAQUE = """define internal noundef i32 @.omp_task_entry.(i32 noundef %0, ptr noalias nocapture noundef readonly %1) #8 {
+  %3 = getelementptr inbounds %struct.kmp_task_t_with_privates, ptr %1, i64 0, i32 1
+  ret i32 0
+}
+"""
+
+
+def test_a_task_entry_first_tells_the_runtime_its_block_and_size():
+    typed = mark_task_entries(TASK_ENTRY_TYPED).splitlines()
+    assert typed[1] == ("  %pcg.task.block = bitcast %struct.kmp_task_t_with_privates.1* %1 "
+                        "to i8*")  # fmt: skip
+    assert typed[2].startswith("  call void @pcg_task_block(i8* %pcg.task.block, i64 ptrtoint "
+                               "(%struct.kmp_task_t_with_privates.1* getelementptr")  # fmt: skip
+    assert typed[-1] == "declare void @pcg_task_block(i8*, i64)"
+    opaque = mark_task_entries(TASK_ENTRY_OPAQUE).splitlines()
+    assert opaque[1].startswith("  call void @pcg_task_block(ptr %1, i64 ptrtoint (ptr "
+                                "getelementptr (%struct.kmp_task_t_with_privates, ptr null")  # fmt: skip
+    assert opaque[-1] == "declare void @pcg_task_block(ptr, i64)"
+    assert mark_task_entries(OPAQUE) == OPAQUE  # no task: unchanged
+
+
+def test_marked_task_entries_compile(tmp_path: Path):
+    """clang's own task entries, marked, are valid IR that calls the runtime."""
+    clangxx = default_toolchain().clangxx
+    if clangxx is None:
+        pytest.skip("no clang++")
+    (tmp_path / "t.cpp").write_text(
+        "void scale(double* a, long n) {\n"
+        "#pragma omp taskloop grainsize(16) firstprivate(n)\n"
+        "  for (long i = 0; i < n; ++i) a[i] *= 2;\n"
+        "#pragma omp task firstprivate(a)\n"
+        "  a[0] = 1;\n}\n"
+    )
+    flags = ["-std=c++17", "-O2", "-fopenmp", *TRACED_FLAGS]
+    subprocess.run([clangxx, *flags, "-S", "-emit-llvm", "t.cpp", "-o", "t.ll"], cwd=tmp_path,
+                   check=True)  # fmt: skip
+    (tmp_path / "m.ll").write_text(traced_ir((tmp_path / "t.ll").read_text()))
+    subprocess.run([clangxx, *IR_FLAGS, "-c", "m.ll", "-o", "m.o"], cwd=tmp_path, check=True)
+    out = subprocess.run(["objdump", "-dr", "m.o"], cwd=tmp_path, check=True,
+                         capture_output=True, text=True).stdout  # fmt: skip
+    assert sum("pcg_task_block" in line for line in out.splitlines()) == 2  # both entries

@@ -22,7 +22,7 @@ from parcodegen.problems.load import load_problem
 from parcodegen.tools.block_calls import parse_opaque
 from parcodegen.tools.probe_build import IR_FLAGS, RUNTIME_SOURCES, TRACED_FLAGS
 from parcodegen.tools.toolchain import default_toolchain
-from parcodegen.tools.traced_ir import route_memory_intrinsics
+from parcodegen.tools.traced_ir import traced_ir
 from parcodegen.types import Candidate, Status
 from parcodegen.verify.pipeline import VerifyOptions, check_candidate
 
@@ -574,6 +574,202 @@ void copied(long n) {
 #pragma omp parallel num_threads(2)
   std::memcpy(g_x + 8, v, (n % 4 + 1) * sizeof(double));  // a call: the size is not known
 }
+// thread 0 alone runs its tasks (thread 1 spins, without a scheduling point, until
+// thread 0 is done): two sibling tasks on one word, one thread ran them in turn
+void one_thread(void (*work)(long), long n) {
+  std::atomic<int> done{0};
+#pragma omp parallel num_threads(2) shared(done)
+  {
+    if (omp_get_thread_num() == 0) {
+      work(n);
+      done.fetch_add(1);
+    } else {
+      await(done);
+    }
+  }
+}
+void sibling_pair(long n) {
+  for (int t = 0; t < 2; ++t) {
+#pragma omp task
+    for (long i = 0; i < n; ++i) g_x[41] += 1.0;
+  }
+#pragma omp taskwait
+}
+void siblings_one_thread(long n) { one_thread(sibling_pair, n); }
+// a task the creator runs at a taskyield, and what the creator does next
+void yielded_pair(long n) {
+#pragma omp task
+  for (long i = 0; i < n; ++i) g_x[42] += 1.0;
+#pragma omp taskyield
+  for (long i = 0; i < n; ++i) g_x[42] += 1.0;
+#pragma omp taskwait
+}
+void yielded_one_thread(long n) { one_thread(yielded_pair, n); }
+// a task made before a taskgroup is not waited for by it
+void before_group(long n) {
+#pragma omp task
+  for (long i = 0; i < n; ++i) g_x[43] += 1.0;
+#pragma omp taskgroup
+  {
+#pragma omp task
+    g_x[44] = 1.0;
+  }
+  for (long i = 0; i < n; ++i) g_x[43] += 1.0;
+#pragma omp taskwait
+}
+void before_group_one_thread(long n) { one_thread(before_group, n); }
+// tasks with locals on the stack and temporaries on the heap, one thread running them one
+// after another at the same addresses: no race
+__attribute__((noinline)) double stack_sum(long n, int t) {
+  volatile double local[64];
+  for (int i = 0; i < 64; ++i) local[i] = i * t + n;
+  double s = 0;
+  for (int i = 0; i < 64; ++i) s += local[i];
+  return s;
+}
+void scratch_tasks(long n) {
+  double part[16];
+  for (int t = 0; t < 16; ++t) {
+#pragma omp task shared(part)
+    {
+      std::vector<double> tmp(32 + t % 3, double(t));
+      double s = stack_sum(n, t);
+      for (double v : tmp) s += v;
+      part[t] = s;
+    }
+  }
+#pragma omp taskwait
+  g_x[45] = part[0] + part[15];
+}
+void scratch_one_thread(long n) { one_thread(scratch_tasks, n); }
+// undeferred tasks (if(0)) and a final task's included children: the creator goes on only
+// after them: no race
+void undeferred(long n) {
+#pragma omp task if (0)
+  for (long i = 0; i < n; ++i) g_x[46] += 1.0;
+  for (long i = 0; i < n; ++i) g_x[46] += 1.0;
+#pragma omp task final(1)
+  {
+    for (int t = 0; t < 2; ++t) {
+#pragma omp task
+      for (long i = 0; i < n; ++i) g_x[47] += 1.0;
+    }
+    g_x[48] = g_x[47];
+  }
+#pragma omp taskwait
+}
+void undeferred_one_thread(long n) { one_thread(undeferred, n); }
+// a taskgroup waits for its tasks' children too, with a taskwait inside it: no race
+void group_with_taskwait(long n) {
+#pragma omp taskgroup
+  {
+#pragma omp task
+    {
+#pragma omp task
+      for (long i = 0; i < n; ++i) g_x[49] += 1.0;
+    }
+#pragma omp taskwait
+  }
+  for (long i = 0; i < n; ++i) g_x[49] += 1.0;
+}
+void grouped_waited(long n) {
+#pragma omp parallel num_threads(2)
+#pragma omp single
+  group_with_taskwait(n);
+}
+void grouped_waited_one_thread(long n) { one_thread(group_with_taskwait, n); }
+// recursive tasks on one thread: each new task's block is a finished one's (libomp's own
+// free lists), written by its creator where the finished task read: no race
+void fib_into(long n) { g_x[50] = fib_tasks(18 + n % 2); }
+void recursive_one_thread(long n) { one_thread(fib_into, n); }
+// a taskloop's tasks, each changing its own firstprivate copy (kept in the task's block,
+// which libomp makes inside the taskloop and gives the next task): no race
+void taskloop_privates(long n) {
+  double part[32];
+  double scale = 1.0;
+#pragma omp taskloop grainsize(1) firstprivate(scale) shared(part)
+  for (int t = 0; t < 32; ++t) {
+    scale += t;
+    part[t] = scale * n;
+  }
+  g_x[51] = part[0] + part[31];
+}
+void taskloop_one_thread(long n) { one_thread(taskloop_privates, n); }
+// tasks ordered by their dependences (out then in, through a third task), by a taskwait
+// with depend, by an if(0) task's dependence: no race
+void dependence_chain(long n) {
+  int a = 0, b = 0;
+#pragma omp task depend(out : a) shared(a)
+  for (long i = 0; i < n; ++i) g_x[55] += 1.0;
+#pragma omp task depend(in : a) depend(out : b) shared(a, b)
+  for (long i = 0; i < n; ++i) g_x[56] += 1.0;
+#pragma omp task depend(in : b) shared(b)
+  for (long i = 0; i < n; ++i) g_x[55] += 1.0;  // after the first through the second
+#pragma omp taskwait
+}
+void dependence_taskwait(long n) {
+  int b = 0;
+#pragma omp task depend(inout : b) shared(b)
+  for (long i = 0; i < n; ++i) g_x[57] += 1.0;
+#pragma omp taskwait depend(in : b)
+  for (long i = 0; i < n; ++i) g_x[57] += 1.0;
+#pragma omp taskwait
+}
+void dependence_if0(long n) {
+  int a = 0;
+#pragma omp task depend(out : a) shared(a)
+  for (long i = 0; i < n; ++i) g_x[58] += 1.0;
+#pragma omp task if (0) depend(in : a) shared(a)
+  g_x[59] = g_x[58];
+  g_x[58] = 0;
+#pragma omp taskwait
+}
+void dependences(long n) {
+#pragma omp parallel num_threads(2)
+#pragma omp single
+  {
+    dependence_chain(n);
+    dependence_taskwait(n);
+    dependence_if0(n);
+  }
+}
+void chain_one_thread(long n) { one_thread(dependence_chain, n); }
+void taskwait_depend_one_thread(long n) { one_thread(dependence_taskwait, n); }
+void if0_depend_one_thread(long n) { one_thread(dependence_if0, n); }
+// races dependences leave: two tasks on one word with dependences on two addresses; a
+// task's child its parent left running, against the task that depends on the parent; a
+// task and what its creator does after a taskwait that depends on another address (the
+// creator's accesses after it were not recorded: the wait's end switched to no task)
+void other_address(long n) {
+  int a = 0, b = 0;
+#pragma omp task depend(out : a) shared(a)
+  for (long i = 0; i < n; ++i) g_x[60] += 1.0;
+#pragma omp task depend(out : b) shared(b)
+  for (long i = 0; i < n; ++i) g_x[60] += 1.0;
+#pragma omp taskwait
+}
+void child_left(long n) {
+  int b = 0;
+#pragma omp task depend(out : b) shared(b)
+  {
+#pragma omp task
+    for (long i = 0; i < n; ++i) g_x[61] += 1.0;
+  }
+#pragma omp task depend(in : b) shared(b)
+  for (long i = 0; i < n; ++i) g_x[61] += 1.0;
+#pragma omp taskwait
+}
+void wait_other_address(long n) {
+  int a = 0, b = 0;
+#pragma omp task depend(out : a) shared(a)
+  for (long i = 0; i < n; ++i) g_x[62] += 1.0;
+#pragma omp taskwait depend(in : b)
+  for (long i = 0; i < n; ++i) g_x[62] += 1.0;
+#pragma omp taskwait
+}
+void other_address_one_thread(long n) { one_thread(other_address, n); }
+void child_left_one_thread(long n) { one_thread(child_left, n); }
+void wait_other_one_thread(long n) { one_thread(wait_other_address, n); }
 """
 
 MAIN = """#include <cstdio>
@@ -590,6 +786,13 @@ void nested_and_outer(long); void written_before_creation(long); void recursive_
 void grouped_then_read(long); void nested_then_read(long); void stripes_63_apart(long);
 void struct_copies(long); void struct_copies_apart(long);
 void grandchild_waited(long); void grandchild_grouped(long); void taskgroup_body(long);
+void siblings_one_thread(long); void yielded_one_thread(long); void before_group_one_thread(long);
+void scratch_one_thread(long); void undeferred_one_thread(long); void grouped_waited(long);
+void grouped_waited_one_thread(long); void recursive_one_thread(long);
+void taskloop_one_thread(long); void dependences(long); void chain_one_thread(long);
+void taskwait_depend_one_thread(long); void if0_depend_one_thread(long);
+void other_address_one_thread(long); void child_left_one_thread(long);
+void wait_other_one_thread(long);
 extern "C" std::size_t pcg_conflicts(std::uint64_t*, std::size_t);
 int main(int argc, char** argv) {
   std::vector<std::uint64_t> out(2 * 8192);
@@ -626,6 +829,22 @@ int main(int argc, char** argv) {
   if (!std::strcmp(what, "grandchild_waited")) grandchild_waited(n);
   if (!std::strcmp(what, "grandchild_grouped")) grandchild_grouped(n);
   if (!std::strcmp(what, "taskgroup_body")) taskgroup_body(n);
+  if (!std::strcmp(what, "siblings_one_thread")) siblings_one_thread(n);
+  if (!std::strcmp(what, "yielded_one_thread")) yielded_one_thread(n);
+  if (!std::strcmp(what, "before_group_one_thread")) before_group_one_thread(n);
+  if (!std::strcmp(what, "scratch_one_thread")) scratch_one_thread(n);
+  if (!std::strcmp(what, "undeferred_one_thread")) undeferred_one_thread(n);
+  if (!std::strcmp(what, "grouped_waited")) grouped_waited(n);
+  if (!std::strcmp(what, "grouped_waited_one_thread")) grouped_waited_one_thread(n);
+  if (!std::strcmp(what, "recursive_one_thread")) recursive_one_thread(n);
+  if (!std::strcmp(what, "taskloop_one_thread")) taskloop_one_thread(n);
+  if (!std::strcmp(what, "dependences")) dependences(n);
+  if (!std::strcmp(what, "chain_one_thread")) chain_one_thread(n);
+  if (!std::strcmp(what, "taskwait_depend_one_thread")) taskwait_depend_one_thread(n);
+  if (!std::strcmp(what, "if0_depend_one_thread")) if0_depend_one_thread(n);
+  if (!std::strcmp(what, "other_address_one_thread")) other_address_one_thread(n);
+  if (!std::strcmp(what, "child_left_one_thread")) child_left_one_thread(n);
+  if (!std::strcmp(what, "wait_other_one_thread")) wait_other_one_thread(n);
   std::printf("%zu\\n", pcg_conflicts(out.data(), 8192));
   return argc > 2;
 }
@@ -642,10 +861,10 @@ def runtime_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "main.cpp").write_text(MAIN)
     flags = ["-std=c++17", "-O2", "-fopenmp"]
     # the kernels as the traced probe build compiles a candidate: IR with the coverage,
-    # memory intrinsics routed to the runtime, then an object
+    # memory intrinsics routed to the runtime and task entries marked, then an object
     traced = [clangxx, *flags, *TRACED_FLAGS, "-S", "-emit-llvm", "kernels.cpp", "-o", "k.ll"]
     subprocess.run(traced, cwd=d, check=True)
-    (d / "routed.ll").write_text(route_memory_intrinsics((d / "k.ll").read_text()))
+    (d / "routed.ll").write_text(traced_ir((d / "k.ll").read_text()))
     subprocess.run([clangxx, *IR_FLAGS, "-c", "routed.ll", "-o", "kernels.o"], cwd=d, check=True)
     objects = [str(d / "kernels.o")]
     for src in ["main.cpp", *(str(HARNESS_INCLUDE / r) for r in RUNTIME_SOURCES)]:
@@ -669,6 +888,14 @@ def _conflicts(binary: Path, kernel: str) -> int:
      ("two_criticals", True), ("stripes_by_thread", True), ("stripes_63_apart", True),
      ("struct_copies", True), ("struct_copies_apart", False),
      ("child_and_uncle", True), ("task_and_other_thread", True), ("nested_and_outer", True),
+     ("siblings_one_thread", True), ("yielded_one_thread", True),
+     ("before_group_one_thread", True), ("scratch_one_thread", False),
+     ("undeferred_one_thread", False), ("grouped_waited", False),
+     ("grouped_waited_one_thread", False), ("recursive_one_thread", False),
+     ("taskloop_one_thread", False), ("dependences", False), ("chain_one_thread", False),
+     ("taskwait_depend_one_thread", False), ("if0_depend_one_thread", False),
+     ("other_address_one_thread", True), ("child_left_one_thread", True),
+     ("wait_other_one_thread", True),
      ("written_before_creation", False), ("recursive_tasks", False),
      ("grandchild_waited", False), ("grandchild_grouped", False),
      ("grouped_then_read", False), ("nested_then_read", False),
@@ -711,7 +938,7 @@ void pcg_conflicts_init();
 std::uint32_t pcg_conflicts_region();
 void pcg_conflicts_task_begin(std::uint32_t region);
 void pcg_conflicts_sync(int kind, bool begin);
-std::uint64_t pcg_conflicts_child();
+std::uint64_t pcg_conflicts_child(bool undeferred);
 std::uint64_t pcg_conflicts_switch(std::uint64_t next);
 std::size_t pcg_conflicts(std::uint64_t* out, std::size_t cap);
 void __sanitizer_cov_store8(void* p);
@@ -723,9 +950,9 @@ int main(int argc, char** argv) {
   const std::uint32_t region = pcg_conflicts_region();
   pcg_conflicts_task_begin(region);
   if (wait == 3) pcg_conflicts_sync(3, true);
-  const std::uint64_t c = pcg_conflicts_child();
+  const std::uint64_t c = pcg_conflicts_child(false);
   const std::uint64_t a = pcg_conflicts_switch(c);  // A runs C
-  const std::uint64_t g = pcg_conflicts_child();
+  const std::uint64_t g = pcg_conflicts_child(false);
   if (wait == 1) pcg_conflicts_sync(1, true);  // C waits for G, which B runs
   std::thread b([&] {
     pcg_conflicts_task_begin(region);
@@ -735,7 +962,7 @@ int main(int argc, char** argv) {
   b.join();
   if (wait == 1) pcg_conflicts_sync(1, false);
   pcg_conflicts_switch(a);  // C completes
-  pcg_conflicts_sync(wait == 3 ? 3 : 1, true);
+  if (wait != 3) pcg_conflicts_sync(1, true);  // A's taskwait (a taskgroup began at the start)
   pcg_conflicts_sync(wait == 3 ? 3 : 1, false);
   __sanitizer_cov_store8(&x);
   std::uint64_t out[64];
@@ -803,6 +1030,15 @@ def test_no_false_conflict_shows_in_repeated_runs(runtime_binary: Path):
         "nested_then_read",
         "grandchild_waited",
         "grandchild_grouped",
+        "grouped_waited",
+        "scratch_one_thread",
+        "undeferred_one_thread",
+        "recursive_one_thread",
+        "taskloop_one_thread",
+        "dependences",
+        "chain_one_thread",
+        "taskwait_depend_one_thread",
+        "if0_depend_one_thread",
     ):
         for _ in range(15):
             assert _conflicts(runtime_binary, kernel) == 0, kernel

@@ -20,7 +20,7 @@ from parcodegen.tools.build import ProblemBuild, candidate_name
 from parcodegen.tools.compile import CompileOutput, compile_object, link_binary
 from parcodegen.tools.harness import harness_source
 from parcodegen.tools.toolchain import Toolchain
-from parcodegen.tools.traced_ir import route_memory_intrinsics
+from parcodegen.tools.traced_ir import traced_ir
 
 PROBE_FLAGS = ("-std=c++17", "-O2", "-fopenmp")
 IGNORE_FILE = "pcg_coverage_ignore.txt"
@@ -53,12 +53,12 @@ def _traced_object(source: str, headers: dict[str, bytes], flags: tuple[str, ...
                    clangxx: str, name: str) -> CompileOutput:  # fmt: skip
     """The traced build's object of the candidate: its IR, coverage included, with the
     memory intrinsics the backend would expand into untraced moves made calls of the
-    conflict runtime (tools/traced_ir.py), then compiled."""
+    conflict runtime and task entries marked (tools/traced_ir.py), then compiled."""
     ir = compile_object(source, headers=headers, flags=flags, compiler=clangxx,
                         source_name=name, ir=True)  # fmt: skip
     if not ir.ok or ir.path is None:
         return ir
-    routed = route_memory_intrinsics(ir.path.read_text(errors="replace"))
+    routed = traced_ir(ir.path.read_text(errors="replace"))
     return compile_object(routed, headers={}, flags=IR_FLAGS, compiler=clangxx,
                           source_name=Path(name).stem + ".ll")  # fmt: skip
 

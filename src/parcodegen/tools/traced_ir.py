@@ -1,6 +1,6 @@
-"""Memory intrinsics the traced probe build would not see, made calls the conflict runtime sees.
+"""The traced probe build's IR: what the conflict runtime would not see, made calls it sees.
 
-clang turns an aggregate copy (`a[i] = b[j]` of a struct), a zero-fill of a struct and a
+Memory intrinsics (`route_memory_intrinsics`): clang turns an aggregate copy (`a[i] = b[j]` of a struct), a zero-fill of a struct and a
 loop the optimizer recognises as a copy or fill into `llvm.memcpy`, `llvm.memmove` and
 `llvm.memset` calls in the IR. When the size is a small constant, the backend expands
 them into plain moves *after* `-fsanitize-coverage=trace-loads,trace-stores` ran, so the
@@ -8,38 +8,98 @@ traced build saw none of those accesses: a race between two threads' struct copi
 large n passed the conflict probe. Here the candidate's IR (with the coverage already in
 it) has those calls sent to `pcg_traced_memcpy` / `pcg_traced_memmove` /
 `pcg_traced_memset` (data/harness/pcg_conflicts.cpp), which record the accesses and do the
-copy. Calls with a 32-bit length, in another address space or of `memcpy.inline` are
-left alone (untraced, as before).
+copy. The `.inline` variants (`__builtin_memcpy_inline`) and 32-bit lengths go the same
+way (the runtime's `*32` functions take the shorter length); calls in another address
+space than 0 (none on a CPU) are left alone.
+
+Task blocks (`mark_task_entries`): every explicit task's entry tells the runtime where its
+block is, so that what the shadow knew of a finished task's block, which libomp gives to
+the next, is forgotten.
 """
 
 from __future__ import annotations
 
 import re
 
-# name (typed pointers, LLVM <= 14, or opaque ones) -> the runtime's function
-_INTRINSIC = re.compile(r"@llvm\.(memcpy|memmove|memset)\.(p0i8\.p0i8|p0\.p0|p0i8|p0)\.i64\(")
-_DECLARATIONS = {
-    ("memcpy", False): "declare void @pcg_traced_memcpy(i8*, i8*, i64, i1)",
-    ("memmove", False): "declare void @pcg_traced_memmove(i8*, i8*, i64, i1)",
-    ("memset", False): "declare void @pcg_traced_memset(i8*, i8, i64, i1)",
-    ("memcpy", True): "declare void @pcg_traced_memcpy(ptr, ptr, i64, i1)",
-    ("memmove", True): "declare void @pcg_traced_memmove(ptr, ptr, i64, i1)",
-    ("memset", True): "declare void @pcg_traced_memset(ptr, i8, i64, i1)",
-}
+# name (typed pointers, LLVM <= 14, or opaque ones; a length of 32 or 64 bits) -> the
+# runtime's function
+_INTRINSIC = re.compile(
+    r"@llvm\.(memcpy|memmove|memset)(?:\.inline)?\.(p0i8\.p0i8|p0\.p0|p0i8|p0)\.(i32|i64)\("
+)
+
+
+def _declaration(op: str, opaque: bool, length: str) -> str:
+    p = "ptr" if opaque else "i8*"
+    source = "i8" if op == "memset" else p
+    return f"declare void @{_name(op, length)}({p}, {source}, {length}, i1)"
+
+
+def _name(op: str, length: str) -> str:
+    return f"pcg_traced_{op}{'32' if length == 'i32' else ''}"
 
 
 def route_memory_intrinsics(ir: str) -> str:
-    """`ir` with every call of a 64-bit-length memcpy/memmove/memset intrinsic made a call
-    of the conflict runtime's traced function of the same arguments, and their
+    """`ir` with every call of a memcpy/memmove/memset intrinsic (address space 0) made a
+    call of the conflict runtime's traced function of the same arguments, and their
     declarations added."""
-    used: set[tuple[str, bool]] = set()
+    used: set[tuple[str, bool, str]] = set()
 
     def call(m: re.Match[str]) -> str:
-        used.add((m.group(1), "i8" not in m.group(2)))
-        return f"@pcg_traced_{m.group(1)}("
+        used.add((m.group(1), "i8" not in m.group(2), m.group(3)))
+        return f"@{_name(m.group(1), m.group(3))}("
 
     lines = ir.splitlines()
     for i, line in enumerate(lines):
         if not line.startswith("declare ") and "@llvm.mem" in line:
             lines[i] = _INTRINSIC.sub(call, line)
-    return "\n".join([*lines, *(_DECLARATIONS[u] for u in sorted(used)), ""])
+    return "\n".join([*lines, *(_declaration(*u) for u in sorted(used)), ""])
+
+
+# an explicit task's entry (clang's outlined `.omp_task_entry.`): its second parameter is
+# the task's block, of the type that holds the task and its private copies
+_TASK_ENTRY = re.compile(
+    r"^define internal .*@\.omp_task_entry\.[\w.]*\(i32 [^,]*, "
+    r"(?:(%struct\.kmp_task_t_with_privates[\w.]*)\*|ptr) [^%]*(%[\w.]+)\)"
+)
+_TASK_TYPE = re.compile(r"%struct\.kmp_task_t_with_privates[\w.]*")
+
+
+def mark_task_entries(ir: str) -> str:
+    """`ir` with every explicit task's entry first calling the conflict runtime's
+    `pcg_task_block` with the task's block and its size: libomp gives a finished task's
+    block to a new one (a taskloop makes its tasks' blocks inside the runtime, unseen), and
+    what the shadow knew of the old task's private copies is forgotten there. Entries whose
+    block type is not found (opaque pointers and no use of the type) are left alone."""
+    lines = ir.splitlines()
+    opaque = False
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        m = _TASK_ENTRY.match(line)
+        if m is None or not line.rstrip().endswith("{"):
+            continue
+        typ, param = m.group(1), m.group(2)
+        if typ is None:  # opaque pointers: the type from the body's first use of it
+            body = next(
+                (t for t in lines[i + 1 :] if t.startswith("}") or _TASK_TYPE.search(t)), ""
+            )
+            found = _TASK_TYPE.search(body)
+            if found is None:
+                continue
+            typ, opaque = found.group(0), True
+            size = f"i64 ptrtoint (ptr getelementptr ({typ}, ptr null, i32 1) to i64)"
+            out.append(f"  call void @pcg_task_block(ptr {param}, {size})")
+        else:
+            size = f"i64 ptrtoint ({typ}* getelementptr ({typ}, {typ}* null, i32 1) to i64)"
+            out.append(f"  %pcg.task.block = bitcast {typ}* {param} to i8*")
+            out.append(f"  call void @pcg_task_block(i8* %pcg.task.block, {size})")
+    if len(out) == len(lines):
+        return ir
+    out.append(f"declare void @pcg_task_block({'ptr' if opaque else 'i8*'}, i64)")
+    return "\n".join([*out, ""])
+
+
+def traced_ir(ir: str) -> str:
+    """The candidate's IR as the traced build compiles it: memory intrinsics routed, task
+    entries marked."""
+    return mark_task_entries(route_memory_intrinsics(ir))

@@ -1,6 +1,6 @@
 // The path probe's conflict runtime (tools/path_probe.py): which of the candidate's memory
-// accesses touched a word that another thread touched while the two could run in
-// parallel, with at least one of the two a write.
+// accesses touched a word that another access touched in a step that could run in
+// parallel with its own, with at least one of the two a write.
 //
 // The candidate is compiled with -fsanitize-coverage=trace-loads,trace-stores: every plain
 // load and store calls __sanitizer_cov_load<N> / __sanitizer_cov_store<N> below with its
@@ -21,12 +21,15 @@
 // task (a task and its creator's continuation, two siblings, a task's child and its
 // uncle, tasks of two creators), or both children are segments of one barrier interval
 // (two threads of a team, a nested team's thread and another thread of the outer one).
-// A taskwait joins the tasks of its scope, a taskgroup their descendants too (its end is
-// all OMPT shows of it: tasks made before it began count as waited for, a missed conflict,
-// not a false one); a task's child that no wait joined stays parallel with what follows
-// its grandparent's taskwait. Tasks' dependences,
-// flags spun on and pthread mutexes are not seen: such code shows conflicts at every
-// size, and the race step judged it there. Threads of the candidate's own (std::thread)
+// A taskwait joins the tasks of its scope; a taskgroup is a node of its own, ordered
+// before what follows, with its body's scopes under it (tasks made before it began are
+// not waited for by it); a task's child that no wait joined stays parallel with what
+// follows its grandparent's taskwait. An undeferred task (if(0), a final task's children)
+// ends before its creator goes on: ordered like a scope that waited. A task's dependences
+// order it after the siblings it depends on (a chain of at most 256), an undeferred
+// task's (a taskwait with depend) the tasks it waited for before what follows. Flags spun
+// on and pthread mutexes are not seen: such code shows conflicts at every size, and the
+// race step judged it there. Threads of the candidate's own (std::thread)
 // share one step until the next OpenMP region ends. At most 2^24 nodes (a step's number
 // is 24 bits of the shadow word): a run that makes more stops recording there.
 //
@@ -39,13 +42,21 @@
 // Atomic loads and stores are traced like plain ones (the hooks cannot tell them apart):
 // a conflict between them only sends the race step, which knows atomics, there.
 //
-// Not a race detector: only the last access of a word is kept, and a thread's own
-// accesses are never compared with each other (two parallel tasks one thread ran one
-// after the other do not meet). What it gives is a cheap, size-independent signature:
+// Two steps of one thread are compared like two threads' (two parallel tasks one thread
+// ran one after the other meet). So that another task's objects at the same addresses
+// do not meet the old ones, what the shadow knew is forgotten for freed blocks, for a
+// task's block (libomp gives a new task a finished one's: when the candidate allocates it
+// and as the task's entry begins) and, at every task switch, for the stack below the
+// switch (frames that returned).
+//
+// Not a race detector: only the last access of a word is kept. What it gives is a cheap,
+// size-independent signature:
 // `pcg_conflicts` reports each conflict once as the pair of the two accesses' addresses
 // in the executable; a pair that shows only at a large n is a place where the threads
 // meet only there, which the race step then checks.
+#include <dlfcn.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <sys/mman.h>
 
 #include <cstdlib>
@@ -53,6 +64,9 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <mutex>
+#include <vector>
 
 extern "C" char __executable_start;
 
@@ -69,7 +83,7 @@ constexpr std::uint64_t kIdMask = 0xFFFF;  // an access's number (< kPcs): bits 
 constexpr unsigned kTagShift = 58;  // the lock every access kept held: bits 58..63, 0: none
 constexpr std::uint64_t kTags = std::uint64_t{63} << kTagShift;
 constexpr int kHeld = 16;  // nested locks a thread's tag is kept for
-constexpr std::size_t kForgetFrom = std::size_t{64} << 10;  // freed blocks from 64 KB
+constexpr std::uintptr_t kFrameMargin = 512;  // a task switch's frames up to the task's own
 constexpr std::uint64_t kR1 = 1, kW1 = 2, kRS = 3;  // read by one, written by one, read by several
 constexpr std::size_t kPairs = 1 << 13;             // conflict pairs kept at most
 constexpr int kStack = 64;                          // nested implicit tasks per thread
@@ -87,7 +101,7 @@ std::atomic<std::uint32_t> g_next_thread{0};
 std::atomic<std::uintptr_t> g_code_lo{~std::uintptr_t{0}}, g_code_hi{0};  // the candidate's code
 
 // ---- the tree (see the top): nodes numbered from 1 (0: none), never freed ----
-enum Kind : std::uint32_t { kRoot, kScope, kStep, kTask, kSegment, kRegion };
+enum Kind : std::uint32_t { kRoot, kScope, kStep, kTask, kSegment, kRegion, kGroup, kUndeferred };
 
 constexpr std::uint32_t kWaited = 16;      // a scope a taskwait ended: its tasks joined
 constexpr std::uint32_t kWaitedDeep = 32;  // ... a taskgroup ended: their descendants too
@@ -97,7 +111,19 @@ struct Node {
   std::uint32_t order;  // among its parent's children (a segment: its barrier interval)
   std::atomic<std::uint32_t> depth_kind;  // depth << 6 | kWaited, kWaitedDeep | kind
   std::atomic<std::uint32_t> children;
+  std::atomic<std::uint32_t> preds;      // a task: its first dependence edge (0: none)
+  std::atomic<std::uint32_t> joined_at;  // a task: 1 + the order of the first undeferred
+                                         // sibling that waited for it by a dependence
 };
+
+// A dependence edge: a task the edge's owner waits for, and the owner's next edge.
+struct Edge {
+  std::uint32_t pred, next;
+};
+constexpr std::uint32_t kEdges = std::uint32_t{1} << 22;  // dependence edges at most
+constexpr int kDepWalk = 256;  // tasks looked at for a path of dependences at most
+Edge* g_edges = nullptr;
+std::atomic<std::uint32_t> g_next_edge{1};
 
 Node* g_nodes = nullptr;  // kNodes of them, made when touched
 std::atomic<std::uint32_t> g_next_node{1};
@@ -142,7 +168,7 @@ bool joined(std::uint32_t step, std::uint32_t scope) {
     const std::uint32_t b = bits(x);
     if ((b & 15) == kTask) {
       task_below = true;
-    } else if ((b & 15) == kRegion || (b & kWaitedDeep)) {
+    } else if ((b & 15) == kRegion || (b & 15) == kGroup || (b & kWaitedDeep)) {
       task_below = left_running = false;  // everything below ended with it
     } else if ((b & 15) == kScope) {
       left_running = left_running || (task_below && !(b & kWaited));
@@ -152,10 +178,31 @@ bool joined(std::uint32_t step, std::uint32_t scope) {
   return !left_running;  // (the scope's own wait joined the tasks in it)
 }
 
+// Whether task `x` is ordered by dependences before `later`, made after it by the same
+// task in the same scope: a waited for x (a chain of at most kDepWalk tasks), or an
+// undeferred sibling made before `later` (a taskwait with depend, an if(0) task's wait)
+// waited for it.
+bool depends_on(std::uint32_t later, std::uint32_t x) {
+  const std::uint32_t at = g_nodes[x].joined_at.load(std::memory_order_acquire);
+  if (at != 0 && at - 1 <= g_nodes[later].order) return true;
+  std::uint32_t queue[kDepWalk];
+  int head = 0, tail = 0;
+  queue[tail++] = later;
+  while (head < tail) {
+    const std::uint32_t t = queue[head++];
+    for (std::uint32_t e = g_nodes[t].preds.load(std::memory_order_acquire); e != 0; e = g_edges[e].next) {
+      if (g_edges[e].pred == x) return true;
+      if (tail < kDepWalk) queue[tail++] = g_edges[e].pred;
+    }
+  }
+  return false;
+}
+
 // Whether steps a and b (a != b) may run in parallel: below the node where their paths
-// meet, the earlier child is an explicit task, or a scope whose wait left a task under it
-// running (a grandchild no taskwait waited for), or both are segments of one barrier
-// interval.
+// meet, the earlier child is an explicit task (that the later one's task or an undeferred
+// task before it did not wait for by a dependence), or a scope whose wait (or an undeferred
+// task whose end) left a task under it running (a grandchild no taskwait waited for), or
+// both are segments of one barrier interval.
 bool parallel(std::uint32_t a, std::uint32_t b) {
   std::uint32_t x = a, y = b;
   while (depth(x) > depth(y)) x = parent(x);
@@ -168,8 +215,11 @@ bool parallel(std::uint32_t a, std::uint32_t b) {
   if (kind(x) == kSegment && kind(y) == kSegment) return g_nodes[x].order == g_nodes[y].order;
   const bool x_first = g_nodes[x].order < g_nodes[y].order;
   const std::uint32_t first = x_first ? x : y;
-  if (kind(first) == kTask) return true;
-  return kind(first) == kScope && !joined(x_first ? a : b, first);
+  if (kind(first) == kTask) {
+    // waited for by a dependence: what the task's own code did (not a child it left running)
+    return !(depends_on(x_first ? y : x, first) && joined(x_first ? a : b, first));
+  }
+  return (kind(first) == kScope || kind(first) == kUndeferred) && !joined(x_first ? a : b, first);
 }
 
 struct Saved {
@@ -179,6 +229,8 @@ struct Saved {
 };
 
 thread_local std::uint32_t tl_thread = 0;  // 1..255, 0: not yet numbered
+thread_local std::uintptr_t tl_stack_lo = 0, tl_stack_hi = 0;  // its stack (0, 0: not known)
+thread_local std::uintptr_t tl_low = 0;       // the lowest address of it the candidate touched
 thread_local std::uint32_t tl_step = 0;      // the step the thread is in (0: not recorded)
 thread_local std::uint32_t tl_region = 0;    // the region node of its implicit task
 thread_local std::uint32_t tl_barriers = 0;  // barriers it passed in that region
@@ -233,6 +285,16 @@ void note_pair(std::uint32_t a, std::uint32_t b) {
 
 void number_thread() {
   tl_thread = g_next_thread.fetch_add(1) % 255 + 1;
+  pthread_attr_t attr;
+  void* lo = nullptr;
+  std::size_t size = 0;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    if (pthread_attr_getstack(&attr, &lo, &size) == 0) {
+      tl_stack_lo = reinterpret_cast<std::uintptr_t>(lo);
+      tl_stack_hi = tl_low = tl_stack_lo + size;
+    }
+    pthread_attr_destroy(&attr);
+  }
   enter_serial();
 }
 
@@ -270,6 +332,20 @@ std::atomic<std::uint64_t>* shadow_of(std::uintptr_t w) {
   return fresh + (w & (kChunkWords - 1));  // (a chunk lost to another thread stays unused)
 }
 
+// What the shadow knew of the words of [from, to): memory freed or given to a new task,
+// or stack frames that returned (another task's objects at the same addresses are new).
+void forget(std::uintptr_t from, std::uintptr_t to) {
+  for (std::uintptr_t w = from >> 3, last = (to + 7) >> 3; w < last; ++w) {
+    const std::size_t c = static_cast<std::size_t>(w >> (kChunkBits - 3)) & (kChunks - 1);
+    std::atomic<std::uint64_t>* chunk = g_chunks[c].load(std::memory_order_acquire);
+    if (chunk == nullptr) {
+      w |= kChunkWords - 1;  // nothing recorded in this chunk: the next one
+      continue;
+    }
+    chunk[w & (kChunkWords - 1)].store(0, std::memory_order_relaxed);
+  }
+}
+
 // One access of bytes `mask` of one word: a conflict, or the word's new state (a
 // compare-and-swap, so that a thread preempted between reading and writing the state does
 // not undo another's). The state keeps the bytes its accesses touched: two threads on two
@@ -290,10 +366,12 @@ void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id, st
     auto make = [&](std::uint64_t who, std::uint64_t st, std::uint64_t m) {
       return lock | who << 42 | st << 40 | thread << 32 | m << 24 | step;
     };
-    const bool mine = ((e >> 32) & 0xFF) == thread;
+    // the thread's own step: one stretch of code in program order (another step of the
+    // same thread may be a task that could have run in parallel: compared like another's)
     const std::uint64_t other = e & kStepMask;
+    const bool mine = ((e >> 32) & 0xFF) == thread && other == step;
     std::uint64_t next;
-    if (state == 0 || (other != step && (mine || !parallel_to_mine(static_cast<std::uint32_t>(other))))) {
+    if (state == 0 || (other != step && !parallel_to_mine(static_cast<std::uint32_t>(other)))) {
       next = make(id, write ? kW1 : kR1, mask);  // after the last access: taken over
     } else if (mine) {
       if (!(bytes & mask) && (e & kTags) != lock) {
@@ -343,6 +421,7 @@ inline void access(const void* addr, std::size_t size, bool write, const void* r
   if (tl_thread == 0) number_thread();
   if (tl_step == 0 || g_tree_full.load(std::memory_order_relaxed)) return;
   const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(addr);
+  if (a - tl_stack_lo < tl_low - tl_stack_lo) tl_low = a;  // deeper in its own stack
   const std::uint64_t id = pc_id(ra);
   if (id == 0) return;
   if ((a & 7) + size <= 8) {  // one word (most accesses)
@@ -404,9 +483,22 @@ extern "C" void pcg_conflicts_task_end() {
 // kind: 0 a barrier, 1 a taskwait, 2 a reduction, 3 a taskgroup; begin or end
 extern "C" void pcg_conflicts_sync(int kind, bool begin) {
   if (kind == 3) {
-    // a taskgroup's begin comes where the construct begins: its body is recorded (while it
-    // waits at the end, the thread runs tasks under their own state)
-    if (begin) return;
+    // a taskgroup's begin comes where the construct begins, its end after its wait (in which
+    // the thread runs tasks under their own state): the group is a node in the task's scope
+    // with the body in scopes under it, ordered before what follows
+    if (tl_step == 0) return;
+    const std::uint32_t scope = parent(tl_step), group = parent(scope);
+    if (begin) {
+      const std::uint32_t made = add(scope, kGroup);
+      if (made != 0) tl_step = new_scope(made);
+      return;
+    }
+    if ((bits(group) & 15) == kGroup) {
+      tl_step = step_in(parent(group));
+      return;
+    }
+    // its begin was not recorded: the tasks of the body's last scope and their descendants
+    // are joined (below)
   } else if (begin) {
     ++tl_skip;
     return;
@@ -459,21 +551,99 @@ extern "C" void pcg_conflicts_lock(bool acquired, std::uint64_t lock) {
 }
 
 // A new explicit task: a task node in its creator's scope, after what the creator did so
-// far; the creator goes on in a new step after it. Returns the task's state for
+// far; the creator goes on in a new step after it. An undeferred task (if(0), a final
+// task's children, any task of a team of one) runs to its end before its creator goes on:
+// ordered before what follows, its own children not. Returns the task's state for
 // pcg_conflicts_switch (its first step; no lock, nothing skipped).
-extern "C" std::uint64_t pcg_conflicts_child() {
+extern "C" std::uint64_t pcg_conflicts_child(bool undeferred) {
   enter_serial();
   if (tl_step == 0) return 0;
   const std::uint32_t scope = parent(tl_step);
-  const std::uint32_t first = new_scope(add(scope, kTask));
+  const std::uint32_t first = new_scope(add(scope, undeferred ? kUndeferred : kTask));
   tl_step = step_in(scope);
   return std::uint64_t{first} << 32;
+}
+
+// ---- task dependences (OMPT's dependences callback, after the task's creation): a task
+// waits for the last sibling with an out (inout, mutexinoutset, inoutset) dependence on
+// the same address, an out one for the in ones since too, as libomp orders them.
+namespace {
+struct DepKey {
+  std::uint32_t creator;
+  std::uintptr_t address;
+  bool operator<(const DepKey& o) const {
+    return creator != o.creator ? creator < o.creator : address < o.address;
+  }
+};
+struct DepState {
+  std::uint32_t out = 0;
+  std::vector<std::uint32_t> ins;
+};
+std::mutex g_deps_lock;
+std::map<DepKey, DepState>* g_deps = nullptr;
+
+// `pred` and what it waited for, down a chain of at most kDepWalk tasks: joined at `at`
+// (1 + the order of an undeferred sibling that waited for them) where not joined earlier
+void mark_joined(std::uint32_t pred, std::uint32_t at, std::uint32_t scope) {
+  std::uint32_t queue[kDepWalk];
+  int head = 0, tail = 0;
+  queue[tail++] = pred;
+  while (head < tail) {
+    const std::uint32_t t = queue[head++];
+    if (parent(t) != scope) continue;  // (another scope's: a wait already ended it)
+    std::uint32_t none = 0;
+    g_nodes[t].joined_at.compare_exchange_strong(none, at);
+    for (std::uint32_t e = g_nodes[t].preds.load(std::memory_order_acquire); e != 0; e = g_edges[e].next)
+      if (tail < kDepWalk) queue[tail++] = g_edges[e].pred;
+  }
+}
+
+void add_pred(std::uint32_t task, std::uint32_t pred) {
+  if (pred == 0 || pred == task) return;
+  const std::uint32_t e = g_next_edge.fetch_add(1);
+  if (e >= kEdges) return;  // (an order not kept: a false conflict, which the race step judges)
+  g_edges[e] = {pred, g_nodes[task].preds.load(std::memory_order_relaxed)};
+  g_nodes[task].preds.store(e, std::memory_order_release);
+  if (kind(task) == kUndeferred) mark_joined(pred, g_nodes[task].order + 1, parent(task));
+}
+
+}  // namespace
+
+// One dependence of a new task (`task`: what pcg_conflicts_child returned for it) on
+// `address`, an out one (out, inout, mutexinoutset, inoutset) or an in one.
+extern "C" void pcg_conflicts_dependence(std::uint64_t task, std::uintptr_t address, bool out) {
+  const std::uint32_t first = static_cast<std::uint32_t>(task >> 32);
+  if (first == 0 || g_edges == nullptr) return;
+  const std::uint32_t node = parent(parent(first));
+  std::uint32_t creator = parent(node);  // the task that made it, above its scopes and groups
+  while (creator != 0 && (kind(creator) == kScope || kind(creator) == kGroup)) creator = parent(creator);
+  std::lock_guard<std::mutex> hold(g_deps_lock);
+  if (g_deps == nullptr) g_deps = new std::map<DepKey, DepState>;
+  DepState& d = (*g_deps)[{creator, address}];
+  add_pred(node, d.out);
+  if (!out) {
+    d.ins.push_back(node);
+    return;
+  }
+  for (std::uint32_t in : d.ins) add_pred(node, in);
+  d.ins.clear();
+  d.out = node;
 }
 
 // A task switch: the thread's step, skip count and locks held (their number and the last
 // one's tag) belong to the task it was running (returned, for the caller to keep with
 // that task) and become the next task's: step 32 | locks 9 | tag 6 | skip 16.
+//
+// The frames below the switch's (and a margin: up to where the next task's frames begin)
+// have returned: what the shadow knew of them is forgotten, so that another task this
+// thread runs, with its locals at the same addresses, does not meet them.
 extern "C" std::uint64_t pcg_conflicts_switch(std::uint64_t next) {
+  const std::uintptr_t here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+  const std::uintptr_t limit = here + kFrameMargin;
+  if (g_chunks != nullptr && here - tl_stack_lo < tl_stack_hi - tl_stack_lo && tl_low < limit) {
+    forget(tl_low, limit);
+    tl_low = limit;
+  }
   const std::uint64_t prior = std::uint64_t{tl_step} << 32 |
                               (static_cast<std::uint64_t>(tl_locks) & 0x1FF) << 22 |
                               tl_tag << 16 | (static_cast<std::uint64_t>(tl_skip) & 0xFFFF);
@@ -510,8 +680,10 @@ extern "C" void pcg_conflicts_init() {
   void* a = mmap(nullptr, kShadowCap + align, prot, flags, -1, 0);
   void* d = mmap(nullptr, kChunks * sizeof(void*), prot, flags, -1, 0);
   void* t = mmap(nullptr, kNodes * sizeof(Node), prot, flags, -1, 0);
-  if (a == MAP_FAILED || d == MAP_FAILED || t == MAP_FAILED) return;
+  void* e = mmap(nullptr, kEdges * sizeof(Edge), prot, flags, -1, 0);
+  if (a == MAP_FAILED || d == MAP_FAILED || t == MAP_FAILED || e == MAP_FAILED) return;
   g_nodes = static_cast<Node*>(t);  // (zeroed pages: node 0 and the root have depth 0)
+  g_edges = static_cast<Edge*>(e);
   const std::uint32_t root = g_next_node.fetch_add(1);
   g_nodes[root].depth_kind.store(kRoot);
   g_serial_scope = add(root, kScope);
@@ -622,26 +794,60 @@ extern "C" void pcg_traced_memset(void* d, std::uint8_t c, std::uint64_t n, bool
   fill(d, c, n);
 }
 
-// ---- free: a large block goes back to the kernel, and the same addresses may come to
-// another thread's next allocation in the same epoch (a std::vector growing in each
-// thread): what the shadow knew of them is forgotten first.
+// ... with a 32-bit length
+extern "C" void pcg_traced_memcpy32(void* d, const void* s, std::uint32_t n, bool) {
+  copied(d, s, n, __builtin_return_address(0));
+  copy_forward(d, s, n);
+}
+
+extern "C" void pcg_traced_memmove32(void* d, const void* s, std::uint32_t n, bool) {
+  copied(d, s, n, __builtin_return_address(0));
+  move(d, s, n);
+}
+
+extern "C" void pcg_traced_memset32(void* d, std::uint8_t c, std::uint32_t n, bool) {
+  access(d, n, true, __builtin_return_address(0));
+  fill(d, c, n);
+}
+
+// ---- free: the same addresses may come to the next allocation of this thread (another
+// task's temporaries) or, for a large block given back to the kernel, of another thread:
+// what the shadow knew of them is forgotten first.
 extern "C" void __libc_free(void*);
 
 extern "C" void free(void* p) {
   if (p != nullptr && g_chunks != nullptr) {
-    const std::size_t n = malloc_usable_size(p);
-    if (n >= kForgetFrom) {
-      const auto a = reinterpret_cast<std::uintptr_t>(p);
-      for (std::uintptr_t w = (a + 7) >> 3, last = (a + n) >> 3; w < last; ++w) {
-        const std::size_t c = static_cast<std::size_t>(w >> (kChunkBits - 3)) & (kChunks - 1);
-        std::atomic<std::uint64_t>* chunk = g_chunks[c].load(std::memory_order_acquire);
-        if (chunk == nullptr) {
-          w |= kChunkWords - 1;  // nothing recorded in this chunk: the next one
-          continue;
-        }
-        chunk[w & (kChunkWords - 1)].store(0, std::memory_order_relaxed);
-      }
-    }
+    const auto a = reinterpret_cast<std::uintptr_t>(p);
+    forget(a, a + malloc_usable_size(p));
   }
   __libc_free(p);
+}
+
+// ---- an explicit task's block, as its entry begins (tools/traced_ir.py): a taskloop's
+// tasks' blocks are made inside libomp, each maybe a finished task's; what the shadow knew
+// of the finished task's private copies there is forgotten.
+extern "C" void pcg_task_block(void* task, std::uint64_t bytes) {
+  if (g_chunks == nullptr) return;
+  const auto t = reinterpret_cast<std::uintptr_t>(task);
+  forget(t, t + bytes);
+}
+
+// ---- a new explicit task's block: libomp gives a finished task's memory to the next task
+// (its own free lists, not free()); what the shadow knew of it (the finished task reading
+// its arguments, which a later task's creator now writes) is forgotten. The candidate's
+// calls come here (the executable's definition), libomp's own stay inside it.
+extern "C" void* __kmpc_omp_task_alloc(void* loc, std::int32_t gtid, std::int32_t flags,
+                                       std::size_t task_bytes, std::size_t shared_bytes,
+                                       void* entry) {
+  using Alloc = void* (*)(void*, std::int32_t, std::int32_t, std::size_t, std::size_t, void*);
+  static const Alloc real = reinterpret_cast<Alloc>(dlsym(RTLD_NEXT, "__kmpc_omp_task_alloc"));
+  if (real == nullptr) abort();
+  void* task = real(loc, gtid, flags, task_bytes, shared_bytes, entry);
+  if (task != nullptr && g_chunks != nullptr) {
+    const auto t = reinterpret_cast<std::uintptr_t>(task);
+    forget(t, t + task_bytes);  // the task (its first field: where its shared variables are)
+    const auto shared = reinterpret_cast<std::uintptr_t>(*static_cast<void**>(task));
+    if (shared != 0) forget(shared, shared + shared_bytes);
+  }
+  return task;
 }

@@ -36,7 +36,8 @@ extern "C" void pcg_conflicts_task_end();
 extern "C" void pcg_conflicts_sync(int kind, bool begin);
 extern "C" void pcg_conflicts_lock(bool acquired, std::uint64_t lock);
 extern "C" std::uint64_t pcg_conflicts_switch(std::uint64_t next);
-extern "C" std::uint64_t pcg_conflicts_child();
+extern "C" std::uint64_t pcg_conflicts_child(bool undeferred);
+extern "C" void pcg_conflicts_dependence(std::uint64_t task, std::uintptr_t address, bool out);
 extern "C" void pcg_conflicts_init();
 extern "C" void pcg_conflicts_code(std::uintptr_t lo, std::uintptr_t hi);
 
@@ -154,12 +155,29 @@ void on_mutex_released(ompt_mutex_t, ompt_wait_id_t lock, const void*) {
   pcg_conflicts_lock(false, lock);
 }
 
-void on_task_create(ompt_data_t*, const ompt_frame_t*, ompt_data_t* task, int, int, const void*) {
-  task->value = pcg_conflicts_child();  // the task's first step (pcg_conflicts_switch)
+void on_task_create(ompt_data_t*, const ompt_frame_t*, ompt_data_t* task, int flags, int,
+                    const void*) {
+  // the task's first step (pcg_conflicts_switch)
+  task->value = pcg_conflicts_child((flags & ompt_task_undeferred) != 0);
+}
+
+// A new task's dependences (after its creation): out, inout, mutexinoutset and inoutset
+// order it after earlier ones, in after the out ones (doacross source/sink are not tasks')
+void on_dependences(ompt_data_t* task, const ompt_dependence_t* deps, int n) {
+  for (int i = 0; i < n; ++i) {
+    const ompt_dependence_type_t t = deps[i].dependence_type;
+    if (t == ompt_dependence_type_source || t == ompt_dependence_type_sink) continue;
+    pcg_conflicts_dependence(task->value, reinterpret_cast<std::uintptr_t>(deps[i].variable.ptr),
+                             t != ompt_dependence_type_in);
+  }
 }
 
 void on_task_schedule(ompt_data_t* prior, ompt_task_status_t, ompt_data_t* next) {
-  const std::uint64_t saved = pcg_conflicts_switch(next != nullptr ? next->value : 0);
+  // no next task: the end of a `taskwait depend` or an if(0) task's wait for its
+  // dependences (a task that never ran), after which the thread goes on in its own task
+  // (switched to nothing, its accesses were not recorded until its next task switch)
+  if (next == nullptr) return;
+  const std::uint64_t saved = pcg_conflicts_switch(next->value);
   if (prior != nullptr) prior->value = saved;
 }
 
@@ -175,6 +193,7 @@ int tool_init(ompt_function_lookup_t lookup, int, ompt_data_t*) {
   set(ompt_callback_mutex_released, reinterpret_cast<ompt_callback_t>(&on_mutex_released));
   set(ompt_callback_task_create, reinterpret_cast<ompt_callback_t>(&on_task_create));
   set(ompt_callback_task_schedule, reinterpret_cast<ompt_callback_t>(&on_task_schedule));
+  set(ompt_callback_dependences, reinterpret_cast<ompt_callback_t>(&on_dependences));
   return 1;
 }
 
