@@ -60,38 +60,47 @@ def test_ir_without_intrinsics_is_unchanged():
     assert route_memory_intrinsics(ir) == ir
 
 
-def test_a_struct_copy_reaches_the_runtime_in_the_compiled_object(tmp_path: Path):
-    """The backend expands a 24-byte struct copy (and `__builtin_memcpy_inline`) into
-    moves: after routing, the object calls the runtime instead."""
+def _clangxx() -> str:
     clangxx = default_toolchain().clangxx
     if clangxx is None:
         pytest.skip("no clang++")
-    (tmp_path / "s.cpp").write_text(
+    return clangxx
+
+
+def _traced_ll(d: Path, source: str, *flags: str) -> str:
+    """`source`'s IR as the traced build makes it (coverage in)."""
+    (d / "s.cpp").write_text(source)
+    cmd = [_clangxx(), "-std=c++17", "-O2", *flags, *TRACED_FLAGS, "-S", "-emit-llvm", "s.cpp"]
+    subprocess.run([*cmd, "-o", "s.ll"], cwd=d, check=True)
+    return (d / "s.ll").read_text()
+
+
+def _runtime_calls(d: Path, name: str, ir: str, function: str) -> int:
+    """The call sites of the runtime's `function` in `ir` compiled to an object."""
+    (d / f"{name}.ll").write_text(ir)
+    subprocess.run([_clangxx(), *IR_FLAGS, "-c", f"{name}.ll", "-o", f"{name}.o"], cwd=d,
+                   check=True)  # fmt: skip
+    out = subprocess.run(["objdump", "-dr", f"{name}.o"], cwd=d, check=True,
+                         capture_output=True, text=True).stdout  # fmt: skip
+    return sum("R_X86_64_PLT32" in line and function in line for line in out.splitlines())
+
+
+def test_a_struct_copy_reaches_the_runtime_in_the_compiled_object(tmp_path: Path):
+    """The backend expands a 24-byte struct copy (and `__builtin_memcpy_inline`) into
+    moves: after routing, the object calls the runtime instead."""
+    plain = _traced_ll(
+        tmp_path,
         "struct P { double a, b, c; };\n"
         "void copy(P* out, const P* in, long n) {\n"
         "  for (long i = 0; i < n; ++i) out[i] = in[n - 1 - i];\n}\n"
-        "void pin(P* out, const P* in) { __builtin_memcpy_inline(out, in, sizeof(P)); }\n"
+        "void pin(P* out, const P* in) { __builtin_memcpy_inline(out, in, sizeof(P)); }\n",
     )
-    flags = ["-std=c++17", "-O2", *TRACED_FLAGS]
-    subprocess.run([clangxx, *flags, "-S", "-emit-llvm", "s.cpp", "-o", "s.ll"], cwd=tmp_path,
-                   check=True)  # fmt: skip
-    for name, ir in [("plain", (tmp_path / "s.ll").read_text()),
-                     ("routed", route_memory_intrinsics((tmp_path / "s.ll").read_text()))]:  # fmt: skip
-        (tmp_path / f"{name}.ll").write_text(ir)
-        subprocess.run([clangxx, *IR_FLAGS, "-c", f"{name}.ll", "-o", f"{name}.o"],
-                       cwd=tmp_path, check=True)  # fmt: skip
-
-    def calls(name: str) -> int:  # call sites of the runtime's memcpy
-        out = subprocess.run(["objdump", "-dr", f"{name}.o"], cwd=tmp_path, check=True,
-                             capture_output=True, text=True).stdout  # fmt: skip
-        return sum("R_X86_64_PLT32" in line and "pcg_traced_memcpy" in line
-                   for line in out.splitlines())  # fmt: skip
-
-    assert calls("plain") == 0
-    assert calls("routed") > 0
+    routed = route_memory_intrinsics(plain)
+    assert _runtime_calls(tmp_path, "plain", plain, "pcg_traced_memcpy") == 0
+    assert _runtime_calls(tmp_path, "routed", routed, "pcg_traced_memcpy") > 0
     # the inline copy is its own intrinsic, routed too
-    assert "call void @llvm.memcpy.inline" in (tmp_path / "plain.ll").read_text()
-    assert "call void @llvm.memcpy.inline" not in (tmp_path / "routed.ll").read_text()
+    assert "call void @llvm.memcpy.inline" in plain
+    assert "call void @llvm.memcpy.inline" not in routed
 
 
 TASK_ENTRY_TYPED = """define internal noundef i32 @.omp_task_entry..8(i32 noundef %0, %struct.kmp_task_t_with_privates.1* noalias nocapture noundef readonly %1) #8 {
@@ -123,21 +132,13 @@ def test_a_task_entry_first_tells_the_runtime_its_block_and_size():
 
 def test_marked_task_entries_compile(tmp_path: Path):
     """clang's own task entries, marked, are valid IR that calls the runtime."""
-    clangxx = default_toolchain().clangxx
-    if clangxx is None:
-        pytest.skip("no clang++")
-    (tmp_path / "t.cpp").write_text(
+    ir = _traced_ll(
+        tmp_path,
         "void scale(double* a, long n) {\n"
         "#pragma omp taskloop grainsize(16) firstprivate(n)\n"
         "  for (long i = 0; i < n; ++i) a[i] *= 2;\n"
         "#pragma omp task firstprivate(a)\n"
-        "  a[0] = 1;\n}\n"
+        "  a[0] = 1;\n}\n",
+        "-fopenmp",
     )
-    flags = ["-std=c++17", "-O2", "-fopenmp", *TRACED_FLAGS]
-    subprocess.run([clangxx, *flags, "-S", "-emit-llvm", "t.cpp", "-o", "t.ll"], cwd=tmp_path,
-                   check=True)  # fmt: skip
-    (tmp_path / "m.ll").write_text(traced_ir((tmp_path / "t.ll").read_text()))
-    subprocess.run([clangxx, *IR_FLAGS, "-c", "m.ll", "-o", "m.o"], cwd=tmp_path, check=True)
-    out = subprocess.run(["objdump", "-dr", "m.o"], cwd=tmp_path, check=True,
-                         capture_output=True, text=True).stdout  # fmt: skip
-    assert sum("pcg_task_block" in line for line in out.splitlines()) == 2  # both entries
+    assert _runtime_calls(tmp_path, "m", traced_ir(ir), "pcg_task_block") == 2  # both entries

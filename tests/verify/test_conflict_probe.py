@@ -5,8 +5,9 @@ sizes. Two kinds of wrong program passed it: the same instructions meeting on on
 only at large n (a pointer chosen by a select, chunks that overlap only for long arrays),
 and a racy branch that shares its source location with a private one (one macro
 expansion). The probe build now traces loads, stores and memcpy/memmove/memset
-(data/harness/pcg_conflicts.cpp): accesses of two threads that meet on a word in one
-synchronization epoch are a conflict; one seen only at large n sends the race step there.
+(data/harness/pcg_conflicts.cpp): two accesses that meet on a word in steps that may run
+in parallel (by the tree of regions, barriers, tasks, waits and dependences), on two
+threads or one, are a conflict; one seen only at large n sends the race step there.
 And blocks that call code the conflict probe cannot see are no longer merged by their
 source location (tools/block_calls.py)."""
 
@@ -642,6 +643,18 @@ void scratch_tasks(long n) {
   g_x[45] = part[0] + part[15];
 }
 void scratch_one_thread(long n) { one_thread(scratch_tasks, n); }
+// a task on its creator's local, which the creator writes after making it: a race, the
+// creator's frame live while the task runs in its taskwait (not forgotten with the frames
+// below the switch)
+void creator_local(long n) {
+  volatile double local = 0;
+#pragma omp task shared(local)
+  local = local + n;
+  local = local + 1;
+#pragma omp taskwait
+  g_x[63] = local;
+}
+void creator_local_one_thread(long n) { one_thread(creator_local, n); }
 // undeferred tasks (if(0)) and a final task's included children: the creator goes on only
 // after them: no race
 void undeferred(long n) {
@@ -788,6 +801,7 @@ void struct_copies(long); void struct_copies_apart(long);
 void grandchild_waited(long); void grandchild_grouped(long); void taskgroup_body(long);
 void siblings_one_thread(long); void yielded_one_thread(long); void before_group_one_thread(long);
 void scratch_one_thread(long); void undeferred_one_thread(long); void grouped_waited(long);
+void creator_local_one_thread(long);
 void grouped_waited_one_thread(long); void recursive_one_thread(long);
 void taskloop_one_thread(long); void dependences(long); void chain_one_thread(long);
 void taskwait_depend_one_thread(long); void if0_depend_one_thread(long);
@@ -833,6 +847,7 @@ int main(int argc, char** argv) {
   if (!std::strcmp(what, "yielded_one_thread")) yielded_one_thread(n);
   if (!std::strcmp(what, "before_group_one_thread")) before_group_one_thread(n);
   if (!std::strcmp(what, "scratch_one_thread")) scratch_one_thread(n);
+  if (!std::strcmp(what, "creator_local_one_thread")) creator_local_one_thread(n);
   if (!std::strcmp(what, "undeferred_one_thread")) undeferred_one_thread(n);
   if (!std::strcmp(what, "grouped_waited")) grouped_waited(n);
   if (!std::strcmp(what, "grouped_waited_one_thread")) grouped_waited_one_thread(n);
@@ -890,6 +905,7 @@ def _conflicts(binary: Path, kernel: str) -> int:
      ("child_and_uncle", True), ("task_and_other_thread", True), ("nested_and_outer", True),
      ("siblings_one_thread", True), ("yielded_one_thread", True),
      ("before_group_one_thread", True), ("scratch_one_thread", False),
+     ("creator_local_one_thread", True),
      ("undeferred_one_thread", False), ("grouped_waited", False),
      ("grouped_waited_one_thread", False), ("recursive_one_thread", False),
      ("taskloop_one_thread", False), ("dependences", False), ("chain_one_thread", False),

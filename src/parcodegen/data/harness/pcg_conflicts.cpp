@@ -83,7 +83,9 @@ constexpr std::uint64_t kIdMask = 0xFFFF;  // an access's number (< kPcs): bits 
 constexpr unsigned kTagShift = 58;  // the lock every access kept held: bits 58..63, 0: none
 constexpr std::uint64_t kTags = std::uint64_t{63} << kTagShift;
 constexpr int kHeld = 16;  // nested locks a thread's tag is kept for
-constexpr std::uintptr_t kFrameMargin = 512;  // a task switch's frames up to the task's own
+// above a task switch's frame, where the next task's frame ends (libomp 14: 32 bytes above,
+// its creator's live frames 360 bytes and more above: not forgotten)
+constexpr std::uintptr_t kFrameMargin = 128;
 constexpr std::uint64_t kR1 = 1, kW1 = 2, kRS = 3;  // read by one, written by one, read by several
 constexpr std::size_t kPairs = 1 << 13;             // conflict pairs kept at most
 constexpr int kStack = 64;                          // nested implicit tasks per thread
