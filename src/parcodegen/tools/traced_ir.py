@@ -1,16 +1,17 @@
 """The traced probe build's IR: what the conflict runtime would not see, made calls it sees.
 
-Memory intrinsics (`route_memory_intrinsics`): clang turns an aggregate copy (`a[i] = b[j]` of a struct), a zero-fill of a struct and a
-loop the optimizer recognises as a copy or fill into `llvm.memcpy`, `llvm.memmove` and
-`llvm.memset` calls in the IR. When the size is a small constant, the backend expands
-them into plain moves *after* `-fsanitize-coverage=trace-loads,trace-stores` ran, so the
-traced build saw none of those accesses: a race between two threads' struct copies at
-large n passed the conflict probe. Here the candidate's IR (with the coverage already in
-it) has those calls sent to `pcg_traced_memcpy` / `pcg_traced_memmove` /
-`pcg_traced_memset` (data/harness/pcg_conflicts.cpp), which record the accesses and do the
-copy. The `.inline` variants (`__builtin_memcpy_inline`) and 32-bit lengths go the same
-way (the runtime's `*32` functions take the shorter length); calls in another address
-space than 0 (none on a CPU) are left alone.
+Memory intrinsics (`route_memory_intrinsics`): clang turns an aggregate copy (`a[i] =
+b[j]` of a struct), a zero-fill of a struct and a loop the optimizer recognises as a copy
+or fill into `llvm.memcpy`, `llvm.memmove` and `llvm.memset` calls in the IR. When the
+size is a small constant, the backend expands them into plain moves *after*
+`-fsanitize-coverage=trace-loads,trace-stores` ran, so the traced build saw none of those
+accesses: a race between two threads' struct copies at large n passed the conflict probe.
+Here the candidate's IR (with the coverage already in it) has those calls sent to
+`pcg_traced_memcpy` / `pcg_traced_memmove` / `pcg_traced_memset`
+(data/harness/pcg_conflicts.cpp), which record the accesses and do the copy. The
+`.inline` variants (`__builtin_memcpy_inline`) and 32-bit lengths go the same way (the
+runtime's `*32` functions take the shorter length); calls in another address space than 0
+(none on a CPU) are left alone.
 
 Task blocks (`mark_task_entries`): every explicit task's entry tells the runtime where its
 block is, so that what the shadow knew of a finished task's block, which libomp gives to
