@@ -34,9 +34,11 @@ at large n, runs unchecked at the benchmark size. The path probe finds it:
 
 Code with threads of its own (std::thread, pthreads) has no OMPT team: every block of it
 counts as parallel. What it cannot see: a race on the same code paths that the conflict
-probe does not record (explicit tasks, two accesses each under a lock, atomic
-read-modify-writes, above the size its traced run affords: `conflicts_to`, named
-unchecked when a traced run failed below the size it should have reached), code that runs
+probe does not record (between threads of the candidate's own, two accesses under two of
+the locks beyond the 63rd that share a tag, atomic read-modify-writes, a pair a third
+access between them hid from the word's shadow, above the size its traced run affords:
+`conflicts_to`, named unchecked when a traced run failed below the size it should have
+reached), code that runs
 only between two probed sizes, threads beyond PROBE_THREADS (the timing step names a
 bench-size team that no checked run had), and a run the budget cuts short (the step then
 names the sizes above it unchecked).
