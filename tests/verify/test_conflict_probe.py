@@ -183,6 +183,7 @@ def test_the_same_select_between_private_accumulators_passes():
 # ---- the runtime itself: which accesses are conflicts ----
 
 KERNELS = """#include <omp.h>
+#include <cstdlib>
 #include <atomic>
 #include <cstring>
 #include <thread>
@@ -655,6 +656,25 @@ void creator_local(long n) {
   g_x[63] = local;
 }
 void creator_local_one_thread(long n) { one_thread(creator_local, n); }
+// tasks whose small buffer grows by realloc (which moves it and frees the old block inside
+// the C library), the next task's buffer at the old block's address: no race
+void grown_buffers(long n) {
+  double part[8];
+  for (int t = 0; t < 8; ++t) {
+#pragma omp task shared(part)
+    {
+      auto* p = static_cast<volatile double*>(std::malloc(8 * sizeof(double)));
+      for (int i = 0; i < 8; ++i) p[i] = i + t;
+      p = static_cast<volatile double*>(std::realloc((void*)p, 4096 * sizeof(double)));
+      for (int i = 8; i < 4096; ++i) p[i] = n;
+      part[t] = p[0] + p[4095];
+      std::free((void*)p);
+    }
+  }
+#pragma omp taskwait
+  g_x[0] = part[0] + part[7];
+}
+void realloc_one_thread(long n) { one_thread(grown_buffers, n); }
 // undeferred tasks (if(0)) and a final task's included children: the creator goes on only
 // after them: no race
 void undeferred(long n) {
@@ -801,7 +821,7 @@ void struct_copies(long); void struct_copies_apart(long);
 void grandchild_waited(long); void grandchild_grouped(long); void taskgroup_body(long);
 void siblings_one_thread(long); void yielded_one_thread(long); void before_group_one_thread(long);
 void scratch_one_thread(long); void undeferred_one_thread(long); void grouped_waited(long);
-void creator_local_one_thread(long);
+void creator_local_one_thread(long); void realloc_one_thread(long);
 void grouped_waited_one_thread(long); void recursive_one_thread(long);
 void taskloop_one_thread(long); void dependences(long); void chain_one_thread(long);
 void taskwait_depend_one_thread(long); void if0_depend_one_thread(long);
@@ -848,6 +868,7 @@ int main(int argc, char** argv) {
   if (!std::strcmp(what, "before_group_one_thread")) before_group_one_thread(n);
   if (!std::strcmp(what, "scratch_one_thread")) scratch_one_thread(n);
   if (!std::strcmp(what, "creator_local_one_thread")) creator_local_one_thread(n);
+  if (!std::strcmp(what, "realloc_one_thread")) realloc_one_thread(n);
   if (!std::strcmp(what, "undeferred_one_thread")) undeferred_one_thread(n);
   if (!std::strcmp(what, "grouped_waited")) grouped_waited(n);
   if (!std::strcmp(what, "grouped_waited_one_thread")) grouped_waited_one_thread(n);
@@ -905,7 +926,7 @@ def _conflicts(binary: Path, kernel: str) -> int:
      ("child_and_uncle", True), ("task_and_other_thread", True), ("nested_and_outer", True),
      ("siblings_one_thread", True), ("yielded_one_thread", True),
      ("before_group_one_thread", True), ("scratch_one_thread", False),
-     ("creator_local_one_thread", True),
+     ("creator_local_one_thread", True), ("realloc_one_thread", False),
      ("undeferred_one_thread", False), ("grouped_waited", False),
      ("grouped_waited_one_thread", False), ("recursive_one_thread", False),
      ("taskloop_one_thread", False), ("dependences", False), ("chain_one_thread", False),
@@ -1051,6 +1072,7 @@ def test_no_false_conflict_shows_in_repeated_runs(runtime_binary: Path):
         "undeferred_one_thread",
         "recursive_one_thread",
         "taskloop_one_thread",
+        "realloc_one_thread",
         "dependences",
         "chain_one_thread",
         "taskwait_depend_one_thread",

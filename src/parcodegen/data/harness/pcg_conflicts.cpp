@@ -44,10 +44,10 @@
 //
 // Two steps of one thread are compared like two threads' (two parallel tasks one thread
 // ran one after the other meet). So that another task's objects at the same addresses
-// do not meet the old ones, what the shadow knew is forgotten for freed blocks, for a
-// task's block (libomp gives a new task a finished one's: when the candidate allocates it
-// and as the task's entry begins) and, at every task switch, for the stack below the
-// switch (frames that returned).
+// do not meet the old ones, what the shadow knew is forgotten for freed blocks (free,
+// realloc), for a task's block (libomp gives a new task a finished one's: when the
+// candidate allocates it and as the task's entry begins) and, at every task switch, for
+// the stack below the switch (frames that returned).
 //
 // Not a race detector: only the last access of a word is kept. What it gives is a cheap,
 // size-independent signature:
@@ -823,6 +823,23 @@ extern "C" void free(void* p) {
     forget(a, a + malloc_usable_size(p));
   }
   __libc_free(p);
+}
+
+// realloc frees the old block inside the C library when it moves it (or the tail when it
+// shrinks it in place): forgotten the same way
+extern "C" void* __libc_realloc(void*, std::size_t);
+
+extern "C" void* realloc(void* p, std::size_t n) {
+  const std::size_t had = p != nullptr && g_chunks != nullptr ? malloc_usable_size(p) : 0;
+  void* q = __libc_realloc(p, n);
+  if (had == 0 || (q == nullptr && n != 0)) return q;  // (failed: the old block stays)
+  const auto a = reinterpret_cast<std::uintptr_t>(p);
+  if (q != p) {
+    forget(a, a + had);
+  } else if (n < had) {
+    forget(a + n, a + had);
+  }
+  return q;
 }
 
 // ---- an explicit task's block, as its entry begins (tools/traced_ir.py): a taskloop's
