@@ -13,6 +13,7 @@ source location (tools/block_calls.py)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -805,86 +806,23 @@ void child_left_one_thread(long n) { one_thread(child_left, n); }
 void wait_other_one_thread(long n) { one_thread(wait_other_address, n); }
 """
 
-MAIN = """#include <cstdio>
-#include <cstdint>
-#include <cstring>
-#include <vector>
-void racy(long); void barrier_separated(long); void critical(long); void reduction(long);
-void atomic(long); void tasks(long); void copied(long); void thread_pair(long);
-void sibling_tasks(long); void neighbour_ints(long); void unlocked_read(long);
-void locked_both(long); void creator_continuation(long); void two_criticals(long);
-void stripes_by_thread(long); void stripes_by_element(long); void ordered_sum(long);
-void nest_locked(long); void child_and_uncle(long); void task_and_other_thread(long);
-void nested_and_outer(long); void written_before_creation(long); void recursive_tasks(long);
-void grouped_then_read(long); void nested_then_read(long); void stripes_63_apart(long);
-void struct_copies(long); void struct_copies_apart(long);
-void grandchild_waited(long); void grandchild_grouped(long); void taskgroup_body(long);
-void siblings_one_thread(long); void yielded_one_thread(long); void before_group_one_thread(long);
-void scratch_one_thread(long); void undeferred_one_thread(long); void grouped_waited(long);
-void creator_local_one_thread(long); void realloc_one_thread(long);
-void grouped_waited_one_thread(long); void recursive_one_thread(long);
-void taskloop_one_thread(long); void dependences(long); void chain_one_thread(long);
-void taskwait_depend_one_thread(long); void if0_depend_one_thread(long);
-void other_address_one_thread(long); void child_left_one_thread(long);
-void wait_other_one_thread(long);
-extern "C" std::size_t pcg_conflicts(std::uint64_t*, std::size_t);
+# every kernel (each `void name(long n)` of KERNELS), run by its name
+KERNEL_NAMES = tuple(re.findall(r"^void (\w+)\(long n\)", KERNELS, re.M))
+MAIN = (
+    "#include <cstdio>\n#include <cstdint>\n#include <cstring>\n#include <vector>\n"
+    + "".join(f"void {k}(long);\n" for k in KERNEL_NAMES)
+    + """extern "C" std::size_t pcg_conflicts(std::uint64_t*, std::size_t);
 int main(int argc, char** argv) {
   std::vector<std::uint64_t> out(2 * 8192);
   const char* what = argv[1];
   long n = 20000;
-  if (!std::strcmp(what, "racy")) racy(n);
-  if (!std::strcmp(what, "barrier_separated")) barrier_separated(n);
-  if (!std::strcmp(what, "critical")) critical(n);
-  if (!std::strcmp(what, "reduction")) reduction(n);
-  if (!std::strcmp(what, "atomic")) atomic(n);
-  if (!std::strcmp(what, "tasks")) tasks(n);
-  if (!std::strcmp(what, "copied")) copied(n);
-  if (!std::strcmp(what, "thread_pair")) thread_pair(n);
-  if (!std::strcmp(what, "sibling_tasks")) sibling_tasks(n);
-  if (!std::strcmp(what, "neighbour_ints")) neighbour_ints(n);
-  if (!std::strcmp(what, "unlocked_read")) unlocked_read(n);
-  if (!std::strcmp(what, "locked_both")) locked_both(n);
-  if (!std::strcmp(what, "creator_continuation")) creator_continuation(n);
-  if (!std::strcmp(what, "two_criticals")) two_criticals(n);
-  if (!std::strcmp(what, "stripes_by_thread")) stripes_by_thread(n);
-  if (!std::strcmp(what, "stripes_by_element")) stripes_by_element(n);
-  if (!std::strcmp(what, "ordered_sum")) ordered_sum(n);
-  if (!std::strcmp(what, "nest_locked")) nest_locked(n);
-  if (!std::strcmp(what, "child_and_uncle")) child_and_uncle(n);
-  if (!std::strcmp(what, "task_and_other_thread")) task_and_other_thread(n);
-  if (!std::strcmp(what, "nested_and_outer")) nested_and_outer(n);
-  if (!std::strcmp(what, "written_before_creation")) written_before_creation(n);
-  if (!std::strcmp(what, "recursive_tasks")) recursive_tasks(n);
-  if (!std::strcmp(what, "grouped_then_read")) grouped_then_read(n);
-  if (!std::strcmp(what, "nested_then_read")) nested_then_read(n);
-  if (!std::strcmp(what, "stripes_63_apart")) stripes_63_apart(n);
-  if (!std::strcmp(what, "struct_copies")) struct_copies(n);
-  if (!std::strcmp(what, "struct_copies_apart")) struct_copies_apart(n);
-  if (!std::strcmp(what, "grandchild_waited")) grandchild_waited(n);
-  if (!std::strcmp(what, "grandchild_grouped")) grandchild_grouped(n);
-  if (!std::strcmp(what, "taskgroup_body")) taskgroup_body(n);
-  if (!std::strcmp(what, "siblings_one_thread")) siblings_one_thread(n);
-  if (!std::strcmp(what, "yielded_one_thread")) yielded_one_thread(n);
-  if (!std::strcmp(what, "before_group_one_thread")) before_group_one_thread(n);
-  if (!std::strcmp(what, "scratch_one_thread")) scratch_one_thread(n);
-  if (!std::strcmp(what, "creator_local_one_thread")) creator_local_one_thread(n);
-  if (!std::strcmp(what, "realloc_one_thread")) realloc_one_thread(n);
-  if (!std::strcmp(what, "undeferred_one_thread")) undeferred_one_thread(n);
-  if (!std::strcmp(what, "grouped_waited")) grouped_waited(n);
-  if (!std::strcmp(what, "grouped_waited_one_thread")) grouped_waited_one_thread(n);
-  if (!std::strcmp(what, "recursive_one_thread")) recursive_one_thread(n);
-  if (!std::strcmp(what, "taskloop_one_thread")) taskloop_one_thread(n);
-  if (!std::strcmp(what, "dependences")) dependences(n);
-  if (!std::strcmp(what, "chain_one_thread")) chain_one_thread(n);
-  if (!std::strcmp(what, "taskwait_depend_one_thread")) taskwait_depend_one_thread(n);
-  if (!std::strcmp(what, "if0_depend_one_thread")) if0_depend_one_thread(n);
-  if (!std::strcmp(what, "other_address_one_thread")) other_address_one_thread(n);
-  if (!std::strcmp(what, "child_left_one_thread")) child_left_one_thread(n);
-  if (!std::strcmp(what, "wait_other_one_thread")) wait_other_one_thread(n);
-  std::printf("%zu\\n", pcg_conflicts(out.data(), 8192));
+"""
+    + "".join(f'  if (!std::strcmp(what, "{k}")) {k}(n);\n' for k in KERNEL_NAMES)
+    + """  std::printf("%zu\\n", pcg_conflicts(out.data(), 8192));
   return argc > 2;
 }
 """
+)
 
 
 @pytest.fixture(scope="module")
