@@ -359,6 +359,35 @@ void stripes_63_apart(long n) {  // stripes by thread 63 locks apart (one tag by
     omp_unset_lock(&g_far[63 * (omp_get_thread_num() & 1)]);
   }
 }
+omp_lock_t g_many[66];
+void take_every_lock() {  // in this order: g_many[0..61] get a tag each, the rest share one
+  for (omp_lock_t& l : g_many) {
+    omp_init_lock(&l);
+    omp_set_lock(&l);
+    omp_unset_lock(&l);
+  }
+}
+void stripe_by_thread(int first, int second, long n) {
+#pragma omp parallel num_threads(2)
+  for (long i = 0; i < n; ++i) {
+    omp_lock_t* l = &g_many[omp_get_thread_num() == 0 ? first : second];
+    omp_set_lock(l);
+    g_x[42] += 1.0;
+    omp_unset_lock(l);
+  }
+}
+void stripes_beyond_62(long n) {  // the 1st and the 64th lock (one tag, 63 % 63 + 1, before)
+  take_every_lock();
+  stripe_by_thread(0, 63, n);
+}
+void stripes_both_beyond_62(long n) {  // the 64th and the 65th
+  take_every_lock();
+  stripe_by_thread(63, 64, n);
+}
+void one_lock_beyond_62(long n) {  // no race, but its lock orders nothing: a conflict
+  take_every_lock();
+  stripe_by_thread(64, 64, n);
+}
 // a task's child that its parent waits for, or a taskgroup around both, against what the
 // creator writes after: no conflict (the schedule that meets without them:
 // test_a_grandchild_no_taskwait_waited_for_meets_the_creators_code_after_its_taskwait)
@@ -860,6 +889,8 @@ def _conflicts(binary: Path, kernel: str) -> int:
     "kernel,conflicts",
     [("racy", True), ("copied", True), ("thread_pair", True), ("unlocked_read", True),
      ("two_criticals", True), ("stripes_by_thread", True), ("stripes_63_apart", True),
+     ("stripes_beyond_62", True), ("stripes_both_beyond_62", True),
+     ("one_lock_beyond_62", True),
      ("struct_copies", True), ("struct_copies_apart", False),
      ("child_and_uncle", True), ("task_and_other_thread", True), ("nested_and_outer", True),
      ("siblings_one_thread", True), ("yielded_one_thread", True),

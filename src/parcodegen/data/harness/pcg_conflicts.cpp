@@ -35,10 +35,12 @@
 //
 // While a thread is in a barrier or combines a reduction, its accesses are not recorded;
 // while it holds an OpenMP lock (critical, ordered, omp_set_lock) they are recorded with
-// a tag of the lock it took last (1..63, given to locks in the order they are first
+// a tag of the lock it took last (1..62, given to locks in the order they are first
 // taken): two accesses under one lock do not conflict, under two locks (critical(a) and
 // critical(b), lock stripes chosen by the thread) or one unlocked (a double-checked
-// minimum's unlocked read) they do. Locks beyond the 63rd share tags with earlier ones.
+// minimum's unlocked read) they do. Locks beyond the 62nd share tag 63, which orders
+// nothing: an access under one of them meets every other (a false conflict where two
+// held the same lock, which only sends the race step there; a shared tag hid a race).
 // Atomic loads and stores are traced like plain ones (the hooks cannot tell them apart):
 // a conflict between them only sends the race step, which knows atomics, there.
 //
@@ -82,6 +84,7 @@ constexpr std::size_t kPcs = 1 << 16;  // distinct access addresses at most
 constexpr std::uint64_t kIdMask = 0xFFFF;  // an access's number (< kPcs): bits 42..57
 constexpr unsigned kTagShift = 58;  // the lock every access kept held: bits 58..63, 0: none
 constexpr std::uint64_t kTags = std::uint64_t{63} << kTagShift;
+constexpr std::uint64_t kSharedTag = 63;  // the locks beyond the 62nd: ordered by none
 constexpr int kHeld = 16;  // nested locks a thread's tag is kept for
 // above a task switch's frame, where the next task's frame ends (libomp 14: 32 bytes above,
 // its creator's live frames 360 bytes and more above: not forgotten)
@@ -362,7 +365,7 @@ void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id, st
     const std::uint64_t state = (e >> 40) & 3, bytes = (e >> 24) & 0xFF;
     const std::uint64_t kept = (e >> 42) & kIdMask;
     // both held one lock: ordered by it (the later one takes the word over)
-    const bool both_locked = tag != 0 && (e & kTags) == lock;
+    const bool both_locked = tag != 0 && tag != kSharedTag && (e & kTags) == lock;
     // the lock every access kept and this one held (none when they differ)
     const std::uint64_t l = (e & kTags) == lock ? lock : 0;
     auto make = [&](std::uint64_t who, std::uint64_t st, std::uint64_t m) {
@@ -520,10 +523,10 @@ extern "C" void pcg_conflicts_sync(int kind, bool begin) {
   }
 }
 
-// A lock's tag: 1..63 in the order locks are first taken (a critical name's variable, an
-// omp_lock_t), so the first 63 never share one; from the address when the table is full.
+// A lock's tag: 1..62 in the order locks are first taken (a critical name's variable, an
+// omp_lock_t), so the first 62 never share one; kSharedTag for the others.
 std::atomic<std::uint64_t> g_lock_slots[kLockSlots];  // (lock + 1) << 6 | tag
-std::atomic<std::uint32_t> g_next_tag{0};
+std::atomic<std::uint32_t> g_next_tag{1};
 
 std::uint64_t lock_tag(std::uint64_t lock) {
   const std::uint64_t key = (lock + 1) & ((std::uint64_t{1} << 58) - 1);
@@ -531,12 +534,14 @@ std::uint64_t lock_tag(std::uint64_t lock) {
   for (std::size_t probe = 0; probe < 64; ++probe, i = (i + 1) & (kLockSlots - 1)) {
     std::uint64_t cur = g_lock_slots[i].load(std::memory_order_acquire);
     if (cur == 0) {
-      const std::uint64_t mine = key << 6 | (g_next_tag.fetch_add(1) % 63 + 1);
+      // (a number is taken before the slot: two locks never get one; a lost race wastes it)
+      const std::uint32_t tag = g_next_tag.fetch_add(1);
+      const std::uint64_t mine = key << 6 | (tag < kSharedTag ? tag : kSharedTag);
       if (g_lock_slots[i].compare_exchange_strong(cur, mine)) return mine & 63;
     }
     if (cur >> 6 == key) return cur & 63;
   }
-  return (lock >> 3) % 63 + 1;
+  return kSharedTag;
 }
 
 extern "C" void pcg_conflicts_lock(bool acquired, std::uint64_t lock) {
