@@ -26,8 +26,9 @@
 // not waited for by it); a task's child that no wait joined stays parallel with what
 // follows its grandparent's taskwait. An undeferred task (if(0), a final task's children)
 // ends before its creator goes on: ordered like a scope that waited. A task's dependences
-// order it after the siblings it depends on (a chain of at most 256), an undeferred
-// task's (a taskwait with depend) the tasks it waited for before what follows. Flags spun
+// order it after the siblings it depends on (a chain of at most 256; inoutset ones
+// unordered among themselves), an undeferred task's (a taskwait with depend) the tasks it
+// waited for before what follows. Flags spun
 // on and pthread mutexes are not seen: such code shows conflicts at every size, and the
 // race step judged it there. Threads of the candidate's own (std::thread)
 // share one step until the next OpenMP region ends. At most 2^24 nodes (a step's number
@@ -571,9 +572,10 @@ extern "C" std::uint64_t pcg_conflicts_child(bool undeferred) {
   return std::uint64_t{first} << 32;
 }
 
-// ---- task dependences (OMPT's dependences callback, after the task's creation): a task
-// waits for the last sibling with an out (inout, mutexinoutset, inoutset) dependence on
-// the same address, an out one for the in ones since too, as libomp orders them.
+// ---- task dependences (OMPT's dependences callback, after the task's creation), as
+// OpenMP orders them per address among one creator's tasks: an out one (out, inout,
+// mutexinoutset) after every earlier one; in ones, and inoutset ones, unordered among
+// themselves, after the last out one or the last run of the other kind.
 namespace {
 struct DepKey {
   std::uint32_t creator;
@@ -582,9 +584,12 @@ struct DepKey {
     return creator != o.creator ? creator < o.creator : address < o.address;
   }
 };
+enum DepKind : int { kDepIn = 0, kDepOut = 1, kDepInoutset = 2 };
 struct DepState {
-  std::uint32_t out = 0;
-  std::vector<std::uint32_t> ins;
+  std::vector<std::uint32_t> before;  // what the next task waits for: the last out task, or
+                                      // the last run of in (inoutset) tasks before `run`
+  std::vector<std::uint32_t> run;     // the in (inoutset) tasks since
+  int kind = kDepOut;                 // `run`'s kind
 };
 std::mutex g_deps_lock;
 std::map<DepKey, DepState>* g_deps = nullptr;
@@ -617,8 +622,8 @@ void add_pred(std::uint32_t task, std::uint32_t pred) {
 }  // namespace
 
 // One dependence of a new task (`task`: what pcg_conflicts_child returned for it) on
-// `address`, an out one (out, inout, mutexinoutset, inoutset) or an in one.
-extern "C" void pcg_conflicts_dependence(std::uint64_t task, std::uintptr_t address, bool out) {
+// `address`, of type `type` (DepKind).
+extern "C" void pcg_conflicts_dependence(std::uint64_t task, std::uintptr_t address, int type) {
   const std::uint32_t first = static_cast<std::uint32_t>(task >> 32);
   if (first == 0 || g_edges == nullptr) return;
   const std::uint32_t node = parent(parent(first));
@@ -627,14 +632,17 @@ extern "C" void pcg_conflicts_dependence(std::uint64_t task, std::uintptr_t addr
   std::lock_guard<std::mutex> hold(g_deps_lock);
   if (g_deps == nullptr) g_deps = new std::map<DepKey, DepState>;
   DepState& d = (*g_deps)[{creator, address}];
-  add_pred(node, d.out);
-  if (!out) {
-    d.ins.push_back(node);
+  if (type == kDepOut) {
+    for (std::uint32_t t : d.run.empty() ? d.before : d.run) add_pred(node, t);
+    d.before.assign(1, node);
+    d.run.clear();
+    d.kind = kDepOut;
     return;
   }
-  for (std::uint32_t in : d.ins) add_pred(node, in);
-  d.ins.clear();
-  d.out = node;
+  if (!d.run.empty() && d.kind != type) d.before.swap(d.run), d.run.clear();
+  for (std::uint32_t t : d.before) add_pred(node, t);
+  d.run.push_back(node);
+  d.kind = type;
 }
 
 // A task switch: the thread's step, skip count and locks held (their number and the last

@@ -37,7 +37,7 @@ extern "C" void pcg_conflicts_sync(int kind, bool begin);
 extern "C" void pcg_conflicts_lock(bool acquired, std::uint64_t lock);
 extern "C" std::uint64_t pcg_conflicts_switch(std::uint64_t next);
 extern "C" std::uint64_t pcg_conflicts_child(bool undeferred);
-extern "C" void pcg_conflicts_dependence(std::uint64_t task, std::uintptr_t address, bool out);
+extern "C" void pcg_conflicts_dependence(std::uint64_t task, std::uintptr_t address, int kind);
 extern "C" void pcg_conflicts_init();
 extern "C" void pcg_conflicts_code(std::uintptr_t lo, std::uintptr_t hi);
 
@@ -161,14 +161,14 @@ void on_task_create(ompt_data_t*, const ompt_frame_t*, ompt_data_t* task, int fl
   task->value = pcg_conflicts_child((flags & ompt_task_undeferred) != 0);
 }
 
-// A new task's dependences (after its creation): out, inout, mutexinoutset and inoutset
-// order it after earlier ones, in after the out ones (doacross source/sink are not tasks')
+// A new task's dependences (after its creation): in (0), inoutset (2), or an out one (1:
+// out, inout, mutexinoutset, whose tasks never overlap); doacross source/sink are not tasks'
 void on_dependences(ompt_data_t* task, const ompt_dependence_t* deps, int n) {
   for (int i = 0; i < n; ++i) {
     const ompt_dependence_type_t t = deps[i].dependence_type;
     if (t == ompt_dependence_type_source || t == ompt_dependence_type_sink) continue;
-    pcg_conflicts_dependence(task->value, reinterpret_cast<std::uintptr_t>(deps[i].variable.ptr),
-                             t != ompt_dependence_type_in);
+    const int kind = t == ompt_dependence_type_in ? 0 : t == ompt_dependence_type_inoutset ? 2 : 1;
+    pcg_conflicts_dependence(task->value, reinterpret_cast<std::uintptr_t>(deps[i].variable.ptr), kind);
   }
 }
 
