@@ -1,5 +1,6 @@
 """The traced probe build's IR: memory intrinsics the backend would expand into untraced
-moves become calls of the conflict runtime (tools/traced_ir.py)."""
+moves become calls of the conflict runtime, atomics are marked, task entries tell their
+blocks (tools/traced_ir.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ import pytest
 
 from parcodegen.tools.probe_build import IR_FLAGS, TRACED_FLAGS
 from parcodegen.tools.toolchain import default_toolchain
-from parcodegen.tools.traced_ir import mark_task_entries, route_memory_intrinsics, traced_ir
+from parcodegen.tools.traced_ir import (
+    mark_atomics,
+    mark_task_entries,
+    route_memory_intrinsics,
+    traced_ir,
+)
 
 TYPED = """define void @f(i8* %a, i8* %b, i64 %n) {
   call void @llvm.memcpy.p0i8.p0i8.i64(i8* align 8 %a, i8* align 8 %b, i64 24, i1 false)
@@ -142,3 +148,76 @@ def test_marked_task_entries_compile(tmp_path: Path):
         "-fopenmp",
     )
     assert _runtime_calls(tmp_path, "m", traced_ir(ir), "pcg_task_block") == 2  # both entries
+
+
+ATOMICS_TYPED = """define void @f(double* %d, i64* %c, float* %x, i32 addrspace(1)* %g) {
+  %1 = bitcast double* %d to i64*
+  call void @__sanitizer_cov_load8(i64* %1)
+  %2 = load atomic i64, i64* %1 monotonic, align 8
+  %3 = cmpxchg i64* %1, i64 %2, i64 0 monotonic monotonic, align 8
+  %4 = atomicrmw add i64* getelementptr inbounds (i64, i64* @k, i64 1), i64 1 seq_cst, align 8
+  %5 = atomicrmw fadd float* %x, float 1.0 seq_cst, align 4
+  %6 = atomicrmw add i32 addrspace(1)* %g, i32 1 seq_cst, align 4
+  call void @__sanitizer_cov_store8(i64* %c)
+  store atomic i64 %2, i64* %c seq_cst, align 8
+  call void @__sanitizer_cov_load8(i64* %c)
+  %7 = load i64, i64* %c, align 8
+  ret void
+}
+declare void @__sanitizer_cov_load8(i64*)
+declare void @__sanitizer_cov_store8(i64*)
+"""
+
+ATOMICS_OPAQUE = """define void @f(ptr %c, ptr %p) {
+  %1 = atomicrmw xchg ptr %p, ptr %c seq_cst, align 8
+  %2 = cmpxchg weak volatile ptr %c, i16 0, i16 1 acquire monotonic, align 2
+  ret void
+}
+"""
+
+
+def test_atomic_accesses_are_marked_and_plain_ones_are_not():
+    out = mark_atomics(ATOMICS_TYPED).splitlines()
+    assert out[2] == "  call void @pcg_traced_atomic_load8(i64* %1)"
+    assert out[4:6] == ["  %pcg.atomic.4 = bitcast i64* %1 to i8*",
+                        "  call void @pcg_traced_atomic_update(i8* %pcg.atomic.4, i64 8)"]  # fmt: skip
+    assert out[7] == ("  %pcg.atomic.7 = bitcast i64* getelementptr inbounds (i64, i64* @k, "
+                      "i64 1) to i8*")  # fmt: skip
+    assert out[11] == "  call void @pcg_traced_atomic_update(i8* %pcg.atomic.10, i64 4)"  # float
+    assert out[13].startswith("  %6 = atomicrmw add i32 addrspace(1)*")  # left alone
+    assert out[14] == "  call void @pcg_traced_atomic_store8(i64* %c)"
+    assert out[16] == "  call void @__sanitizer_cov_load8(i64* %c)"  # a plain load
+    assert out[-3:-1] == ["declare void @pcg_traced_atomic_load8(i64*)",
+                          "declare void @pcg_traced_atomic_store8(i64*)"]  # fmt: skip
+    assert out[-1] == "declare void @pcg_traced_atomic_update(i8*, i64)"
+    opaque = mark_atomics(ATOMICS_OPAQUE).splitlines()
+    assert opaque[1] == "  call void @pcg_traced_atomic_update(ptr %p, i64 8)"  # a pointer
+    assert opaque[3] == "  call void @pcg_traced_atomic_update(ptr %c, i64 2)"
+    assert opaque[-1] == "declare void @pcg_traced_atomic_update(ptr, i64)"
+    assert mark_atomics(OPAQUE) == OPAQUE  # no atomics: unchanged
+
+
+def test_marked_atomics_compile_and_call_the_runtime(tmp_path: Path):
+    """clang's own atomics (OpenMP's, std::atomic's), marked, are valid IR: every kind
+    calls the runtime, none is left to the coverage's plain hooks."""
+    ir = _traced_ll(
+        tmp_path,
+        "#include <atomic>\n"
+        "double x; long v; std::atomic<long> c;\n"
+        "void f() {\n"
+        "#pragma omp atomic\n"
+        "  x += 1;\n"
+        "  c.fetch_add(1);\n"
+        "  c.store(c.load());\n"
+        "  long r;\n"
+        "#pragma omp atomic read\n"
+        "  r = v;\n"
+        "#pragma omp atomic write\n"
+        "  v = r;\n}\n",
+        "-fopenmp",
+    )
+    marked = traced_ir(ir)
+    assert _runtime_calls(tmp_path, "m", marked, "pcg_traced_atomic_update") == 2  # cmpxchg, add
+    assert _runtime_calls(tmp_path, "m", marked, "pcg_traced_atomic_load8") == 3
+    assert _runtime_calls(tmp_path, "m", marked, "pcg_traced_atomic_store8") == 2
+    assert _runtime_calls(tmp_path, "m", marked, "__sanitizer_cov_load8") == 0

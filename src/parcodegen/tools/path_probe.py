@@ -33,10 +33,11 @@ at large n, runs unchecked at the benchmark size. The path probe finds it:
   allowing) at which every such block runs in a team: the race step runs there.
 
 Code with threads of its own (std::thread, pthreads) has no OMPT team: every block of it
-counts as parallel. What it cannot see: a race on the same code paths that the conflict
-probe does not record (between threads of the candidate's own, two accesses under two of
-the locks beyond the 63rd that share a tag, atomic read-modify-writes, a pair a third
-access between them hid from the word's shadow, above the size its traced run affords:
+counts as parallel; the conflict probe sees its threads (tasks of their creators, which
+pthread_join waits for). What it cannot see: a race on the same code paths that the
+conflict probe does not record (a pair a third access between them hid from the word's
+shadow, one hidden by a false conflict of the same two places at the race sizes, as
+hand-overs by futures, condition variables or flags make; above the size its traced run affords:
 `conflicts_to`, named unchecked when a traced run failed below the size it should have
 reached), code that runs
 only between two probed sizes, threads beyond PROBE_THREADS (the timing step names a
@@ -201,12 +202,10 @@ def probe_paths(build: ProblemBuild, builds: ProbeBuilds, baseline: list[Planned
                 stopped = str(got)
                 break
             runs[n] = got
-    # threads of the candidate's own synchronize by join, futures and mutexes, which the
-    # probe does not see: their conflicts would be every hand-over; not looked for
     # the plain build's call at the largest race size, at the runner's threads where it ran
     at_top = [(c.threads != threads, t) for c, t in zip(baseline, base.call_s, strict=False)
               if c.n == top]  # fmt: skip
-    met = search_conflicts(runner, builds, top, [] if own_threads else up,
+    met = search_conflicts(runner, builds, top, up,
                            min(at_top, default=(False, 0.0))[1],
                            first if isinstance(first, PathRun) else None, symbolizer)  # fmt: skip
     sizes = sorted(runs.keys() | met.new_at.keys())

@@ -13,6 +13,13 @@ Here the candidate's IR (with the coverage already in it) has those calls sent t
 runtime's `*32` functions take the shorter length); calls in another address space than 0
 (none on a CPU) are left alone.
 
+Atomics (`mark_atomics`): the coverage traces an atomic load or store like a plain one,
+and a read-modify-write or compare-exchange not at all; the runtime needs to know both
+(two atomic accesses do not race, an atomic and a plain one do). The coverage's hook just
+before an atomic load or store is renamed `pcg_traced_atomic_load<N>` /
+`pcg_traced_atomic_store<N>`, and every `atomicrmw` and `cmpxchg` is preceded by a call
+of `pcg_traced_atomic_update` with its address and size.
+
 Task blocks (`mark_task_entries`): every explicit task's entry tells the runtime where its
 block is, so that what the shadow knew of a finished task's block, which libomp gives to
 the next, is forgotten.
@@ -100,7 +107,81 @@ def mark_task_entries(ir: str) -> str:
     return "\n".join([*out, ""])
 
 
+_HOOK = re.compile(r"^(\s*call void @)__sanitizer_cov_(load|store)(\d+)\(")
+_ATOMIC_ACCESS = re.compile(r"^\s*(?:%[\w.]+ = )?(load|store) atomic ")
+# an update's pointer operand follows its keyword and flags (and an atomicrmw's operation)
+_UPDATE = re.compile(
+    r"^\s*(?:%[\w.]+ = )?(?:atomicrmw(?: volatile)? \w+|cmpxchg(?: weak)?(?: volatile)?) "
+)
+_BYTES = {"i8": 1, "i16": 2, "i32": 4, "i64": 8, "i128": 16, "float": 4, "double": 8, "ptr": 8}
+
+
+def _operand(text: str) -> str:
+    """The first operand of `text`: up to its first comma outside brackets."""
+    depth = 0
+    for i, c in enumerate(text):
+        if c in "([{<":
+            depth += 1
+        elif c in ")]}>":
+            depth -= 1
+        elif c == "," and depth == 0:
+            return text[:i]
+    return text
+
+
+def _update_call(line: str, m: re.Match[str], k: int) -> list[str]:
+    """The call that tells the runtime about the update on `line` (none for another
+    address space or a type of no known size)."""
+    pointer = _operand(line[m.end() :]).strip()
+    typ, _, value = pointer.partition(" ")
+    if "addrspace" in pointer or not value:
+        return []
+    if typ == "ptr":  # opaque: the size from the next operand's type
+        rest = line[m.end() + len(_operand(line[m.end() :])) + 1 :].strip()
+        size = _BYTES.get("ptr" if rest.split(" ")[0].endswith("*") else rest.split(" ")[0])
+        return [] if size is None else [
+            f"  call void @pcg_traced_atomic_update(ptr {value}, i64 {size})"]  # fmt: skip
+    pointee = typ[:-1] if typ.endswith("*") else ""
+    size = 8 if pointee.endswith("*") else _BYTES.get(pointee)
+    if size is None:
+        return []
+    return [f"  %pcg.atomic.{k} = bitcast {typ} {value} to i8*",
+            f"  call void @pcg_traced_atomic_update(i8* %pcg.atomic.{k}, i64 {size})"]  # fmt: skip
+
+
+def mark_atomics(ir: str) -> str:
+    """`ir` with the coverage's hook before each atomic load and store renamed to the
+    runtime's atomic one, and each atomicrmw and cmpxchg preceded by a call of
+    `pcg_traced_atomic_update`; their declarations added."""
+    lines = ir.splitlines()
+    out: list[str] = []
+    hooks: set[tuple[str, str]] = set()
+    opaque: bool | None = None
+    for line in lines:
+        atomic = _ATOMIC_ACCESS.match(line)
+        hook = _HOOK.match(out[-1]) if atomic is not None and out else None
+        if atomic is not None and hook is not None and hook.group(2) == atomic.group(1):
+            hooks.add((hook.group(2), hook.group(3)))
+            out[-1] = _HOOK.sub(r"\1pcg_traced_atomic_\2\3(", out[-1])
+        update = _UPDATE.match(line)
+        if update is not None:
+            call = _update_call(line, update, len(out))
+            if call:
+                opaque = "(ptr " in call[-1]
+                out.extend(call)
+        out.append(line)
+    if not hooks and opaque is None:
+        return ir
+    declared = {m.group(1) + m.group(2): line for line in lines
+                if (m := re.match(r"declare void @__sanitizer_cov_(load|store)(\d+)\(", line))}  # fmt: skip
+    for kind, size in sorted(hooks):
+        out.append(declared[kind + size].replace("@__sanitizer_cov_", "@pcg_traced_atomic_"))
+    if opaque is not None:
+        out.append(f"declare void @pcg_traced_atomic_update({'ptr' if opaque else 'i8*'}, i64)")
+    return "\n".join([*out, ""])
+
+
 def traced_ir(ir: str) -> str:
-    """The candidate's IR as the traced build compiles it: memory intrinsics routed, task
-    entries marked."""
-    return mark_task_entries(route_memory_intrinsics(ir))
+    """The candidate's IR as the traced build compiles it: memory intrinsics routed,
+    atomics and task entries marked."""
+    return mark_task_entries(mark_atomics(route_memory_intrinsics(ir)))

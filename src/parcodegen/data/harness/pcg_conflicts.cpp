@@ -28,22 +28,24 @@
 // ends before its creator goes on: ordered like a scope that waited. A task's dependences
 // order it after the siblings it depends on (a chain of at most 256; inoutset ones
 // unordered among themselves), an undeferred task's (a taskwait with depend) the tasks it
-// waited for before what follows. Flags spun
-// on and pthread mutexes are not seen: such code shows conflicts at every size, and the
-// race step judged it there. Threads of the candidate's own (std::thread)
-// share one step until the next OpenMP region ends. At most 2^24 nodes (a step's number
-// is 24 bits of the shadow word): a run that makes more stops recording there.
+// waited for before what follows. A thread of the candidate's own (std::thread,
+// pthread_create) is a task of its creator's, which pthread_join waits for. Flags spun on,
+// futures and condition variables are not seen: such code shows conflicts at every size,
+// and the race step judged it there. At most 2^24 nodes (a step's number is 24 bits of
+// the shadow word): a run that makes more stops recording there.
 //
 // While a thread is in a barrier or combines a reduction, its accesses are not recorded;
-// while it holds an OpenMP lock (critical, ordered, omp_set_lock) they are recorded with
-// a tag of the lock it took last (1..62, given to locks in the order they are first
-// taken): two accesses under one lock do not conflict, under two locks (critical(a) and
-// critical(b), lock stripes chosen by the thread) or one unlocked (a double-checked
-// minimum's unlocked read) they do. Locks beyond the 62nd share tag 63, which orders
-// nothing: an access under one of them meets every other (a false conflict where two
-// held the same lock, which only sends the race step there; a shared tag hid a race).
-// Atomic loads and stores are traced like plain ones (the hooks cannot tell them apart):
-// a conflict between them only sends the race step, which knows atomics, there.
+// while it holds an OpenMP lock (critical, ordered, omp_set_lock) or a pthread mutex its
+// own code took (std::mutex), they are recorded with a tag of the lock it took last
+// (1..61, given to locks in the order they are first taken): two accesses under one lock
+// do not conflict, under two locks (critical(a) and critical(b), lock stripes chosen by
+// the thread) or one unlocked (a double-checked minimum's unlocked read) they do. Locks
+// beyond the 61st share tag 63, which orders nothing: an access under one of them meets
+// every other (a false conflict where two held the same lock, which only sends the race
+// step there; a shared tag hid a race). Atomic accesses (tools/traced_ir.py sends atomic
+// loads and stores here, and read-modify-writes and compare-exchanges as writes) carry
+// tag 62: two atomic accesses do not conflict, an atomic and a plain one do. What atomics
+// order beyond themselves (a flag released and acquired) is not seen.
 //
 // Two steps of one thread are compared like two threads' (two parallel tasks one thread
 // ran one after the other meet). So that another task's objects at the same addresses
@@ -85,7 +87,8 @@ constexpr std::size_t kPcs = 1 << 16;  // distinct access addresses at most
 constexpr std::uint64_t kIdMask = 0xFFFF;  // an access's number (< kPcs): bits 42..57
 constexpr unsigned kTagShift = 58;  // the lock every access kept held: bits 58..63, 0: none
 constexpr std::uint64_t kTags = std::uint64_t{63} << kTagShift;
-constexpr std::uint64_t kSharedTag = 63;  // the locks beyond the 62nd: ordered by none
+constexpr std::uint64_t kSharedTag = 63;  // the locks beyond the 61st: ordered by none
+constexpr std::uint64_t kAtomicTag = 62;  // an atomic access: ordered with atomic ones only
 constexpr int kHeld = 16;  // nested locks a thread's tag is kept for
 // above a task switch's frame, where the next task's frame ends (libomp 14: 32 bytes above,
 // its creator's live frames 360 bytes and more above: not forgotten)
@@ -242,7 +245,7 @@ thread_local std::uint32_t tl_region = 0;    // the region node of its implicit 
 thread_local std::uint32_t tl_barriers = 0;  // barriers it passed in that region
 thread_local int tl_skip = 0;                // > 0: in a barrier or a reduction
 thread_local int tl_locks = 0;               // OpenMP locks held
-thread_local std::uint64_t tl_tag = 0;       // the last one's tag (1..63), 0: none held
+thread_local std::uint64_t tl_tag = 0;       // the last one's tag (1..61, 63), 0: none held
 thread_local std::uint64_t tl_held[kHeld];   // the tags of the locks held, oldest first
 thread_local Saved tl_stack[kStack];
 thread_local int tl_depth = 0;
@@ -421,8 +424,8 @@ inline std::uint64_t pc_id(const void* ra) {
   return id;
 }
 
-inline void access(const void* addr, std::size_t size, bool write, const void* ra) {
-  const std::uint64_t tag = tl_tag;
+inline void access(const void* addr, std::size_t size, bool write, const void* ra,
+                   std::uint64_t tag = tl_tag) {
   if (g_chunks == nullptr || tl_skip > 0 || size == 0) return;
   if (tl_thread == 0) number_thread();
   if (tl_step == 0 || g_tree_full.load(std::memory_order_relaxed)) return;
@@ -478,9 +481,10 @@ extern "C" void pcg_conflicts_task_end() {
     tl_locks = s.locks;
     tl_tag = s.tag;
   }
-  if (tl_depth == 0 && g_nodes != nullptr) {
-    // outside OpenMP again: a new step for the code that follows, which threads of the
-    // candidate's own started from now share
+  if (tl_depth == 0 && g_nodes != nullptr && (tl_step == 0 || parent(tl_step) == g_serial_scope)) {
+    // outside OpenMP again: a new step for the code that follows, which threads not
+    // started through pthread_create below share (a thread of the candidate's own goes on
+    // in its own task's step after the region)
     tl_step = step_in(g_serial_scope);
     g_serial_step.store(tl_step);
   }
@@ -524,8 +528,8 @@ extern "C" void pcg_conflicts_sync(int kind, bool begin) {
   }
 }
 
-// A lock's tag: 1..62 in the order locks are first taken (a critical name's variable, an
-// omp_lock_t), so the first 62 never share one; kSharedTag for the others.
+// A lock's tag: 1..61 in the order locks are first taken (a critical name's variable, an
+// omp_lock_t), so the first 61 never share one; kSharedTag for the others.
 std::atomic<std::uint64_t> g_lock_slots[kLockSlots];  // (lock + 1) << 6 | tag
 std::atomic<std::uint32_t> g_next_tag{1};
 
@@ -537,7 +541,7 @@ std::uint64_t lock_tag(std::uint64_t lock) {
     if (cur == 0) {
       // (a number is taken before the slot: two locks never get one; a lost race wastes it)
       const std::uint32_t tag = g_next_tag.fetch_add(1);
-      const std::uint64_t mine = key << 6 | (tag < kSharedTag ? tag : kSharedTag);
+      const std::uint64_t mine = key << 6 | (tag < kAtomicTag ? tag : kSharedTag);
       if (g_lock_slots[i].compare_exchange_strong(cur, mine)) return mine & 63;
     }
     if (cur >> 6 == key) return cur & 63;
@@ -645,6 +649,19 @@ extern "C" void pcg_conflicts_dependence(std::uint64_t task, std::uintptr_t addr
   d.kind = type;
 }
 
+// A thread of the candidate's own (`task`: what pcg_conflicts_child returned for it when
+// it was started) joined: ordered before what the joining thread does next, when that
+// thread's task started it in the same scope (elsewhere it stays parallel: a false
+// conflict, which the race step judges).
+extern "C" void pcg_conflicts_join(std::uint64_t task) {
+  const std::uint32_t first = static_cast<std::uint32_t>(task >> 32);
+  if (first == 0 || g_edges == nullptr) return;
+  const std::uint32_t wait = static_cast<std::uint32_t>(pcg_conflicts_child(true) >> 32);
+  if (wait == 0) return;
+  std::lock_guard<std::mutex> hold(g_deps_lock);
+  add_pred(parent(parent(wait)), parent(parent(first)));
+}
+
 // A task switch: the thread's step, skip count and locks held (their number and the last
 // one's tag) belong to the task it was running (returned, for the caller to keep with
 // that task) and become the next task's: step 32 | locks 9 | tag 6 | skip 16.
@@ -731,6 +748,27 @@ PCG_TRACE(8)
 PCG_TRACE(16)
 #undef PCG_TRACE
 
+// ---- the candidate's atomic accesses (tools/traced_ir.py): loads and stores instead of
+// the coverage's hooks, read-modify-writes and compare-exchanges (which the coverage does
+// not trace) as writes of `bytes`
+#define PCG_TRACE_ATOMIC(N)                                                           \
+  extern "C" void pcg_traced_atomic_load##N(void* p) {                                \
+    access(p, N, false, __builtin_return_address(0), kAtomicTag);                     \
+  }                                                                                   \
+  extern "C" void pcg_traced_atomic_store##N(void* p) {                               \
+    access(p, N, true, __builtin_return_address(0), kAtomicTag);                      \
+  }
+PCG_TRACE_ATOMIC(1)
+PCG_TRACE_ATOMIC(2)
+PCG_TRACE_ATOMIC(4)
+PCG_TRACE_ATOMIC(8)
+PCG_TRACE_ATOMIC(16)
+#undef PCG_TRACE_ATOMIC
+
+extern "C" void pcg_traced_atomic_update(void* p, std::uint64_t bytes) {
+  access(p, bytes, true, __builtin_return_address(0), kAtomicTag);
+}
+
 // ---- memcpy, memmove and memset: the candidate's calls (a loop the compiler made one of,
 // std::copy of a trivially copyable type) are accesses too. Defined here, they replace the C
 // library's for the whole process; only calls from the candidate's code are recorded.
@@ -790,6 +828,118 @@ extern "C" void* memset(void* d, int c, std::size_t n) {
   if (from_here(ra)) access(d, n, true, ra);
   fill(d, c, n);
   return d;
+}
+
+// ---- pthread mutexes (std::mutex) the candidate's code takes: held like OpenMP locks.
+// Defined here, they replace the C library's for the whole process; libomp's and the C++
+// library's own calls are passed on unrecorded. (The C library's are looked up without a
+// function-local static: its guard may take a mutex.)
+namespace {
+// the C library's definition of `name`, looked up once
+template <typename F>
+F next_definition(std::atomic<F>& cached, const char* name) {
+  F f = cached.load(std::memory_order_acquire);
+  if (f == nullptr) {
+    f = reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
+    if (f == nullptr) abort();
+    cached.store(f, std::memory_order_release);
+  }
+  return f;
+}
+
+using MutexCall = int (*)(pthread_mutex_t*);
+std::atomic<MutexCall> g_lock_call{nullptr}, g_trylock_call{nullptr}, g_unlock_call{nullptr};
+}  // namespace
+
+extern "C" int pthread_mutex_lock(pthread_mutex_t* m) {
+  const int r = next_definition(g_lock_call, "pthread_mutex_lock")(m);
+  if (r == 0 && from_here(__builtin_return_address(0)))
+    pcg_conflicts_lock(true, reinterpret_cast<std::uint64_t>(m));
+  return r;
+}
+
+extern "C" int pthread_mutex_trylock(pthread_mutex_t* m) {
+  const int r = next_definition(g_trylock_call, "pthread_mutex_trylock")(m);
+  if (r == 0 && from_here(__builtin_return_address(0)))
+    pcg_conflicts_lock(true, reinterpret_cast<std::uint64_t>(m));
+  return r;
+}
+
+extern "C" int pthread_mutex_unlock(pthread_mutex_t* m) {
+  if (from_here(__builtin_return_address(0)))
+    pcg_conflicts_lock(false, reinterpret_cast<std::uint64_t>(m));
+  return next_definition(g_unlock_call, "pthread_mutex_unlock")(m);
+}
+
+// ---- threads of the candidate's own (std::thread, std::async, pthread_create): each is
+// a task node in its creator's scope, so that it is parallel with what its creator does
+// next until pthread_join orders it (pcg_conflicts_join). libomp's own threads are passed
+// on: its OMPT events place them.
+namespace {
+struct Started {
+  void* (*start)(void*);
+  void* arg;
+  std::uint64_t state;  // the thread's first step, for pcg_conflicts_switch (0: none)
+};
+
+void* start_traced(void* p) {
+  const Started s = *static_cast<Started*>(p);
+  delete static_cast<Started*>(p);
+  if (s.state != 0) pcg_conflicts_switch(s.state);
+  return s.start(s.arg);
+}
+
+bool from_libomp(const void* ra) {
+  Dl_info caller, omp;
+  void* fork = dlsym(RTLD_DEFAULT, "__kmpc_fork_call");
+  return fork != nullptr && dladdr(ra, &caller) != 0 && dladdr(fork, &omp) != 0 &&
+         caller.dli_fbase == omp.dli_fbase;
+}
+
+using Create = int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
+using Join = int (*)(pthread_t, void**);
+std::atomic<Create> g_create{nullptr};
+std::atomic<Join> g_join{nullptr};
+std::mutex g_threads_lock;
+std::map<pthread_t, std::uint64_t>* g_threads = nullptr;  // started, not joined yet
+}  // namespace
+
+extern "C" int pthread_create(pthread_t* t, const pthread_attr_t* attr, void* (*start)(void*),
+                              void* arg) {
+  const Create create = next_definition(g_create, "pthread_create");
+  if (g_nodes == nullptr || from_libomp(__builtin_return_address(0)))
+    return create(t, attr, start, arg);
+  const std::uint64_t state = pcg_conflicts_child(false);
+  auto* s = new Started{start, arg, state};
+  const int r = create(t, attr, start_traced, s);
+  if (r != 0) {
+    delete s;
+    return r;
+  }
+  if (state != 0) {
+    std::lock_guard<std::mutex> hold(g_threads_lock);
+    if (g_threads == nullptr) g_threads = new std::map<pthread_t, std::uint64_t>;
+    (*g_threads)[*t] = state;
+  }
+  return r;
+}
+
+extern "C" int pthread_join(pthread_t t, void** result) {
+  const int r = next_definition(g_join, "pthread_join")(t, result);
+  if (r != 0) return r;
+  std::uint64_t state = 0;
+  {
+    std::lock_guard<std::mutex> hold(g_threads_lock);
+    if (g_threads != nullptr) {
+      auto it = g_threads->find(t);
+      if (it != g_threads->end()) {
+        state = it->second;
+        g_threads->erase(it);
+      }
+    }
+  }
+  if (state != 0) pcg_conflicts_join(state);
+  return r;
 }
 
 // ---- the candidate's memory intrinsics (tools/traced_ir.py): an aggregate copy or fill
