@@ -4,11 +4,11 @@
 //
 // The candidate is compiled with -fsanitize-coverage=trace-loads,trace-stores: every plain
 // load and store calls __sanitizer_cov_load<N> / __sanitizer_cov_store<N> below with its
-// address (atomic read-modify-writes are not traced; memcpy, memmove and memset are
-// replaced below so that they are). A shadow word per 8-byte word of memory (made 2 MB at a
-// time when first touched, up to 2 GB: words beyond are not recorded) holds the step of
-// the last access, the thread, its number, and whether one thread read, several read, or
-// one wrote it.
+// address (tools/traced_ir.py sends atomic ones to pcg_traced_atomic_* instead; memcpy,
+// memmove and memset are replaced below so that they are traced too). A shadow word per
+// 8-byte word of memory (made 2 MB at a time when first touched, up to 2 GB: words beyond
+// are not recorded) holds the step of the last access, the thread, its number, and
+// whether one thread read, several read, or one wrote it.
 //
 // Steps: the OMPT tool in pcg_paths.cpp builds a tree of the program's structure as it
 // runs (after the async-finish trees of SPD3, Raman et al. 2012) and moves each thread

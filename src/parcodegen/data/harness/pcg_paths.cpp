@@ -168,7 +168,8 @@ void on_dependences(ompt_data_t* task, const ompt_dependence_t* deps, int n) {
     const ompt_dependence_type_t t = deps[i].dependence_type;
     if (t == ompt_dependence_type_source || t == ompt_dependence_type_sink) continue;
     const int kind = t == ompt_dependence_type_in ? 0 : t == ompt_dependence_type_inoutset ? 2 : 1;
-    pcg_conflicts_dependence(task->value, reinterpret_cast<std::uintptr_t>(deps[i].variable.ptr), kind);
+    const auto address = reinterpret_cast<std::uintptr_t>(deps[i].variable.ptr);
+    pcg_conflicts_dependence(task->value, address, kind);
   }
 }
 
