@@ -1071,6 +1071,19 @@ def test_a_task_and_its_creators_continuation_conflict(runtime_binary: Path):
         assert _conflicts(runtime_binary, "creator_continuation") > 0
 
 
+def _by_hand(d: Path, source: str) -> Path:
+    """`source`, a program that drives the conflict runtime's hooks by hand, built in `d`
+    with the runtime."""
+    clangxx = default_toolchain().clangxx
+    if clangxx is None:
+        pytest.skip("no clang++")
+    (d / "hand.cpp").write_text(source)
+    runtime = str(HARNESS_INCLUDE / "pcg_conflicts.cpp")
+    subprocess.run([clangxx, "-std=c++17", "-O1", "-pthread", "hand.cpp", runtime, "-o", "hand"],
+                   cwd=d, check=True)  # fmt: skip
+    return d / "hand"
+
+
 # The hooks driven by hand on two threads, so the schedule is the test's, not the runtime's:
 # left to libomp, the grandchild ran on the creator's thread in 15-19 of 20 runs.
 HOOKS_BY_HAND = """// The conflict runtime's hooks driven by hand, one deterministic schedule: thread A runs a
@@ -1126,17 +1139,11 @@ def test_a_grandchild_no_taskwait_waited_for_meets_the_creators_code_after_its_t
     left running is parallel with what the creator does after its taskwait (every
     taskwait was taken for a taskgroup, so such a race passed). Its parent's taskwait, or
     a taskgroup around both, orders them."""
-    clangxx = default_toolchain().clangxx
-    if clangxx is None:
-        pytest.skip("no clang++")
-    (tmp_path / "hooks.cpp").write_text(HOOKS_BY_HAND)
-    runtime = str(HARNESS_INCLUDE / "pcg_conflicts.cpp")
-    subprocess.run([clangxx, "-std=c++17", "-O1", "-pthread", "hooks.cpp", runtime, "-o", "hooks"],
-                   cwd=tmp_path, check=True)  # fmt: skip
+    hooks = _by_hand(tmp_path, HOOKS_BY_HAND)
 
     def conflicts(wait: str) -> int:
-        out = subprocess.run([str(tmp_path / "hooks"), wait], check=True, capture_output=True,
-                             text=True, timeout=60)  # fmt: skip
+        out = subprocess.run([str(hooks), wait], check=True, capture_output=True, text=True,
+                             timeout=60)  # fmt: skip
         return int(out.stdout)
 
     assert conflicts("0") > 0  # nothing waited for the grandchild
@@ -1183,15 +1190,7 @@ int main(int argc, char** argv) {
 
 @pytest.fixture(scope="module")
 def dependences_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    clangxx = default_toolchain().clangxx
-    if clangxx is None:
-        pytest.skip("no clang++")
-    d = tmp_path_factory.mktemp("dependences")
-    (d / "deps.cpp").write_text(DEPENDENCES_BY_HAND)
-    runtime = str(HARNESS_INCLUDE / "pcg_conflicts.cpp")
-    subprocess.run([clangxx, "-std=c++17", "-O1", "-pthread", "deps.cpp", runtime, "-o", "deps"],
-                   cwd=d, check=True)  # fmt: skip
-    return d / "deps"
+    return _by_hand(tmp_path_factory.mktemp("dependences"), DEPENDENCES_BY_HAND)
 
 
 @pytest.mark.parametrize(
