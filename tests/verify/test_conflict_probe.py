@@ -322,6 +322,41 @@ void thread_pair(long n) {
   for (long i = 0; i < n; ++i) g_x[12] += 1.0;
   t.join();
 }
+// two threads read a word (thread 0 first), then thread 0's task writes it: the task
+// comes after thread 0's read but may run in parallel with thread 1's (the word kept one
+// reader, thread 0's, so the pair went unseen)
+void readers_then_task(long n) {
+  std::atomic<int> stage{0};
+#pragma omp parallel num_threads(2)
+  {
+    if (omp_get_thread_num() == 0) {
+      const double v = g_x[60];
+      stage.store(1);
+      while (stage.load() != 2) {
+      }
+#pragma omp task firstprivate(v)
+      for (long i = 0; i < n; ++i) g_x[60] = v + i;
+#pragma omp taskwait
+    } else {
+      while (stage.load() != 1) {
+      }
+      g_x[61] = g_x[60];
+      stage.store(2);
+    }
+  }
+}
+void readers_then_task_after_barrier(long n) {  // both reads before a barrier: no race
+#pragma omp parallel num_threads(2)
+  {
+    g_x[62 + omp_get_thread_num()] = g_x[60];
+#pragma omp barrier
+#pragma omp single
+    {
+#pragma omp task
+      for (long i = 0; i < n; ++i) g_x[60] = i;
+    }
+  }
+}
 void thread_joined(long n) {  // what a joined thread wrote, read after its join: no race
   std::vector<std::thread> threads;
   for (int t = 0; t < 2; ++t)
@@ -1032,7 +1067,8 @@ def _conflicts(binary: Path, kernel: str) -> int:
      ("atomic_update_and_plain_write", True), ("atomics_only", False),
      ("std_mutex_both", False), ("std_mutex_by_thread", True), ("thread_joined", False),
      ("thread_not_yet_joined", True), ("thread_with_region", True),
-     ("thread_region_then_read", False),
+     ("thread_region_then_read", False), ("readers_then_task", True),
+     ("readers_then_task_after_barrier", False),
      ("struct_copies", True), ("struct_copies_apart", False),
      ("child_and_uncle", True), ("task_and_other_thread", True), ("nested_and_outer", True),
      ("siblings_one_thread", True), ("yielded_one_thread", True),
@@ -1238,6 +1274,7 @@ def test_no_false_conflict_shows_in_repeated_runs(runtime_binary: Path):
         "std_mutex_both",
         "thread_joined",
         "thread_region_then_read",
+        "readers_then_task_after_barrier",
         "tasks",
         "neighbour_ints",
         "locked_both",

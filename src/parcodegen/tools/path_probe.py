@@ -35,9 +35,10 @@ at large n, runs unchecked at the benchmark size. The path probe finds it:
 Code with threads of its own (std::thread, pthreads) has no OMPT team: every block of it
 counts as parallel; the conflict probe sees its threads (tasks of their creators, which
 pthread_join waits for). What it cannot see: a race on the same code paths that the
-conflict probe does not record (a pair a third access between them hid from the word's
-shadow, one hidden by a false conflict of the same two places at the race sizes, as
-hand-overs by futures, condition variables or flags make; above the size its traced run affords:
+conflict probe does not record (a read among three or more parallel ones that the word's
+shadow dropped, a pair hidden by a false conflict of the same two places at the race
+sizes, as hand-overs by futures, condition variables or flags make; above the size its
+traced run affords:
 `conflicts_to`, named unchecked when a traced run failed below the size it should have
 reached), code that runs
 only between two probed sizes, threads beyond PROBE_THREADS (the timing step names a

@@ -54,7 +54,11 @@
 // candidate allocates it and as the task's entry begins) and, at every task switch, for
 // the stack below the switch (frames that returned).
 //
-// Not a race detector: only the last access of a word is kept. What it gives is a cheap,
+// Not a race detector: a word keeps its last access (or, read by steps that may run in
+// parallel, its first reader and the bytes they read) and, where parallel readers met, a
+// second reader aside (SPD3's two readers: a write ordered after the first reader but not
+// after another is still compared with that one; of three or more, the first and the one
+// whose path meets it highest in the tree are kept). What it gives is a cheap,
 // size-independent signature:
 // `pcg_conflicts` reports each conflict once as the pair of the two accesses' addresses
 // in the executable; a pair that shows only at a large n is a place where the threads
@@ -102,6 +106,9 @@ constexpr std::size_t kLockSlots = 4096;                  // locks given a tag o
 // per 8-byte word: lock 6 | access 16 | state 2 | thread 8 | bytes 8 | step 24, in
 // chunks made when touched
 std::atomic<std::atomic<std::uint64_t>*>* g_chunks = nullptr;
+// a second reader per word, kept aside where parallel readers met (SPD3's two readers),
+// laid out as the main word; chunks made from the same arena when first needed
+std::atomic<std::atomic<std::uint64_t>*>* g_side_chunks = nullptr;
 char* g_arena = nullptr;  // kShadowCap bytes, 2 MB-aligned
 std::atomic<std::size_t> g_arena_used{0};
 std::atomic<std::uint64_t> g_pcs[kPcs];  // an access's address + 1, by its number
@@ -324,9 +331,11 @@ std::uint32_t pc_of(std::uint64_t id) {
   return static_cast<std::uint32_t>(g_pcs[id].load(std::memory_order_relaxed) - 1);
 }
 
-std::atomic<std::uint64_t>* shadow_of(std::uintptr_t w) {
+// Word w's slot in `table` (g_chunks, g_side_chunks), its chunk made when first touched.
+std::atomic<std::uint64_t>* slot_in(std::atomic<std::atomic<std::uint64_t>*>* table,
+                                    std::uintptr_t w) {
   const std::size_t c = static_cast<std::size_t>(w >> (kChunkBits - 3)) & (kChunks - 1);
-  std::atomic<std::uint64_t>* chunk = g_chunks[c].load(std::memory_order_acquire);
+  std::atomic<std::uint64_t>* chunk = table[c].load(std::memory_order_acquire);
   if (chunk != nullptr) return chunk + (w & (kChunkWords - 1));
   // a chunk of the arena (2 MB-aligned, huge pages where the kernel gives them: a fault
   // per 4 KB page cost more than the accesses); none left: not recorded
@@ -337,8 +346,17 @@ std::atomic<std::uint64_t>* shadow_of(std::uintptr_t w) {
     return nullptr;
   }
   auto* fresh = reinterpret_cast<std::atomic<std::uint64_t>*>(g_arena + at);
-  if (!g_chunks[c].compare_exchange_strong(chunk, fresh)) return chunk + (w & (kChunkWords - 1));
+  if (!table[c].compare_exchange_strong(chunk, fresh)) return chunk + (w & (kChunkWords - 1));
   return fresh + (w & (kChunkWords - 1));  // (a chunk lost to another thread stays unused)
+}
+
+std::atomic<std::uint64_t>* shadow_of(std::uintptr_t w) { return slot_in(g_chunks, w); }
+
+// Word w's side slot where its chunk was made (nullptr: no second reader was kept there).
+std::atomic<std::uint64_t>* side_if_made(std::uintptr_t w) {
+  const std::size_t c = static_cast<std::size_t>(w >> (kChunkBits - 3)) & (kChunks - 1);
+  std::atomic<std::uint64_t>* chunk = g_side_chunks[c].load(std::memory_order_acquire);
+  return chunk == nullptr ? nullptr : chunk + (w & (kChunkWords - 1));
 }
 
 // What the shadow knew of the words of [from, to): memory freed or given to a new task,
@@ -352,7 +370,70 @@ void forget(std::uintptr_t from, std::uintptr_t to) {
       continue;
     }
     chunk[w & (kChunkWords - 1)].store(0, std::memory_order_relaxed);
+    if (std::atomic<std::uint64_t>* side = side_if_made(w)) side->store(0, std::memory_order_relaxed);
   }
+}
+
+// The depth of the node where the paths of steps a and b meet.
+std::uint32_t meet_depth(std::uint32_t a, std::uint32_t b) {
+  while (depth(a) > depth(b)) a = parent(a);
+  while (depth(b) > depth(a)) b = parent(b);
+  while (a != b) {
+    a = parent(a);
+    b = parent(b);
+  }
+  return depth(a);
+}
+
+// Whether the thread's step and r1 meet higher in the tree than r1 and r2 (SPD3: of three
+// readers that may run in parallel, the two kept are those whose paths meet highest: a
+// later step parallel with the dropped one is parallel with one of them); cached per
+// thread.
+struct Higher {
+  std::uint32_t r1, r2, mine;
+  bool higher;
+};
+thread_local Higher tl_higher[64];
+
+bool meets_higher(std::uint32_t r1, std::uint32_t r2) {
+  Higher& h = tl_higher[(r1 ^ (r2 << 3) ^ (tl_step << 7)) & 63];
+  if (h.r1 != r1 || h.r2 != r2 || h.mine != tl_step)
+    h = {r1, r2, tl_step, meet_depth(r1, tl_step) < meet_depth(r1, r2)};
+  return h.higher;
+}
+
+// A read of bytes `mask` parallel with the reader the word kept (r1): kept aside as the
+// word's second reader when there is none, when this read comes after it, or when this
+// read and r1 meet higher in the tree than r1 and it do.
+void keep_aside(std::uintptr_t w, std::uint64_t mask, std::uint64_t id, std::uint64_t tag,
+                std::uint32_t r1) {
+  std::atomic<std::uint64_t>* side = slot_in(g_side_chunks, w);
+  if (side == nullptr) return;
+  const std::uint64_t me = tag << kTagShift | id << 42 | kR1 << 40 |
+                           std::uint64_t{tl_thread} << 32 | mask << 24 | tl_step;
+  std::uint64_t r = side->load(std::memory_order_relaxed);
+  const std::uint32_t r2 = static_cast<std::uint32_t>(r & kStepMask);
+  if (r != 0 && r2 == tl_step && ((r >> 32) & 0xFF) == tl_thread) {
+    if (((r >> 24) & mask) != mask) side->compare_exchange_strong(r, r | mask << 24);
+    return;  // (this step's read already: its bytes joined)
+  }
+  if (r == 0 || !parallel_to_mine(r2) || meets_higher(r1, r2)) side->compare_exchange_strong(r, me);
+}
+
+// A write of bytes `mask` against the second reader kept aside (if any, of those bytes):
+// a conflict when that read may have run in parallel with this write; either way the
+// write is the word's latest access and the reader is dropped.
+bool meets_aside(std::uintptr_t w, std::uint64_t mask, std::uint64_t id, std::uint64_t tag) {
+  std::atomic<std::uint64_t>* side = side_if_made(w);
+  if (side == nullptr) return false;
+  std::uint64_t r = side->load(std::memory_order_relaxed);
+  if (r == 0 || !((r >> 24) & mask) || !side->compare_exchange_strong(r, 0)) return false;
+  const std::uint32_t other = static_cast<std::uint32_t>(r & kStepMask);
+  const bool mine = ((r >> 32) & 0xFF) == tl_thread && other == tl_step;
+  const bool locked = tag != 0 && tag != kSharedTag && (r >> kTagShift) == tag;
+  if (mine || locked || !parallel_to_mine(other)) return false;
+  note_pair(pc_of((r >> 42) & kIdMask), pc_of(id));
+  return true;
 }
 
 // One access of bytes `mask` of one word: a conflict, or the word's new state (a
@@ -361,7 +442,7 @@ void forget(std::uintptr_t from, std::uintptr_t to) {
 // different ints of one word do not meet (the later one takes the word over).
 void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id, std::uint64_t tag) {
   std::atomic<std::uint64_t>* slot = shadow_of(w);
-  if (slot == nullptr) return;
+  if (slot == nullptr || (write && meets_aside(w, mask, id, tag))) return;
   const std::uint64_t step = tl_step, thread = tl_thread;
   const std::uint64_t lock = tag << kTagShift;
   std::uint64_t e = slot->load(std::memory_order_relaxed);
@@ -379,6 +460,7 @@ void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id, st
     // same thread may be a task that could have run in parallel: compared like another's)
     const std::uint64_t other = e & kStepMask;
     const bool mine = ((e >> 32) & 0xFF) == thread && other == step;
+    bool aside = false;  // a read parallel with the kept one: kept aside as the second
     std::uint64_t next;
     if (state == 0 || (other != step && !parallel_to_mine(static_cast<std::uint32_t>(other)))) {
       next = make(id, write ? kW1 : kR1, mask);  // after the last access: taken over
@@ -402,8 +484,12 @@ void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id, st
       return note_pair(pc_of(kept), pc_of(id));
     } else {
       next = (e & ~kStateBytes & ~kTags) | l | kRS << 40 | (bytes | mask) << 24;
+      aside = true;
     }
-    if (next == e || slot->compare_exchange_weak(e, next, std::memory_order_relaxed)) return;
+    if (next == e || slot->compare_exchange_weak(e, next, std::memory_order_relaxed)) {
+      if (aside) keep_aside(w, mask, id, tag, static_cast<std::uint32_t>(other));
+      return;
+    }
   }
 }
 
@@ -713,7 +799,10 @@ extern "C" void pcg_conflicts_init() {
   void* d = mmap(nullptr, kChunks * sizeof(void*), prot, flags, -1, 0);
   void* t = mmap(nullptr, kNodes * sizeof(Node), prot, flags, -1, 0);
   void* e = mmap(nullptr, kEdges * sizeof(Edge), prot, flags, -1, 0);
-  if (a == MAP_FAILED || d == MAP_FAILED || t == MAP_FAILED || e == MAP_FAILED) return;
+  void* side = mmap(nullptr, kChunks * sizeof(void*), prot, flags, -1, 0);
+  if (a == MAP_FAILED || d == MAP_FAILED || t == MAP_FAILED || e == MAP_FAILED || side == MAP_FAILED)
+    return;
+  g_side_chunks = static_cast<std::atomic<std::atomic<std::uint64_t>*>*>(side);
   g_nodes = static_cast<Node*>(t);  // (zeroed pages: node 0 and the root have depth 0)
   g_edges = static_cast<Edge*>(e);
   const std::uint32_t root = g_next_node.fetch_add(1);
