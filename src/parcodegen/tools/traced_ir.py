@@ -155,14 +155,15 @@ def mark_atomics(ir: str) -> str:
     `pcg_traced_atomic_update`; their declarations added."""
     lines = ir.splitlines()
     out: list[str] = []
-    hooks: set[tuple[str, str]] = set()
+    hooks: dict[str, str] = {}  # a renamed hook -> its parameter's type
     opaque: bool | None = None
     for line in lines:
         atomic = _ATOMIC_ACCESS.match(line)
         hook = _HOOK.match(out[-1]) if atomic is not None and out else None
         if atomic is not None and hook is not None and hook.group(2) == atomic.group(1):
-            hooks.add((hook.group(2), hook.group(3)))
-            out[-1] = _HOOK.sub(r"\1pcg_traced_atomic_\2\3(", out[-1])
+            name = f"pcg_traced_atomic_{hook.group(2)}{hook.group(3)}"
+            hooks[name] = out[-1][hook.end() :].split(" ")[0]
+            out[-1] = _HOOK.sub(rf"\1{name}(", out[-1])
         update = _UPDATE.match(line)
         if update is not None:
             call = _update_call(line, update, len(out))
@@ -172,10 +173,7 @@ def mark_atomics(ir: str) -> str:
         out.append(line)
     if not hooks and opaque is None:
         return ir
-    declared = {m.group(1) + m.group(2): line for line in lines
-                if (m := re.match(r"declare void @__sanitizer_cov_(load|store)(\d+)\(", line))}  # fmt: skip
-    for kind, size in sorted(hooks):
-        out.append(declared[kind + size].replace("@__sanitizer_cov_", "@pcg_traced_atomic_"))
+    out.extend(f"declare void @{name}({typ})" for name, typ in sorted(hooks.items()))
     if opaque is not None:
         out.append(f"declare void @pcg_traced_atomic_update({'ptr' if opaque else 'i8*'}, i64)")
     return "\n".join([*out, ""])

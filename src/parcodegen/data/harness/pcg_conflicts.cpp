@@ -402,6 +402,14 @@ bool meets_higher(std::uint32_t r1, std::uint32_t r2) {
   return h.higher;
 }
 
+// Whether the access a shadow word `e` describes may have run in parallel with the
+// thread's current step (another thread in the same step: yes, as in `word`).
+bool parallel_to_kept(std::uint64_t e) {
+  const std::uint32_t other = static_cast<std::uint32_t>(e & kStepMask);
+  if (other == tl_step) return ((e >> 32) & 0xFF) != tl_thread;
+  return parallel_to_mine(other);
+}
+
 // A read of bytes `mask` parallel with the reader the word kept (r1): kept aside as the
 // word's second reader when there is none, when this read comes after it, or when this
 // read and r1 meet higher in the tree than r1 and it do.
@@ -417,7 +425,7 @@ void keep_aside(std::uintptr_t w, std::uint64_t mask, std::uint64_t id, std::uin
     if (((r >> 24) & mask) != mask) side->compare_exchange_strong(r, r | mask << 24);
     return;  // (this step's read already: its bytes joined)
   }
-  if (r == 0 || !parallel_to_mine(r2) || meets_higher(r1, r2)) side->compare_exchange_strong(r, me);
+  if (r == 0 || !parallel_to_kept(r) || meets_higher(r1, r2)) side->compare_exchange_strong(r, me);
 }
 
 // A write of bytes `mask` against the second reader kept aside (if any, of those bytes):
@@ -428,10 +436,8 @@ bool meets_aside(std::uintptr_t w, std::uint64_t mask, std::uint64_t id, std::ui
   if (side == nullptr) return false;
   std::uint64_t r = side->load(std::memory_order_relaxed);
   if (r == 0 || !((r >> 24) & mask) || !side->compare_exchange_strong(r, 0)) return false;
-  const std::uint32_t other = static_cast<std::uint32_t>(r & kStepMask);
-  const bool mine = ((r >> 32) & 0xFF) == tl_thread && other == tl_step;
   const bool locked = tag != 0 && tag != kSharedTag && (r >> kTagShift) == tag;
-  if (mine || locked || !parallel_to_mine(other)) return false;
+  if (locked || !parallel_to_kept(r)) return false;
   note_pair(pc_of((r >> 42) & kIdMask), pc_of(id));
   return true;
 }
