@@ -160,7 +160,7 @@ THREADS = (
 double g_sum;
 double gaussian_energy(const std::vector<double>& x) {
   const long n = static_cast<long>(x.size());
-  const long T = std::max(2u, std::thread::hardware_concurrency());
+  const long T = std::min(4u, std::max(2u, std::thread::hardware_concurrency()));
   const long big = T * 8192;
   std::vector<double> part(T, 0.0);
   g_sum = 0.0;
