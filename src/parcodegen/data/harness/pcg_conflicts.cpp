@@ -374,6 +374,14 @@ void forget(std::uintptr_t from, std::uintptr_t to) {
   }
 }
 
+// A shadow word for an access of the thread's current step: lock `tag`, access `id`,
+// `state`, bytes `mask` (the layout of the shadow word above g_chunks).
+std::uint64_t shadow_word(std::uint64_t tag, std::uint64_t id, std::uint64_t state,
+                          std::uint64_t mask) {
+  return tag << kTagShift | id << 42 | state << 40 | std::uint64_t{tl_thread} << 32 | mask << 24 |
+         tl_step;
+}
+
 // The depth of the node where the paths of steps a and b meet.
 std::uint32_t meet_depth(std::uint32_t a, std::uint32_t b) {
   while (depth(a) > depth(b)) a = parent(a);
@@ -417,8 +425,7 @@ void keep_aside(std::uintptr_t w, std::uint64_t mask, std::uint64_t id, std::uin
                 std::uint32_t r1) {
   std::atomic<std::uint64_t>* side = slot_in(g_side_chunks, w);
   if (side == nullptr) return;
-  const std::uint64_t me = tag << kTagShift | id << 42 | kR1 << 40 |
-                           std::uint64_t{tl_thread} << 32 | mask << 24 | tl_step;
+  const std::uint64_t me = shadow_word(tag, id, kR1, mask);
   std::uint64_t r = side->load(std::memory_order_relaxed);
   const std::uint32_t r2 = static_cast<std::uint32_t>(r & kStepMask);
   if (r != 0 && r2 == tl_step && ((r >> 32) & 0xFF) == tl_thread) {
@@ -460,7 +467,7 @@ void word(std::uintptr_t w, std::uint64_t mask, bool write, std::uint64_t id, st
     // the lock every access kept and this one held (none when they differ)
     const std::uint64_t l = (e & kTags) == lock ? lock : 0;
     auto make = [&](std::uint64_t who, std::uint64_t st, std::uint64_t m) {
-      return lock | who << 42 | st << 40 | thread << 32 | m << 24 | step;
+      return shadow_word(tag, who, st, m);
     };
     // the thread's own step: one stretch of code in program order (another step of the
     // same thread may be a task that could have run in parallel: compared like another's)
@@ -717,12 +724,19 @@ void add_pred(std::uint32_t task, std::uint32_t pred) {
 
 }  // namespace
 
+namespace {
+// The task node of a task's state (what pcg_conflicts_child returned: its first step, in
+// a scope of the task).
+std::uint32_t task_node(std::uint64_t state) {
+  return parent(parent(static_cast<std::uint32_t>(state >> 32)));
+}
+}  // namespace
+
 // One dependence of a new task (`task`: what pcg_conflicts_child returned for it) on
 // `address`, of type `type` (DepKind).
 extern "C" void pcg_conflicts_dependence(std::uint64_t task, std::uintptr_t address, int type) {
-  const std::uint32_t first = static_cast<std::uint32_t>(task >> 32);
-  if (first == 0 || g_edges == nullptr) return;
-  const std::uint32_t node = parent(parent(first));
+  if ((task >> 32) == 0 || g_edges == nullptr) return;
+  const std::uint32_t node = task_node(task);
   std::uint32_t creator = parent(node);  // the task that made it, above its scopes and groups
   while (creator != 0 && (kind(creator) == kScope || kind(creator) == kGroup)) creator = parent(creator);
   std::lock_guard<std::mutex> hold(g_deps_lock);
@@ -735,7 +749,10 @@ extern "C" void pcg_conflicts_dependence(std::uint64_t task, std::uintptr_t addr
     d.kind = kDepOut;
     return;
   }
-  if (!d.run.empty() && d.kind != type) d.before.swap(d.run), d.run.clear();
+  if (!d.run.empty() && d.kind != type) {
+    d.before.swap(d.run);
+    d.run.clear();
+  }
   for (std::uint32_t t : d.before) add_pred(node, t);
   d.run.push_back(node);
   d.kind = type;
@@ -746,12 +763,11 @@ extern "C" void pcg_conflicts_dependence(std::uint64_t task, std::uintptr_t addr
 // thread's task started it in the same scope (elsewhere it stays parallel: a false
 // conflict, which the race step judges).
 extern "C" void pcg_conflicts_join(std::uint64_t task) {
-  const std::uint32_t first = static_cast<std::uint32_t>(task >> 32);
-  if (first == 0 || g_edges == nullptr) return;
-  const std::uint32_t wait = static_cast<std::uint32_t>(pcg_conflicts_child(true) >> 32);
-  if (wait == 0) return;
+  if ((task >> 32) == 0 || g_edges == nullptr) return;
+  const std::uint64_t wait = pcg_conflicts_child(true);  // the join: an undeferred node
+  if ((wait >> 32) == 0) return;
   std::lock_guard<std::mutex> hold(g_deps_lock);
-  add_pred(parent(parent(wait)), parent(parent(first)));
+  add_pred(task_node(wait), task_node(task));
 }
 
 // A task switch: the thread's step, skip count and locks held (their number and the last
@@ -1109,6 +1125,11 @@ extern "C" void pcg_task_block(void* task, std::uint64_t bytes) {
   forget(t, t + bytes);
 }
 
+namespace {
+using TaskAlloc = void* (*)(void*, std::int32_t, std::int32_t, std::size_t, std::size_t, void*);
+std::atomic<TaskAlloc> g_task_alloc{nullptr};
+}  // namespace
+
 // ---- a new explicit task's block: libomp gives a finished task's memory to the next task
 // (its own free lists, not free()); what the shadow knew of it (the finished task reading
 // its arguments, which a later task's creator now writes) is forgotten. The candidate's
@@ -1116,10 +1137,8 @@ extern "C" void pcg_task_block(void* task, std::uint64_t bytes) {
 extern "C" void* __kmpc_omp_task_alloc(void* loc, std::int32_t gtid, std::int32_t flags,
                                        std::size_t task_bytes, std::size_t shared_bytes,
                                        void* entry) {
-  using Alloc = void* (*)(void*, std::int32_t, std::int32_t, std::size_t, std::size_t, void*);
-  static const Alloc real = reinterpret_cast<Alloc>(dlsym(RTLD_NEXT, "__kmpc_omp_task_alloc"));
-  if (real == nullptr) abort();
-  void* task = real(loc, gtid, flags, task_bytes, shared_bytes, entry);
+  void* task = next_definition(g_task_alloc, "__kmpc_omp_task_alloc")(loc, gtid, flags, task_bytes,
+                                                                    shared_bytes, entry);
   if (task != nullptr && g_chunks != nullptr) {
     const auto t = reinterpret_cast<std::uintptr_t>(task);
     forget(t, t + task_bytes);  // the task (its first field: where its shared variables are)
