@@ -1367,6 +1367,36 @@ def test_a_traced_run_cut_short_leaves_the_sizes_above_unlooked_for_and_says_so(
     assert cut.unchecked is not None and "probe budget" in cut.unchecked, cut
 
 
+def test_a_pessimistic_first_estimate_does_not_cap_how_far_conflicts_are_looked_for(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The traced size is first chosen from a call of a millisecond at the largest race
+    size; a loaded machine's scheduling inflated it many times, the traced run stopped at
+    n=16000 and a race from n=16384 on passed (spmv's mutant_selected_flop_counter, once in
+    CI). Here the first estimate puts every size over the budget, so the first traced run
+    is at the smallest probed size, below the race: the traced runs' own calls take the
+    search up to the sizes it affords all the same."""
+    from parcodegen.tools import probe_run
+    from parcodegen.tools.build import build_problem
+    from parcodegen.tools.conflict_probe import TRACE_BUDGET_S, TraceCost, search_conflicts
+    from parcodegen.tools.path_probe import probe_sizes
+    from parcodegen.tools.probe_build import build_path_probe
+
+    problem = load_problem(EXAMPLE)
+    build = build_problem(problem)
+    builds, why = build_path_probe(build, OVERLAP, default_toolchain())
+    assert builds is not None and builds.traced is not None, why
+    up = probe_sizes(4099, problem.bench_size)
+    assert up[0] < 16384 < up[1]  # 2 threads x 8192: the overlap's threshold
+    monkeypatch.setattr(TraceCost, "call_s", lambda self, n: 2 * TRACE_BUDGET_S)
+    found = search_conflicts(
+        probe_run.ProbeRunner(build, 2, 60.0), builds, 4099, up, 0.0, None, None
+    )
+    assert found.unchecked is None and found.looked_to > 16384, found
+    first = min(n for n, met in found.new_at.items() if met)
+    assert 16384 < first <= 2 * 16384, found
+
+
 def test_a_failed_traced_baseline_is_named_unchecked():
     """Nothing to compare conflicts above the race sizes with: not looked for, and said."""
     from parcodegen.tools import probe_run

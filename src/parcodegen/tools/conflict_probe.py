@@ -11,7 +11,9 @@ Traced runs cost 7-64x the plain build's, the most for code that is all loads an
 conflicts are looked for at the largest probed size whose traced call should fit
 TRACE_BUDGET_S (`TraceCost`: the traced baseline's call at the largest race size, grown as
 the plain build's calls grow from there to the benchmark size; at least the first probed
-size) and, where new ones show, at every smaller probed size. A traced run that fails (its
+size), then at each larger probed size while the last traced call, grown to it, still
+fits (the first estimate rests on a call of a millisecond, which a loaded machine inflates
+many times), and, where new ones show at the first, at every smaller probed size. A traced run that fails (its
 time, its memory, the probe's budget) falls back to the smaller sizes: what they reach is
 the coverage (`conflicts_to`), and below TRACE_LEAST probed sizes, or after a crash the
 plain build did not show, the sizes above are named unlooked-for (`unchecked`).
@@ -78,9 +80,14 @@ class TraceCost:
             return grown
         return max(grown, TRACE_FACTOR * self.plain_bench_s * (n / self.bench_n) ** self.growth)
 
-    def wall_s(self, n: int) -> float:
-        return max(TRACE_MIN_WALL_S,
-                   TRACE_MARGIN * self.call_s(n) + self.outside_bench_s * n / self.bench_n)  # fmt: skip
+    def wall_s(self, n: int, call_s: float | None = None) -> float:
+        """A traced run's limit at n (`call_s`: its call's estimate, else `call_s(n)`)."""
+        call = self.call_s(n) if call_s is None else call_s
+        return max(TRACE_MIN_WALL_S, TRACE_MARGIN * call + self.outside_bench_s * n / self.bench_n)
+
+    def grown_s(self, n: int, measured_s: float, to: int) -> float:
+        """A traced call measured at n (`measured_s`) grown to the size `to`."""
+        return measured_s * (to / n) ** self.growth
 
     def size(self, sizes: list[int]) -> int:
         """The largest of `sizes` (ascending) whose traced call should fit TRACE_BUDGET_S,
@@ -149,6 +156,7 @@ def search_conflicts(runner: ProbeRunner, builds: ProbeBuilds, top: int, up: lis
     seen = runner.run(builds.traced, at, traced=True, wall_s=cost.wall_s(at))
     if isinstance(seen, PathRun):
         runs[at] = seen
+        failed = _climb(runner, builds, cost, up, at, seen, runs)
     else:
         failed = seen
     # new conflicts at `at`: where they first show; its run failed: the sizes below, up to
@@ -172,3 +180,24 @@ def search_conflicts(runner: ProbeRunner, builds: ProbeBuilds, top: int, up: lis
         unchecked = f"the conflict probe's run {failed}"
     return ConflictSearch({n: places.met(r) - base_met for n, r in runs.items()},
                           {n: r.team for n, r in runs.items()}, looked_to, unchecked)  # fmt: skip
+
+
+def _climb(runner: ProbeRunner, builds: ProbeBuilds, cost: TraceCost, up: list[int], at: int,
+           seen: PathRun, runs: dict[int, PathRun]) -> RunFailed | None:  # fmt: skip
+    """From `at` (run: `seen`), run the traced build at each larger probed size while the
+    last traced call, grown to it, fits TRACE_BUDGET_S. The estimate that chose `at` rests
+    on a call of a millisecond at the largest race size, which a loaded machine's scheduling
+    inflates many times (in CI it stopped at 16000 where 128000 fit, under a race at
+    16384); the traced runs' own calls correct it. The first run that fails, or None."""
+    assert builds.traced is not None
+    n, last = at, seen
+    for larger in (m for m in up if m > at):
+        call = cost.grown_s(n, max(last.call_s, default=last.wall_s), larger)
+        if call > TRACE_BUDGET_S:
+            return None
+        got = runner.run(builds.traced, larger, traced=True, wall_s=cost.wall_s(larger, call))
+        if isinstance(got, RunFailed):
+            return got
+        runs[larger] = got
+        n, last = larger, got
+    return None
