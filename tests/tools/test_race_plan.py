@@ -162,3 +162,58 @@ def test_plan_has_a_power_of_two_near_half_the_largest():
     plan = plan_race(problem, "#pragma omp parallel for\nfor(;;){}", lambda n: 0.01)
     assert 2048 in plan.sizes  # above 64 the other planned sizes are odd (4099)
     assert plan.wide is not None and plan.wide[1] > 8
+
+
+def test_the_references_budget_is_its_work_not_a_loaded_machines_wall(tmp_path: Path):
+    """Whether the race step reaches a size was judged by the reference's wall there: on a
+    shared 2-core machine under load that was 1.5-3x its work, and a size the race step
+    had to reach was dropped (a verdict's coverage that depends on the machine's load).
+    Here the reference waits 0.6 s at one size (wall, no work) and computes for 0.6 s of
+    CPU at another."""
+    from parcodegen.tools.build import build_problem
+    from parcodegen.tools.difftest import Case
+    from parcodegen.tools.race import THRESHOLD_WALL_S, budgeted_reference
+    from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S
+
+    d = tmp_path / "scale"
+    d.mkdir()
+    (d / "problem.toml").write_text(
+        """function = "scale"
+category = "toy"
+description = "y = 2 x"
+
+[[args]]
+name = "x"
+type = "const std::vector<double>&"
+size = "n"
+
+[[args]]
+name = "y"
+type = "std::vector<double>&"
+size = "n"
+
+[sizes]
+test = [0, 1, 5]
+bench = 100000
+"""
+    )
+    (d / "reference.cpp").write_text(
+        """#include <ctime>
+#include <vector>
+#include <unistd.h>
+void scale(const std::vector<double>& x, std::vector<double>& y) {
+  if (x.size() == 3000) usleep(600000);
+  if (x.size() == 4000) {
+    const std::clock_t start = std::clock();
+    while (std::clock() - start < CLOCKS_PER_SEC * 6 / 10) {}
+  }
+  for (std::size_t i = 0; i < x.size(); ++i) y[i] = 2 * x[i];
+}
+"""
+    )
+    build = build_problem(load_problem(d))
+    assert THRESHOLD_BUDGET_S < 0.6 < THRESHOLD_WALL_S
+    waits = budgeted_reference(build, Case(3000, "random", 7))
+    assert waits is not None and waits.result.wall_s > 0.6
+    assert budgeted_reference(build, Case(4000, "random", 7)) is None
+    assert budgeted_reference(build, Case(2000, "random", 7)) is not None

@@ -187,6 +187,9 @@ RACE_WALL_FACTOR = 60.0  # an instrumented process may take this much longer tha
 RACE_OUTPUT_KB = 16384
 ALLOCATORS = ("malloc", "calloc", "realloc", "operator new", "posix_memalign", "aligned_alloc",
               "memalign", "valloc", "__interceptor_")  # fmt: skip
+# a run's wall limit where the reference's work must fit THRESHOLD_BUDGET_S: a loaded
+# machine's scheduling stretches the wall, not the work
+THRESHOLD_WALL_S = 4 * THRESHOLD_BUDGET_S + 1.0
 REPORT_START = "WARNING: ThreadSanitizer: data race"
 REPORT_END = "=================="
 
@@ -273,6 +276,15 @@ def _reference_links(build: ProblemBuild, tc: Toolchain, harness_obj) -> bool:
     return out.ok
 
 
+def budgeted_reference(build: ProblemBuild, case: Case) -> HarnessRun | None:
+    """The reference's run on `case` when its work fits THRESHOLD_BUDGET_S (the race step
+    runs there), else None. Work is the run's CPU time: on a shared 2-core machine under
+    load its wall was 1.5-3x that, and a size the race step should reach was dropped."""
+    run = REFERENCES.try_get(build.reference_bin, case, wall_s=THRESHOLD_WALL_S)
+    work = run.result.cpu_s or run.result.wall_s
+    return run if run.ok and work <= THRESHOLD_BUDGET_S else None
+
+
 def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolchain | None = None,
                at_sizes: tuple[int, ...] = (), compiled: ObjectThreads | None = None) -> StepResult:  # fmt: skip
     """Race-check `code` (see the module docstring); `wall_s` is the least wall time a
@@ -336,9 +348,8 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
     ref_walls: dict[int, float] = {}
 
     def reference_wall(n: int) -> float | None:
-        run = REFERENCES.try_get(build.reference_bin, Case(n, problem.patterns[0], 7),
-                                 wall_s=THRESHOLD_BUDGET_S + 0.5)  # fmt: skip
-        if not run.ok or run.result.wall_s > THRESHOLD_BUDGET_S:
+        run = budgeted_reference(build, Case(n, problem.patterns[0], 7))
+        if run is None:
             return None
         ref_walls[n] = run.result.wall_s
         return run.result.wall_s
@@ -397,9 +408,8 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RaceP
             if c.n in plan.declared:
                 refs[key] = REFERENCES.get(build.reference_bin, Case(c.n, pattern, c.seed))
             elif c.n in above:  # compared where the reference runs within the budget
-                ref = REFERENCES.try_get(build.reference_bin, Case(c.n, pattern, c.seed),
-                                         wall_s=THRESHOLD_BUDGET_S + 0.5)  # fmt: skip
-                if ref.ok and ref.outputs is not None:
+                ref = budgeted_reference(build, Case(c.n, pattern, c.seed))
+                if ref is not None and ref.outputs is not None:
                     refs[key] = ref
         est = sum(refs[(c.n, c.seed)].result.wall_s if (c.n, c.seed) in refs
                   else ref_walls.get(c.n, 0.05) for c in calls)  # fmt: skip

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from parcodegen.tools.parallelism import static_parallelism
 from parcodegen.tools.build import ProblemBuild
-from parcodegen.tools.difftest import REFERENCES, Case
+from parcodegen.tools.difftest import Case
 from parcodegen.tools.bench_reference import bench_reference
 from parcodegen.tools.block_locations import symbolizer_for
 from parcodegen.tools.path_probe import (
@@ -30,7 +30,7 @@ from parcodegen.tools.probe_build import build_path_probe
 from parcodegen.tools.probe_run import PROBE_RUN_S, PROBE_SAMPLES, PROBE_SEED
 from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S
 from parcodegen.tools.harness import PlannedCall
-from parcodegen.tools.race import race_check
+from parcodegen.tools.race import budgeted_reference, race_check
 from parcodegen.tools.timing import TIMING_SAMPLES
 from parcodegen.tools.toolchain import default_toolchain
 from parcodegen.types import StepResult
@@ -66,9 +66,7 @@ def baseline_calls(ctx: VerifyContext, race: StepResult) -> list[PlannedCall]:
 def affordable(build: ProblemBuild, n: int) -> bool:
     """Can the race step run at n: the reference's run there within its budget (the same
     cached run the race step reads)?"""
-    run = REFERENCES.try_get(build.reference_bin, Case(n, build.problem.patterns[0], 7),
-                             wall_s=THRESHOLD_BUDGET_S + 0.5)  # fmt: skip
-    return run.ok and run.result.wall_s <= THRESHOLD_BUDGET_S
+    return budgeted_reference(build, Case(n, build.problem.patterns[0], 7)) is not None
 
 
 def _probe_text(p: PathProbe) -> str:
