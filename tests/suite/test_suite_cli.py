@@ -47,20 +47,27 @@ def test_suite_list_text_filters_by_category(capsys):
 def test_suite_check_reports_a_wrong_declaration(capsys, tmp_path):
     bad = "// expect: race\nvoid scale(const std::vector<double>& x, std::vector<double>& y) { nope }\n"
     good = "// expect: compile_error\n" + bad.split("\n", 1)[1]
-    make_problem(
-        tmp_path, solutions={"expert.cpp": REFERENCE, "mutant_bad.cpp": bad, "mutant_ok.cpp": good}
-    )
-    code, report = run_json(
-        capsys, ["suite", "check", "--suite", str(tmp_path), "--no-timing", "--json"]
-    )
+    calm = "// expect: race\n" + REFERENCE  # passes: what its verdict covered is printed
+    make_problem(tmp_path, solutions={"expert.cpp": REFERENCE, "mutant_bad.cpp": bad,
+                                      "mutant_ok.cpp": good, "mutant_calm.cpp": calm})  # fmt: skip
+    code = main(["suite", "check", "--suite", str(tmp_path), "--no-timing", "--json"])
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
     assert code == 1
     s = report["summary"]
     assert (s["problems"], s["experts"], s["expert_pass"]) == (1, 1, 1)
-    assert (s["mutants"], s["mutants_rejected"], s["mutants_wrong_status"]) == (2, 2, 1)
+    assert (s["mutants"], s["mutants_rejected"], s["mutants_wrong_status"]) == (3, 2, 2)
     assert s["geomean_expert_speedup"] is None  # no timing
-    assert s["failures"] == ["toy/scale/mutant_bad.cpp: got compile_error, expected race"]
+    assert sorted(s["failures"]) == ["toy/scale/mutant_bad.cpp: got compile_error, expected race",
+                                     "toy/scale/mutant_calm.cpp: got pass, expected race"]  # fmt: skip
     row = report["problems"][0]
     assert row["ok"] is False and row["expert"]["status"] == "pass"
+    # a mutant that got another status: its verdict's message and coverage under the line
+    progress = captured.err.splitlines()
+    at = progress.index("FAIL toy/scale/mutant_calm.cpp: pass (expected race)")
+    detail = progress[at + 1 : at + 6]
+    assert any(line.strip().startswith("difftest:") for line in detail), detail
+    assert any(line.strip().startswith("race:") for line in detail), detail
 
 
 def test_suite_check_fast_subset_one_problem_per_category(capsys):

@@ -72,6 +72,10 @@ def _progress(job: Job, res: dict) -> None:
     want = "|".join(res["expected"])
     print(f"{mark} {job.sp.id}/{job.sol.name}: {res['status']} (expected {want}){speed}",
           file=sys.stderr, flush=True)  # fmt: skip
+    if not res["ok"]:
+        detail = [res["message"], *res.get("coverage", [])]
+        print("".join(f"       {line}\n" for line in detail if line), end="", file=sys.stderr,
+              flush=True)  # fmt: skip
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from parcodegen.tools.build import ProblemBuild, build_problem
 from parcodegen.tools.difftest import MOSTLY_NONFINITE, reference_nonfinite
 from parcodegen.types import Candidate, Status, Verdict
 from parcodegen.verify.pipeline import VerifyOptions, verify
+from parcodegen.verify.summary import coverage_lines
 
 
 Result = dict[str, Any]  # one solution's check, JSON-ready
@@ -73,6 +74,8 @@ def _result(job: Job, verdicts: list[Verdict]) -> Result:
         "ok": ok,
         "message": v.message.splitlines()[0][:300] if v.message else "",
     }
+    if not ok:  # what the verdict covered: why it differs may be there (a machine's load)
+        out["coverage"] = coverage_lines(v)
     if job.sol.is_expert and v.measurement is not None:
         m = v.measurement
         out.update(speedup=round(m.speedup, 3), reference_s=round(m.reference_mean, 4),
