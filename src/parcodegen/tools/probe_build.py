@@ -19,6 +19,7 @@ from parcodegen.paths import HARNESS_INCLUDE
 from parcodegen.tools.build import ProblemBuild, candidate_name
 from parcodegen.tools.compile import CompileOutput, compile_object, link_binary
 from parcodegen.tools.harness import harness_source
+from parcodegen.tools.race_aids import ROUND_ROBIN_SOURCE
 from parcodegen.tools.toolchain import Toolchain
 from parcodegen.tools.traced_ir import traced_ir
 
@@ -35,7 +36,8 @@ COVERAGE_FLAGS = (*BLOCK_FLAGS, f"-fsanitize-coverage-ignorelist={IGNORE_FILE}")
 # reached by a jump would report its caller's caller)
 TRACED_FLAGS = (*BLOCK_FLAGS, "-fsanitize-coverage=trace-loads,trace-stores",
                 "-fno-optimize-sibling-calls")  # fmt: skip
-RUNTIME_SOURCES = ("pcg_paths.cpp", "pcg_conflicts.cpp")  # in HARNESS_INCLUDE
+# in HARNESS_INCLUDE; pcg_dispatch.cpp: dynamic loops dealt round robin (tools/race_aids.py)
+RUNTIME_SOURCES = ("pcg_paths.cpp", "pcg_conflicts.cpp", ROUND_ROBIN_SOURCE)
 IR_FLAGS = ("-O2", "-Wno-unused-command-line-argument")  # the traced IR to an object
 
 

@@ -3,7 +3,9 @@
 `race_check` builds the candidate with clang++ -O1 -fsanitize=thread (clang++ and Archer
 of one LLVM version, `toolchain.py`) and runs RACE_RUNS processes, each calling the
 function at every planned size (`race_plan.py`) and thread count, with its own seed and
-thread order. A process's outputs are compared with the reference where the problem
+thread order. The build advances each thread's TSan epoch as its code runs, and every
+second process's build deals dynamic loops' chunks round robin (`race_aids.py`: what a
+loaded machine's scheduling hid). A process's outputs are compared with the reference where the problem
 declares the size: that build is a second compiler and optimization level, which
 vectorizes loops g++ -O3 left alone (a race between SIMD lanes, which TSan cannot see,
 shows up there as a wrong output). Reports whose racing memory the OpenMP runtime
@@ -19,6 +21,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+from pathlib import Path
 from dataclasses import replace
 
 import numpy as np
@@ -46,6 +49,13 @@ from parcodegen.tools.object_threads import ObjectThreads
 from parcodegen.tools.outputs import compare_outputs, split_calls
 from parcodegen.tools.parallelism import static_parallelism
 from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S, RacePlan, plan_race
+from parcodegen.tools.race_aids import (
+    EPOCH_FLAGS,
+    EPOCHS_SOURCE,
+    ROUND_ROBIN_NOTE,
+    ROUND_ROBIN_SOURCE,
+    aid_object,
+)
 from parcodegen.tools.toolchain import Toolchain, default_toolchain
 from parcodegen.tools.compile import TSAN_FLAGS, compile_object, link_binary
 from parcodegen.tools.harness import harness_source
@@ -315,12 +325,13 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
         raise ProblemError(
             "problem.toml: args", f"the harness does not compile with clang:\n{harness.message}"
         )
-    cand = compile_object(code, headers=build.headers,
-                          flags=TSAN_FLAGS + build.code_flags + STRICT_FLAGS,
+    # its edges call pcg_epochs.cpp (tools/race_aids.py)
+    flags = TSAN_FLAGS + EPOCH_FLAGS + build.code_flags
+    cand = compile_object(code, headers=build.headers, flags=flags + STRICT_FLAGS,
                           compiler=tc.clangxx, source_name=candidate_name(problem))  # fmt: skip
     if not cand.ok and only_strictness_errors(cand.log):  # `#endif X`: not about OpenMP
-        cand = compile_object(code, headers=build.headers, flags=TSAN_FLAGS + build.code_flags,
-                              compiler=tc.clangxx, source_name=candidate_name(problem))  # fmt: skip
+        cand = compile_object(code, headers=build.headers, flags=flags, compiler=tc.clangxx,
+                              source_name=candidate_name(problem))  # fmt: skip
     lacking = None if cand.ok else unsupported_openmp(cand.log, code)
     if lacking is not None:
         return _skip(f"the race build's compiler (clang++ of LLVM {tc.version}) does not "
@@ -333,9 +344,20 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
                f"it must, as the tested build does):\n{cand.message}")  # fmt: skip
         return StepResult("race", False, Status.COMPILE_ERROR, msg, cand.log,
                           time.monotonic() - start, data=data)  # fmt: skip
-    assert harness.path is not None and cand.path is not None
-    linked = link_binary([harness.path, cand.path], flags=("-fopenmp", "-fsanitize=thread"),
+    aids = [aid_object(source, tc.clangxx) for source in (EPOCHS_SOURCE, ROUND_ROBIN_SOURCE)]
+    for aid in aids:
+        if not aid.ok or aid.path is None:
+            return _skip(f"the race build's runtime aids do not compile with {tc.clangxx}: "
+                         f"{aid.message[:300]}", aid.log, start, data)  # fmt: skip
+    epochs, dealer = (a.path for a in aids)
+    assert harness.path is not None and cand.path is not None and epochs and dealer
+    objects = [harness.path, cand.path, epochs]
+    linked = link_binary(objects, flags=("-fopenmp", "-fsanitize=thread"),
                          compiler=tc.clangxx, ldflags=tc.link_flags() + problem.ldflags)  # fmt: skip
+    if linked.ok:  # the same, its dynamic loops dealt round robin
+        dealt = link_binary([*objects, dealer], flags=("-fopenmp", "-fsanitize=thread"),
+                            compiler=tc.clangxx, ldflags=tc.link_flags() + problem.ldflags)  # fmt: skip
+        linked = dealt if not dealt.ok else linked
     if not linked.ok:
         # the candidate's fault only if the reference links with the same toolchain
         if _reference_links(build, tc, harness.path):
@@ -372,12 +394,14 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
     data["coverage"] = plan.to_dict()
     if plan.unreached:
         data["unchecked"] = [f"race above {u}" for u in plan.unreached]
-    assert linked.path is not None
-    return _run_plan(build, code, tc, linked.path, plan, wall_s, ref_walls, data, start)
+    assert linked.path is not None and dealt.path is not None
+    return _run_plan(build, code, tc, (linked.path, dealt.path), plan, wall_s, ref_walls, data,
+                     start)  # fmt: skip
 
 
-def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RacePlan,
-              wall_s: float, ref_walls: dict[int, float], data: dict, start: float) -> StepResult:  # fmt: skip
+def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Path, Path],
+              plan: RacePlan, wall_s: float, ref_walls: dict[int, float], data: dict,
+              start: float) -> StepResult:  # fmt: skip
     problem = build.problem
     # the environment every harness run has (the race build is not told apart by it)
     env: dict[str, str | None] = dict(sanitizer_env())
@@ -415,9 +439,12 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RaceP
                   else ref_walls.get(c.n, 0.05) for c in calls)  # fmt: skip
         wall = max(wall_s, RACE_WALL_FACTOR * est)
         # every second process allows nested teams (the default is one active level): an
-        # inner region's race shows only when its team has more than one thread
+        # inner region's race shows only when its team has more than one thread; the others
+        # run the build that deals dynamic loops' chunks round robin (a thread late under
+        # load ran none)
         run_env = dict(env, OMP_MAX_ACTIVE_LEVELS=NESTED_LEVELS) if r % 2 else env
-        nested = f", {NESTED_NOTE}" if r % 2 else ""
+        binary = binaries[0] if r % 2 else binaries[1]
+        note = NESTED_NOTE if r % 2 else ROUND_ROBIN_NOTE
         for attempt in range(2):
             run = run_harness(binary, seed=seed, n=calls[0].n, pattern=pattern,
                               threads=max(plan.threads), wall_s=wall, memory_mb=None, env=run_env,
@@ -426,7 +453,7 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RaceP
             res = run.result
             again = " (again: the first crashed in the OpenMP runtime)" if attempt else ""
             log.append(f"run {r + 1}{again}: {len(calls)} calls (n {list(plan.sizes)}, threads "
-                       f"{list(order)}, pattern {pattern}, seed {seed}{nested}): {res.describe()}"
+                       f"{list(order)}, pattern {pattern}, seed {seed}, {note}): {res.describe()}"
                        f"\n{res.stderr[:20000]}")  # fmt: skip
             reports = race_reports(res.stderr)
             real = [(off, text) for off, text in reports if not is_runtime_artifact(text)]
@@ -438,8 +465,8 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binary, plan: RaceP
         artifacts += len(reports) - len(real)
 
         def where(k: int | None, calls: list[PlannedCall] = calls, order=order,
-                  nested: str = nested) -> str:  # fmt: skip
-            return _where(k, calls, order, plan.sizes) + (f" ({NESTED_NOTE})" if nested else "")
+                  note: str = note) -> str:  # fmt: skip
+            return _where(k, calls, order, plan.sizes) + f" ({note})"
 
         if real:
             first = real[0][0]
