@@ -44,6 +44,7 @@ TRACE_MEASURED_S = 0.005  # a traced baseline call this long is work, not the te
 TRACE_MARGIN = 10.0  # a traced run's limit: this x its call's estimate, plus the rest
 TRACE_MIN_WALL_S = 10.0  # ... and never less than this (a loaded machine)
 TRACE_LEAST = 2  # probed sizes a traced run must reach (4x the largest race size)
+CLIMB_BUDGET_S = 0.5  # the traced runs above the first estimate's size, their walls in all
 BASELINE_SEEDS = (7, PROBE_SEED)  # the traced baseline's calls, at the largest race size
 
 
@@ -185,19 +186,22 @@ def search_conflicts(runner: ProbeRunner, builds: ProbeBuilds, top: int, up: lis
 def _climb(runner: ProbeRunner, builds: ProbeBuilds, cost: TraceCost, up: list[int], at: int,
            seen: PathRun, runs: dict[int, PathRun]) -> RunFailed | None:  # fmt: skip
     """From `at` (run: `seen`), run the traced build at each larger probed size while the
-    last traced call, grown to it, fits TRACE_BUDGET_S. The estimate that chose `at` rests
-    on a call of a millisecond at the largest race size, which a loaded machine's scheduling
-    inflates many times (in CI it stopped at 16000 where 128000 fit, under a race at
-    16384); the traced runs' own calls correct it. The first run that fails, or None."""
+    last traced call, grown to it, fits TRACE_BUDGET_S and the runs this adds, as far as
+    their walls grow the same way, fit CLIMB_BUDGET_S in all. The estimate that chose `at`
+    rests on a call of a millisecond at the largest race size, which a loaded machine's
+    scheduling inflates many times (with five busy loops beside it the search stopped at
+    n=32000 or 64000 where 128000 fit on an idle machine); the traced runs' own calls
+    correct it, within a bounded cost. The first run that fails, or None."""
     assert builds.traced is not None
-    n, last = at, seen
+    n, last, spent = at, seen, 0.0
     for larger in (m for m in up if m > at):
         call = cost.grown_s(n, max(last.call_s, default=last.wall_s), larger)
-        if call > TRACE_BUDGET_S:
+        wall = cost.grown_s(n, last.wall_s, larger)
+        if call > TRACE_BUDGET_S or spent + wall > CLIMB_BUDGET_S:
             return None
         got = runner.run(builds.traced, larger, traced=True, wall_s=cost.wall_s(larger, call))
         if isinstance(got, RunFailed):
             return got
         runs[larger] = got
-        n, last = larger, got
+        n, last, spent = larger, got, spent + got.wall_s
     return None
