@@ -11,9 +11,9 @@ Traced runs cost 7-64x the plain build's, the most for code that is all loads an
 conflicts are looked for at the largest probed size whose traced call should fit
 TRACE_BUDGET_S (`TraceCost`: the traced baseline's call at the largest race size, grown as
 the plain build's calls grow from there to the benchmark size; at least the first probed
-size), then at each larger probed size while the last traced call, grown to it, still
-fits (the first estimate rests on a call of a millisecond, which a loaded machine inflates
-many times), and, where new ones show at the first, at every smaller probed size. A traced run that fails (its
+size), then at each larger probed size up to CLIMB_TO x the largest race size while the
+last traced call, grown to it, still fits (the first estimate rests on a call of a
+millisecond, which a loaded machine inflates many times), and, where new ones show at the first, at every smaller probed size. A traced run that fails (its
 time, its memory, the probe's budget) falls back to the smaller sizes: what they reach is
 the coverage (`conflicts_to`), and below TRACE_LEAST probed sizes, or after a crash the
 plain build did not show, the sizes above are named unlooked-for (`unchecked`).
@@ -45,6 +45,7 @@ TRACE_MARGIN = 10.0  # a traced run's limit: this x its call's estimate, plus th
 TRACE_MIN_WALL_S = 10.0  # ... and never less than this (a loaded machine)
 TRACE_LEAST = 2  # probed sizes a traced run must reach (4x the largest race size)
 CLIMB_BUDGET_S = 0.5  # the traced runs above the first estimate's size, their walls in all
+CLIMB_TO = 64  # ... and up to this x the largest race size (beyond, the estimate stands)
 BASELINE_SEEDS = (7, PROBE_SEED)  # the traced baseline's calls, at the largest race size
 
 
@@ -157,7 +158,7 @@ def search_conflicts(runner: ProbeRunner, builds: ProbeBuilds, top: int, up: lis
     seen = runner.run(builds.traced, at, traced=True, wall_s=cost.wall_s(at))
     if isinstance(seen, PathRun):
         runs[at] = seen
-        failed = _climb(runner, builds, cost, up, at, seen, runs)
+        failed = _climb(runner, builds, cost, up, top, at, seen, runs)
     else:
         failed = seen
     # new conflicts at `at`: where they first show; its run failed: the sizes below, up to
@@ -183,18 +184,21 @@ def search_conflicts(runner: ProbeRunner, builds: ProbeBuilds, top: int, up: lis
                           {n: r.team for n, r in runs.items()}, looked_to, unchecked)  # fmt: skip
 
 
-def _climb(runner: ProbeRunner, builds: ProbeBuilds, cost: TraceCost, up: list[int], at: int,
-           seen: PathRun, runs: dict[int, PathRun]) -> RunFailed | None:  # fmt: skip
-    """From `at` (run: `seen`), run the traced build at each larger probed size while the
-    last traced call, grown to it, fits TRACE_BUDGET_S and the runs this adds, as far as
-    their walls grow the same way, fit CLIMB_BUDGET_S in all. The estimate that chose `at`
-    rests on a call of a millisecond at the largest race size, which a loaded machine's
-    scheduling inflates many times (with five busy loops beside it the search stopped at
-    n=32000 or 64000 where 128000 fit on an idle machine); the traced runs' own calls
-    correct it, within a bounded cost. The first run that fails, or None."""
+def _climb(runner: ProbeRunner, builds: ProbeBuilds, cost: TraceCost, up: list[int], top: int,
+           at: int, seen: PathRun, runs: dict[int, PathRun]) -> RunFailed | None:  # fmt: skip
+    """From `at` (run: `seen`), run the traced build at each larger probed size up to
+    CLIMB_TO x the largest race size `top` while the last traced call, grown to it, fits
+    TRACE_BUDGET_S and the runs this adds, as far as their walls grow the same way, fit
+    CLIMB_BUDGET_S in all. The estimate that chose `at` rests on a call of a millisecond
+    at the largest race size, which a loaded machine's scheduling inflates many times
+    (with five busy loops beside it the search stopped at n=32000 or 64000 where 128000
+    fit on an idle machine); the traced runs' own calls correct it, within a bounded
+    cost, as far as thresholds computed at run time usually lie (`n > threads * 8192`).
+    Beyond, the first estimate stands: climbing there too cost every candidate whose
+    estimate is merely cautious 0.3-0.5 s. The first run that fails, or None."""
     assert builds.traced is not None
     n, last, spent = at, seen, 0.0
-    for larger in (m for m in up if m > at):
+    for larger in (m for m in up if at < m <= CLIMB_TO * top):
         call = cost.grown_s(n, max(last.call_s, default=last.wall_s), larger)
         wall = cost.grown_s(n, last.wall_s, larger)
         if call > TRACE_BUDGET_S or spent + wall > CLIMB_BUDGET_S:
