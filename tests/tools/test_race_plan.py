@@ -170,33 +170,14 @@ def test_the_references_budget_is_its_work_not_a_loaded_machines_wall(tmp_path: 
     had to reach was dropped (a verdict's coverage that depends on the machine's load).
     Here the reference waits 0.6 s at one size (wall, no work) and computes for 0.6 s of
     CPU at another."""
+    from suite.suite_toy import make_problem
+
     from parcodegen.tools.build import build_problem
     from parcodegen.tools.difftest import Case
     from parcodegen.tools.race import THRESHOLD_WALL_S, budgeted_reference
     from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S
 
-    d = tmp_path / "scale"
-    d.mkdir()
-    (d / "problem.toml").write_text(
-        """function = "scale"
-category = "toy"
-description = "y = 2 x"
-
-[[args]]
-name = "x"
-type = "const std::vector<double>&"
-size = "n"
-
-[[args]]
-name = "y"
-type = "std::vector<double>&"
-size = "n"
-
-[sizes]
-test = [0, 1, 5]
-bench = 100000
-"""
-    )
+    d = make_problem(tmp_path)
     (d / "reference.cpp").write_text(
         """#include <ctime>
 #include <vector>

@@ -65,13 +65,16 @@ F next_definition(std::atomic<F>& cached, const char* name) {
   return f;
 }
 
-template <typename I, typename U, typename S>
-using Init = void (*)(void*, std::int32_t, std::int32_t, I, U, S, S);
-
-std::atomic<Init<std::int32_t, std::int32_t, std::int32_t>> g_init4{nullptr};
-std::atomic<Init<std::uint32_t, std::uint32_t, std::int32_t>> g_init4u{nullptr};
-std::atomic<Init<std::int64_t, std::int64_t, std::int64_t>> g_init8{nullptr};
-std::atomic<Init<std::uint64_t, std::uint64_t, std::int64_t>> g_init8u{nullptr};
+// libomp's __kmpc_dispatch_init_<N> for loop bounds of type I and strides of type S,
+// called with the schedule dealt round robin
+template <typename I, typename S>
+void dealt_init(const char* name, void* loc, std::int32_t gtid, std::int32_t schedule, I lb,
+                I ub, S st, S chunk) {
+  using Init = void (*)(void*, std::int32_t, std::int32_t, I, I, S, S);
+  static std::atomic<Init> cached{nullptr};  // constant-initialized: no guard, no lock
+  schedule = round_robin(schedule, chunk);
+  next_definition(cached, name)(loc, gtid, schedule, lb, ub, st, chunk);
+}
 
 }  // namespace
 
@@ -79,28 +82,24 @@ extern "C" {
 
 void __kmpc_dispatch_init_4(void* loc, std::int32_t gtid, std::int32_t schedule, std::int32_t lb,
                             std::int32_t ub, std::int32_t st, std::int32_t chunk) {
-  schedule = round_robin(schedule, chunk);
-  next_definition(g_init4, "__kmpc_dispatch_init_4")(loc, gtid, schedule, lb, ub, st, chunk);
+  dealt_init("__kmpc_dispatch_init_4", loc, gtid, schedule, lb, ub, st, chunk);
 }
 
 void __kmpc_dispatch_init_4u(void* loc, std::int32_t gtid, std::int32_t schedule,
                              std::uint32_t lb, std::uint32_t ub, std::int32_t st,
                              std::int32_t chunk) {
-  schedule = round_robin(schedule, chunk);
-  next_definition(g_init4u, "__kmpc_dispatch_init_4u")(loc, gtid, schedule, lb, ub, st, chunk);
+  dealt_init("__kmpc_dispatch_init_4u", loc, gtid, schedule, lb, ub, st, chunk);
 }
 
 void __kmpc_dispatch_init_8(void* loc, std::int32_t gtid, std::int32_t schedule, std::int64_t lb,
                             std::int64_t ub, std::int64_t st, std::int64_t chunk) {
-  schedule = round_robin(schedule, chunk);
-  next_definition(g_init8, "__kmpc_dispatch_init_8")(loc, gtid, schedule, lb, ub, st, chunk);
+  dealt_init("__kmpc_dispatch_init_8", loc, gtid, schedule, lb, ub, st, chunk);
 }
 
 void __kmpc_dispatch_init_8u(void* loc, std::int32_t gtid, std::int32_t schedule,
                              std::uint64_t lb, std::uint64_t ub, std::int64_t st,
                              std::int64_t chunk) {
-  schedule = round_robin(schedule, chunk);
-  next_definition(g_init8u, "__kmpc_dispatch_init_8u")(loc, gtid, schedule, lb, ub, st, chunk);
+  dealt_init("__kmpc_dispatch_init_8u", loc, gtid, schedule, lb, ub, st, chunk);
 }
 
 }  // extern "C"
