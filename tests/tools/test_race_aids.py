@@ -102,3 +102,6 @@ def test_dealt_round_robin_an_ordered_dynamic_loop_stays_ordered(schedule: str, 
     assert step.ok and step.status is None and not step.skipped, step.message
     assert step.data["coverage"]["outputs_compared"] > 0
     assert "dealt round robin" in step.log
+    assert (
+        step.data["coverage"]["round_robin_processes"] == (step.data["coverage"]["runs"] + 1) // 2
+    )

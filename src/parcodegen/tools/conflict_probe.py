@@ -13,8 +13,9 @@ TRACE_BUDGET_S (`TraceCost`: the traced baseline's call at the largest race size
 the plain build's calls grow from there to the benchmark size; at least the first probed
 size), then at each larger probed size up to CLIMB_TO x the largest race size while the
 last traced call, grown to it, still fits (the first estimate rests on a call of a
-millisecond, which a loaded machine inflates many times), and, where new ones show at the first, at every smaller probed size. A traced run that fails (its
-time, its memory, the probe's budget) falls back to the smaller sizes: what they reach is
+millisecond, which a loaded machine inflates many times), and, where new ones show at the
+first, at every smaller probed size. A traced run that fails (its time, its memory, the
+probe's budget) falls back to the smaller sizes: what they reach is
 the coverage (`conflicts_to`), and below TRACE_LEAST probed sizes, or after a crash the
 plain build did not show, the sizes above are named unlooked-for (`unchecked`).
 """

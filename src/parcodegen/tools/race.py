@@ -5,8 +5,8 @@ of one LLVM version, `toolchain.py`) and runs RACE_RUNS processes, each calling 
 function at every planned size (`race_plan.py`) and thread count, with its own seed and
 thread order. The build advances each thread's TSan epoch as its code runs, and every
 second process's build deals dynamic loops' chunks round robin (`race_aids.py`: what a
-loaded machine's scheduling hid). A process's outputs are compared with the reference where the problem
-declares the size: that build is a second compiler and optimization level, which
+loaded machine's scheduling hid). A process's outputs are compared with the reference
+where the problem declares the size: that build is a second compiler and optimization level, which
 vectorizes loops g++ -O3 left alone (a race between SIMD lanes, which TSan cannot see,
 shows up there as a wrong output). Reports whose racing memory the OpenMP runtime
 allocated itself (a finished task's descriptor reused for a new task: Archer has no
@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 import shutil
 import time
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
@@ -380,7 +380,7 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
     plan = plan_race(problem, code, reference_wall, tasks=tasks or None)
     if at_sizes:
         reached = tuple(n for n in at_sizes if reference_wall(n) is not None)
-        missed = tuple(f"n={n} (the reference fails or needs more than {THRESHOLD_BUDGET_S}s "
+        missed = tuple(f"n={n} (the reference fails or needs more than {THRESHOLD_BUDGET_S}s of CPU "
                        "there)" for n in at_sizes if n not in reached)  # fmt: skip
         # one size, a large one: the calls are few, so more of them (a race there went
         # unreported in 4 of 40 two-process runs under load)
@@ -522,7 +522,8 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
                 return _result(False, Status.WRONG_OUTPUT, msg, log, start, data)
     cov = data["coverage"]
     cov.update(calls=calls_done, outputs_compared=compared, artifacts_ignored=artifacts,
-               max_threads_seen=max_threads, runtime_crashes_not_repeated=runtime_crashes)  # fmt: skip
+               max_threads_seen=max_threads, runtime_crashes_not_repeated=runtime_crashes,
+               round_robin_processes=(plan.runs + 1) // 2)  # fmt: skip
     msg = (f"no data race found ({plan.runs} processes x threads {', '.join(map(str, plan.threads))}"
            f" x n {', '.join(map(str, plan.sizes))}; {compared} outputs compared)")  # fmt: skip
     if artifacts:

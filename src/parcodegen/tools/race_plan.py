@@ -128,7 +128,7 @@ def plan_race(problem: Problem, code: str, reference_wall: Callable[[int], float
         wall = reference_wall(lit + 1)
         if wall is None:
             unreached.append(f"n > {lit} (the candidate compares against {lit}): the reference "
-                             f"fails or needs more than {THRESHOLD_BUDGET_S}s there")  # fmt: skip
+                             f"fails or needs more than {THRESHOLD_BUDGET_S}s of CPU there")  # fmt: skip
             break  # larger literals cost more
         thresholds.append(lit)
         sizes.append(lit + 1)

@@ -163,8 +163,8 @@ class ParallelSizeStep(BaseStep):
         for n in missed:
             unchecked.append(f"race not checked at sizes where the code runs parallel: n>={n} "
                              f"(code or a conflict first seen in a team there; the reference "
-                             f"needs more than "
-                             f"{THRESHOLD_BUDGET_S}s there, or more than {MAX_RACE_SIZES} sizes "
+                             f"needs more than {THRESHOLD_BUDGET_S}s of CPU there, or more "
+                             f"than {MAX_RACE_SIZES} sizes "
                              "would be needed)")  # fmt: skip
         log: list[str] = [text]
         for n in chosen:

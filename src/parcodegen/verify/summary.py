@@ -28,6 +28,8 @@ def _race(c: dict[str, Any]) -> str:
     text = (f"race: {c.get('runs', 0)} instrumented processes x threads "
             f"{', '.join(map(str, c.get('threads', [])))} x n {', '.join(map(str, c.get('sizes', [])))}"
             f" ({c.get('calls', 0)} calls, {c.get('outputs_compared', 0)} outputs compared)")  # fmt: skip
+    if c.get("round_robin_processes"):
+        text += f"; in {c['round_robin_processes']} of them dynamic loops' chunks dealt round robin"
     if c.get("thresholds"):
         text += f"; above the candidate's literals {', '.join(map(str, c['thresholds']))}"
     if c.get("artifacts_ignored"):
