@@ -206,6 +206,8 @@ def test_threads_of_the_candidates_own_racing_only_at_large_n_are_found():
     v = _check(THREADS.replace("SHARED", "&g_sum"))
     assert v.status is Status.RACE, v.message
     assert v.failing_step is not None and v.failing_step.step == "parallel_size"
+    # no OpenMP team to name: "(team 0)" read as if nothing ran in parallel
+    assert "code runs on threads of its own" in v.message and "team 0" not in v.message
     v = _check(THREADS.replace("SHARED", "&part[t]"))
     assert v.status is Status.PASS and not v.unchecked, v.message
 

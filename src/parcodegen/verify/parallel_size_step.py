@@ -69,10 +69,16 @@ def affordable(build: ProblemBuild, n: int) -> bool:
     return budgeted_reference(build, Case(n, build.problem.patterns[0], 7)) is not None
 
 
+def _own_threads(p: PathProbe) -> bool:
+    """Code with threads of its own (std::thread): no OpenMP team, every block parallel."""
+    return p.keys is not None and p.keys.own_threads
+
+
 def _probe_text(p: PathProbe) -> str:
     sizes = ", ".join(map(str, p.sizes)) or "-"
-    return (f"probe build: {p.baseline_blocks} blocks ran at the race sizes (team "
-            f"{p.baseline_team}), probed n {sizes} at {p.threads} threads, conflicts up to "
+    team = "threads of its own" if _own_threads(p) else f"team {p.baseline_team}"
+    return (f"probe build: {p.baseline_blocks} blocks ran at the race sizes ({team}), "
+            f"probed n {sizes} at {p.threads} threads, conflicts up to "
             f"n={p.conflicts_to}")  # fmt: skip
 
 
@@ -171,8 +177,9 @@ class ParallelSizeStep(BaseStep):
             check = race_check(build, ctx.code, wall, at_sizes=(n,))
             seconds += check.seconds
             log.append(check.log)
-            where = (f"n={n}: a probed size where code runs in a team that no race-checked "
-                     f"size ran in one ({text})")  # fmt: skip
+            runs = ("on threads of its own that no race-checked size ran" if _own_threads(probe)
+                    else "in a team that no race-checked size ran in one")  # fmt: skip
+            where = f"n={n}: a probed size where code runs {runs} ({text})"
             cov.setdefault("race", []).append(check.data.get("coverage", {}))
             if not check.ok and not check.skipped:
                 return StepResult(NAME, False, check.status, f"{check.message} [{where}]",
