@@ -19,7 +19,7 @@ from parcodegen.paths import HARNESS_INCLUDE
 from parcodegen.tools.build import ProblemBuild, candidate_name
 from parcodegen.tools.compile import CompileOutput, compile_object, link_binary
 from parcodegen.tools.harness import harness_source
-from parcodegen.tools.race_aids import ROUND_ROBIN_SOURCE
+from parcodegen.tools.race_aids import ROUND_ROBIN_SOURCE, runtime_headers
 from parcodegen.tools.toolchain import Toolchain
 from parcodegen.tools.traced_ir import traced_ir
 
@@ -77,7 +77,7 @@ def _link_probe(build: ProblemBuild, code: str, tc: Toolchain,
         *((HARNESS_INCLUDE.joinpath(r).read_text(), PROBE_FLAGS, r) for r in RUNTIME_SOURCES),
     ]
     ignore = "".join(f"fun:{f}\n" for f in IGNORED_FUNCTIONS).encode()
-    headers = {**build.headers, IGNORE_FILE: ignore}
+    headers = {**build.headers, **runtime_headers(), IGNORE_FILE: ignore}
     objects: list[Path] = []
     for i, (source, flags, name) in enumerate(parts):
         if i == 0 and code_flags == TRACED_FLAGS:

@@ -21,11 +21,17 @@ ROUND_ROBIN_SOURCE = "pcg_dispatch.cpp"  # in HARNESS_INCLUDE
 ROUND_ROBIN_NOTE = "dynamic loops' chunks dealt round robin"
 EPOCHS_SOURCE = "pcg_epochs.cpp"
 EPOCH_FLAGS = ("-fsanitize-coverage=trace-pc",)  # the candidate's race object: edges call it
+LOOKUP_HEADER = "pcg_next_definition.h"  # in HARNESS_INCLUDE: the runtime files include it
+
+
+def runtime_headers() -> dict[str, bytes]:
+    """The header the harness's runtime files (the aids, the probe's runtime) include."""
+    return {LOOKUP_HEADER: HARNESS_INCLUDE.joinpath(LOOKUP_HEADER).read_bytes()}
 
 
 def aid_object(source: str, clangxx: str) -> CompileOutput:
     """One of the aids (ROUND_ROBIN_SOURCE, EPOCHS_SOURCE), compiled to link into a build
     (not instrumented itself)."""
-    return compile_object(HARNESS_INCLUDE.joinpath(source).read_text(), headers={},
-                          flags=("-std=c++17", "-O2", "-fopenmp"), compiler=clangxx,
-                          source_name=source)  # fmt: skip
+    return compile_object(HARNESS_INCLUDE.joinpath(source).read_text(),
+                          headers=runtime_headers(), flags=("-std=c++17", "-O2", "-fopenmp"),
+                          compiler=clangxx, source_name=source)  # fmt: skip

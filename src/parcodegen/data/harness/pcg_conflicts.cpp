@@ -77,6 +77,8 @@
 #include <mutex>
 #include <vector>
 
+#include "pcg_next_definition.h"
+
 extern "C" char __executable_start;
 
 namespace {
@@ -946,17 +948,7 @@ extern "C" void* memset(void* d, int c, std::size_t n) {
 // library's own calls are passed on unrecorded. (The C library's are looked up without a
 // function-local static: its guard may take a mutex.)
 namespace {
-// the C library's definition of `name`, looked up once
-template <typename F>
-F next_definition(std::atomic<F>& cached, const char* name) {
-  F f = cached.load(std::memory_order_acquire);
-  if (f == nullptr) {
-    f = reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
-    if (f == nullptr) abort();
-    cached.store(f, std::memory_order_release);
-  }
-  return f;
-}
+using pcg::next_definition;
 
 using MutexCall = int (*)(pthread_mutex_t*);
 std::atomic<MutexCall> g_lock_call{nullptr}, g_trylock_call{nullptr}, g_unlock_call{nullptr};

@@ -18,12 +18,12 @@
 // schedule changed. Not instrumented by the sanitizers: nothing here touches the
 // candidate's memory.
 
-#include <dlfcn.h>
 #include <omp.h>
 
 #include <atomic>
 #include <cstdint>
-#include <cstdlib>
+
+#include "pcg_next_definition.h"
 
 namespace {
 
@@ -54,17 +54,6 @@ std::int32_t round_robin(std::int32_t schedule, C& chunk) {
   return base == kDynamicChunked ? kStaticChunked : kOrderedStaticChunked;
 }
 
-template <typename F>
-F next_definition(std::atomic<F>& cached, const char* name) {
-  F f = cached.load(std::memory_order_acquire);
-  if (f == nullptr) {
-    f = reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
-    if (f == nullptr) std::abort();
-    cached.store(f, std::memory_order_release);
-  }
-  return f;
-}
-
 // libomp's __kmpc_dispatch_init_<N> for loop bounds of type I and strides of type S,
 // called with the schedule dealt round robin
 template <typename I, typename S>
@@ -73,7 +62,7 @@ void dealt_init(const char* name, void* loc, std::int32_t gtid, std::int32_t sch
   using Init = void (*)(void*, std::int32_t, std::int32_t, I, I, S, S);
   static std::atomic<Init> cached{nullptr};  // constant-initialized: no guard, no lock
   schedule = round_robin(schedule, chunk);
-  next_definition(cached, name)(loc, gtid, schedule, lb, ub, st, chunk);
+  pcg::next_definition(cached, name)(loc, gtid, schedule, lb, ub, st, chunk);
 }
 
 }  // namespace
