@@ -67,6 +67,7 @@ def explain_none(tried: list[tuple[Attempt, Verdict]], min_speedup: float) -> st
     if all(v.status is Status.NO_CODE for _, v in tried):
         reasons = list(dict.fromkeys(v.message for _, v in tried if v.message))
         why = "; ".join(reasons) or "no code in the replies"
+        why = why.removesuffix("; the original is kept")  # (autopar's reason says it too)
         return f"the backend proposed no code in {len(tried)} turn(s): {why}; the original is kept"
     if not passed:
         unchecked = next((v for _, v in tried if v.status.value == "unchecked"), None)

@@ -76,8 +76,45 @@ def parse_param(text: str, index: int) -> Param:
     return Param(_norm_type(ctype), m.group(2), tuple(dims), text)
 
 
+_ARITH = (
+    r"(?:(?:unsigned|signed|long|short|const)\s+)*"
+    r"(?:unsigned|signed|long|short|int|char|float|double|bool|_Bool"
+    r"|(?:std::)?(?:u?int(?:8|16|32|64)_t|size_t|ptrdiff_t))"
+    r"(?:\s+(?:long|int|double))*"
+)
+_ALIASES = (
+    re.compile(rf"\btypedef\s+({_ARITH})\s+([A-Za-z_]\w*)\s*;"),
+    re.compile(rf"(?m)^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+\(?({_ARITH})\)?[ \t]*$"),
+    re.compile(rf"\busing\s+([A-Za-z_]\w*)\s*=\s*({_ARITH})\s*;"),
+)
+
+
+def arithmetic_aliases(source: str) -> dict[str, str]:
+    """Names the source makes stand for an arithmetic type (`typedef double DATA_TYPE;`,
+    `#define DATA_TYPE double`, `using real = float;`): name -> type."""
+    code = COMMENTS.sub(" ", source)
+    found: dict[str, str] = {}
+    for k, pattern in enumerate(_ALIASES):
+        for m in pattern.finditer(code):
+            alias, real = (m.group(2), m.group(1)) if k == 0 else (m.group(1), m.group(2))
+            found[alias] = " ".join(real.split())
+    return found
+
+
+def _unalias(text: str, aliases: dict[str, str]) -> str:
+    for _ in range(4):  # an alias of an alias
+        new = re.sub(r"\b[A-Za-z_]\w*\b", lambda m: aliases.get(m.group(0), m.group(0)), text)
+        if new == text:
+            break
+        text = new
+    return text
+
+
 def find_signature(source: str, function: str) -> Signature:
-    """The definition of `function` in `source` (a ProblemError when there is none)."""
+    """The definition of `function` in `source` (a ProblemError when there is none). A
+    type named by an alias of an arithmetic type in the source (`DATA_TYPE`) is read as
+    that type: the harness declares the function with it, which links the same."""
+    aliases = arithmetic_aliases(source)
     code = COMMENTS.sub(" ", source)
     code = re.sub(r"(?m)^[ \t]*#.*$", " ", code)  # preprocessor lines
     pattern = re.compile(
@@ -93,8 +130,8 @@ def find_signature(source: str, function: str) -> Signature:
             function, "is declared static (internal linkage): remove `static` so it can be tested"
         )
     words = [w for w in words if w not in ("inline", "extern", "constexpr", 'extern"C"')]
-    returns = _norm_type(" ".join(words))
-    params_text = " ".join(m.group(2).split())
+    returns = _norm_type(_unalias(" ".join(words), aliases))
+    params_text = _unalias(" ".join(m.group(2).split()), aliases)
     prototype = f"{returns} {function}({params_text})"
     if params_text in ("", "void"):
         return Signature(returns, (), prototype)

@@ -364,6 +364,19 @@ def calibrate_bench(problem: Problem, toml: str) -> tuple[int, float] | None:
     return size, t * (size / n) ** depth
 
 
+USER_MAIN = "pcg_user_main"
+_MAIN = re.compile(r"(?m)^([ \t]*(?:static[ \t]+)?(?:int|void)[ \t\n]+)main([ \t]*\()")
+
+
+def without_main(source: str, function: str) -> tuple[str, bool]:
+    """`source` with a definition of main renamed USER_MAIN (line numbers kept), unless
+    `function` is main; and whether there was one."""
+    if function == "main":
+        return source, False
+    renamed = _MAIN.sub(rf"\g<1>{USER_MAIN}\g<2>", source)
+    return renamed, renamed != source
+
+
 def derive_problem(
     source_file: str | Path,
     function: str,
@@ -390,7 +403,11 @@ def derive_problem(
     digest = hashlib.sha256((toml + source).encode()).hexdigest()[:8]
     directory = Path(out_dir) if exact_dir else Path(out_dir) / f"{src.stem}-{function}-{digest}"
     directory.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, directory / src.name)
+    copy, renamed = without_main(source, function)
+    (directory / src.name).write_text(copy)
+    if renamed:
+        notes = (*notes, f"the file's main() is renamed {USER_MAIN} in the problem's copy (the "
+                 "harness has its own main)")  # fmt: skip
     for h in headers:
         shutil.copyfile(h, directory / h.name)
     (directory / "problem.toml").write_text(toml)
