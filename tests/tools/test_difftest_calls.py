@@ -148,7 +148,8 @@ def test_good_candidate_passes_with_coverage(build):
     assert cov["calls"] > len(build.problem.test_sizes) * 3
     assert cov["shared_workdir"] and cov["repeated_inputs"] > 0
     assert cov["const_inputs_checked"] == ["x"]
-    assert len(cov["env_variants"]) == 5  # + nested teams; + 65 threads with OMP_SCHEDULE=guided
+    # + nested teams; + 65 threads with OMP_SCHEDULE=guided; + two callers; + cancellation
+    assert len(cov["env_variants"]) == 7
     assert cov["max_threads_seen"] >= 2  # the parallel region really ran with threads
     assert "warning" not in step.message
 

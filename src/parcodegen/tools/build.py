@@ -25,7 +25,13 @@ from parcodegen.errors import InfraError
 from parcodegen.paths import cache_dir
 from parcodegen.sandbox.run import HarnessIO, Limits, RunResult, Workdir, run
 from parcodegen.tools.compile import GCC_FLAGS, compile_object, link_binary, link_flags
-from parcodegen.tools.harness import HARNESS_HEADER, PRELUDE_HEADER, harness_source
+from parcodegen.tools.harness import (
+    CORES_HEADER,
+    GUARD_HEADER,
+    HARNESS_HEADER,
+    PRELUDE_HEADER,
+    harness_source,
+)
 from parcodegen.tools.toolchain import default_toolchain
 from parcodegen.tools.outputs import OutputFormatError, read_outputs
 from parcodegen.types import Problem
@@ -45,8 +51,9 @@ def cores() -> int:
 
 
 def problem_headers(problem: Problem) -> dict[str, bytes]:
-    """The harness header plus every header in the problem directory (top level)."""
-    headers = {HARNESS_HEADER: (HARNESS_INCLUDE / HARNESS_HEADER).read_bytes()}
+    """The harness's headers plus every header in the problem directory (top level)."""
+    own = (HARNESS_HEADER, CORES_HEADER, GUARD_HEADER)
+    headers = {name: (HARNESS_INCLUDE / name).read_bytes() for name in own}
     for path in sorted(problem.directory.iterdir()):
         if path.is_file() and path.suffix in HEADER_SUFFIXES:
             headers[path.name] = path.read_bytes()

@@ -11,8 +11,11 @@ with fresh data, then an input it has already seen; every call is compared, and 
 that changed a const input fails. All the candidate's processes share one working
 directory, so a file one run leaves behind is there for the next. Environment variants
 run the same calls with OMP_NUM_THREADS unset, with the thread count set by
-omp_set_num_threads instead, with OMP_DYNAMIC=true, and with a runtime schedule and
-nesting limit; each is named in a failure. `legacy_difftest` is the single-call version
+omp_set_num_threads instead, with OMP_DYNAMIC=true, with a runtime schedule and nesting
+limit, from two threads at once (two calls made together by the threads of a parallel
+region: a function that keeps scratch in a static, writes its const input and puts it
+back, or sizes its work by omp_get_max_threads() fails there), and with cancellation on
+and a thread limit; each is named in a failure. `legacy_difftest` is the single-call version
 kept for comparison (benchmarks/verify_overhead.py).
 """
 
@@ -30,7 +33,15 @@ from parcodegen.cxxtypes import Kind, classify
 from parcodegen.errors import ProblemError
 from parcodegen.sandbox.run import Workdir
 from parcodegen.tools.build import HarnessRun, ProblemBuild, cores, run_harness
-from parcodegen.tools.harness import CHANGED_PREFIX, THREADS_KEY, PlannedCall, harness_plan
+from parcodegen.tools.harness import (
+    CHANGED_PREFIX,
+    FPENV_PREFIX,
+    ICV_PREFIX,
+    THREADS_KEY,
+    PlannedCall,
+    harness_plan,
+)
+from parcodegen.tools.object_threads import static_storage
 from parcodegen.tools.outputs import compare_outputs, nonfinite_counts, split_calls
 from parcodegen.types import LAUNCHER_FAILED, Problem, Status, StepResult
 
@@ -198,6 +209,7 @@ class Variant:
     call_threads: int = 0  # omp_set_num_threads(call_threads) before each call
     # or, when given, before call k: call_cycle[k % len] (the count changes between calls)
     call_cycle: tuple[int, ...] = ()
+    pairs: bool = False  # calls made two at a time from two threads (harness_plan `pairs`)
 
     def threads_of_call(self, k: int) -> int:
         return self.call_cycle[k % len(self.call_cycle)] if self.call_cycle else self.call_threads
@@ -210,10 +222,12 @@ def thread_variant(t: int) -> Variant:
     return Variant(f"threads={t}", t)
 
 
-def env_variants() -> tuple[Variant, ...]:
+def env_variants(reentrant: bool = True) -> tuple[Variant, ...]:
+    """The environment variants; `reentrant` False (the reference itself keeps static
+    storage, so two calls at once need not agree with it) leaves out the two-callers one."""
     c = cores()
     odd = 2 * c + 1
-    return (
+    variants = (
         Variant("OMP_NUM_THREADS unset (threads left to the runtime)", c,
                 (("OMP_NUM_THREADS", None),)),
         Variant("omp_set_num_threads(2, 3, 1, 5, 2, ...) instead of OMP_NUM_THREADS, the count "
@@ -224,7 +238,14 @@ def env_variants() -> tuple[Variant, ...]:
                 (("OMP_SCHEDULE", "dynamic,3"), ("OMP_MAX_ACTIVE_LEVELS", "4"))),
         Variant(f"threads={MANY_THREADS} (more than a per-thread table of {MANY_THREADS - 1} "
                 "holds), OMP_SCHEDULE=guided", MANY_THREADS, (("OMP_SCHEDULE", "guided"),)),
+        Variant("called from two threads at once (each thread of an OpenMP parallel region "
+                "calls it, nested regions off: its own team is one thread), threads=3", 3,
+                pairs=True),
+        Variant(f"OMP_CANCELLATION=true (cancel constructs take effect), OMP_THREAD_LIMIT=2, "
+                f"threads={odd}", odd,
+                (("OMP_CANCELLATION", "true"), ("OMP_THREAD_LIMIT", "2"))),
     )  # fmt: skip
+    return tuple(v for v in variants if reentrant or not v.pairs)
 
 
 @dataclass(frozen=True)
@@ -243,6 +264,10 @@ class Process:
                       "memoized under a key of a few sampled elements?)")  # fmt: skip
         if self.variant.call_cycle:
             again += f" at {self.variant.threads_of_call(k)} threads"
+        if self.variant.pairs and len(self.cases) > 1:
+            other = k + 1 if k % 2 == 0 else k - 1
+            if other < len(self.cases):
+                again += f", made at the same time as call {other + 1} on another thread"
         return (f"n={case.n}, seed={case.seed}, pattern={case.pattern}, {self.variant.name}; "
                 f"call {k + 1} of {len(self.cases)} in one process{again}")  # fmt: skip
 
@@ -278,15 +303,32 @@ def call_sequence(
     return out
 
 
+PAIRED_SEED = 700  # seed offset of the second call of a pair (the pairs variant)
+PAIRED_REPEATS = 3  # pairs of the largest size <= MID_SIZE (calls that overlap longest)
+
+
+def paired_sequence(problem: Problem) -> list[Case]:
+    """The pairs variant's calls: two calls of each size (fresh data each), made at once by
+    two threads; the largest size <= MID_SIZE several times."""
+    pattern = problem.patterns[0]
+    sizes = sorted(n for n in problem.test_sizes if n <= MID_SIZE) or [min(problem.test_sizes)]
+    order = sizes + [sizes[-1]] * (PAIRED_REPEATS - 1)
+    out: list[Case] = []
+    for j, n in enumerate(order):
+        out += [Case(n, pattern, 1 + j), Case(n, pattern, 1 + j + PAIRED_SEED)]
+    return out
+
+
 def plan_processes(problem: Problem, threads: tuple[int, ...], seeds: int,
-                   variants: bool) -> list[Process]:  # fmt: skip
+                   variants: bool, reentrant: bool = True) -> list[Process]:  # fmt: skip
     procs: list[Process] = []
     for j in range(len(problem.patterns)):
         seq = call_sequence(problem, j, seeds)
         procs.extend(_process(seq, thread_variant(t)) for t in threads)
     if variants:
         seq = call_sequence(problem, 0, 1, sizes_cap=MID_SIZE)
-        procs.extend(_process(seq, v) for v in env_variants())
+        procs.extend(_process(paired_sequence(problem) if v.pairs else seq, v)
+                     for v in env_variants(reentrant))  # fmt: skip
     return procs
 
 
@@ -327,13 +369,16 @@ def difftest(
     threads = threads or default_threads()
     start = time.monotonic()
     log: list[str] = []
-    procs = plan_processes(problem, threads, seeds, variants)
+    # a reference with static storage of its own is not held to two calls at once
+    reentrant = not static_storage(build.reference_obj)
+    procs = plan_processes(problem, threads, seeds, variants, reentrant)
     calls = 0
     max_ref = 0.0
     max_threads = 0
     nonfinite: dict[str, list[int]] = {}
     counted: set[Case] = set()
     inputs_checked = _checked_inputs(problem)
+    settings: set[str] = set()  # the caller's OpenMP settings a call left changed
     with Workdir("difftest") as wd:  # shared by every candidate process: files persist
         for proc in procs:
             refs = [REFERENCES.get(build.reference_bin, c) for c in proc.cases]
@@ -347,7 +392,9 @@ def difftest(
                         acc[1] += total
             wall = max(MIN_CANDIDATE_WALL_S, sum(WALL_FACTOR * r.result.wall_s + 0.5 for r in refs))
             plan = harness_plan([c.planned(proc.variant.threads_of_call(k))
-                                 for k, c in enumerate(proc.cases)])  # fmt: skip
+                                 for k, c in enumerate(proc.cases)],
+                                pairs=proc.variant.pairs, cores=proc.variant.threads,
+                                guard=not proc.variant.pairs)  # fmt: skip
             first = proc.cases[0]
             run = run_harness(candidate_bin, seed=first.seed, n=first.n, pattern=first.pattern,
                               threads=proc.variant.threads, wall_s=wall, env=dict(proc.variant.env),
@@ -385,6 +432,14 @@ def difftest(
                     names = ", ".join(f"'{c}'" for c in changed)
                     msg = f"the candidate changed const input {names} on input {where}"
                     return _fail(Status.WRONG_OUTPUT, msg, log, start, calls, where)
+                fpenv = sorted(n[len(FPENV_PREFIX) :] for n in got if n.startswith(FPENV_PREFIX))
+                if fpenv:
+                    msg = (f"the call left its caller's floating-point mode changed: "
+                           f"{'; '.join(fpenv)} (the caller's later arithmetic differs) on "
+                           f"input {where}")  # fmt: skip
+                    return _fail(Status.WRONG_OUTPUT, msg, log, start, calls, where)
+                settings.update(n[len(ICV_PREFIX) :].split(" (")[0] for n in got
+                                if n.startswith(ICV_PREFIX))  # fmt: skip
                 if not got:
                     msg = f"crash on input {where}: the call wrote no outputs"
                     return _fail(Status.CRASH, msg, log, start, calls, where)
@@ -394,7 +449,7 @@ def difftest(
                     msg = f"wrong output on input {where}: {mismatch.message}"
                     return _fail(Status.WRONG_OUTPUT, msg, log, start, calls, where)
                 live = got.get(THREADS_KEY)
-                if (isinstance(live, np.ndarray) and len(live)
+                if (isinstance(live, np.ndarray) and len(live) and not proc.variant.pairs
                         and 2 <= proc.variant.threads < MANY_THREADS):  # fmt: skip
                     max_threads = max(max_threads, int(live[0]))
             log.append(f"ok {proc.variant.name}: {len(proc.cases)} calls, n in "
@@ -405,7 +460,7 @@ def difftest(
         "sizes": sorted({c.n for p in procs for c in p.cases}),
         "patterns": list(problem.patterns),
         "threads": list(threads),
-        "env_variants": [v.name for v in env_variants()] if variants else [],
+        "env_variants": [v.name for v in env_variants(reentrant)] if variants else [],
         "shared_workdir": True,
         "repeated_inputs": sum(1 for p in procs for r in p.repeat_of if r >= 0),
         "const_inputs_checked": inputs_checked,
@@ -413,8 +468,12 @@ def difftest(
     }
     msg = (f"outputs match the reference on {calls} calls in {len(procs)} processes "
            f"(threads {', '.join(map(str, threads))}"
-           f"{'; ' + str(len(env_variants())) + ' environment variants' if variants else ''})")  # fmt: skip
+           f"{'; ' + str(len(env_variants(reentrant))) + ' environment variants' if variants else ''})")  # fmt: skip
     msg += _nonfinite_warning(nonfinite)
+    if settings:
+        msg += ("; warning: the call leaves its caller's OpenMP settings changed ("
+                f"{', '.join(sorted(settings))}): the caller's next parallel regions differ")  # fmt: skip
+    coverage["caller_settings_changed"] = sorted(settings)
     data = {"runs": calls, "max_reference_wall_s": max_ref, "coverage": coverage,
             "nonfinite": {k: v for k, v in nonfinite.items() if v[0]}}  # fmt: skip
     return StepResult("difftest", True, None, msg, "\n".join(log), time.monotonic() - start,

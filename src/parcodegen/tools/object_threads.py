@@ -57,3 +57,21 @@ def object_threads(obj: Path) -> ObjectThreads:
     used = undefined_symbols(obj)
     found = sorted({_short(s) for s in used if THREAD_SYMBOL.match(s)})
     return ObjectThreads(tuple(found), any(TASK_SYMBOL.match(s) for s in used))
+
+
+STATIC_TYPES = frozenset("bBdDCu")  # nm: zeroed, initialized, common, unique (inline statics)
+# storage the compilers and runtimes add, not the candidate's state: named critical
+# sections' locks, exception personality references
+NOT_STATE = re.compile(r"^(?:\.gomp_critical_user_|DW\.ref\.|__tsan_|\.omp)")
+
+
+@lru_cache(maxsize=256)
+def static_storage(obj: Path) -> tuple[str, ...]:
+    """The writable static storage `obj` defines (globals, `static` locals, class statics;
+    demangled, sorted): what two calls made at once could share."""
+    names = set()
+    for line in nm_lines(obj, "--defined-only"):
+        parts = line.split(None, 2)
+        if len(parts) == 3 and parts[1] in STATIC_TYPES and not NOT_STATE.match(parts[2]):
+            names.add(parts[2].strip())
+    return tuple(sorted(names))

@@ -170,6 +170,33 @@ def compared_literals(code: str) -> list[int]:
     return sorted(found)
 
 
+_TABLE_EXTENT = re.compile(
+    rf"%\s*\(?\s*({_NUMBER}|[A-Za-z_]\w*)\b"  # i % K
+    rf"|\w\s*\[\s*({_NUMBER}|[A-Za-z_]\w*)\s*\]\s*(?:[;={{,)]|\[)"  # T name[K]; / [K][...]
+    rf"|\barray\s*<[^<>;]*?,\s*({_NUMBER}|[A-Za-z_]\w*)\s*>"  # std::array<T, K>
+)
+
+
+def table_extents(code: str) -> list[int]:
+    """Values the live code takes a remainder by (`t % 16`) or gives an array as its extent
+    (`double part[64]`, `std::array<T, 32>`), ascending: the thread counts a per-thread
+    table indexed by the thread number holds (literals, or names #define'd or declared
+    const as one)."""
+    live = live_code(code)
+    consts: dict[str, int] = {}
+    for m in list(_DEFINE.finditer(live)) + list(_CONST.finditer(live)):
+        v = _number(m.group(2))
+        if v is not None:
+            consts[m.group(1)] = v
+    found: set[int] = set()
+    for m in _TABLE_EXTENT.finditer(live):
+        text = next(g for g in m.groups() if g)
+        v = consts.get(text) if text[0].isalpha() or text[0] == "_" else _number(text)
+        if v is not None and v > 0:
+            found.add(v)
+    return sorted(found)
+
+
 _SIZEOF = {"char": 1, "bool": 1, "int8_t": 1, "uint8_t": 1, "short": 2, "int16_t": 2,
            "uint16_t": 2, "int": 4, "unsigned": 4, "float": 4, "int32_t": 4, "uint32_t": 4,
            "long": 8, "double": 8, "size_t": 8, "int64_t": 8, "uint64_t": 8, "ptrdiff_t": 8}  # fmt: skip

@@ -45,7 +45,7 @@ from parcodegen.tools.openmp_support import (
     unsupported_openmp,
 )
 from parcodegen.tools.harness import CHANGED_PREFIX, THREADS_KEY, PlannedCall, harness_plan
-from parcodegen.tools.object_threads import ObjectThreads
+from parcodegen.tools.object_threads import ObjectThreads, static_storage
 from parcodegen.tools.outputs import compare_outputs, split_calls
 from parcodegen.tools.parallelism import static_parallelism
 from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S, RacePlan, plan_race
@@ -63,7 +63,11 @@ from parcodegen.types import LAUNCHER_FAILED, Problem, Status, StepResult
 
 RACE_THREADS = (2, 4)
 NESTED_LEVELS = "4"  # OMP_MAX_ACTIVE_LEVELS of every second race process
-NESTED_NOTE = f"OMP_MAX_ACTIVE_LEVELS={NESTED_LEVELS}: nested teams"
+# ... with cancellation on: a `cancel` construct takes effect there (users may turn it on;
+# an early exit that is right only while it is off gives wrong outputs at the race sizes)
+NESTED_NOTE = f"OMP_MAX_ACTIVE_LEVELS={NESTED_LEVELS}: nested teams; OMP_CANCELLATION=true"
+PAIRED_NOTE = ("calls made two at a time from two threads, each its own input: static storage "
+               "the calls share")  # fmt: skip
 RACE_MAX_N = 4096
 ACCESS = re.compile(
     r"(?P<kind>(?:Previous )?(?:atomic )?(?:[Ww]rite|[Rr]ead) of size \d+) at \S+ by (?P<who>[^:\n]+):"
@@ -395,13 +399,27 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
     if plan.unreached:
         data["unchecked"] = [f"race above {u}" for u in plan.unreached]
     assert linked.path is not None and dealt.path is not None
+    statics = static_storage(cand.path)
+    if statics:
+        data["static"]["static_storage"] = list(statics)
+    # (a reference with static storage of its own is not held to two calls at once)
+    paired = bool(statics) and not static_storage(build.reference_obj)
     return _run_plan(build, code, tc, (linked.path, dealt.path), plan, wall_s, ref_walls, data,
-                     start)  # fmt: skip
+                     start, paired=paired)  # fmt: skip
+
+
+def _paired_calls(plan: RacePlan, pattern: str, seed: int) -> list[PlannedCall]:
+    """The paired process's calls: two inputs of each declared race size, made at once."""
+    sizes = [n for n in plan.sizes if n in plan.declared] or list(plan.sizes[:1])
+    return [PlannedCall(seed + j, n, pattern, 0) for n in sizes for j in range(2)]
 
 
 def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Path, Path],
               plan: RacePlan, wall_s: float, ref_walls: dict[int, float], data: dict,
-              start: float) -> StepResult:  # fmt: skip
+              start: float, paired: bool = False) -> StepResult:  # fmt: skip
+    """The plan's processes; `paired` (the candidate has static storage): one more, whose
+    calls are made two at a time from two threads (each its own input; nested regions off,
+    so each call's team is one thread): storage the calls share without order is a race."""
     problem = build.problem
     # the environment every harness run has (the race build is not told apart by it)
     env: dict[str, str | None] = dict(sanitizer_env())
@@ -412,10 +430,11 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
     above = {t + 1 for t in plan.thresholds} - set(plan.declared)
     calls_done = 0
     compared = 0
-    for r in range(plan.runs):
+    for r in range(plan.runs + paired):
         pattern = problem.patterns[r % len(problem.patterns)]
         seed = 7 + 1000 * r
         order = plan.threads[r % len(plan.threads) :] + plan.threads[: r % len(plan.threads)]
+        pairs = r == plan.runs
         # above a literal (sizes no difftest call reaches) the second and later thread
         # counts get another input: state kept across calls there (a result cached by
         # size only above the test sizes) returns the first input's result
@@ -424,6 +443,8 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
                  for _ in range(plan.repeats)]  # fmt: skip
         if plan.wide is not None:
             calls.append(PlannedCall(seed, plan.wide[0], pattern, plan.wide[1]))
+        if pairs:
+            calls = _paired_calls(plan, pattern, seed)
         refs: dict[tuple[int, int], HarnessRun] = {}
         for c in calls:
             key = (c.n, c.seed)
@@ -442,18 +463,20 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
         # inner region's race shows only when its team has more than one thread; the others
         # run the build that deals dynamic loops' chunks round robin (a thread late under
         # load ran none)
-        run_env = dict(env, OMP_MAX_ACTIVE_LEVELS=NESTED_LEVELS) if r % 2 else env
-        binary = binaries[0] if r % 2 else binaries[1]
-        note = NESTED_NOTE if r % 2 else ROUND_ROBIN_NOTE
+        run_env = (dict(env, OMP_MAX_ACTIVE_LEVELS=NESTED_LEVELS, OMP_CANCELLATION="true")
+                   if r % 2 and not pairs else env)  # fmt: skip
+        binary = binaries[0] if r % 2 or pairs else binaries[1]
+        note = PAIRED_NOTE if pairs else NESTED_NOTE if r % 2 else ROUND_ROBIN_NOTE
         for attempt in range(2):
             run = run_harness(binary, seed=seed, n=calls[0].n, pattern=pattern,
                               threads=max(plan.threads), wall_s=wall, memory_mb=None, env=run_env,
-                              plan=harness_plan(calls), output_kb=RACE_OUTPUT_KB,
+                              plan=harness_plan(calls, pairs=pairs), output_kb=RACE_OUTPUT_KB,
                               ok_codes=(0, TSAN_EXIT))  # fmt: skip
             res = run.result
             again = " (again: the first crashed in the OpenMP runtime)" if attempt else ""
-            log.append(f"run {r + 1}{again}: {len(calls)} calls (n {list(plan.sizes)}, threads "
-                       f"{list(order)}, pattern {pattern}, seed {seed}, {note}): {res.describe()}"
+            log.append(f"run {r + 1}{again}: {len(calls)} calls (n {sorted({c.n for c in calls})}, "
+                       f"threads {list(order)}, pattern {pattern}, seed {seed}, {note}): "
+                       f"{res.describe()}"
                        f"\n{res.stderr[:20000]}")  # fmt: skip
             reports = race_reports(res.stderr)
             real = [(off, text) for off, text in reports if not is_runtime_artifact(text)]
@@ -466,7 +489,7 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
 
         def where(k: int | None, calls: list[PlannedCall] = calls, order=order,
                   note: str = note) -> str:  # fmt: skip
-            return _where(k, calls, order, plan.sizes) + f" ({note})"
+            return _where(k, calls, order, tuple(sorted({c.n for c in calls}))) + f" ({note})"
 
         if real:
             first = real[0][0]
@@ -523,9 +546,11 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
     cov = data["coverage"]
     cov.update(calls=calls_done, outputs_compared=compared, artifacts_ignored=artifacts,
                max_threads_seen=max_threads, runtime_crashes_not_repeated=runtime_crashes,
-               round_robin_processes=(plan.runs + 1) // 2)  # fmt: skip
+               round_robin_processes=(plan.runs + 1) // 2, paired_processes=int(paired))  # fmt: skip
     msg = (f"no data race found ({plan.runs} processes x threads {', '.join(map(str, plan.threads))}"
-           f" x n {', '.join(map(str, plan.sizes))}; {compared} outputs compared)")  # fmt: skip
+           f" x n {', '.join(map(str, plan.sizes))}"
+           f"{'; 1 process of calls two at a time (static storage)' if paired else ''}; "
+           f"{compared} outputs compared)")  # fmt: skip
     if artifacts:
         msg += f"; {artifacts} runtime task-memory-reuse reports ignored"
     if runtime_crashes:

@@ -29,7 +29,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from parcodegen.tools.parallelism import compared_literals, static_parallelism
+from parcodegen.tools.parallelism import compared_literals, static_parallelism, table_extents
 from parcodegen.types import Problem
 
 RACE_THREADS = (2, 3, 4)
@@ -54,6 +54,9 @@ WORD_LCM = 840  # lcm(2..8)
 # with more than k threads. Difftest runs 65 threads, but a lost update needs the
 # threads to collide in time; the detector does not.
 WIDE_THREADS = 9
+# ... or with one more thread than the largest remainder or array extent in the code up to
+# this (`part[omp_get_thread_num() % 16].v += s` races only with 17 threads)
+WIDE_MAX_THREADS = 65
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,9 @@ def plan_race(problem: Problem, code: str, reference_wall: Callable[[int], float
         thresholds.append(lit)
         sizes.append(lit + 1)
     threads = tuple(problem.race_threads) or (TASK_THREADS if tasks else RACE_THREADS)
-    wide = (largest, WIDE_THREADS) if max(threads) < WIDE_THREADS else None
+    extents = [k for k in table_extents(code) if WIDE_THREADS <= k < WIDE_MAX_THREADS]
+    wide_threads = max([WIDE_THREADS] + [k + 1 for k in extents])
+    wide = (largest, wide_threads) if max(threads) < wide_threads else None
     runs, repeats = (TASK_RUNS, TASK_REPEATS) if tasks else (RACE_RUNS, 1)
     if thresholds:  # one large size where the code goes parallel: few calls see the race
         runs, repeats = max(runs, THRESHOLD_RUNS), max(repeats, THRESHOLD_REPEATS)

@@ -270,13 +270,34 @@ struct Out {
     }
     std::fwrite("PCG1", 1, 4, f);
   }
+  // Records kept in memory (open_memstream) for a call made beside another, written to
+  // `to` after both (side_to): the same sampling and full outputs as `like`.
+  struct Side {};
+  Out(Side, const Out& like) : samples(like.samples), seed(like.seed), full(like.full) {
+    f = open_memstream(&side_buf_, &side_len_);
+    if (!f) {
+      std::perror("parcodegen harness: no memory for a side call's records");
+      std::exit(97);
+    }
+  }
+  void side_to(Out& to) {
+    std::fclose(f);
+    f = nullptr;
+    std::fwrite(side_buf_, 1, side_len_, to.f);
+    std::free(side_buf_);
+    side_buf_ = nullptr;
+  }
   ~Out() {
     if (f) std::fclose(f);
+    std::free(side_buf_);
   }
   Out(const Out&) = delete;
   Out& operator=(const Out&) = delete;
 
   void keep_full(const char* name) { full.emplace_back(name); }
+
+  char* side_buf_ = nullptr;
+  std::size_t side_len_ = 0;
 
   // Every record name gets the current call's tag ("" for call 0, "@k:" after), so hooks
   // that write fixed names (out.put("rows", ...)) still give each call its own records.
@@ -643,6 +664,9 @@ struct Options {
   bool check_inputs = false;  // record const inputs a call changed ("@k:__changed:x")
   std::size_t batch = 0;  // > 1: the plan's one call made this many times, each on its own
                           // seed, in one timed window, their inputs made first (Window)
+  bool pairs = false;  // calls k and k+1 made at once from two threads (the generated main)
+  int cores = 0;  // > 0: the core count shown where a call sets no thread count (pcg_shown_cores.h)
+  bool guard = false;  // const inputs read-only while the call runs (pcg_guarded_inputs.h)
 };
 
 inline int parse_edge(const char* s) { return !std::strncmp(s, "edge", 4) ? std::atoi(s + 4) : -1; }
@@ -653,7 +677,9 @@ inline std::uint64_t batch_seed(std::uint64_t seed, std::size_t j) {
 }
 
 // "c;SEED:N:PATTERN:THREADS;..." (flags first: 'c' check const inputs, "bK" the one call
-// made K times in one timed window (see Window, batch_seed); '-' for neither).
+// made K times in one timed window (see Window, batch_seed), 'p' calls made two at a time
+// from two threads, 'g' const inputs read-only during the call (pcg_guarded_inputs.h),
+// "nK" K cores shown (pcg_shown_cores.h); '-' for none).
 inline void parse_plan(const char* plan, Options& o) {
   const std::string s(plan);
   std::size_t pos = 0;
@@ -666,6 +692,10 @@ inline void parse_plan(const char* plan, Options& o) {
     if (first) {
       first = false;
       o.check_inputs = item.find('c') != std::string::npos;
+      o.pairs = item.find('p') != std::string::npos;
+      o.guard = item.find('g') != std::string::npos;
+      const std::size_t c = item.find('n');
+      if (c != std::string::npos) o.cores = std::atoi(item.c_str() + c + 1);
       const std::size_t b = item.find('b');
       if (b != std::string::npos) o.batch = std::strtoull(item.c_str() + b + 1, nullptr, 10);
       continue;
@@ -765,7 +795,11 @@ inline Options parse_options(int argc, char** argv) {
 // records are tagged per call, so their order does not matter).
 class Window {
  public:
-  explicit Window(std::size_t calls) : total_(calls) {
+  // `events` false: the caller says 'S' and 'E' around this window itself, and `before`
+  // runs just before the call (main's paired calls: two windows at once on two threads,
+  // whose calls start together after a barrier)
+  explicit Window(std::size_t calls, bool events = true, void (*before)() = nullptr)
+      : total_(calls), events_(events), before_(before) {
     if (total_ <= 1) return;
     // the frames of a batch live on the stack: let it grow to STACK_WANTED (the main
     // thread's stack grows to the current soft limit), and stop before the limit
@@ -786,9 +820,10 @@ class Window {
   std::function<void(std::size_t)> next;  // makes call k's frame (batched only)
   void call(std::function<void()> fn) {
     if (total_ <= 1) {
-      call_begin();
+      if (events_) call_begin();
+      if (before_) before_();
       fn();
-      call_end();
+      if (events_) call_end();
       return;
     }
     char here = 0;
@@ -811,6 +846,8 @@ class Window {
  private:
   static constexpr std::uintptr_t STACK_WANTED = std::uintptr_t(64) << 20;
   std::size_t total_;
+  bool events_ = true;
+  void (*before_)() = nullptr;
   std::uintptr_t limit_ = 0;  // stack bytes a batch may use
   std::vector<std::function<void()>> held_;
   std::uintptr_t base_ = 0;
