@@ -13,9 +13,13 @@ directory, so a file one run leaves behind is there for the next. Environment va
 run the same calls with OMP_NUM_THREADS unset, with the thread count set by
 omp_set_num_threads instead, with OMP_DYNAMIC=true, with a runtime schedule and nesting
 limit, from two threads at once (two calls made together by the threads of a parallel
-region: a function that keeps scratch in a static, writes its const input and puts it
-back, or sizes its work by omp_get_max_threads() fails there), and with cancellation on
-and a thread limit; each is named in a failure. `legacy_difftest` is the single-call version
+region: a function that keeps scratch in a static or sizes its work by
+omp_get_max_threads() fails there), and with cancellation on and a thread limit; each is
+named in a failure. Every process shows the program its thread count as the machine's
+core count (pcg_shown_cores.h); const inputs are read-only while a call runs, so a write
+put back before returning is reported (pcg_guarded_inputs.h), and so is a call that
+leaves its caller's floating-point mode changed (OpenMP settings left changed: a
+warning). `legacy_difftest` is the single-call version
 kept for comparison (benchmarks/verify_overhead.py).
 """
 

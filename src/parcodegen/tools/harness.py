@@ -400,11 +400,13 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
         lines.append('extern "C" std::size_t pcg_block_pcs(std::uint64_t*, std::size_t);')
         lines.append('extern "C" std::size_t pcg_conflicts(std::uint64_t*, std::size_t);')
         lines.append("")
+    lines.extend(_PAIR_TURNS)
     lines.append(
         "// One call: inputs from (seed, n, pattern); outputs tagged by the call (Out::tag)."
     )
     lines.append("static void pcg_call(const pcg::Call& opt, std::size_t pcg_k, pcg::Out& out, "
                  "bool pcg_check, pcg::Window& pcg_window) {")  # fmt: skip
+    lines.append("  pcg_pair_turn(0);  // a paired call's inputs: one thread at a time")
     lines.append("  const std::size_t n = opt.n;")
     lines.append("  (void)n;")
     lines.append("  (void)pcg_check;")
@@ -458,6 +460,7 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
                      f"return {call}; }}); }});")  # fmt: skip
         lines.append("  auto& result = pcg_result->value;")
     body: list[str] = [
+        "  pcg_pair_turn(2);  // a paired call's outputs: one thread at a time",
         "  if (pcg_check) pcg::protect_inputs(false);",
         f'  out.put("{THREADS_KEY}", pcg::live_threads());',
         "  if (pcg_check) pcg::note_caller_state(out, pcg_before);",
@@ -492,11 +495,9 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
     body.extend(emits)
     lines.append('  out.tag = pcg::tagged(pcg_k, "");  // every record of this call is tagged')
     lines.extend(body)
+    lines.append("  pcg_pair_turn(3);")
     lines.append("}")
     lines.append("")
-    lines += ["// paired calls (main's plan 'p'): both threads' inputs are made, then both calls start",
-              "static void pcg_pair_barrier() {", "#ifdef _OPENMP", "#pragma omp barrier",
-              "#endif", "}", ""]  # fmt: skip
     lines.append("static int pcg_main(int argc, char** argv) {" if paths else
                  "int main(int argc, char** argv) {")  # fmt: skip
     lines.append("  const pcg::Options opt = pcg::parse_options(argc, argv);")
@@ -588,6 +589,34 @@ _CALLER_STATE = [
 ]
 
 
+# Paired calls (main's plan 'p'): thread 0 makes its call's inputs while thread 1 waits,
+# then thread 1 makes its own; both calls start together after a barrier; thread 0 writes
+# its outputs, then thread 1. Only the two calls overlap: making inputs and writing outputs
+# may use state of the problem's hooks (a ParEval driver's one Context and std::rand).
+_PAIR_TURNS = [
+    "static thread_local int pcg_pair_who = -1;  // the thread's place in a pair (-1: none)",
+    "static void pcg_pair_wait() {",
+    "#ifdef _OPENMP",
+    "#pragma omp barrier",
+    "#endif",
+    "}",
+    "// stage 0 (before the inputs), 2 (after the call), 3 (after the outputs)",
+    "static void pcg_pair_turn(int stage) {",
+    "  if (pcg_pair_who < 0) return;",
+    "  if (stage == 0 && pcg_pair_who == 1) pcg_pair_wait();  // thread 0 makes its inputs first",
+    "  if (stage == 2) pcg_pair_wait();  // both calls have returned",
+    "  if (stage == 2 && pcg_pair_who == 1) pcg_pair_wait();  // thread 0 writes its outputs first",
+    "  if (stage == 3 && pcg_pair_who == 0) pcg_pair_wait();",
+    "}",
+    "// the Window's `before`: the calls start together",
+    "static void pcg_pair_start() {",
+    "  if (pcg_pair_who == 0) pcg_pair_wait();  // thread 1 makes its inputs meanwhile",
+    "  pcg_pair_wait();",
+    "}",
+    "",
+]
+
+
 def _paired_calls() -> list[str]:
     """main's plan with 'p': calls k and k+1 made at once, by the two threads of an OpenMP
     parallel region (the program's nested regions off, as by default): a function called
@@ -613,14 +642,17 @@ def _paired_calls() -> list[str]:
         "#pragma omp single",
         "        pcg_team = omp_get_num_threads();",
         "#endif",
+        "        pcg_pair_who = pcg_team == 2 ? who : -1;",
+        "        auto start = pcg_team == 2 ? pcg_pair_start : nullptr;",
         "        if (who == 0) {",
-        "          pcg::Window pcg_window(1, false, pcg_team == 2 ? pcg_pair_barrier : nullptr);",
+        "          pcg::Window pcg_window(1, false, start);",
         "          pcg_call(opt.calls[k], k, out, opt.check_inputs, pcg_window);",
         "        }",
         "        if (two && (who == 1 || pcg_team == 1)) {",
-        "          pcg::Window pcg_window(1, false, pcg_team == 2 ? pcg_pair_barrier : nullptr);",
+        "          pcg::Window pcg_window(1, false, start);",
         "          pcg_call(opt.calls[k + 1], k + 1, side, opt.check_inputs, pcg_window);",
         "        }",
+        "        pcg_pair_who = -1;",
         "      }",
         "      pcg::call_end();",
         "      side.side_to(out);",
