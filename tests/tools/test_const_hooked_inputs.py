@@ -1,7 +1,9 @@
 """A const input of a hook type without `==` (the suite's Csr, Graph) is checked field by
 field (the bytes `pcg_fields` stores): a candidate that uses the matrix's values as
-scratch and leaves them changed fails; one that changes them and restores them passes.
-Before, such inputs were listed but never compared."""
+scratch and leaves them changed fails. Before, such inputs were listed but never compared.
+One that changes them and restores them before returning passed that comparison; it fails
+now too: const inputs are read-only while the call runs (pcg_guarded_inputs.h), so the
+write is seen (two callers sharing the matrix would have seen each other's reversal)."""
 
 from __future__ import annotations
 
@@ -67,7 +69,14 @@ def test_hooked_const_input_left_changed_fails(build):
     assert "changed const input 'A'" in step.message, step.message
 
 
-def test_hooked_const_input_restored_passes(build):
+def test_hooked_const_input_restored_fails_as_written(build):
     step = difftest(build, candidate_binary(build, RESTORED))
+    assert not step.ok and step.status is Status.WRONG_OUTPUT, step.message
+    assert "written during the call, put back before it returned" in step.message
+
+
+def test_hooked_const_input_read_only_passes(build):
+    expert = (SPMV / "solutions" / "expert.cpp").read_text()
+    step = difftest(build, candidate_binary(build, expert))
     assert step.ok, step.message
     assert any(name.startswith("A ") for name in step.data["coverage"]["const_inputs_checked"])
