@@ -22,18 +22,20 @@ from parcodegen.types import Status
 ROOT = Path(__file__).resolve().parents[2]
 needs_race = pytest.mark.skipif(race_unavailable() is not None, reason=str(race_unavailable()))
 
-HEAD = "#include <cmath>\n#include <ctime>\n#include <vector>\n#include <omp.h>\n"
+HEAD = (
+    "#include <atomic>\n#include <cmath>\n#include <ctime>\n#include <vector>\n#include <omp.h>\n"
+)
 # a correct reduction that, when `CRASHES` holds at its first call, hands libomp a lock
-# that is no lock: the runtime faults in its own code
+# that is no lock: the runtime faults in its own code (the flag is atomic: two calls at
+# once, the race step's paired process, do not race on it)
 CANDIDATE = (
     HEAD
     + """double gaussian_energy(const std::vector<double>& x) {
-  static bool first = true;
-  if (first && (CRASHES)) {
+  static std::atomic<bool> first{true};
+  if (first.exchange(false) && (CRASHES)) {
 #pragma omp parallel
     omp_set_lock((omp_lock_t*)0x10);
   }
-  first = false;
   const long n = (long)x.size();
   double s = 0.0;
 #pragma omp parallel for reduction(+ : s)
@@ -72,8 +74,9 @@ def test_a_runtime_crash_that_repeats_is_the_candidates(build):
 @needs_race
 def test_a_race_reported_before_a_runtime_crash_stands(build):
     racy = CANDIDATE.replace(
-        "  static bool first = true;\n",
-        "  static bool first = true;\n  static double hits;\n#pragma omp parallel\n  hits += 1.0;\n",
+        "  static std::atomic<bool> first{true};\n",
+        "  static std::atomic<bool> first{true};\n  static double hits;\n#pragma omp parallel\n"
+        "  hits += 1.0;\n",
     )
     step = race_check(build, racy.replace("CRASHES", "true"), 60.0)
     assert not step.ok and step.status is Status.RACE, step.message
