@@ -6,7 +6,8 @@ evaluated: only a literal 0/false condition). `static_parallelism` counts OpenMP
 directives and `omp_*` calls there, and other ways to start threads; `compared_literals`
 collects integer literals that appear in comparisons (`n > 20000`, `if(n >= 1 << 14)`,
 a named constant defined as a literal), which the race step uses to reach code that goes
-parallel only above a size.
+parallel only above a size; `table_extents` the remainders and array extents (`t % 16`,
+`double part[64]`), whose one-more thread count the race step's wide call runs.
 """
 
 from __future__ import annotations
@@ -128,15 +129,21 @@ def _number(text: str) -> int | None:
         return None
 
 
-def compared_literals(code: str) -> list[int]:
-    """Integer values the live code compares something against, ascending (literals,
-    `a << b` of literals, and names #define'd or declared const as a literal)."""
-    live = live_code(code)
+def _named_constants(live: str) -> dict[str, int]:
+    """Names the live code #defines or declares const as an integer literal: name -> value."""
     consts: dict[str, int] = {}
     for m in list(_DEFINE.finditer(live)) + list(_CONST.finditer(live)):
         v = _number(m.group(2))
         if v is not None:
             consts[m.group(1)] = v
+    return consts
+
+
+def compared_literals(code: str) -> list[int]:
+    """Integer values the live code compares something against, ascending (literals,
+    `a << b` of literals, and names #define'd or declared const as a literal)."""
+    live = live_code(code)
+    consts = _named_constants(live)
 
     def shift(m: re.Match[str]) -> str:
         a, b = _number(m.group(1)), _number(m.group(2))
@@ -183,11 +190,7 @@ def table_extents(code: str) -> list[int]:
     table indexed by the thread number holds (literals, or names #define'd or declared
     const as one)."""
     live = live_code(code)
-    consts: dict[str, int] = {}
-    for m in list(_DEFINE.finditer(live)) + list(_CONST.finditer(live)):
-        v = _number(m.group(2))
-        if v is not None:
-            consts[m.group(1)] = v
+    consts = _named_constants(live)
     found: set[int] = set()
     for m in _TABLE_EXTENT.finditer(live):
         text = next(g for g in m.groups() if g)
