@@ -5,7 +5,9 @@ of one LLVM version, `toolchain.py`) and runs RACE_RUNS processes, each calling 
 function at every planned size (`race_plan.py`) and thread count, with its own seed and
 thread order. The build advances each thread's TSan epoch as its code runs, and every
 second process's build deals dynamic loops' chunks round robin (`race_aids.py`: what a
-loaded machine's scheduling hid). A process's outputs are compared with the reference
+loaded machine's scheduling hid); the others allow nested teams and turn cancellation on.
+A candidate whose object defines writable static storage gets one more process, whose
+calls are made two at a time from two threads: static state two callers share is a race. A process's outputs are compared with the reference
 where the problem declares the size: that build is a second compiler and optimization level, which
 vectorizes loops g++ -O3 left alone (a race between SIMD lanes, which TSan cannot see,
 shows up there as a wrong output). Reports whose racing memory the OpenMP runtime
