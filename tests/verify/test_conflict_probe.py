@@ -1408,9 +1408,9 @@ def test_a_failed_traced_baseline_is_named_unchecked():
     problem = load_problem(EXAMPLE)
     build = build_problem(problem)
     # aborts at the baseline's size in every build; the plain probe build is not run here
-    code = SORTED.replace(
-        "  g_terms.resize(n);", "  if (n == 777) std::abort();\n  g_terms.resize(n);"
-    )
+    line = "  std::vector<double> g_terms(n);"
+    assert line in SORTED
+    code = SORTED.replace(line, "  if (n == 777) std::abort();\n" + line)
     builds, why = build_path_probe(build, "#include <cstdlib>\n" + code, default_toolchain())
     assert builds is not None, why
     got = search_conflicts(probe_run.ProbeRunner(build, 2, 60.0), builds, 777, [1554, 3108],
