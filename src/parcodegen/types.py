@@ -64,6 +64,7 @@ class ArgSpec:
     index_into: str | None = None  # integer array: values are valid indices of that array
     offsets_into: str | None = None  # integer array: CSR-style offsets (0 .. that array's size)
     at_most: str | None = None  # scalar: clamped to this C++ expression (a bound by another size)
+    vary: bool = True  # a literal value or length difftest may change (problems/held.py)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ TOP_KEYS = {
     "race",
 }  # fmt: skip
 ARG_KEYS = {"name", "type", "size", "value", "range", "hook", "init", "index_into",
-            "offsets_into", "at_most"}  # fmt: skip
+            "offsets_into", "at_most", "vary"}  # fmt: skip
 COMPARE_KEYS = {"rtol", "atol", "unordered", "outputs", "mask"}
 DEFINE = re.compile(r"[A-Za-z_]\w*(?:=.*)?", re.DOTALL)
 PATTERNS = {"random", "sorted", "reversed", "constant", "extremes"}
@@ -125,11 +125,18 @@ def _load_arg(
         if info.kind is not Kind.SCALAR_IN or info.is_float or info.struct or info.is_complex:
             raise _fail(where + "at_most", "only integer input scalars take an upper bound")
         _number_or_expr(at_most, where + "at_most")
+    vary = raw.get("vary", True)
+    if not isinstance(vary, bool):
+        raise _fail(
+            where + "vary",
+            "expected true or false (false: difftest keeps this "
+            "literal value or length as the problem gives it)",
+        )
     return ArgSpec(
         name=name, ctype=ctype.strip(), size=None if size is None else str(size),
         value=None if value is None else str(value), range=rng, hook=hook, init=init,
         index_into=relations["index_into"], offsets_into=relations["offsets_into"],
-        at_most=None if at_most is None else str(at_most),
+        at_most=None if at_most is None else str(at_most), vary=vary,
     )  # fmt: skip
 
 

@@ -15,7 +15,9 @@ omp_set_num_threads instead, with OMP_DYNAMIC=true, with a runtime schedule and 
 limit, from two threads at once (two calls made together by the threads of a parallel
 region: a function that keeps scratch in a static or sizes its work by
 omp_get_max_threads() fails there), and with cancellation on and a thread limit; each is
-named in a failure. Every process shows the program its thread count as the machine's
+named in a failure. The numbers the problem holds fixed (`steps = 10`, a pattern of 3
+elements: problems/held.py) take other values in some calls of the first pattern, where
+the reference runs cleanly with them. Every process shows the program its thread count as the machine's
 core count (pcg_shown_cores.h); const inputs are read-only while a call runs, so a write
 put back before returning is reported (pcg_guarded_inputs.h), and so is a call that
 leaves its caller's floating-point mode changed (OpenMP settings left changed: a
@@ -35,6 +37,8 @@ import numpy as np
 
 from parcodegen.cxxtypes import Kind, classify
 from parcodegen.errors import ProblemError
+from parcodegen.problems.held import ALTERNATIVES, Held, held_values
+from parcodegen.problems.held import describe as describe_held
 from parcodegen.sandbox.run import Workdir
 from parcodegen.tools.build import HarnessRun, ProblemBuild, cores, run_harness
 from parcodegen.tools.harness import (
@@ -64,12 +68,13 @@ class Case:
     pattern: str
     seed: int
     nudge: bool = False  # the input of (n, pattern, seed) with one element changed
+    alt: int = 0  # > 0: the problem's held numbers take their alternative `alt` (held.py)
 
     def describe(self, threads: int) -> str:
         return f"n={self.n}, seed={self.seed}, pattern={self.pattern}, threads={threads}"
 
     def planned(self, threads: int = 0) -> PlannedCall:
-        return PlannedCall(self.seed, self.n, self.pattern, threads, self.nudge)
+        return PlannedCall(self.seed, self.n, self.pattern, threads, self.nudge, self.alt)
 
 
 def cases(
@@ -114,7 +119,8 @@ class ReferenceCache:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        plan = harness_plan([case.planned()], check_inputs=False) if case.nudge else None
+        plan = (harness_plan([case.planned()], check_inputs=False)
+                if case.nudge or case.alt else None)  # fmt: skip
         run = run_harness(binary, seed=case.seed, n=case.n, pattern=case.pattern, threads=1,
                           wall_s=wall_s, plan=plan)  # fmt: skip
         if not run.ok:
@@ -259,6 +265,7 @@ class Process:
     cases: tuple[Case, ...]
     variant: Variant
     repeat_of: tuple[int, ...]  # call index -> index of the earlier identical call, or -1
+    held: tuple[Held, ...] = ()  # the numbers the problem holds fixed (named for alt calls)
 
     def where(self, k: int) -> str:
         case = self.cases[k]
@@ -266,6 +273,8 @@ class Process:
         if case.nudge:
             again += (" (the previous call's input with one element changed: a result "
                       "memoized under a key of a few sampled elements?)")  # fmt: skip
+        if case.alt:
+            again += f" with {describe_held(self.held, case.alt)}"
         if self.variant.call_cycle:
             again += f" at {self.variant.threads_of_call(k)} threads"
         if self.variant.pairs and len(self.cases) > 1:
@@ -276,20 +285,37 @@ class Process:
                 f"call {k + 1} of {len(self.cases)} in one process{again}")  # fmt: skip
 
 
-def _process(cases: list[Case], variant: Variant) -> Process:
+def _process(cases: list[Case], variant: Variant, held: tuple[Held, ...] = ()) -> Process:
     seen: dict[Case, int] = {}
     repeat = []
     for k, c in enumerate(cases):
         repeat.append(seen.get(c, -1))
         seen.setdefault(c, k)
-    return Process(tuple(cases), variant, tuple(repeat))
+    return Process(tuple(cases), variant, tuple(repeat), held)
+
+
+HELD_SEED = 800  # seed offset of the calls with the held numbers changed
+HELD_SMALL = 7  # ... made at the smallest test size from this and at the middle size
+
+
+def held_cases(problem: Problem, alts: tuple[int, ...]) -> list[Case]:
+    """Calls with the numbers the problem holds fixed changed (held.py): alternative j at a
+    small and at the middle size, fresh data."""
+    sizes = sorted(problem.test_sizes)
+    mid = max((n for n in sizes if n <= MID_SIZE), default=sizes[0])
+    small = min((n for n in sizes if n >= HELD_SMALL), default=mid)
+    pattern = problem.patterns[0]
+    return [Case(n, pattern, 1 + HELD_SEED + j, alt=j) for j in alts
+            for n in dict.fromkeys((small, mid))]  # fmt: skip
 
 
 def call_sequence(
-    problem: Problem, pattern_index: int, seeds: int, sizes_cap: int | None = None
-) -> list[Case]:
+    problem: Problem, pattern_index: int, seeds: int, sizes_cap: int | None = None,
+    alts: tuple[int, ...] = (),
+) -> list[Case]:  # fmt: skip
     """Every test size (ascending for even patterns, descending for odd), then the same
-    size with fresh data, then an input seen before."""
+    size with fresh data, then an input seen before; for the first pattern, the calls with
+    the held numbers changed (`alts`, held_cases) and the problem's explicit inputs."""
     pattern = problem.patterns[pattern_index]
     sizes = [n for n in problem.test_sizes if sizes_cap is None or n <= sizes_cap]
     if not sizes:
@@ -303,6 +329,7 @@ def call_sequence(
     seen = next((c for c in out if c.n >= 2), out[0])
     out.append(seen)
     if pattern_index == 0:  # the problem's explicit inputs ([[edge]])
+        out.extend(held_cases(problem, alts))
         out.extend(Case(e.n, f"edge{k}", 1) for k, e in enumerate(problem.edges))
     return out
 
@@ -324,16 +351,40 @@ def paired_sequence(problem: Problem) -> list[Case]:
 
 
 def plan_processes(problem: Problem, threads: tuple[int, ...], seeds: int,
-                   variants: bool, reentrant: bool = True) -> list[Process]:  # fmt: skip
+                   variants: bool, reentrant: bool = True,
+                   alts: tuple[int, ...] = ()) -> list[Process]:  # fmt: skip
+    """The candidate's processes; `alts`: the alternatives of the held numbers to call
+    with (held.py; those the reference runs cleanly at, see usable_alternatives)."""
+    held = held_values(problem)
     procs: list[Process] = []
     for j in range(len(problem.patterns)):
-        seq = call_sequence(problem, j, seeds)
-        procs.extend(_process(seq, thread_variant(t)) for t in threads)
+        seq = call_sequence(problem, j, seeds, alts=alts)
+        procs.extend(_process(seq, thread_variant(t), held) for t in threads)
     if variants:
-        seq = call_sequence(problem, 0, 1, sizes_cap=MID_SIZE)
-        procs.extend(_process(paired_sequence(problem) if v.pairs else seq, v)
+        seq = call_sequence(problem, 0, 1, sizes_cap=MID_SIZE, alts=alts)
+        procs.extend(_process(paired_sequence(problem) if v.pairs else seq, v, held)
                      for v in env_variants(reentrant))  # fmt: skip
     return procs
+
+
+def usable_alternatives(build: ProblemBuild) -> tuple[tuple[int, ...], list[str]]:
+    """The alternatives of the problem's held numbers the reference runs cleanly at, and
+    a note for each it does not (it crashes or runs far longer: not a valid input)."""
+    problem = build.problem
+    held = held_values(problem)
+    if not held:
+        return (), []
+    usable: list[int] = []
+    notes: list[str] = []
+    base = [REFERENCES.get(build.reference_bin, c) for c in held_cases(problem, (0,))]
+    wall = min(REFERENCE_WALL_S, 2.0 + WALL_FACTOR * max(r.result.wall_s for r in base))
+    for j in range(1, ALTERNATIVES + 1):
+        runs = [REFERENCES.try_get(build.reference_bin, c, wall) for c in held_cases(problem, (j,))]
+        if all(r.ok for r in runs):
+            usable.append(j)
+        else:
+            notes.append(f"{describe_held(held, j)}: the reference fails there, not tested")
+    return tuple(usable), notes
 
 
 def _stderr_call(run: HarnessRun) -> int | None:
@@ -375,7 +426,8 @@ def difftest(
     log: list[str] = []
     # a reference with static storage of its own is not held to two calls at once
     reentrant = not static_storage(build.reference_obj)
-    procs = plan_processes(problem, threads, seeds, variants, reentrant)
+    alts, held_notes = usable_alternatives(build)
+    procs = plan_processes(problem, threads, seeds, variants, reentrant, alts)
     calls = 0
     max_ref = 0.0
     max_threads = 0
@@ -469,10 +521,14 @@ def difftest(
         "repeated_inputs": sum(1 for p in procs for r in p.repeat_of if r >= 0),
         "const_inputs_checked": inputs_checked,
         "max_threads_seen": max_threads,
+        "held_values_changed": [describe_held(held_values(problem), j) for j in alts],
+        "held_values_not_changed": held_notes,
     }
     msg = (f"outputs match the reference on {calls} calls in {len(procs)} processes "
            f"(threads {', '.join(map(str, threads))}"
            f"{'; ' + str(len(env_variants(reentrant))) + ' environment variants' if variants else ''})")  # fmt: skip
+    if alts:
+        msg += f"; the numbers the problem holds fixed changed: {_held_summary(problem, alts)}"
     msg += _nonfinite_warning(nonfinite)
     if settings:
         msg += ("; warning: the call leaves its caller's OpenMP settings changed ("
@@ -482,6 +538,16 @@ def difftest(
             "nonfinite": {k: v for k, v in nonfinite.items() if v[0]}}  # fmt: skip
     return StepResult("difftest", True, None, msg, "\n".join(log), time.monotonic() - start,
                       data=data)  # fmt: skip
+
+
+def _held_summary(problem: Problem, alts: tuple[int, ...]) -> str:
+    """ "steps = 11, 1, 0 (the problem's is 10)": each held number's tested alternatives."""
+    parts = []
+    for h in held_values(problem):
+        label = f"length of '{h.name}'" if h.what == "size" else h.name
+        values = ", ".join(str(h.at(j)) for j in alts)
+        parts.append(f"{label} = {values} (the problem's is {h.fixed})")
+    return "; ".join(parts)
 
 
 MOSTLY_NONFINITE = 0.5  # suite check rejects a problem whose reference output is mostly NaN/inf

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from parcodegen.cxxtypes import CxxType, Kind, classify
+from parcodegen.problems.held import held_values
 from parcodegen.types import ArgSpec, Problem, StructDef
 
 HARNESS_HEADER = "parcodegen_harness.h"
@@ -59,6 +60,7 @@ class PlannedCall:
     pattern: str
     threads: int = 0
     nudge: bool = False  # one element of every plain input array set to its neighbour's
+    alt: int = 0  # > 0: the problem's held numbers take their alternative `alt` (held.py)
 
 
 BATCH_SEED_STEP = 1000003  # call j of a batch gets seed + j * this (parcodegen_harness.h)
@@ -79,7 +81,8 @@ def harness_plan(calls: Sequence[PlannedCall], check_inputs: bool = True, batch:
         raise ValueError("guarded inputs are made by one thread at a time")
     if batch > 1 and len(calls) != 1:
         raise ValueError("a batch repeats one planned call")
-    items = [f"{c.seed}:{c.n}:{c.pattern}:{c.threads}" + (":1" if c.nudge else "")
+    items = [f"{c.seed}:{c.n}:{c.pattern}:{c.threads}"
+             + (f":{int(c.nudge)}:{c.alt}" if c.alt else ":1" if c.nudge else "")
              for c in calls]  # fmt: skip
     flags = ("c" if check_inputs else "") + (f"b{batch}" if batch > 1 else "")
     flags += ("p" if pairs else "") + ("g" if guard else "") + (f"n{cores}" if cores > 0 else "")
@@ -176,13 +179,22 @@ class _Gen:
         self.structs = {s.name: s for s in problem.structs}
         self.infos = {a.name: classify(a.ctype, self.structs) for a in problem.args}
         self.masks = {name: spec.mask for name, spec in problem.compare_outputs if spec.mask}
+        self.held = {h.name: h for h in held_values(problem)}
+
+    def held_or(self, name: str, fixed: str) -> str:
+        """`fixed`, or the call's alternative when the problem holds this number (held.py)."""
+        h = self.held.get(name)
+        if h is None:
+            return f"({fixed})"
+        picks = " : ".join(f"opt.alt == {j} ? {v}" for j, v in enumerate(h.alternatives, 1))
+        return f"({picks} : ({fixed}))"
 
     def size_of(self, name: str) -> str:
         arg = next(a for a in self.problem.args if a.name == name)
         info = self.infos[name]
         if info.container == "array":
             return f"({info.extent})"
-        return f"static_cast<std::size_t>({arg.size})"
+        return f"static_cast<std::size_t>{self.held_or(name, str(arg.size))}"
 
     def edges_for(self, name: str) -> list[tuple[int, object]]:
         return [(k, dict(e.values)[name]) for k, e in enumerate(self.problem.edges)
@@ -208,7 +220,7 @@ class _Gen:
             init = f"pcg::draw<{t}>(rng, {lo}, {hi})"
         if info.kind is Kind.SCALAR_IN:
             if arg.value is not None:
-                init = f"static_cast<{t}>({arg.value})"
+                init = f"static_cast<{t}>{self.held_or(arg.name, arg.value)}"
             setup.append(f"  {t} {var} = {init};")
             if arg.at_most is not None:
                 setup.append(f"  if ({var} > static_cast<{t}>({arg.at_most})) "

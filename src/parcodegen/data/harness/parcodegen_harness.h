@@ -638,6 +638,7 @@ struct Call {
   int edge = -1;  // >= 0: explicit input number `edge` of the problem (pattern "edge<k>")
   int threads = 0;
   bool nudge = false;  // change one element of every plain input array (see nudge)
+  int alt = 0;  // > 0: the numbers the problem holds fixed take their alternative `alt`
 };
 
 // The input of a call made again with one element changed: element k = 2n/5 + 1 takes its
@@ -676,7 +677,7 @@ inline std::uint64_t batch_seed(std::uint64_t seed, std::size_t j) {
   return seed + 1000003ull * static_cast<std::uint64_t>(j);
 }
 
-// "c;SEED:N:PATTERN:THREADS;..." (flags first: 'c' check const inputs, "bK" the one call
+// "c;SEED:N:PATTERN:THREADS[:NUDGE[:ALT]];..." (flags first: 'c' check const inputs, "bK" the one call
 // made K times in one timed window (see Window, batch_seed), 'p' calls made two at a time
 // from two threads, 'g' const inputs read-only during the call (pcg_guarded_inputs.h),
 // "nK" K cores shown (pcg_shown_cores.h); '-' for none).
@@ -703,9 +704,10 @@ inline void parse_plan(const char* plan, Options& o) {
     if (item.empty()) continue;
     char pat[32] = {0};
     unsigned long long seed = 0, n = 0;
-    int threads = 0, nudged = 0;
-    const int got = std::sscanf(item.c_str(), "%llu:%llu:%31[a-z0-9]:%d:%d", &seed, &n, pat, &threads, &nudged);
-    if (got != 4 && got != 5) {
+    int threads = 0, nudged = 0, alt = 0;
+    const int got = std::sscanf(item.c_str(), "%llu:%llu:%31[a-z0-9]:%d:%d:%d", &seed, &n, pat, &threads,
+                                &nudged, &alt);
+    if (got < 4 || got > 6 || alt < 0) {
       std::fprintf(stderr, "parcodegen harness: bad call in plan: %s\n", item.c_str());
       std::exit(98);
     }
@@ -716,6 +718,7 @@ inline void parse_plan(const char* plan, Options& o) {
     c.edge = parse_edge(pat);
     c.threads = threads;
     c.nudge = nudged != 0;
+    c.alt = alt;
     o.calls.push_back(c);
   }
   if (o.batch > (std::size_t(1) << 20)) o.batch = std::size_t(1) << 20;
