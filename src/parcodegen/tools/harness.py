@@ -429,6 +429,7 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
     emits: list[str] = []
     snapshots: list[str] = []
     stored: list[str] = []
+    guarded_count = 0  # const inputs numbered in order (pcg_guarded_inputs.h)
     ordered = _scalar_order(problem, gen.infos)
     rest = [a for a in problem.args if a not in ordered]
     for arg in ordered + rest:
@@ -441,7 +442,7 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
             setup, call, emit = gen.array(arg, info)
         guarded = _is_const_input(arg, info)
         if guarded:  # its blocks get pages of their own (pcg_guarded_inputs.h)
-            lines.append(f"  pcg::guard_allocations({len(snapshots) // 2});")
+            lines.append(f"  pcg::guard_allocations({guarded_count});")
         lines.extend(setup)
         if guarded:
             lines.append("  pcg::guard_allocations(-1);")
@@ -451,9 +452,10 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
             stored.append(f"arg_{arg.name}")
         if guarded:
             var = f"arg_{arg.name}"
-            snap_setup, snap_emit = _snapshot(var, arg.name, len(snapshots) // 2)
+            snap_setup, snap_emit = _snapshot(var, arg.name, guarded_count)
             snapshots.extend(snap_setup)
             emits.extend(snap_emit)
+            guarded_count += 1
     lines.extend(_transfer(stored))
     for arg in problem.args:  # after the inputs are complete, before the snapshots
         if not arg.hook and gen.infos[arg.name].kind is Kind.ARRAY_IN:
