@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from parcodegen.cxxtypes import CxxType, Kind, classify
 from parcodegen.types import ArgSpec, Problem
 
-ALTERNATIVES = 3  # call alternative j in 1..ALTERNATIVES
+ALTERNATIVES = 5  # call alternative j in 1..ALTERNATIVES
 INTEGER = re.compile(r"\s*\+?(\d{1,9})\s*")
 INTEGER_TYPES = {"char", "signed char", "unsigned char", "short", "unsigned short", "int",
                  "unsigned", "unsigned int", "long", "unsigned long", "long long",
@@ -56,8 +56,9 @@ class Held:
 
 
 def alternatives(fixed: int) -> tuple[int, ...]:
-    """One more (the other parity), one and zero: the values a fixed count hides."""
-    return (fixed + 1, 1, 0)
+    """The next three (with the fixed one, every remainder modulo 2, 3 and 4: steps done in
+    pairs or blocks of four with a wrong remainder), one and zero."""
+    return (fixed + 1, fixed + 2, fixed + 3, 1, 0)
 
 
 def _reads_length(code: str, name: str) -> bool:
