@@ -164,6 +164,14 @@ def test_plan_has_a_power_of_two_near_half_the_largest():
     assert plan.wide is not None and plan.wide[1] > 8
 
 
+def test_the_wide_call_has_one_thread_more_than_a_table_of_up_to_128():
+    problem = load_problem(ROOT / "examples" / "reduction")
+    body = "#pragma omp parallel\n{ part[omp_get_thread_num() % K] += 1; }\n"
+    wide = {k: plan_race(problem, f"double part[{k}];\n" + body.replace("K", str(k)),
+                         lambda n: 0.01).wide for k in (16, 64, 128, 256)}  # fmt: skip
+    assert {k: w[1] for k, w in wide.items() if w} == {16: 17, 64: 65, 128: 129, 256: 9}
+
+
 def test_the_references_budget_is_its_work_not_a_loaded_machines_wall(tmp_path: Path):
     """Whether the race step reaches a size was judged by the reference's wall there: on a
     shared 2-core machine under load that was 1.5-3x its work, and a size the race step
