@@ -8,6 +8,13 @@ parallel region, a worksharing loop or a task compiles to calls into the OpenMP 
 (`GOMP_*` from g++, `__kmpc_*` from clang), an `omp_*` call stays one, a thread is
 `pthread_create` or `std::thread::_M_start_thread`. `simd` alone compiles to no call.
 The race step runs when either the text or the object says the code may be concurrent.
+
+`static_storage` lists the writable static storage an object defines (what two calls made
+at once could share): read by section, not by `nm`'s letter. The letter missed a `static`
+local of an inline function or a template in clang's objects (a weak object, `V`) and
+counted storage no call writes: vtables, typeinfo and a table of pointers to constants
+(`.data.rel.ro`, written only by the loader), and a `thread_local` (`.tbss`, one per
+thread: right for two callers).
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ TASK_SYMBOL = re.compile(r"^(?:GOMP_task\w*|__kmpc_omp_task\w*|__kmpc_taskloop\w
 class ObjectThreads:
     symbols: tuple[str, ...]  # threading entry points the object calls (sorted, short names)
     tasks: bool  # it creates explicit tasks (task, taskloop)
+    # the writable static storage it defines (`static_storage`): what two callers share
+    statics: tuple[str, ...] = ()
 
     @property
     def concurrent(self) -> bool:
@@ -56,22 +65,35 @@ def object_threads(obj: Path) -> ObjectThreads:
     path names one object)."""
     used = undefined_symbols(obj)
     found = sorted({_short(s) for s in used if THREAD_SYMBOL.match(s)})
-    return ObjectThreads(tuple(found), any(TASK_SYMBOL.match(s) for s in used))
+    return ObjectThreads(tuple(found), any(TASK_SYMBOL.match(s) for s in used), static_storage(obj))
 
 
-STATIC_TYPES = frozenset("bBdDCu")  # nm: zeroed, initialized, common, unique (inline statics)
 # storage the compilers and runtimes add, not the candidate's state: named critical
 # sections' locks, exception personality references
-NOT_STATE = re.compile(r"^(?:\.gomp_critical_user_|DW\.ref\.|__tsan_|\.omp)")
+NOT_STATE = re.compile(r"^(?:\.gomp_critical_user_|DW\.ref\.|__tsan_|\.omp|\.L)")
+# sections of storage a call can write (COMDAT ones too: `.bss._ZZ1fvE1t`, a static local
+# of an inline function or a template); `*COM*`: a common symbol (C's `int g;`)
+WRITABLE = re.compile(r"^(?:\.data|\.bss|\*COM\*$)")
+# written by the loader only (vtables, typeinfo, `static const char* const names[]`)
+RELRO = ".data.rel.ro"
 
 
 @lru_cache(maxsize=256)
 def static_storage(obj: Path) -> tuple[str, ...]:
     """The writable static storage `obj` defines (globals, `static` locals, class statics;
-    demangled, sorted): what two calls made at once could share."""
+    demangled, sorted): what two calls made at once could share. A `thread_local` is one
+    per thread and is not listed; a `static const` initialized at run time (a magic
+    static) is: its guard orders the initialization, and the callers' later reads of it
+    race with nothing."""
     names = set()
-    for line in nm_lines(obj, "--defined-only"):
-        parts = line.split(None, 2)
-        if len(parts) == 3 and parts[1] in STATIC_TYPES and not NOT_STATE.match(parts[2]):
-            names.add(parts[2].strip())
+    for line in nm_lines(obj, "--defined-only", "--format=sysv"):
+        # name|value|class|type|size|line|section (a demangled name may hold a `|`)
+        parts = [p.strip() for p in line.rsplit("|", 6)]
+        if len(parts) != 7:
+            continue
+        name, kind, section = parts[0], parts[3], parts[6]
+        if kind in ("FUNC", "TLS") or not WRITABLE.match(section) or section.startswith(RELRO):
+            continue
+        if name and not NOT_STATE.match(name):
+            names.add(name)
     return tuple(sorted(names))

@@ -7,14 +7,17 @@ thread order. The build advances each thread's TSan epoch as its code runs, and 
 second process's build deals dynamic loops' chunks round robin (`race_aids.py`: what a
 loaded machine's scheduling hid); the others allow nested teams and turn cancellation on.
 A candidate whose object defines writable static storage gets one more process, whose
-calls are made two at a time from two threads: static state two callers share is a race. A process's outputs are compared with the reference
+calls are made two at a time from two threads: static state two callers share is a race.
+A candidate with no concurrency of its own is run in that process only (a serial rewrite
+that keeps scratch or a table filled on the first call in a static is not reentrant). A process's outputs are compared with the reference
 where the problem declares the size: that build is a second compiler and optimization level, which
 vectorizes loops g++ -O3 left alone (a race between SIMD lanes, which TSan cannot see,
 shows up there as a wrong output). Reports whose racing memory the OpenMP runtime
 allocated itself (a finished task's descriptor reused for a new task: Archer has no
 happens-before for that reuse) are recognised as detector artifacts and ignored. A
 candidate whose live code and compiled object (`object_threads.py`) show no OpenMP
-directive, omp_* call or thread is not run (nothing can race). Missing clang or Archer makes the step `skipped` with a loud reason,
+directive, omp_* call or thread, and no writable static storage (or a reference with
+static storage of its own), is not run (nothing can race). Missing clang or Archer makes the step `skipped` with a loud reason,
 and the verdict names it as unchecked.
 """
 
@@ -47,10 +50,10 @@ from parcodegen.tools.openmp_support import (
     unsupported_openmp,
 )
 from parcodegen.tools.harness import CHANGED_PREFIX, THREADS_KEY, PlannedCall, harness_plan
-from parcodegen.tools.object_threads import ObjectThreads, static_storage
+from parcodegen.tools.object_threads import ObjectThreads, object_threads, static_storage
 from parcodegen.tools.outputs import compare_outputs, split_calls
 from parcodegen.tools.parallelism import static_parallelism
-from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S, RacePlan, plan_race
+from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S, RacePlan, paired_plan, plan_race
 from parcodegen.tools.race_aids import (
     EPOCH_FLAGS,
     EPOCHS_SOURCE,
@@ -70,6 +73,13 @@ NESTED_LEVELS = "4"  # OMP_MAX_ACTIVE_LEVELS of every second race process
 NESTED_NOTE = f"OMP_MAX_ACTIVE_LEVELS={NESTED_LEVELS}: nested teams; OMP_CANCELLATION=true"
 PAIRED_NOTE = ("calls made two at a time from two threads, each its own input: static storage "
                "the calls share")  # fmt: skip
+# a race in that process: what the model reads
+PAIRED_RACE = ("two calls made at once (two threads of a caller, each its own input) share the "
+               "candidate's static storage")  # fmt: skip
+PAIRED_FIX = ("a function may be called from two threads at once: keep scratch in locals (or "
+              "`thread_local`), not in a `static` or a global")  # fmt: skip
+NOT_RUN = ("not run: the candidate has no OpenMP directive, omp_* call or thread, in its live code "
+           "or its object (nothing can race)")  # fmt: skip
 RACE_MAX_N = 4096
 ACCESS = re.compile(
     r"(?P<kind>(?:Previous )?(?:atomic )?(?:[Ww]rite|[Rr]ead) of size \d+) at \S+ by (?P<who>[^:\n]+):"
@@ -265,6 +275,9 @@ def _where(k: int | None, calls: list[PlannedCall], order: tuple[int, ...],
     if k is None or k >= len(calls):
         return f"threads {list(order)}, n {list(sizes)}"
     c = calls[k]
+    if not c.threads and k + 1 < len(calls):  # the paired process: calls k and k + 1 at once
+        return (f"n={c.n}, pattern={c.pattern}, seeds {c.seed} and {calls[k + 1].seed}; calls "
+                f"{k + 1} and {k + 2} of {len(calls)} in one process")  # fmt: skip
     return (f"n={c.n}, threads={c.threads}, pattern={c.pattern}, seed={c.seed}; "
             f"call {k + 1} of {len(calls)} in one process")  # fmt: skip
 
@@ -315,11 +328,14 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
     if compiled is not None:
         data["static"]["object_threads"] = list(compiled.symbols)
     hidden = compiled is not None and compiled.concurrent and not static.may_race
-    if not static.may_race and not hidden:
-        data["coverage"] = {"runs": 0, "serial": True}
-        return _result(True, None, "not run: the candidate has no OpenMP directive, omp_* call "
-                       "or thread, in its live code or its object (nothing can race)", [],
-                       start, data)  # fmt: skip
+    # no concurrency of its own: only two callers at once can race, on static storage (a
+    # reference with static storage of its own is not held to two calls at once)
+    serial = not static.may_race and not hidden
+    if serial:
+        statics = _tested_statics(build, code, compiled)
+        if not statics or static_storage(build.reference_obj):
+            data["coverage"] = {"runs": 0, "serial": True}
+            return _result(True, None, NOT_RUN, [], start, data)
     tc = toolchain or default_toolchain()
     data["toolchain"] = tc.to_dict()
     if not tc.ok or tc.clangxx is None:
@@ -360,7 +376,8 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
     objects = [harness.path, cand.path, epochs]
     linked = link_binary(objects, flags=("-fopenmp", "-fsanitize=thread"),
                          compiler=tc.clangxx, ldflags=tc.link_flags() + problem.ldflags)  # fmt: skip
-    if linked.ok:  # the same, its dynamic loops dealt round robin
+    dealt = linked  # (serial code: its paired process runs this build only)
+    if linked.ok and not serial:  # the same, its dynamic loops dealt round robin
         dealt = link_binary([*objects, dealer], flags=("-fopenmp", "-fsanitize=thread"),
                             compiler=tc.clangxx, ldflags=tc.link_flags() + problem.ldflags)  # fmt: skip
         linked = dealt if not dealt.ok else linked
@@ -383,8 +400,10 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
         return run.result.wall_s
 
     tasks = compiled is not None and compiled.tasks
-    plan = plan_race(problem, code, reference_wall, tasks=tasks or None)
-    if at_sizes:
+    # serial code: the paired process only (no thread counts, sizes or literals to cover)
+    plan = paired_plan(problem) if serial else plan_race(problem, code, reference_wall,
+                                                         tasks=tasks or None)  # fmt: skip
+    if at_sizes and not serial:
         reached = tuple(n for n in at_sizes if reference_wall(n) is not None)
         missed = tuple(f"n={n} (the reference fails or needs more than {THRESHOLD_BUDGET_S}s of CPU "
                        "there)" for n in at_sizes if n not in reached)  # fmt: skip
@@ -398,6 +417,8 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
         if missed:
             data["unchecked"] = [f"race not run at {m}" for m in missed]
     data["coverage"] = plan.to_dict()
+    if serial:
+        data["coverage"]["paired_only"] = True
     if plan.unreached:
         data["unchecked"] = [f"race above {u}" for u in plan.unreached]
     assert linked.path is not None and dealt.path is not None
@@ -405,9 +426,28 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
     if statics:
         data["static"]["static_storage"] = list(statics)
     # (a reference with static storage of its own is not held to two calls at once)
-    paired = bool(statics) and not static_storage(build.reference_obj)
+    paired = serial or (bool(statics) and not static_storage(build.reference_obj))
+    data["coverage"]["paired_processes"] = int(paired)  # named by a failing verdict too
     return _run_plan(build, code, tc, (linked.path, dealt.path), plan, wall_s, ref_walls, data,
                      start, paired=paired)  # fmt: skip
+
+
+def _tested_statics(build: ProblemBuild, code: str, compiled: ObjectThreads | None
+                    ) -> tuple[str, ...]:  # fmt: skip
+    """The writable static storage of the tested build's object (g++'s, compiled and cached
+    by the compile step; compiled here when the caller did not pass its `compiled`)."""
+    if compiled is not None:
+        return compiled.statics
+    obj = compile_object(code, headers=build.headers, flags=build.flags, compiler=build.compiler,
+                         source_name=candidate_name(build.problem))  # fmt: skip
+    return object_threads(obj.path).statics if obj.ok and obj.path is not None else ()
+
+
+def _shared_names(statics: list[str]) -> str:
+    """The static storage a paired race names (guard variables left out), at most 3."""
+    names = [s for s in statics if not s.startswith("guard variable for ")] or statics
+    shown = ", ".join(f"`{s}`" for s in names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def _paired_calls(plan: RacePlan, pattern: str, seed: int) -> list[PlannedCall]:
@@ -497,6 +537,9 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
             first = real[0][0]
             msg, lines = summarize_races("\n".join(t for _, t in real), code)
             msg += f" ({where(_call_of(res.stderr, first))})"
+            if pairs:  # correct for one caller, wrong for two at once
+                shared = _shared_names(data["static"].get("static_storage", []))
+                msg = f"{PAIRED_RACE}{f' ({shared})' if shared else ''}: {msg}; {PAIRED_FIX}"
             data.update(lines=lines, artifacts_ignored=artifacts)
             return _result(False, Status.RACE, msg, log, start, data)
         if res.stderr_truncated or cut_report(res.stderr):
@@ -524,7 +567,8 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
             calls_done += 1
             c = calls[k]
             live = got.get(THREADS_KEY)
-            if isinstance(live, np.ndarray) and len(live):
+            # (the paired process's two threads are the harness's own, not the candidate's)
+            if isinstance(live, np.ndarray) and len(live) and not pairs:
                 max_threads = max(max_threads, int(live[0]))
             changed = sorted(n[len(CHANGED_PREFIX) :] for n in got if n.startswith(CHANGED_PREFIX))
             if changed:
@@ -553,6 +597,11 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
            f" x n {', '.join(map(str, plan.sizes))}"
            f"{'; 1 process of calls two at a time (static storage)' if paired else ''}; "
            f"{compared} outputs compared)")  # fmt: skip
+    if not plan.runs:  # serial code with static storage: the paired process only
+        msg = (f"no data race found between two calls made at once (the candidate has no OpenMP "
+               f"directive, omp_* call or thread but defines static storage: 1 process of "
+               f"{calls_done} calls two at a time from two threads, n "
+               f"{', '.join(map(str, plan.sizes))}; {compared} outputs compared)")  # fmt: skip
     if artifacts:
         msg += f"; {artifacts} runtime task-memory-reuse reports ignored"
     if runtime_crashes:

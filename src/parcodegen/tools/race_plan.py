@@ -21,6 +21,9 @@ between the last two of many tasks showed in 1 of 20 processes at one size and 2
 in 16 of 20 at a size with few tasks and 4 threads).
 Outputs are compared with the reference only at sizes the problem declares (test sizes
 and `[race] sizes`); the others are race-checked only (the reference may not define them).
+Code with no concurrency of its own but writable static storage gets `paired_plan`: no
+process of the plan above, only the race step's paired one (two calls at a time from two
+threads) at the declared sizes, where only static storage the callers share can race.
 """
 
 from __future__ import annotations
@@ -94,6 +97,21 @@ def round_size(limit: int) -> int | None:
     last block that is full) was race-checked at n = 2 at most."""
     p = 1 << max(limit // 2, 1).bit_length() - 1
     return p if p >= 4 else None
+
+
+def paired_plan(problem: Problem) -> RacePlan:
+    """The plan of code that starts no thread of its own but defines static storage: no
+    process of threads x sizes (runs 0; the race step adds its paired process), at the
+    largest test size up to RACE_MAX_N and every one from TINY_MIN up to the smallest one >=
+    SMALL_MIN (or the problem's `[race] sizes`): each declared, so every output is compared."""
+    declared = set(problem.test_sizes) | set(problem.race_sizes)
+    capped = [n for n in problem.test_sizes if n <= RACE_MAX_N]
+    largest = max(capped) if capped else min(problem.test_sizes)
+    sizes = list(problem.race_sizes) or [largest]
+    if not problem.race_sizes:
+        small = min((n for n in problem.test_sizes if n >= SMALL_MIN), default=largest)
+        sizes += [n for n in problem.test_sizes if TINY_MIN <= n <= small]
+    return RacePlan(tuple(sorted(set(sizes))), frozenset(declared), (2,), 0, (), ())
 
 
 def plan_race(problem: Problem, code: str, reference_wall: Callable[[int], float | None],
