@@ -49,7 +49,7 @@ from parcodegen.tools.harness import (
     PlannedCall,
     harness_plan,
 )
-from parcodegen.tools.object_threads import static_storage
+from parcodegen.tools.object_threads import holds_two_callers
 from parcodegen.tools.outputs import compare_outputs, nonfinite_counts, split_calls
 from parcodegen.types import LAUNCHER_FAILED, Problem, Status, StepResult
 
@@ -424,8 +424,7 @@ def difftest(
     threads = threads or default_threads()
     start = time.monotonic()
     log: list[str] = []
-    # a reference with static storage of its own is not held to two calls at once
-    reentrant = not static_storage(build.reference_obj)
+    reentrant = holds_two_callers(build.reference_obj)
     alts, held_notes = usable_alternatives(build)
     procs = plan_processes(problem, threads, seeds, variants, reentrant, alts)
     calls = 0

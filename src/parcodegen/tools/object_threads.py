@@ -78,6 +78,13 @@ WRITABLE = re.compile(r"^(?:\.data|\.bss|\*COM\*$)")
 RELRO = ".data.rel.ro"
 
 
+def holds_two_callers(reference_obj: Path) -> bool:
+    """Whether a candidate is held to two calls at once (difftest's two-callers variant,
+    the race step's paired process): only when the reference itself defines no writable
+    static storage (a user's kernel on global arrays is not reentrant and need not be)."""
+    return not static_storage(reference_obj)
+
+
 @lru_cache(maxsize=256)
 def static_storage(obj: Path) -> tuple[str, ...]:
     """The writable static storage `obj` defines (globals, `static` locals, class statics;

@@ -50,7 +50,12 @@ from parcodegen.tools.openmp_support import (
     unsupported_openmp,
 )
 from parcodegen.tools.harness import CHANGED_PREFIX, THREADS_KEY, PlannedCall, harness_plan
-from parcodegen.tools.object_threads import ObjectThreads, object_threads, static_storage
+from parcodegen.tools.object_threads import (
+    ObjectThreads,
+    holds_two_callers,
+    object_threads,
+    static_storage,
+)
 from parcodegen.tools.outputs import compare_outputs, split_calls
 from parcodegen.tools.parallelism import static_parallelism
 from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S, RacePlan, paired_plan, plan_race
@@ -328,12 +333,11 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
     if compiled is not None:
         data["static"]["object_threads"] = list(compiled.symbols)
     hidden = compiled is not None and compiled.concurrent and not static.may_race
-    # no concurrency of its own: only two callers at once can race, on static storage (a
-    # reference with static storage of its own is not held to two calls at once)
+    # no concurrency of its own: only two callers at once can race, on static storage
     serial = not static.may_race and not hidden
     if serial:
         statics = _tested_statics(build, code, compiled)
-        if not statics or static_storage(build.reference_obj):
+        if not statics or not holds_two_callers(build.reference_obj):
             data["coverage"] = {"runs": 0, "serial": True}
             return _result(True, None, NOT_RUN, [], start, data)
     tc = toolchain or default_toolchain()
@@ -425,8 +429,7 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
     statics = static_storage(cand.path)
     if statics:
         data["static"]["static_storage"] = list(statics)
-    # (a reference with static storage of its own is not held to two calls at once)
-    paired = serial or (bool(statics) and not static_storage(build.reference_obj))
+    paired = serial or (bool(statics) and holds_two_callers(build.reference_obj))
     data["coverage"]["paired_processes"] = int(paired)  # named by a failing verdict too
     return _run_plan(build, code, tc, (linked.path, dealt.path), plan, wall_s, ref_walls, data,
                      start, paired=paired)  # fmt: skip

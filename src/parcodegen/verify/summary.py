@@ -16,15 +16,24 @@ from parcodegen.types import Status, Verdict
 def _difftest(c: dict[str, Any]) -> str:
     env = len(c.get("env_variants", []))
     inputs = ", ".join(c.get("const_inputs_checked", [])) or "none"
+    changed = c.get("held_values_changed", [])
+    held = ("; the problem's fixed numbers also at "
+            + "; ".join(", ".join(p.split(" (")[0] for p in alt.split("), ")) for alt in changed)
+            if changed else "")  # fmt: skip
     return (f"difftest: {c.get('calls', 0)} calls in {c.get('processes', 0)} processes "
             f"(n {_span(c.get('sizes', []))}; threads {', '.join(map(str, c.get('threads', [])))}; "
             f"{env} environment variants; {c.get('repeated_inputs', 0)} repeated inputs; "
-            f"shared working dir; const inputs checked: {inputs})")  # fmt: skip
+            f"shared working dir; const inputs checked: {inputs}"
+            f"{held})")  # fmt: skip
 
 
 def _race(c: dict[str, Any]) -> str:
     if c.get("serial"):
         return "race: not run (no OpenMP directive, omp_* call or thread in live code)"
+    if c.get("paired_only"):
+        return (f"race: 1 instrumented process of calls made two at a time from two threads "
+                f"(serial code with static storage) x n {', '.join(map(str, c.get('sizes', [])))}"
+                f" ({c.get('calls', 0)} calls, {c.get('outputs_compared', 0)} outputs compared)")  # fmt: skip
     text = (f"race: {c.get('runs', 0)} instrumented processes x threads "
             f"{', '.join(map(str, c.get('threads', [])))} x n {', '.join(map(str, c.get('sizes', [])))}"
             f" ({c.get('calls', 0)} calls, {c.get('outputs_compared', 0)} outputs compared)")  # fmt: skip
