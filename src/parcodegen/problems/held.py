@@ -12,7 +12,7 @@ Held are:
 - the length of a const `std::vector` input given as a literal (`size = "3"`) when the
   reference reads that length (`pat.size()`): the reference treats it as variable, and
   a length it never reads (a kernel of 9 taps indexed 0..8) would make it read past the
-  end. Every array of that same literal length changes with it.
+  end. Every array of that same literal length changes with it; a length is not made 0.
 
 `vary = false` on an argument keeps its number (a number the problem's contract fixes).
 The reference must run cleanly at an alternative for difftest to use it.
@@ -55,10 +55,12 @@ class Held:
         return f"{self.name}={self.at(alt)} (the problem's is {self.fixed})"
 
 
-def alternatives(fixed: int) -> tuple[int, ...]:
+def alternatives(fixed: int, what: str = "value") -> tuple[int, ...]:
     """The next three (with the fixed one, every remainder modulo 2, 3 and 4: steps done in
-    pairs or blocks of four with a wrong remainder), one and zero."""
-    return (fixed + 1, fixed + 2, fixed + 3, 1, 0)
+    pairs or blocks of four with a wrong remainder), one and zero; a length is not made
+    zero (an empty pattern or kernel is a convention of its own, which descriptions leave
+    open) and keeps its number in that alternative."""
+    return (fixed + 1, fixed + 2, fixed + 3, 1, 0 if what == "value" else fixed)
 
 
 def _reads_length(code: str, name: str) -> bool:
@@ -99,9 +101,15 @@ def held_values(problem: Problem) -> tuple[Held, ...]:
                 out.append(h)
         elif (info.container in ("vector", "pointer") and a.offsets_into is None
               and (n := _literal(a.size)) is not None and n in lengths):  # fmt: skip
-            out.append(Held(a.name, "size", n, alternatives(n)))
+            out.append(Held(a.name, "size", n, alternatives(n, "size")))
     return tuple(out)
 
 
+def changes(held: tuple[Held, ...], alt: int) -> bool:
+    """Whether alternative `alt` changes any held number."""
+    return any(h.at(alt) != h.fixed for h in held)
+
+
 def describe(held: tuple[Held, ...], alt: int) -> str:
-    return ", ".join(h.describe(alt) for h in held)
+    """The numbers alternative `alt` changes, each with the problem's."""
+    return ", ".join(h.describe(alt) for h in held if h.at(alt) != h.fixed)

@@ -39,6 +39,7 @@ from parcodegen.cxxtypes import Kind, classify
 from parcodegen.errors import ProblemError
 from parcodegen.problems.held import ALTERNATIVES, Held, held_values
 from parcodegen.problems.held import describe as describe_held
+from parcodegen.problems.held import changes as held_changes
 from parcodegen.sandbox.run import Workdir
 from parcodegen.tools.build import HarnessRun, ProblemBuild, cores, run_harness
 from parcodegen.tools.harness import (
@@ -379,6 +380,8 @@ def usable_alternatives(build: ProblemBuild) -> tuple[tuple[int, ...], list[str]
     base = [REFERENCES.get(build.reference_bin, c) for c in held_cases(problem, (0,))]
     wall = min(REFERENCE_WALL_S, 2.0 + WALL_FACTOR * max(r.result.wall_s for r in base))
     for j in range(1, ALTERNATIVES + 1):
+        if not held_changes(held, j):
+            continue
         runs = [REFERENCES.try_get(build.reference_bin, c, wall) for c in held_cases(problem, (j,))]
         if all(r.ok for r in runs):
             usable.append(j)
@@ -544,7 +547,7 @@ def _held_summary(problem: Problem, alts: tuple[int, ...]) -> str:
     parts = []
     for h in held_values(problem):
         label = f"length of '{h.name}'" if h.what == "size" else h.name
-        values = ", ".join(str(h.at(j)) for j in alts)
+        values = ", ".join(str(h.at(j)) for j in alts if h.at(j) != h.fixed)
         parts.append(f"{label} = {values} (the problem's is {h.fixed})")
     return "; ".join(parts)
 
