@@ -13,6 +13,7 @@ from parcodegen.problems.held import held_values
 from parcodegen.problems.load import load_problem
 from parcodegen.tools.build import build_problem
 from parcodegen.tools.difftest import difftest
+from parcodegen.tools.race import above_literals
 from parcodegen.types import Status
 
 from candidate_binary import candidate_binary
@@ -142,3 +143,23 @@ def test_an_alternative_the_reference_fails_at_is_left_out(tmp_path: Path) -> No
     result = difftest(build, candidate_binary(build, even))
     assert result.status is Status.WRONG_OUTPUT
     assert "stride=3 (the problem's is 2)" in result.message
+
+
+def test_held_numbers_change_above_the_candidates_literals_too(tmp_path: Path) -> None:
+    """A fast path for large inputs that hard-wires the problem's number: only calls above
+    the literal it compares n with reach it (difftest's sizes stop at 40 here)."""
+    build = build_problem(load_problem(_problem(tmp_path, STRIDE_REF, STRIDE_ARGS)))
+    gated = STRIDE_REF.replace(
+        "for (std::size_t i = 0; i < x.size(); i += stride) s += x[i];",
+        "if (x.size() > 100) { for (std::size_t i = 0; i < x.size(); i += 2) s += x[i]; }\n"
+        "  else { for (std::size_t i = 0; i < x.size(); i += stride) s += x[i]; }",
+    )
+    assert gated != STRIDE_REF
+    above = above_literals(build, gated)
+    assert above == (101,)
+    binary = candidate_binary(build, gated)
+    assert difftest(build, binary).ok  # the test sizes alone pass it
+    result = difftest(build, binary, above=above)
+    assert result.status is Status.WRONG_OUTPUT
+    assert "n=101" in result.message and "stride=3 (the problem's is 2)" in result.message
+    assert "above the literals the candidate compares n with" in result.message

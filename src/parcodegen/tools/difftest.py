@@ -52,6 +52,7 @@ from parcodegen.tools.harness import (
 )
 from parcodegen.tools.object_threads import holds_two_callers
 from parcodegen.tools.outputs import compare_outputs, nonfinite_counts, split_calls
+from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S
 from parcodegen.types import LAUNCHER_FAILED, Problem, Status, StepResult
 
 REFERENCE_WALL_S = 120.0
@@ -351,11 +352,60 @@ def paired_sequence(problem: Problem) -> list[Case]:
     return out
 
 
+ABOVE_SEED = 7  # the race step's seed: the reference's run at a size above a literal is shared
+
+
+def above_processes(problem: Problem, above: dict[int, tuple[int, ...]],
+                    reentrant: bool) -> list[Process]:  # fmt: skip
+    """Processes at the sizes above the candidate's literals (`above`: size -> the held
+    numbers' alternatives to call there too): a path taken only for large n (`if (n >
+    20000)`) was run there by the race step alone, whose build does not check the held
+    numbers, the caller's floating-point mode or two callers' outputs. One process at an
+    odd thread count above the cores; one of two calls at once when the candidate is held
+    to two callers."""
+    if not above:
+        return []
+    held = held_values(problem)
+    pattern = problem.patterns[0]
+    odd = 2 * cores() + 1
+    seq = []
+    for n, alts in above.items():
+        seq.append(Case(n, pattern, ABOVE_SEED))
+        seq.extend(Case(n, pattern, ABOVE_SEED, alt=j) for j in alts)
+    name = f"above the literals the candidate compares n with, threads={odd}"
+    procs = [_process(seq, Variant(name, odd), held)]
+    if reentrant:
+        pairs = [c for n in above for c in (Case(n, pattern, ABOVE_SEED),
+                                             Case(n, pattern, ABOVE_SEED + PAIRED_SEED))]  # fmt: skip
+        variant = Variant("above the literals the candidate compares n with, called from two "
+                          "threads at once (nested regions off), threads=3", 3, pairs=True)  # fmt: skip
+        procs.append(_process(pairs, variant, held))
+    return procs
+
+
+def above_alternatives(build: ProblemBuild, sizes: tuple[int, ...],
+                       alts: tuple[int, ...]) -> dict[int, tuple[int, ...]]:  # fmt: skip
+    """For each size above the candidate's literals, the held numbers' alternatives (of
+    `alts`) the reference runs there within the race step's budget for such a size."""
+    out: dict[int, tuple[int, ...]] = {}
+    pattern = build.problem.patterns[0]
+    for n in sizes:
+        fits = []
+        for j in alts:
+            run = REFERENCES.try_get(build.reference_bin, Case(n, pattern, ABOVE_SEED, alt=j),
+                                     wall_s=4 * THRESHOLD_BUDGET_S + 1.0)  # fmt: skip
+            if run.ok and (run.result.cpu_s or run.result.wall_s) <= 2 * THRESHOLD_BUDGET_S:
+                fits.append(j)
+        out[n] = tuple(fits)
+    return out
+
+
 def plan_processes(problem: Problem, threads: tuple[int, ...], seeds: int,
-                   variants: bool, reentrant: bool = True,
-                   alts: tuple[int, ...] = ()) -> list[Process]:  # fmt: skip
+                   variants: bool, reentrant: bool = True, alts: tuple[int, ...] = (),
+                   above: dict[int, tuple[int, ...]] | None = None) -> list[Process]:  # fmt: skip
     """The candidate's processes; `alts`: the alternatives of the held numbers to call
-    with (held.py; those the reference runs cleanly at, see usable_alternatives)."""
+    with (held.py; those the reference runs cleanly at, see usable_alternatives);
+    `above`: sizes above the candidate's literals (above_processes)."""
     held = held_values(problem)
     procs: list[Process] = []
     for j in range(len(problem.patterns)):
@@ -365,6 +415,7 @@ def plan_processes(problem: Problem, threads: tuple[int, ...], seeds: int,
         seq = call_sequence(problem, 0, 1, sizes_cap=MID_SIZE, alts=alts)
         procs.extend(_process(paired_sequence(problem) if v.pairs else seq, v, held)
                      for v in env_variants(reentrant))  # fmt: skip
+    procs.extend(above_processes(problem, above or {}, reentrant))
     return procs
 
 
@@ -421,15 +472,19 @@ def difftest(
     threads: tuple[int, ...] | None = None,
     seeds: int = 1,
     variants: bool = True,
+    above: tuple[int, ...] = (),
 ) -> StepResult:
-    """Compare every call of the candidate's multi-call processes with the reference."""
+    """Compare every call of the candidate's multi-call processes with the reference;
+    `above`: sizes above the literals the candidate compares against, where the reference
+    runs within the race step's budget (above_processes)."""
     problem = build.problem
     threads = threads or default_threads()
     start = time.monotonic()
     log: list[str] = []
     reentrant = holds_two_callers(build.reference_obj)
     alts, held_notes = usable_alternatives(build)
-    procs = plan_processes(problem, threads, seeds, variants, reentrant, alts)
+    above_alts = above_alternatives(build, above, alts) if above and variants else {}
+    procs = plan_processes(problem, threads, seeds, variants, reentrant, alts, above_alts)
     calls = 0
     max_ref = 0.0
     max_threads = 0
@@ -525,10 +580,13 @@ def difftest(
         "max_threads_seen": max_threads,
         "held_values_changed": [describe_held(held_values(problem), j) for j in alts],
         "held_values_not_changed": held_notes,
+        "above_literals": sorted(above_alts),
     }
     msg = (f"outputs match the reference on {calls} calls in {len(procs)} processes "
            f"(threads {', '.join(map(str, threads))}"
            f"{'; ' + str(len(env_variants(reentrant))) + ' environment variants' if variants else ''})")  # fmt: skip
+    if above_alts:
+        msg += f"; above the candidate's literals at n = {', '.join(map(str, above_alts))}"
     if alts:
         msg += f"; the numbers the problem holds fixed changed: {_held_summary(problem, alts)}"
     msg += _nonfinite_warning(nonfinite)

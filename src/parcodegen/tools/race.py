@@ -58,7 +58,13 @@ from parcodegen.tools.object_threads import (
 )
 from parcodegen.tools.outputs import compare_outputs, split_calls
 from parcodegen.tools.parallelism import static_parallelism
-from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S, RacePlan, paired_plan, plan_race
+from parcodegen.tools.race_plan import (
+    THRESHOLD_BUDGET_S,
+    RacePlan,
+    paired_plan,
+    plan_race,
+    threshold_literals,
+)
 from parcodegen.tools.race_aids import (
     EPOCH_FLAGS,
     EPOCHS_SOURCE,
@@ -317,6 +323,20 @@ def budgeted_reference(build: ProblemBuild, case: Case) -> HarnessRun | None:
     run = REFERENCES.try_get(build.reference_bin, case, wall_s=THRESHOLD_WALL_S)
     work = run.result.cpu_s or run.result.wall_s
     return run if run.ok and work <= THRESHOLD_BUDGET_S else None
+
+
+def above_literals(build: ProblemBuild, code: str) -> tuple[int, ...]:
+    """The sizes just above the literals `code` compares against (`if (n > 20000)`) above
+    the problem's test sizes that the reference reaches within THRESHOLD_BUDGET_S (the
+    race step's threshold sizes; difftest compares outputs there too)."""
+    problem = build.problem
+
+    def wall(n: int) -> float | None:
+        run = budgeted_reference(build, Case(n, problem.patterns[0], 7))
+        return None if run is None else run.result.wall_s
+
+    found, _ = threshold_literals(problem, code, max(problem.test_sizes), wall)
+    return tuple(lit + 1 for lit in found)
 
 
 def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolchain | None = None,

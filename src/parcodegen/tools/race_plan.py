@@ -114,6 +114,27 @@ def paired_plan(problem: Problem) -> RacePlan:
     return RacePlan(tuple(sorted(set(sizes))), frozenset(declared), (2,), 0, (), ())
 
 
+def threshold_literals(problem: Problem, code: str, top: int,
+                       reference_wall: Callable[[int], float | None]) -> tuple[list[int], list[str]]:  # fmt: skip
+    """The integer literals `code` compares against (a size threshold, `if (n > 20000)`)
+    from `top` up to the benchmark size whose literal + 1 the reference reaches within
+    THRESHOLD_BUDGET_S (at most MAX_THRESHOLDS, ascending), and a note for the first it
+    does not reach (larger ones cost more)."""
+    thresholds: list[int] = []
+    unreached: list[str] = []
+    for lit in compared_literals(code):
+        # above the benchmark size n means nothing the problem describes (n may be a log2)
+        if lit < top or lit + 1 > min(THRESHOLD_MAX, problem.bench_size) \
+                or len(thresholds) >= MAX_THRESHOLDS:  # fmt: skip
+            continue
+        if reference_wall(lit + 1) is None:
+            unreached.append(f"n > {lit} (the candidate compares against {lit}): the reference "
+                             f"fails or needs more than {THRESHOLD_BUDGET_S}s of CPU there")  # fmt: skip
+            break
+        thresholds.append(lit)
+    return thresholds, unreached
+
+
 def plan_race(problem: Problem, code: str, reference_wall: Callable[[int], float | None],
               tasks: bool | None = None) -> RacePlan:  # fmt: skip
     """The plan for `code`; `reference_wall(n)` runs the reference at n (None: it failed
@@ -140,21 +161,8 @@ def plan_race(problem: Problem, code: str, reference_wall: Callable[[int], float
         even = round_size(largest)
         if even is not None and even not in sizes and reference_wall(even) is not None:
             sizes.append(even)
-    top = max(sizes)
-    thresholds: list[int] = []
-    unreached: list[str] = []
-    for lit in compared_literals(code):
-        # above the benchmark size n means nothing the problem describes (n may be a log2)
-        if lit < top or lit + 1 > min(THRESHOLD_MAX, problem.bench_size) \
-                or len(thresholds) >= MAX_THRESHOLDS:  # fmt: skip
-            continue
-        wall = reference_wall(lit + 1)
-        if wall is None:
-            unreached.append(f"n > {lit} (the candidate compares against {lit}): the reference "
-                             f"fails or needs more than {THRESHOLD_BUDGET_S}s of CPU there")  # fmt: skip
-            break  # larger literals cost more
-        thresholds.append(lit)
-        sizes.append(lit + 1)
+    thresholds, unreached = threshold_literals(problem, code, max(sizes), reference_wall)
+    sizes += [lit + 1 for lit in thresholds]
     threads = tuple(problem.race_threads) or (TASK_THREADS if tasks else RACE_THREADS)
     extents = [k for k in table_extents(code) if WIDE_THREADS <= k < WIDE_MAX_THREADS]
     wide_threads = max([WIDE_THREADS] + [k + 1 for k in extents])

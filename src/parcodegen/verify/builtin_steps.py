@@ -10,7 +10,7 @@ from parcodegen.tools.extract import extract_code
 from parcodegen.tools.interface import check_interface
 from parcodegen.tools.object_threads import object_threads
 from parcodegen.tools.parallelism import static_parallelism
-from parcodegen.tools.race import legacy_race_check, race_check
+from parcodegen.tools.race import above_literals, legacy_race_check, race_check
 from parcodegen.tools.scaling import measure_scaling
 from parcodegen.tools.timing import TimingPlan, measure
 from parcodegen.types import Status, StepResult
@@ -93,8 +93,13 @@ class DifftestStep(BaseStep):
 
     def run(self, ctx: VerifyContext) -> StepResult:
         o = ctx.options
-        test = legacy_difftest if o.legacy_checks else difftest
-        step = test(ctx.need_build(), ctx.need_binary(), threads=o.difftest_threads, seeds=o.seeds)
+        build = ctx.need_build()
+        if o.legacy_checks:
+            step = legacy_difftest(build, ctx.need_binary(), threads=o.difftest_threads,
+                                   seeds=o.seeds)  # fmt: skip
+        else:
+            step = difftest(build, ctx.need_binary(), threads=o.difftest_threads, seeds=o.seeds,
+                            above=above_literals(build, ctx.code))  # fmt: skip
         step.data["static"] = static_parallelism(ctx.code).to_dict()
         step.data["static"]["object_threads"] = list(object_threads(ctx.need_object()).symbols)
         ctx.reference_wall_s = max(
