@@ -11,9 +11,16 @@ and one per stratum). The run is the path probe's when the parallel_size step ma
 (the same source built by clang++ -O2, at 2 threads: one run at the benchmark size
 instead of two), else the tested build's, at the timing thread count.
 
+Then, where the benchmark size times a thread number can pass 2^31 with at most
+MAX_WIDE_THREADS threads (n >= 2^31 / 63), one more run of the tested build there with
+enough threads for it (at least MIN_WIDE_THREADS; passive waiting): chunk bounds in
+`int` (`(tid + 1) * n / T`) overflow at the benchmark size only from some thread count on
+(6 at n = 4e8), which the 2 threads above never reach. Too slow there (a spin barrier
+oversubscribed on the cores) is noted, not a failure.
+
 What it cannot see: elements between the samples (a wrong element is found with
-probability samples / n per wrong element; a wrong tail or block is found), and sizes
-between the test sizes and the benchmark size.
+probability samples / n per wrong element; a wrong tail or block is found), sizes
+between the test sizes and the benchmark size, and overflows that need more threads.
 """
 
 from __future__ import annotations
@@ -29,6 +36,10 @@ from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
 NAME = "bench_size"
 MIN_WALL_S = 20.0
 WALL_FACTOR = 10.0  # of the reference's run there (the timing step's factor)
+MIN_WIDE_THREADS = 9  # the second run's threads, at least ...
+MAX_WIDE_THREADS = 65  # ... and at most (difftest's many-threads variant)
+WIDE_MIN_WALL_S = 10.0
+WIDE_WALL_FACTOR = 5.0
 
 
 class BenchSizeStep(BaseStep):
@@ -81,7 +92,49 @@ class BenchSizeStep(BaseStep):
         msg = (
             f"outputs match the reference at {where} ({TIMING_SAMPLES} sampled elements per output)"
         )
-        return StepResult(NAME, True, None, msg, "", seconds, data=data)
+        wide_threads = overflow_threads(n)
+        if wide_threads == 0:
+            return StepResult(NAME, True, None, msg, "", seconds, data=data)
+        wide = _wide_run(ctx, ref.outputs, ref.result.wall_s, threads, wide_threads)
+        data["coverage"]["wide_threads"] = wide.data.get("threads", 0)
+        if not wide.ok:
+            return StepResult(NAME, False, wide.status, wide.message, wide.log,
+                              seconds + wide.seconds, data=data)  # fmt: skip
+        return StepResult(NAME, True, None, f"{msg}; {wide.message}", "", seconds + wide.seconds,
+                          data=data)  # fmt: skip
+
+
+def overflow_threads(n: int) -> int:
+    """Threads with which thread number x `n` passes 2^31 (`(tid + 1) * n` included), at
+    least MIN_WIDE_THREADS; 0 when that needs more than MAX_WIDE_THREADS."""
+    need = (1 << 31) // max(n, 1) + 2
+    return 0 if need > MAX_WIDE_THREADS else max(need, MIN_WIDE_THREADS)
+
+
+def _wide_run(ctx: VerifyContext, expected: dict, ref_wall_s: float, first: int,
+              wide: int) -> StepResult:  # fmt: skip
+    """The tested build at the benchmark size with `wide` threads (module text)."""
+    problem = ctx.need_build().problem
+    n, pattern = problem.bench_size, problem.patterns[0]
+    wall = max(WIDE_MIN_WALL_S, WIDE_WALL_FACTOR * ref_wall_s)
+    run = run_harness(ctx.need_binary(), seed=BENCH_SEED, n=n, pattern=pattern,
+                      threads=wide, wall_s=wall, samples=TIMING_SAMPLES,
+                      env={"OMP_WAIT_POLICY": "passive"})  # fmt: skip
+    res = run.result
+    where = f"n={n} (the benchmark size), {wide} threads, pattern {pattern}"
+    if res.timed_out:
+        return StepResult(NAME, True, None, f"not compared at {wide} threads (more than "
+                          f"{wall:.0f}s with {wide} threads on {cores()} cores)", "",
+                          res.wall_s)  # fmt: skip
+    if not run.ok or run.outputs is None:
+        return StepResult(NAME, False, Status.CRASH, f"crash at {where}: {run.error}",
+                          res.stderr[-2000:], res.wall_s)  # fmt: skip
+    mismatch = compare_outputs(problem, expected, run.outputs, n)
+    if mismatch is not None:
+        msg = f"wrong output at {where}, right at {first} threads there: {mismatch.message}"
+        return StepResult(NAME, False, Status.WRONG_OUTPUT, msg, "", res.wall_s)
+    return StepResult(NAME, True, None, f"and at {wide} threads", "", res.wall_s,
+                      data={"threads": wide})  # fmt: skip
 
 
 register_step(BenchSizeStep())

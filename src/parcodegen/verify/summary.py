@@ -62,8 +62,9 @@ def _parallel_size(c: dict[str, Any]) -> str:
 
 
 def _bench_size(c: dict[str, Any]) -> str:
-    return (f"bench size: outputs compared at n={c.get('n')} ({c.get('threads')} threads, "
-            f"{c.get('samples')} sampled elements per output)")  # fmt: skip
+    wide = f", and at {c['wide_threads']} threads" if c.get("wide_threads") else ""
+    return (f"bench size: outputs compared at n={c.get('n')} ({c.get('threads')} threads"
+            f"{wide}, {c.get('samples')} sampled elements per output)")  # fmt: skip
 
 
 def _span(sizes: list[int]) -> str:
