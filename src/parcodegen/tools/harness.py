@@ -67,25 +67,31 @@ BATCH_SEED_STEP = 1000003  # call j of a batch gets seed + j * this (parcodegen_
 
 
 def harness_plan(calls: Sequence[PlannedCall], check_inputs: bool = True, batch: int = 0,
-                 pairs: bool = False, cores: int = 0, guard: bool = False) -> str:  # fmt: skip
+                 pairs: bool = False, cores: int = 0, guard: bool = False,
+                 fixed_cores: bool = False) -> str:  # fmt: skip
     """The harness's plan for `calls` (see parcodegen_harness.h, parse_plan). `batch` > 1
     with one call: that call made `batch` times (call j on seed + j * BATCH_SEED_STEP,
     outputs tagged per call) in ONE timed window, every call's inputs made before it and
     every output written after it: how calls shorter than the launcher's clock
     resolution are timed. `pairs`: calls k and k+1 made at once from two threads. `cores`
     > 0: the core count the program is shown where a call sets no thread count (a call
-    that does shows its own; pcg_shown_cores.h). `guard`: const inputs read-only while
+    that does shows its own; pcg_shown_cores.h); with `fixed_cores`, shown for every call,
+    so a call of more threads than `cores` runs oversubscribed (a table sized by the cores
+    and indexed by the thread number is shared). `guard`: const inputs read-only while
     the call runs (pcg_guarded_inputs.h; not with `pairs`, whose two threads make inputs
     while the other calls)."""
     if guard and pairs:
         raise ValueError("guarded inputs are made by one thread at a time")
+    if fixed_cores and cores < 1:
+        raise ValueError("fixed cores need a count of at least 1")
     if batch > 1 and len(calls) != 1:
         raise ValueError("a batch repeats one planned call")
     items = [f"{c.seed}:{c.n}:{c.pattern}:{c.threads}"
              + (f":{int(c.nudge)}:{c.alt}" if c.alt else ":1" if c.nudge else "")
              for c in calls]  # fmt: skip
     flags = ("c" if check_inputs else "") + (f"b{batch}" if batch > 1 else "")
-    flags += ("p" if pairs else "") + ("g" if guard else "") + (f"n{cores}" if cores > 0 else "")
+    flags += ("p" if pairs else "") + ("g" if guard else "") + ("f" if fixed_cores else "")
+    flags += f"n{cores}" if cores > 0 else ""
     return ";".join([flags or "-", *items])
 
 
@@ -387,8 +393,9 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
         "#endif",
         "namespace pcg {",
         "static int process_cores = 0;  // the plan's nK: the cores shown when a call sets none",
+        "static bool fixed_cores = false;  // the plan's 'f': nK shown for every call",
         "static void set_threads(int threads) {",
-        "  show_cores(threads > 0 ? threads : process_cores);",
+        "  show_cores(threads > 0 && !fixed_cores ? threads : process_cores);",
         "#ifdef _OPENMP",
         "  if (threads > 0) omp_set_num_threads(threads);",
         "#endif",
@@ -518,6 +525,7 @@ def harness_source(problem: Problem, paths: bool = False) -> str:
                  "int main(int argc, char** argv) {")  # fmt: skip
     lines.append("  const pcg::Options opt = pcg::parse_options(argc, argv);")
     lines.append("  pcg::process_cores = opt.cores;")
+    lines.append("  pcg::fixed_cores = opt.fixed_cores;")
     lines.append("  pcg::enable_guarded_inputs(opt.guard);")
     # Sampled outputs (timing repetitions) only where comparison is by position.
     samples = "0" if problem.compare.unordered else "opt.samples"

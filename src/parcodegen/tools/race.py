@@ -6,6 +6,9 @@ function at every planned size (`race_plan.py`) and thread count, with its own s
 thread order. The build advances each thread's TSan epoch as its code runs, and every
 second process's build deals dynamic loops' chunks round robin (`race_aids.py`: what a
 loaded machine's scheduling hid); the others allow nested teams and turn cancellation on.
+The first process shows the program 2 cores for every call (FEW_CORES: more threads than
+cores, where a table sized by the cores and indexed by the thread number is shared); the
+others show each call its thread count, as difftest does.
 A candidate whose object defines writable static storage gets one more process, whose
 calls are made two at a time from two threads: static state two callers share is a race.
 A candidate with no concurrency of its own is run in that process only (a serial rewrite
@@ -82,6 +85,35 @@ NESTED_LEVELS = "4"  # OMP_MAX_ACTIVE_LEVELS of every second race process
 # ... with cancellation on: a `cancel` construct takes effect there (users may turn it on;
 # an early exit that is right only while it is off gives wrong outputs at the race sizes)
 NESTED_NOTE = f"OMP_MAX_ACTIVE_LEVELS={NESTED_LEVELS}: nested teams; OMP_CANCELLATION=true"
+# The first process shows the program this many cores for every call (sysconf,
+# get_nprocs, omp_get_num_procs, hardware_concurrency, the affinity mask), also for one
+# that sets 3, 4 or more threads: the other processes, like difftest, show each call its
+# own thread count as the cores. A table sized by the cores and indexed by the thread
+# number (`part[omp_get_thread_num() % omp_get_num_procs()]`) is shared by two threads
+# only when the threads outnumber the cores (OMP_NUM_THREADS above them, a Slurm, cgroup
+# or taskset CPU limit smaller than the thread count, hyperthreading off), and TSan then
+# reports the shared slot whatever the timing. Code right for any team (a table sized by
+# omp_get_max_threads(), or by the cores with a team of exactly that many threads,
+# num_threads(P)) is unaffected; a team sized by the cores has 2 threads there.
+FEW_CORES = 2
+# the process (0-based) that shows them: the first, with the problem's first pattern
+# (random for most problems: two threads sharing a table meet in it; sorted input gives
+# them disjoint bins) and the build that deals dynamic loops' chunks round robin (every
+# thread of the team runs some: a loaded machine's late thread ran none)
+FEW_CORES_RUN = 0
+FEW_CORES_NOTE = (f"{FEW_CORES} cores shown to every call (omp_get_num_procs, "
+                  "hardware_concurrency, sysconf, the affinity mask): more threads than cores")  # fmt: skip
+# what reads the core count (the hint below is given only to code that does)
+CORE_COUNT = re.compile(r"\b(?:omp_get_num_procs|hardware_concurrency|_SC_NPROCESSORS_\w+|"
+                        r"get_nprocs(?:_conf)?|sched_getaffinity|pthread_getaffinity_np)\b")  # fmt: skip
+# a race in that process at a call of more threads than the cores shown, in code that
+# reads the core count: what the model reads
+FEW_CORES_FIX = ("where the threads outnumber the cores (OMP_NUM_THREADS above them, a CPU limit "
+                 "or affinity mask smaller than the team), a table sized by the cores "
+                 "(omp_get_num_procs(), hardware_concurrency()) and indexed by the thread number "
+                 "gives two threads one slot: size it by the team (omp_get_max_threads() before the "
+                 "region, omp_get_num_threads() inside it) or start exactly as many threads as it "
+                 "has slots (num_threads)")  # fmt: skip
 PAIRED_NOTE = ("calls made two at a time from two threads, each its own input: static storage "
                "the calls share")  # fmt: skip
 # a race in that process: what the model reads
@@ -495,6 +527,11 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
     above = {t + 1 for t in plan.thresholds} - set(plan.declared)
     calls_done = 0
     compared = 0
+    # the cores each process shows (named by a failing verdict too): FEW_CORES for every
+    # call, or each call's thread count ("threads"); the paired process's calls set none
+    data.setdefault("coverage", {})["cores_shown"] = [
+        FEW_CORES if r == FEW_CORES_RUN else "threads" for r in range(plan.runs)
+    ] + (["machine"] if paired else [])
     for r in range(plan.runs + paired):
         pattern = problem.patterns[r % len(problem.patterns)]
         seed = 7 + 1000 * r
@@ -532,10 +569,15 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
                    if r % 2 and not pairs else env)  # fmt: skip
         binary = binaries[0] if r % 2 or pairs else binaries[1]
         note = PAIRED_NOTE if pairs else NESTED_NOTE if r % 2 else ROUND_ROBIN_NOTE
+        few = r == FEW_CORES_RUN and not pairs  # more threads than the cores shown
+        if few:
+            note += f"; {FEW_CORES_NOTE}"
         for attempt in range(2):
             run = run_harness(binary, seed=seed, n=calls[0].n, pattern=pattern,
                               threads=max(plan.threads), wall_s=wall, memory_mb=None, env=run_env,
-                              plan=harness_plan(calls, pairs=pairs), output_kb=RACE_OUTPUT_KB,
+                              plan=harness_plan(calls, pairs=pairs, cores=FEW_CORES if few else 0,
+                                                fixed_cores=few),
+                              output_kb=RACE_OUTPUT_KB,
                               ok_codes=(0, TSAN_EXIT))  # fmt: skip
             res = run.result
             again = " (again: the first crashed in the OpenMP runtime)" if attempt else ""
@@ -563,6 +605,10 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
             if pairs:  # correct for one caller, wrong for two at once
                 shared = _shared_names(data["static"].get("static_storage", []))
                 msg = f"{PAIRED_RACE}{f' ({shared})' if shared else ''}: {msg}; {PAIRED_FIX}"
+            k = _call_of(res.stderr, first)
+            if (few and k is not None and k < len(calls) and calls[k].threads > FEW_CORES
+                    and CORE_COUNT.search(code)):  # fmt: skip
+                msg += f"; {FEW_CORES_FIX}"
             data.update(lines=lines, artifacts_ignored=artifacts)
             return _result(False, Status.RACE, msg, log, start, data)
         if res.stderr_truncated or cut_report(res.stderr):
@@ -620,6 +666,9 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
            f" x n {', '.join(map(str, plan.sizes))}"
            f"{'; 1 process of calls two at a time (static storage)' if paired else ''}; "
            f"{compared} outputs compared)")  # fmt: skip
+    if plan.runs > FEW_CORES_RUN:
+        msg += (f"; cores shown: {FEW_CORES} to every call of process {FEW_CORES_RUN + 1} (more "
+                "threads than cores), each call's thread count in the others")  # fmt: skip
     if not plan.runs:  # serial code with static storage: the paired process only
         msg = (f"no data race found between two calls made at once (the candidate has no OpenMP "
                f"directive, omp_* call or thread but defines static storage: 1 process of "

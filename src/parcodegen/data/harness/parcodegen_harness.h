@@ -667,6 +667,8 @@ struct Options {
                           // seed, in one timed window, their inputs made first (Window)
   bool pairs = false;  // calls k and k+1 made at once from two threads (the generated main)
   int cores = 0;  // > 0: the core count shown where a call sets no thread count (pcg_shown_cores.h)
+  bool fixed_cores = false;  // with cores > 0: shown for every call, also one that sets its
+                             // thread count (more threads than cores: 'f')
   bool guard = false;  // const inputs read-only while the call runs (pcg_guarded_inputs.h)
 };
 
@@ -680,7 +682,8 @@ inline std::uint64_t batch_seed(std::uint64_t seed, std::size_t j) {
 // "c;SEED:N:PATTERN:THREADS[:NUDGE[:ALT]];..." (flags first: 'c' check const inputs, "bK" the one call
 // made K times in one timed window (see Window, batch_seed), 'p' calls made two at a time
 // from two threads, 'g' const inputs read-only during the call (pcg_guarded_inputs.h),
-// "nK" K cores shown (pcg_shown_cores.h); '-' for none).
+// "nK" K cores shown (pcg_shown_cores.h) where a call sets no thread count, 'f' with "nK":
+// K shown for every call, so a call of more threads than K runs oversubscribed; '-' for none).
 inline void parse_plan(const char* plan, Options& o) {
   const std::string s(plan);
   std::size_t pos = 0;
@@ -697,6 +700,7 @@ inline void parse_plan(const char* plan, Options& o) {
       o.guard = item.find('g') != std::string::npos;
       const std::size_t c = item.find('n');
       if (c != std::string::npos) o.cores = std::atoi(item.c_str() + c + 1);
+      o.fixed_cores = o.cores > 0 && item.find('f') != std::string::npos;
       const std::size_t b = item.find('b');
       if (b != std::string::npos) o.batch = std::strtoull(item.c_str() + b + 1, nullptr, 10);
       continue;

@@ -5,7 +5,11 @@
 // does with more threads (a per-thread table of 64, a tree sum over 4 or more partials)
 // was never run. The harness shows it the count of the call's threads instead: each call
 // that sets a thread count (pcg::set_threads), or the plan's "nK" for the process; 0 (the
-// timing runs, and before the plan is read) passes the machine's own through.
+// timing runs, and before the plan is read) passes the machine's own through. With the
+// plan's 'f' the process's K is shown for every call, also one that sets more threads
+// than K (the race step's first process, K = 2): the threads outnumber the cores,
+// as under OMP_NUM_THREADS above them or a CPU limit smaller than the team, and a table
+// sized by the cores and indexed by the thread number gives two threads one slot.
 //
 // These definitions in the executable come before the C library's and the OpenMP
 // runtime's for every caller (the candidate, libstdc++). Not instrumented by the
