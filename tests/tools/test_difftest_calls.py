@@ -149,7 +149,7 @@ def test_good_candidate_passes_with_coverage(build):
     assert cov["shared_workdir"] and cov["repeated_inputs"] > 0
     assert cov["const_inputs_checked"] == ["x"]
     # + nested teams; + 65 threads with OMP_SCHEDULE=guided; + two callers; + cancellation
-    assert len(cov["env_variants"]) == 7
+    assert len(cov["env_variants"]) == 8
     assert cov["max_threads_seen"] >= 2  # the parallel region really ran with threads
     assert "warning" not in step.message
 

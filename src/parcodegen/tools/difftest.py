@@ -209,6 +209,9 @@ MANY_THREADS = 65
 # the omp_set_num_threads variant's counts, call after call: a per-thread buffer sized
 # for the first call's team (a static) is too small for a later, larger one
 CALL_THREADS_CYCLE = (2, 3, 1, 5)
+# the cores the few-cores variant shows (its team is larger): a table sized by the cores
+# and indexed by the thread number is too small there
+FEW_CORES = 2
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,7 @@ class Variant:
     # or, when given, before call k: call_cycle[k % len] (the count changes between calls)
     call_cycle: tuple[int, ...] = ()
     pairs: bool = False  # calls made two at a time from two threads (harness_plan `pairs`)
+    cores_shown: int = 0  # > 0: the core count every call is shown (else its thread count)
 
     def threads_of_call(self, k: int) -> int:
         return self.call_cycle[k % len(self.call_cycle)] if self.call_cycle else self.call_threads
@@ -256,6 +260,8 @@ def env_variants(reentrant: bool = True) -> tuple[Variant, ...]:
         Variant(f"OMP_CANCELLATION=true (cancel constructs take effect), OMP_THREAD_LIMIT=2, "
                 f"threads={odd}", odd,
                 (("OMP_CANCELLATION", "true"), ("OMP_THREAD_LIMIT", "2"))),
+        Variant(f"threads={odd}, {FEW_CORES} cores shown (more threads than cores: "
+                "OMP_NUM_THREADS above a CPU limit)", odd, cores_shown=FEW_CORES),
     )  # fmt: skip
     return tuple(v for v in variants if reentrant or not v.pairs)
 
@@ -506,7 +512,9 @@ def difftest(
             wall = max(MIN_CANDIDATE_WALL_S, sum(WALL_FACTOR * r.result.wall_s + 0.5 for r in refs))
             plan = harness_plan([c.planned(proc.variant.threads_of_call(k))
                                  for k, c in enumerate(proc.cases)],
-                                pairs=proc.variant.pairs, cores=proc.variant.threads,
+                                pairs=proc.variant.pairs,
+                                cores=proc.variant.cores_shown or proc.variant.threads,
+                                fixed_cores=proc.variant.cores_shown > 0,
                                 guard=not proc.variant.pairs)  # fmt: skip
             first = proc.cases[0]
             run = run_harness(candidate_bin, seed=first.seed, n=first.n, pattern=first.pattern,

@@ -44,7 +44,7 @@ from parcodegen.tools.build import (
     run_harness,
     sanitizer_env,
 )
-from parcodegen.tools.difftest import REFERENCES, Case
+from parcodegen.tools.difftest import FEW_CORES, REFERENCES, Case
 from parcodegen.tools.openmp_support import (
     STRICT_FLAGS,
     archer_crashed,
@@ -94,8 +94,8 @@ NESTED_NOTE = f"OMP_MAX_ACTIVE_LEVELS={NESTED_LEVELS}: nested teams; OMP_CANCELL
 # or taskset CPU limit smaller than the thread count, hyperthreading off), and TSan then
 # reports the shared slot whatever the timing. Code right for any team (a table sized by
 # omp_get_max_threads(), or by the cores with a team of exactly that many threads,
-# num_threads(P)) is unaffected; a team sized by the cores has 2 threads there.
-FEW_CORES = 2
+# num_threads(P)) is unaffected; a team sized by the cores has 2 threads there (FEW_CORES,
+# difftest's few-cores variant's too).
 # the process (0-based) that shows them: the first, with the problem's first pattern
 # (random for most problems: two threads sharing a table meet in it; sorted input gives
 # them disjoint bins) and the build that deals dynamic loops' chunks round robin (every

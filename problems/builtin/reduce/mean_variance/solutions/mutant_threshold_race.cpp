@@ -1,4 +1,4 @@
-// expect: race
+// expect: race|wrong_output
 // Races that need another size: the loops go parallel only above 20000 elements, and the
 // sums there are shared (no reduction). The old race step ran at the largest test size
 // (4099), where the code is serial.
