@@ -206,3 +206,19 @@ void scale(const std::vector<double>& x, std::vector<double>& y) {
     assert waits is not None and waits.result.wall_s > 0.6
     assert budgeted_reference(build, Case(4000, "random", 7)) is None
     assert budgeted_reference(build, Case(2000, "random", 7)) is not None
+
+
+def test_the_paired_process_calls_above_the_candidates_literals_too():
+    """Static scratch used only for large inputs (`if (n > 600)`): the paired process's
+    two callers meet there as well, for serial code and for OpenMP code."""
+    from parcodegen.tools.race import _paired_calls
+    from parcodegen.tools.race_plan import paired_plan
+
+    problem = load_problem(ROOT / "examples" / "reduction")
+    code = "static double big[1 << 20];\nif (n > 6000) { big[0] = 1; }\n"
+    serial = paired_plan(problem, code, lambda n: 0.01)
+    assert serial.thresholds == (6000,) and 6001 in serial.sizes and serial.above() == {6001}
+    assert {c.n for c in _paired_calls(serial, "random", 7)} >= {6001, max(problem.test_sizes)}
+    assert paired_plan(problem, code, lambda n: None).above() == set()  # beyond the budget
+    omp = plan_race(problem, "#pragma omp parallel for\n" + code, lambda n: 0.01)
+    assert 6001 in {c.n for c in _paired_calls(omp, "random", 7)}

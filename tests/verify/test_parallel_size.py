@@ -172,7 +172,7 @@ BRANCH_IN_REGION = """#include <cmath>
 double gaussian_energy(const std::vector<double>& x) {
   const long n = static_cast<long>(x.size());
   double sum = 0.0;
-  static double partial[256];
+  double partial[256];  // shared by the team (a static would be shared by two callers too)
 #pragma omp parallel reduction(+ : sum)
   {
     const int t = omp_get_thread_num(), nt = omp_get_num_threads();

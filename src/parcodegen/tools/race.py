@@ -457,15 +457,16 @@ def race_check(build: ProblemBuild, code: str, wall_s: float, toolchain: Toolcha
 
     tasks = compiled is not None and compiled.tasks
     # serial code: the paired process only (no thread counts, sizes or literals to cover)
-    plan = paired_plan(problem) if serial else plan_race(problem, code, reference_wall,
-                                                         tasks=tasks or None)  # fmt: skip
+    plan = (paired_plan(problem, code, reference_wall) if serial
+            else plan_race(problem, code, reference_wall, tasks=tasks or None))  # fmt: skip
     if at_sizes and not serial:
         reached = tuple(n for n in at_sizes if reference_wall(n) is not None)
         missed = tuple(f"n={n} (the reference fails or needs more than {THRESHOLD_BUDGET_S}s of CPU "
                        "there)" for n in at_sizes if n not in reached)  # fmt: skip
         # one size, a large one: the calls are few, so more of them (a race there went
         # unreported in 4 of 40 two-process runs under load)
-        plan = replace(plan, sizes=reached, thresholds=(), unreached=(), wide=None,
+        # (outputs compared there too, where the reference runs within its budget)
+        plan = replace(plan, sizes=reached, thresholds=(), unreached=(), wide=None, extra=reached,
                        runs=max(plan.runs, AT_SIZE_RUNS), repeats=max(plan.repeats, 2))  # fmt: skip
         if not reached:
             data["coverage"] = plan.to_dict()
@@ -506,8 +507,11 @@ def _shared_names(statics: list[str]) -> str:
 
 
 def _paired_calls(plan: RacePlan, pattern: str, seed: int) -> list[PlannedCall]:
-    """The paired process's calls: two inputs of each declared race size, made at once."""
-    sizes = [n for n in plan.sizes if n in plan.declared] or list(plan.sizes[:1])
+    """The paired process's calls: two inputs of each declared race size and of each size
+    above the test sizes where outputs are compared (just above a literal: static scratch
+    used only for large inputs), made at once."""
+    above = plan.above()
+    sizes = [n for n in plan.sizes if n in plan.declared or n in above] or list(plan.sizes[:1])
     return [PlannedCall(seed + j, n, pattern, 0) for n in sizes for j in range(2)]
 
 
@@ -524,7 +528,7 @@ def _run_plan(build: ProblemBuild, code: str, tc: Toolchain, binaries: tuple[Pat
     artifacts = 0
     runtime_crashes: list[str] = []  # processes that crashed in libomp once, not again
     max_threads = 0
-    above = {t + 1 for t in plan.thresholds} - set(plan.declared)
+    above = plan.above()
     calls_done = 0
     compared = 0
     # the cores each process shows (named by a failing verdict too): FEW_CORES for every

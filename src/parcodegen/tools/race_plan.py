@@ -74,13 +74,21 @@ class RacePlan:
     unreached: tuple[str, ...]  # literals it could not go above, and why
     repeats: int = 1  # calls per (size, threads) in a process (same input)
     wide: tuple[int, int] | None = None  # one more call per process: (size, threads)
+    # sizes above the test sizes, not literals, where outputs are compared and the paired
+    # process calls too (within the reference's budget: the parallel_size step's)
+    extra: tuple[int, ...] = ()
+
+    def above(self) -> set[int]:
+        """Sizes outside the declared ones where outputs are compared (the reference runs
+        there within THRESHOLD_BUDGET_S) and the paired process calls."""
+        return ({t + 1 for t in self.thresholds} | set(self.extra)) - set(self.declared)
 
     def to_dict(self) -> dict[str, object]:
         return {"sizes": list(self.sizes), "threads": list(self.threads), "runs": self.runs,
                 "repeats": self.repeats,
                 "wide_call": list(self.wide) if self.wide else None,
                 "thresholds": list(self.thresholds), "unreached": list(self.unreached),
-                "outputs_compared_at": sorted(self.declared & set(self.sizes))}  # fmt: skip
+                "outputs_compared_at": sorted((self.declared & set(self.sizes)) | self.above())}  # fmt: skip
 
 
 def odd_size(limit: int) -> int | None:
@@ -99,11 +107,14 @@ def round_size(limit: int) -> int | None:
     return p if p >= 4 else None
 
 
-def paired_plan(problem: Problem) -> RacePlan:
+def paired_plan(problem: Problem, code: str = "",
+                reference_wall: Callable[[int], float | None] | None = None) -> RacePlan:  # fmt: skip
     """The plan of code that starts no thread of its own but defines static storage: no
     process of threads x sizes (runs 0; the race step adds its paired process), at the
     largest test size up to RACE_MAX_N and every one from TINY_MIN up to the smallest one >=
-    SMALL_MIN (or the problem's `[race] sizes`): each declared, so every output is compared."""
+    SMALL_MIN (or the problem's `[race] sizes`): each declared, so every output is compared;
+    and just above the literals `code` compares against, where the reference reaches
+    (static scratch used only for large inputs)."""
     declared = set(problem.test_sizes) | set(problem.race_sizes)
     capped = [n for n in problem.test_sizes if n <= RACE_MAX_N]
     largest = max(capped) if capped else min(problem.test_sizes)
@@ -111,7 +122,13 @@ def paired_plan(problem: Problem) -> RacePlan:
     if not problem.race_sizes:
         small = min((n for n in problem.test_sizes if n >= SMALL_MIN), default=largest)
         sizes += [n for n in problem.test_sizes if TINY_MIN <= n <= small]
-    return RacePlan(tuple(sorted(set(sizes))), frozenset(declared), (2,), 0, (), ())
+    thresholds: list[int] = []
+    unreached: list[str] = []
+    if reference_wall is not None:
+        thresholds, unreached = threshold_literals(problem, code, max(sizes), reference_wall)
+        sizes += [lit + 1 for lit in thresholds]
+    return RacePlan(tuple(sorted(set(sizes))), frozenset(declared), (2,), 0, tuple(thresholds),
+                    tuple(unreached))  # fmt: skip
 
 
 def threshold_literals(problem: Problem, code: str, top: int,
