@@ -1,4 +1,4 @@
-// expect: crash|wrong_output
+// expect: crash
 // One contiguous chunk per thread, its bounds computed in int ("n fits in an int"): the
 // product (t + 1) * n wraps once it passes 2^31, at n = 2.5e8 from the 9th thread on.
 // Right for every size with up to 8 threads; on a machine with more cores a chunk's
