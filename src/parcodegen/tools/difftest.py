@@ -14,15 +14,19 @@ run the same calls with OMP_NUM_THREADS unset, with the thread count set by
 omp_set_num_threads instead, with OMP_DYNAMIC=true, with a runtime schedule and nesting
 limit, from two threads at once (two calls made together by the threads of a parallel
 region: a function that keeps scratch in a static or sizes its work by
-omp_get_max_threads() fails there), and with cancellation on and a thread limit; each is
-named in a failure. The numbers the problem holds fixed (`steps = 10`, a pattern of 3
-elements: problems/held.py) take other values in some calls of the first pattern, where
-the reference runs cleanly with them. Every process shows the program its thread count as the machine's
-core count (pcg_shown_cores.h); const inputs are read-only while a call runs, so a write
-put back before returning is reported (pcg_guarded_inputs.h), and so is a call that
-leaves its caller's floating-point mode changed (OpenMP settings left changed: a
-warning). `legacy_difftest` is the single-call version
-kept for comparison (benchmarks/verify_overhead.py).
+omp_get_max_threads() fails there), with cancellation on and a thread limit, and with
+fewer cores shown than threads; each is named in a failure. The numbers the problem
+holds fixed (`steps = 10`, a pattern of 3 elements: problems/held.py) take other values
+in some calls of the first pattern, where the reference runs cleanly with them. Where the
+candidate compares n with a literal above the test sizes, processes just above it (the
+race step's threshold sizes) make plain calls there, the held numbers changed too, and
+two calls at once. Every process shows the program its thread count as the machine's
+core count (pcg_shown_cores.h) unless a variant says otherwise; const inputs are
+read-only while a call runs, so a write put back before returning is reported
+(pcg_guarded_inputs.h), and so is a call that leaves its caller's floating-point mode
+changed, on its own thread or its team's (OpenMP settings left changed: a warning).
+`legacy_difftest` is the single-call version kept for comparison
+(benchmarks/verify_overhead.py).
 """
 
 from __future__ import annotations
@@ -609,7 +613,7 @@ def difftest(
 
 
 def _held_summary(problem: Problem, alts: tuple[int, ...]) -> str:
-    """ "steps = 11, 1, 0 (the problem's is 10)": each held number's tested alternatives."""
+    """ "steps = 11, 12, 13, 1, 0 (the problem's is 10)": each held number's tested values."""
     parts = []
     for h in held_values(problem):
         label = f"length of '{h.name}'" if h.what == "size" else h.name
