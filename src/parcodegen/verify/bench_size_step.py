@@ -6,10 +6,11 @@ check`) nothing ran the size users run, so a candidate that takes another path a
 size computed at run time (`n > 8192 * omp_get_max_threads()`, a bound one short, a
 float accumulator for large n) passed. This step compares the outputs of one run there
 with the reference's on the same input (kept per problem for the next candidates):
-seeded sampled outputs (TIMING_SAMPLES elements of each longer array: the first, the last
-and one per stratum). The run is the path probe's when the parallel_size step made one
-(the same source built by clang++ -O2, at 2 threads: one run at the benchmark size
-instead of two), else the tested build's, at the timing thread count.
+every element of each output array up to BENCH_SAMPLES (2^21) long, seeded samples of a
+longer one (BENCH_SAMPLES elements: the first, the last and one per stratum). The run is
+the path probe's when the parallel_size step made one (the same source built by clang++
+-O2, at 2 threads: one run at the benchmark size instead of two), else the tested
+build's, at the timing thread count.
 
 Then, where the benchmark size times a thread number can pass 2^31 with at most
 MAX_WIDE_THREADS threads (n >= 2^31 / 63), one more run of the tested build there with
@@ -18,17 +19,16 @@ enough threads for it (at least MIN_WIDE_THREADS; passive waiting): chunk bounds
 (6 at n = 4e8), which the 2 threads above never reach. Too slow there (a spin barrier
 oversubscribed on the cores) is noted, not a failure.
 
-What it cannot see: elements between the samples (a wrong element is found with
-probability samples / n per wrong element; a wrong tail or block is found), sizes
+What it cannot see: elements between the samples of an output longer than BENCH_SAMPLES
+(a wrong element is found with probability samples / length; a wrong tail or block is), sizes
 between the test sizes and the benchmark size, and overflows that need more threads.
 """
 
 from __future__ import annotations
 
-from parcodegen.tools.bench_reference import BENCH_SEED, bench_reference
+from parcodegen.tools.bench_reference import BENCH_SAMPLES, BENCH_SEED, bench_reference
 from parcodegen.tools.build import cores, run_harness
 from parcodegen.tools.outputs import compare_outputs
-from parcodegen.tools.timing import TIMING_SAMPLES
 from parcodegen.types import Status, StepResult
 from parcodegen.verify.context import BENCH_OUTPUTS, VerifyContext
 from parcodegen.verify.steps import BaseStep, Cost, Phase, register_step
@@ -63,16 +63,16 @@ class BenchSizeStep(BaseStep):
             outputs, threads, seconds = probed
             where = (f"n={n} (the benchmark size), {threads} threads, pattern {pattern}, the "
                      "path probe's build (clang++ -O2)")  # fmt: skip
-            data = {"coverage": {"n": n, "threads": threads, "samples": TIMING_SAMPLES,
+            data = {"coverage": {"n": n, "threads": threads, "samples": BENCH_SAMPLES,
                                  "build": "path probe"}}  # fmt: skip
         else:
             threads = ctx.options.threads or cores()
             wall = max(MIN_WALL_S, WALL_FACTOR * ref.result.wall_s)
             run = run_harness(ctx.need_binary(), seed=BENCH_SEED, n=n, pattern=pattern,
-                              threads=threads, wall_s=wall, samples=TIMING_SAMPLES)  # fmt: skip
+                              threads=threads, wall_s=wall, samples=BENCH_SAMPLES)  # fmt: skip
             res = run.result
             where = f"n={n} (the benchmark size), {threads} threads, pattern {pattern}"
-            data = {"coverage": {"n": n, "threads": threads, "samples": TIMING_SAMPLES,
+            data = {"coverage": {"n": n, "threads": threads, "samples": BENCH_SAMPLES,
                                  "build": "tested"}}  # fmt: skip
             seconds = res.wall_s
             if res.timed_out:
@@ -90,7 +90,8 @@ class BenchSizeStep(BaseStep):
             msg = f"wrong output at {where}; every test size agrees: {mismatch.message}"
             return StepResult(NAME, False, Status.WRONG_OUTPUT, msg, "", seconds, data=data)
         msg = (
-            f"outputs match the reference at {where} ({TIMING_SAMPLES} sampled elements per output)"
+            f"outputs match the reference at {where} (every element of outputs up to "
+            f"{BENCH_SAMPLES} long, {BENCH_SAMPLES} sampled of a longer one)"
         )
         wide_threads = overflow_threads(n)
         if wide_threads == 0:
@@ -118,7 +119,7 @@ def _wide_run(ctx: VerifyContext, expected: dict, ref_wall_s: float, first: int,
     n, pattern = problem.bench_size, problem.patterns[0]
     wall = max(WIDE_MIN_WALL_S, WIDE_WALL_FACTOR * ref_wall_s)
     run = run_harness(ctx.need_binary(), seed=BENCH_SEED, n=n, pattern=pattern,
-                      threads=wide, wall_s=wall, samples=TIMING_SAMPLES,
+                      threads=wide, wall_s=wall, samples=BENCH_SAMPLES,
                       env={"OMP_WAIT_POLICY": "passive"})  # fmt: skip
     res = run.result
     where = f"n={n} (the benchmark size), {wide} threads, pattern {pattern}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from parcodegen.tools.parallelism import static_parallelism
 from parcodegen.tools.build import ProblemBuild
 from parcodegen.tools.difftest import Case
-from parcodegen.tools.bench_reference import bench_reference
+from parcodegen.tools.bench_reference import BENCH_SAMPLES, bench_reference
 from parcodegen.tools.block_locations import symbolizer_for
 from parcodegen.tools.path_probe import (
     PathProbe,
@@ -31,7 +31,6 @@ from parcodegen.tools.probe_run import PROBE_RUN_S, PROBE_SAMPLES, PROBE_SEED
 from parcodegen.tools.race_plan import THRESHOLD_BUDGET_S
 from parcodegen.tools.harness import PlannedCall
 from parcodegen.tools.race import budgeted_reference, race_check
-from parcodegen.tools.timing import TIMING_SAMPLES
 from parcodegen.tools.toolchain import default_toolchain
 from parcodegen.types import StepResult
 from parcodegen.verify.builtin_steps import MIN_RACE_WALL_S, RACE_WALL_FACTOR
@@ -114,7 +113,7 @@ class ParallelSizeStep(BaseStep):
             ref = bench_reference(build)
             if ref.ok:
                 bench_wall = max(PROBE_RUN_S, PROBE_WALL_FACTOR * ref.result.wall_s)
-                samples = TIMING_SAMPLES  # the bench_size step compares them
+                samples = BENCH_SAMPLES  # the bench_size step compares them
         probe = probe_paths(build, builds, baseline_calls(ctx, race), own, bench_wall,
                             symbolizer_for(tc.clangxx), samples)  # fmt: skip
         if isinstance(probe, str):
@@ -122,7 +121,7 @@ class ParallelSizeStep(BaseStep):
                 f"code that runs only above the race sizes not looked for: {probe}"
             ]
             return StepResult(NAME, True, None, f"path probe failed: {probe}", "", 0.0, data=data)
-        if probe.bench is not None and samples == TIMING_SAMPLES:
+        if probe.bench is not None and samples == BENCH_SAMPLES:
             ctx.facts[BENCH_OUTPUTS] = (probe.bench.outputs, probe.threads, probe.bench.wall_s)
         cov["probe"] = probe.to_dict()
         seconds = probe.seconds

@@ -64,7 +64,8 @@ def _parallel_size(c: dict[str, Any]) -> str:
 def _bench_size(c: dict[str, Any]) -> str:
     wide = f", and at {c['wide_threads']} threads" if c.get("wide_threads") else ""
     return (f"bench size: outputs compared at n={c.get('n')} ({c.get('threads')} threads"
-            f"{wide}, {c.get('samples')} sampled elements per output)")  # fmt: skip
+            f"{wide}; every element of outputs up to {c.get('samples')} long, that many sampled "
+            "of a longer one)")  # fmt: skip
 
 
 def _span(sizes: list[int]) -> str:
