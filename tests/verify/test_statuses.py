@@ -120,7 +120,10 @@ def test_work_skipped_at_the_benchmark_size_is_caught(examples_dir):
     cheat = (
         "#include <cmath>\n#include <vector>\n"
         "double gaussian_energy(const std::vector<double>& x) {\n"
-        "  if (x.size() > 1000000) return 0.0;\n"
+        # a bound computed at run time (a literal compared with the size would have
+        # difftest call it just above: the timing step is what this test is about)
+        "  std::size_t limit = 1;\n  for (int k = 0; k < 6; ++k) limit *= 10;\n"
+        "  if (x.size() > limit) return 0.0;\n"
         "  double s = 0.0;\n  for (double v : x) s += std::exp(-0.5 * v * v);\n  return s;\n}\n"
     )
     v = verify(p, Candidate(cheat), VerifyOptions(race=False, timing_reps=1, warmup=0))
