@@ -8,7 +8,7 @@ from pathlib import Path
 
 from parcodegen.problems.load import load_problem
 from parcodegen.types import Candidate, Status
-from parcodegen.verify.bench_size_step import overflow_threads
+from parcodegen.verify.bench_size_step import declares_int32, overflow_threads
 from parcodegen.verify.pipeline import VerifyOptions, verify
 
 REFERENCE = """#include <cstdint>
@@ -47,6 +47,15 @@ def _problem(tmp_path: Path) -> Path:
         "[compare]\nrtol = 0.0\natol = 0.0\n"
     )
     return d
+
+
+def test_declares_int32() -> None:
+    assert declares_int32("const int lo = t * m / T;")
+    assert declares_int32("for (int i = 0; i < n; ++i) {}")
+    assert declares_int32("long x = static_cast<int>(n);") and declares_int32("f((int)n);")
+    assert declares_int32("unsigned k;") and declares_int32("std::vector<int> v;")
+    assert not declares_int32("long lo = t * n / T; std::size_t i; // int x = 1;")
+    assert not declares_int32("std::int64_t s = 0; double printf(int);"[:22])
 
 
 def test_overflow_threads() -> None:

@@ -12,7 +12,8 @@ the path probe's when the parallel_size step made one (the same source built by 
 -O2, at 2 threads: one run at the benchmark size instead of two), else the tested
 build's, at the timing thread count.
 
-Then, where the benchmark size times a thread number can pass 2^31 with at most
+Then, for code that declares or casts to a 32-bit integer, where the benchmark size times
+a thread number can pass 2^31 with at most
 MAX_WIDE_THREADS threads (n >= 2^31 / 63), one more run of the tested build there with
 enough threads for it (at least MIN_WIDE_THREADS; passive waiting): chunk bounds in
 `int` (`(tid + 1) * n / T`) overflow at the benchmark size only from some thread count on
@@ -26,8 +27,11 @@ between the test sizes and the benchmark size, and overflows that need more thre
 
 from __future__ import annotations
 
+import re
+
 from parcodegen.tools.bench_reference import BENCH_SAMPLES, BENCH_SEED, bench_reference
 from parcodegen.tools.build import cores, run_harness
+from parcodegen.tools.parallelism import live_code
 from parcodegen.tools.outputs import compare_outputs
 from parcodegen.types import Status, StepResult
 from parcodegen.verify.context import BENCH_OUTPUTS, VerifyContext
@@ -93,7 +97,7 @@ class BenchSizeStep(BaseStep):
             f"outputs match the reference at {where} (every element of outputs up to "
             f"{BENCH_SAMPLES} long, {BENCH_SAMPLES} sampled of a longer one)"
         )
-        wide_threads = overflow_threads(n)
+        wide_threads = overflow_threads(n) if declares_int32(ctx.code) else 0
         if wide_threads == 0:
             return StepResult(NAME, True, None, msg, "", seconds, data=data)
         wide = _wide_run(ctx, ref.outputs, ref.result.wall_s, threads, wide_threads)
@@ -103,6 +107,18 @@ class BenchSizeStep(BaseStep):
                               seconds + wide.seconds, data=data)  # fmt: skip
         return StepResult(NAME, True, None, f"{msg}; {wide.message}", "", seconds + wide.seconds,
                           data=data)  # fmt: skip
+
+
+# a 32-bit integer variable or cast in the code: without one, no product of a thread number
+# and n can wrap below 2^63
+INT32 = re.compile(r"\b(?:(?:unsigned|signed)\s+)?(?:int|int32_t|uint32_t|unsigned)\b(?!\s*\()"
+                   r"(?:\s*[*&]*\s*(?:const\s+)?[A-Za-z_]\w*\s*[=;,\[)]|\s*>|\s*\))")  # fmt: skip
+
+
+def declares_int32(code: str) -> bool:
+    """Whether the live code declares a 32-bit integer (`int lo = ...`, `unsigned k;`) or
+    casts to one (`static_cast<int>(...)`, `(int)x`)."""
+    return INT32.search(live_code(code)) is not None
 
 
 def overflow_threads(n: int) -> int:
