@@ -1,6 +1,6 @@
 // expect: race|wrong_output
 // No OpenMP: a serial rewrite that avoids allocating the twiddle table on every call.
-// Small transforms keep it on the stack; from 1024 points on, one heap table is kept in
+// Small transforms keep it on the stack; above 512 points one heap table is kept in
 // a static and grown on demand. Two threads of a caller transforming large signals at
 // once fill and read the same table. The test sizes stop at 300, so only calls above
 // the literal the code compares n with reach it.
@@ -12,11 +12,11 @@ void dft(const std::vector<double>& re, const std::vector<double>& im, std::vect
          std::vector<double>& out_im) {
   const std::size_t n = re.size();
   if (n == 0) return;
-  double stack_cs[1024], stack_sn[1024];
+  double stack_cs[512], stack_sn[512];
   static std::vector<double> table;  // cos then sin, grown on demand
   double* cs = stack_cs;
   double* sn = stack_sn;
-  if (n > 1024) {
+  if (n > 512) {
     if (table.size() < 2 * n) table.resize(2 * n);
     cs = table.data();
     sn = table.data() + n;
