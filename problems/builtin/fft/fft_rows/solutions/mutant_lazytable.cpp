@@ -1,4 +1,4 @@
-// expect: race
+// expect: race|wrong_output
 #include <cmath>
 #include <cstddef>
 #include <utility>

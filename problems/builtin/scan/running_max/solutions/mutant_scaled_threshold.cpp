@@ -1,4 +1,4 @@
-// expect: race
+// expect: race|wrong_output
 // A racy loop behind a threshold on a scaled size: `n / 64 > kMinBlocks` compares a
 // derived quantity with the constant, so going just above the constant (the race plan's
 // n = 16385) is still serial. Above 1048576 elements the blocks run in parallel and each

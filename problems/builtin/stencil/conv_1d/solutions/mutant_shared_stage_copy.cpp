@@ -1,4 +1,4 @@
-// expect: race
+// expect: race|wrong_output
 // Each thread stages its chunk of x plus a 4-element halo on each side (zero outside the
 // array) with std::copy, then convolves from the stage without bounds tests. Short
 // inputs get a private stage per thread; above 8192 elements per thread (computed at run

@@ -1,4 +1,4 @@
-// expect: race
+// expect: race|wrong_output
 // Parallel once the four arrays outgrow 4 MB, a threshold written in bytes: n > 131072.
 // Above it the threads also bump a shared progress counter without synchronisation (a
 // race the output does not show). The race plan reads the literal as 4 MB /

@@ -1,4 +1,4 @@
-// expect: race
+// expect: race|wrong_output
 // The main loop is parallel at every size. A second pass that flushes subnormal results
 // to zero runs in a team only when the team has more than 16384 elements per thread
 // (computed at run time), and there its temporary `t`, declared outside the loop, is
